@@ -1,0 +1,38 @@
+/** Clean: Unicode normalisation and other text cleaning before tokenization. */
+import { z } from 'zod';
+import { defineNode } from '../engine/define-node';
+import { cleanText, UNICODE_FORMS } from './clean';
+import { describeChanges } from './changes';
+import { findLoneSurrogates } from '../text/text';
+
+export const cleanNode = defineNode({
+  type: 'clean',
+  version: 1,
+  title: 'Clean',
+  question: 'Why normalise first?',
+  summary: 'Unicode forms (NFC, NFKC…), lowercase, accents, control characters, whitespace.',
+  category: 'text',
+  inputs: { text: { kind: 'text', label: 'text' } },
+  outputs: { text: { kind: 'text', label: 'clean text' } },
+  params: z.object({
+    form: z.enum(UNICODE_FORMS).default('NFC'),
+    lowercase: z.boolean().default(false),
+    stripAccents: z.boolean().default(false),
+    stripControl: z.boolean().default(true),
+    collapseWhitespace: z.boolean().default(false),
+    replaceInvalid: z.boolean().default(true),
+    replacePattern: z.string().max(500).default(''),
+    replaceWith: z.string().max(500).default(''),
+  }),
+  run: ({ text }, params) => ({ text: cleanText(text, params).text }),
+  view: ({ inputs, outputs, params }) => {
+    // Re-running the steps is cheap next to a diff and gives the per-step report.
+    const { steps } = cleanText(inputs.text, params);
+    return {
+      steps,
+      loneSurrogates: findLoneSurrogates(inputs.text),
+      outputLoneSurrogates: findLoneSurrogates(outputs.text).length,
+      ...describeChanges(inputs.text, outputs.text),
+    };
+  },
+});

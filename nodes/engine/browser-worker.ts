@@ -1,0 +1,17 @@
+/**
+ * Entry point of the browser's engine Web Worker: wires the run host to postMessage.
+ * Loaded by the canvas with `new Worker(new URL(...), { type: 'module' })`.
+ */
+import { registry } from '../index';
+import { createRunHost, type HostMessage, type HostRequest } from './worker-host';
+
+interface WorkerScope {
+  postMessage(message: HostMessage): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<HostRequest>) => void): void;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+const host = createRunHost({ registry, where: 'browser', post: (m) => scope.postMessage(m) });
+scope.addEventListener('message', (event) => {
+  void host.handle(event.data);
+});

@@ -1,0 +1,77 @@
+/**
+ * The node contract: a node kind is one typed, UI-free module.
+ *
+ * Not handled here: rendering (components/), scheduling and caching (executor.ts).
+ */
+import type { z } from 'zod';
+import type { PortMap, PortKind, Pretokens } from './ports';
+
+/** The value type carried by each port kind. Kinds whose issue has not landed carry `unknown`. */
+export interface PortValueMap {
+  text: string;
+  pretokens: Pretokens;
+  tokenizer: unknown;
+  tokens: unknown;
+  ids: unknown;
+  predictions: unknown;
+  model: unknown;
+}
+
+export type PortValue<K extends PortKind> = PortValueMap[K];
+
+export type InputValues<I extends PortMap> = {
+  [K in keyof I]: I[K]['optional'] extends true ? PortValue<I[K]['kind']> | undefined : PortValue<I[K]['kind']>;
+};
+export type OutputValues<O extends PortMap> = { [K in keyof O]: PortValue<O[K]['kind']> };
+
+export interface RunContext {
+  signal: AbortSignal;
+  /** Report progress of a long loop, 0..1. */
+  progress(fraction: number, message?: string): void;
+  /**
+   * Call inside long loops: throws an AbortError once the run is cancelled, and yields to the
+   * event loop now and then so a cancel message (or a UI frame) can get through.
+   */
+  checkpoint(): Promise<void>;
+  /** Where the node runs. */
+  where: 'browser' | 'server';
+}
+
+export type NodeCategory = 'input' | 'text' | 'tokenize' | 'model' | 'teach';
+
+export interface NodeDefinition<
+  P extends z.ZodType<Record<string, unknown>> = z.ZodType<Record<string, unknown>>,
+  I extends PortMap = PortMap,
+  O extends PortMap = PortMap,
+  V = unknown,
+> {
+  type: string;
+  /** Bump when the algorithm's output changes for the same params: it is part of the cache key. */
+  version: number;
+  title: string;
+  /** The beginner's question the inspector answers. */
+  question: string;
+  /** One line for the palette. */
+  summary: string;
+  category: NodeCategory;
+  inputs: I;
+  outputs: O;
+  /** Params by name, defaults inside the schema. */
+  params: P;
+  run(inputs: InputValues<I>, params: z.output<P>, ctx: RunContext): OutputValues<O> | Promise<OutputValues<O>>;
+  /**
+   * What the inspector shows, computed where the node ran, so that large values stay there.
+   * Must be small and structured-cloneable.
+   */
+  view(args: { inputs: InputValues<I>; outputs: OutputValues<O>; params: z.output<P> }): V;
+}
+
+/** Identity function that lets TypeScript infer a definition's generics. */
+export function defineNode<P extends z.ZodType<Record<string, unknown>>, I extends PortMap, O extends PortMap, V>(
+  def: NodeDefinition<P, I, O, V>,
+): NodeDefinition<P, I, O, V> {
+  return def;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyNodeDefinition = NodeDefinition<any, PortMap, PortMap, any>;

@@ -1,0 +1,131 @@
+/**
+ * GraphDoc: the versioned JSON document a graph is saved, shared and executed as.
+ *
+ * Params are stored by name. Loading runs migrations first, then validates the shape
+ * with zod. Semantic checks (unknown node types, port kinds, cycles) live in validate.ts.
+ * Not handled here: node-specific params (each node kind's schema checks its own).
+ */
+import { z } from 'zod';
+
+export const CURRENT_SCHEMA_VERSION = 1;
+
+/** Limits that keep a document shareable; the server enforces its own byte limit too. */
+export const GRAPH_LIMITS = { nodes: 300, edges: 1000, idLength: 64, titleLength: 200 } as const;
+
+const id = z.string().min(1).max(GRAPH_LIMITS.idLength);
+
+export const graphNodeSchema = z.object({
+  id,
+  type: z.string().min(1).max(64),
+  params: z.record(z.string(), z.unknown()).default({}),
+  position: z.object({ x: z.number().finite(), y: z.number().finite() }),
+  /** Only notes use a size; other nodes size to their content. */
+  size: z.object({ width: z.number().positive(), height: z.number().positive() }).optional(),
+});
+
+export const graphEdgeSchema = z.object({
+  id,
+  source: id,
+  sourcePort: z.string().min(1).max(64),
+  target: id,
+  targetPort: z.string().min(1).max(64),
+});
+
+export const lessonStepSchema = z.object({
+  nodeId: id,
+  question: z.string().max(500),
+  note: z.string().max(4000).default(''),
+  lookAt: z.string().max(1000).default(''),
+});
+
+export const graphDocSchema = z.object({
+  schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
+  title: z.string().max(GRAPH_LIMITS.titleLength).default('Untitled graph'),
+  nodes: z.array(graphNodeSchema).max(GRAPH_LIMITS.nodes),
+  edges: z.array(graphEdgeSchema).max(GRAPH_LIMITS.edges),
+  lesson: z.object({ steps: z.array(lessonStepSchema).max(100) }).optional(),
+});
+
+export type GraphDoc = z.output<typeof graphDocSchema>;
+export type GraphNode = GraphDoc['nodes'][number];
+export type GraphEdge = GraphDoc['edges'][number];
+
+/**
+ * Migrations, keyed by the version they upgrade *from*. Each takes the raw JSON of that
+ * version and returns the raw JSON of the next one.
+ *
+ * Version 0 is the shape of a React Flow `toObject()` export (nodes with `data.params`,
+ * edges with `sourceHandle`/`targetHandle`), which is what a user gets by copying the canvas
+ * state out of the devtools: we accept it so such a file imports instead of failing.
+ */
+const migrations: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {
+  0: (raw) => {
+    const nodes = Array.isArray(raw.nodes) ? raw.nodes : [];
+    const edges = Array.isArray(raw.edges) ? raw.edges : [];
+    return {
+      schemaVersion: 1,
+      title: typeof raw.title === 'string' ? raw.title : 'Imported graph',
+      nodes: nodes.map((n: Record<string, unknown>) => ({
+        id: n.id,
+        type: n.type,
+        params: (n.data as Record<string, unknown> | undefined)?.params ?? {},
+        position: n.position,
+      })),
+      edges: edges.map((e: Record<string, unknown>) => ({
+        id: e.id,
+        source: e.source,
+        sourcePort: e.sourceHandle,
+        target: e.target,
+        targetPort: e.targetHandle,
+      })),
+    };
+  },
+};
+
+export type LoadResult = { ok: true; doc: GraphDoc; migratedFrom?: number } | { ok: false; message: string };
+
+/** Migrate then validate an untrusted value (a file, a URL hash, a request body). */
+export function loadGraphDoc(raw: unknown): LoadResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, message: 'This is not a Tokenloom graph: expected a JSON object with nodes and edges.' };
+  }
+  let value = raw as Record<string, unknown>;
+  const declared = value.schemaVersion;
+  let version = typeof declared === 'number' ? declared : 0;
+  if (!Number.isInteger(version) || version < 0) {
+    return { ok: false, message: `This graph has an invalid schemaVersion (${String(declared)}).` };
+  }
+  if (version > CURRENT_SCHEMA_VERSION) {
+    return {
+      ok: false,
+      message: `This graph was made by a newer Tokenloom (schema ${version}; this one reads up to ${CURRENT_SCHEMA_VERSION}).`,
+    };
+  }
+  const from = version;
+  while (version < CURRENT_SCHEMA_VERSION) {
+    const step = migrations[version];
+    if (!step) return { ok: false, message: `No migration from graph schema ${version}.` };
+    value = step(value);
+    version += 1;
+  }
+  const parsed = graphDocSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, message: describeZodError(parsed.error, value) };
+  return from === CURRENT_SCHEMA_VERSION ? { ok: true, doc: parsed.data } : { ok: true, doc: parsed.data, migratedFrom: from };
+}
+
+/** "node 'clean-1' (clean), field position.x: expected number" rather than a zod dump. */
+function describeZodError(error: z.ZodError, value: Record<string, unknown>): string {
+  const first = error.issues[0];
+  if (!first) return 'The graph is malformed.';
+  const [head, index, ...rest] = first.path;
+  if ((head === 'nodes' || head === 'edges') && typeof index === 'number') {
+    const item = (value[head] as Array<Record<string, unknown>> | undefined)?.[index];
+    const name = head === 'nodes' ? 'node' : 'edge';
+    const label = item && typeof item.id === 'string' ? `'${item.id}'` : `#${index + 1}`;
+    const kind = head === 'nodes' && item && typeof item.type === 'string' ? ` (${item.type})` : '';
+    const field = rest.length ? `, field ${rest.join('.')}` : '';
+    return `The graph is malformed: ${name} ${label}${kind}${field}: ${first.message}.`;
+  }
+  const where = first.path.length ? ` at ${first.path.join('.')}` : '';
+  return `The graph is malformed${where}: ${first.message}.`;
+}

@@ -1,0 +1,60 @@
+/**
+ * The message protocol between the canvas and whatever runs the engine for it (a Web Worker in
+ * the browser; the same host logic is used by tests in Node). A new run cancels the stale one,
+ * and the recipe cache lives as long as the host, so a keystroke recomputes only what changed.
+ *
+ * Not handled here: hard stop (the canvas terminates the worker and makes a new one).
+ */
+import { createRecipeCache, type RecipeCache } from './cache';
+import { execute, type RunEvent, type Where } from './executor';
+import type { GraphDoc } from './graph-doc';
+import type { Registry } from './validate';
+
+export type HostRequest =
+  | { type: 'run'; runId: number; doc: GraphDoc }
+  | { type: 'cancel'; runId: number }
+  | { type: 'clear-cache' };
+
+export type HostMessage =
+  | { type: 'event'; runId: number; event: RunEvent }
+  | { type: 'backend'; where: Where; detail: string };
+
+export function createRunHost(options: {
+  registry: Registry;
+  where: Where;
+  post: (message: HostMessage) => void;
+  cache?: RecipeCache;
+}) {
+  const cache = options.cache ?? createRecipeCache();
+  let current: { runId: number; controller: AbortController } | undefined;
+
+  async function run(runId: number, doc: GraphDoc) {
+    current?.controller.abort();
+    const controller = new AbortController();
+    current = { runId, controller };
+    await execute(doc, {
+      registry: options.registry,
+      cache,
+      where: options.where,
+      signal: controller.signal,
+      onEvent: (event) => options.post({ type: 'event', runId, event }),
+    });
+    if (current?.runId === runId) current = undefined;
+  }
+
+  return {
+    cache,
+    handle(request: HostRequest): Promise<void> {
+      switch (request.type) {
+        case 'run':
+          return run(request.runId, request.doc);
+        case 'cancel':
+          if (current?.runId === request.runId) current.controller.abort();
+          return Promise.resolve();
+        case 'clear-cache':
+          cache.clear();
+          return Promise.resolve();
+      }
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The registry of node kinds. Adding a kind here makes it appear in the palette, run in the
+ * engine, and (through the mapped type in components/inspectors) require an inspector.
+ */
+import type { Registry } from './engine/validate';
+import { textNode } from './text';
+import { cleanNode } from './clean';
+import { pretokenizeNode } from './pretokenize';
+import { noteNode } from './note';
+
+export const nodeKinds = {
+  text: textNode,
+  clean: cleanNode,
+  pretokenize: pretokenizeNode,
+  note: noteNode,
+} as const satisfies Registry;
+
+export type NodeKinds = typeof nodeKinds;
+export type NodeType = keyof NodeKinds;
+export const NODE_TYPES = Object.keys(nodeKinds) as NodeType[];
+
+/** The inspector data of a node kind: what its `view` returns. */
+export type ViewOf<T extends NodeType> = ReturnType<NodeKinds[T]['view']>;
+/** The params of a node kind, defaults applied. */
+export type ParamsOf<T extends NodeType> = import('zod').output<NodeKinds[T]['params']>;
+
+export function isNodeType(type: string): type is NodeType {
+  return Object.hasOwn(nodeKinds, type);
+}
+
+export const registry: Registry = nodeKinds;

@@ -1,0 +1,34 @@
+/** Pretokenize: cut text into the pieces BPE works on, with offsets. */
+import { z } from 'zod';
+import { defineNode } from '../engine/define-node';
+import { PRETOKENIZE_MODES, pretokenize } from './pretokenize';
+import { MODE_INFO, byteLevelLegend } from './explain';
+
+/** The inspector shows at most this many pieces; the count says how many there are. */
+export const PIECES_SHOWN = 2000;
+
+export const pretokenizeNode = defineNode({
+  type: 'pretokenize',
+  version: 1,
+  title: 'Pretokenize',
+  question: 'What are the pieces BPE works on? What is Ġ?',
+  summary: 'Whitespace, GPT-2 / GPT-4 regex, BERT punctuation, Metaspace ▁, ByteLevel Ġ.',
+  category: 'tokenize',
+  inputs: { text: { kind: 'text', label: 'text' } },
+  outputs: { pretokens: { kind: 'pretokens', label: 'pieces' } },
+  params: z.object({ mode: z.enum(PRETOKENIZE_MODES).default('bytelevel') }),
+  run: ({ text }, { mode }) => ({ pretokens: { source: text, scheme: mode, pieces: pretokenize(text, mode) } }),
+  view: ({ outputs, params }) => {
+    const { pieces } = outputs.pretokens;
+    const shown = pieces.slice(0, PIECES_SHOWN);
+    const distinct = new Set(pieces.map((p) => p.shown)).size;
+    return {
+      mode: params.mode,
+      ...MODE_INFO[params.mode],
+      count: pieces.length,
+      distinct,
+      pieces: shown,
+      legend: params.mode === 'bytelevel' ? byteLevelLegend(pieces.map((p) => p.shown)) : [],
+    };
+  },
+});

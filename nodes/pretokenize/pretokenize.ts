@@ -1,0 +1,89 @@
+/**
+ * Pre-tokenization: cutting text into the pieces that BPE (or WordPiece) then works on,
+ * each with its UTF-16 offsets into the source. BPE never merges across two pieces.
+ *
+ *   pretokenize("I love NLP", "gpt2").map(p => p.text)   // ["I", " love", " NLP"]
+ *   pretokenize("I love NLP", "bytelevel").map(p => p.shown) // ["I", "Ġlove", "ĠNLP"]
+ *
+ * Not handled here: normalization (clean/), merging (bpe/). Offsets are code units, so an
+ * emoji covers two; lone surrogates pass through as their own code point and match the
+ * "other symbols" class like any other non-letter.
+ */
+import type { Piece } from '../engine/ports';
+import { toByteLevel } from './byte-level';
+
+export const PRETOKENIZE_MODES = ['whitespace', 'bert', 'gpt2', 'gpt4', 'gpt2-marks', 'metaspace', 'bytelevel'] as const;
+export type PretokenizeMode = (typeof PRETOKENIZE_MODES)[number];
+
+/** GPT-2's pattern (OpenAI's encoder.py, tiktoken's r50k_base). */
+export const GPT2_PATTERN = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+
+/**
+ * GPT-4's pattern (tiktoken's cl100k_base). The original starts with `(?i:'s|'t|…)`; JavaScript
+ * engines without inline modifiers need the case-insensitive contractions spelled out.
+ */
+export const GPT4_PATTERN =
+  /'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD]|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
+
+/**
+ * GPT-2's pattern with combining marks kept inside words. `\p{L}` excludes vowel signs and
+ * viramas (category M), so GPT-2's pattern cuts an Odia word like "ଭାଷା" into "ଭ", "ା", "ଷ", "ା";
+ * `[\p{L}\p{M}]` keeps it whole.
+ */
+export const GPT2_MARKS_PATTERN =
+  /'s|'t|'re|'ve|'m|'ll|'d| ?[\p{L}\p{M}]+| ?\p{N}+| ?[^\s\p{L}\p{M}\p{N}]+|\s+(?!\S)|\s+/gu;
+
+/** BERT's basic split: runs of non-space non-punctuation, and every punctuation char alone. */
+const BERT_PATTERN = /[^\s\p{P}!-/:-@[-`{-~]+|[\p{P}!-/:-@[-`{-~]/gu;
+const WHITESPACE_PATTERN = /\S+/gu;
+
+export const METASPACE = '▁';
+
+function splitByPattern(text: string, pattern: RegExp, shown: (piece: string) => string = (p) => p): Piece[] {
+  const re = new RegExp(pattern.source, pattern.flags); // own lastIndex: patterns are shared
+  const pieces: Piece[] = [];
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const piece = m[0];
+    pieces.push({ text: piece, start: m.index, end: m.index + piece.length, shown: shown(piece) });
+  }
+  return pieces;
+}
+
+/**
+ * SentencePiece style: spaces become ▁, a ▁ is prepended to the text, and a new piece starts
+ * at every ▁. A run of spaces gives a run of ▁ pieces, as SentencePiece does.
+ */
+function splitMetaspace(text: string): Piece[] {
+  const pieces: Piece[] = [];
+  let start = 0;
+  for (let i = 1; i <= text.length; i++) {
+    if (i === text.length || text[i] === ' ') {
+      if (i > start) {
+        const piece = text.slice(start, i);
+        const body = piece.replaceAll(' ', METASPACE);
+        pieces.push({ text: piece, start, end: i, shown: start === 0 && piece[0] !== ' ' ? METASPACE + body : body });
+      }
+      start = i;
+    }
+  }
+  return pieces;
+}
+
+export function pretokenize(text: string, mode: PretokenizeMode): Piece[] {
+  switch (mode) {
+    case 'whitespace':
+      return splitByPattern(text, WHITESPACE_PATTERN);
+    case 'bert':
+      return splitByPattern(text, BERT_PATTERN);
+    case 'gpt2':
+      return splitByPattern(text, GPT2_PATTERN);
+    case 'gpt4':
+      return splitByPattern(text, GPT4_PATTERN);
+    case 'gpt2-marks':
+      return splitByPattern(text, GPT2_MARKS_PATTERN);
+    case 'metaspace':
+      return splitMetaspace(text);
+    case 'bytelevel':
+      return splitByPattern(text, GPT2_PATTERN, toByteLevel);
+  }
+}

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { createRecipeCache } from '@/nodes/engine/cache';
+import { execute, type RunEvent } from '@/nodes/engine/executor';
+import { createRunHost, type HostMessage } from '@/nodes/engine/worker-host';
+import { graph, testRegistry } from './fixtures';
+
+const pipeline = (text = 'I love NLP', mode = 'bytelevel') =>
+  graph(
+    [
+      ['t', 'text', { text }],
+      ['c', 'clean', {}],
+      ['p', 'pretokenize', { mode }],
+    ],
+    [
+      ['t', 'c'],
+      ['c', 'p'],
+    ],
+  );
+
+async function runRecording(doc: ReturnType<typeof graph>, cache = createRecipeCache(), signal?: AbortSignal) {
+  const events: RunEvent[] = [];
+  const report = await execute(doc, { registry: testRegistry, cache, where: 'server', signal, onEvent: (e) => events.push(e) });
+  const ran = events.filter((e) => e.type === 'node:done').map((e) => (e as { nodeId: string }).nodeId);
+  const cached = events.filter((e) => e.type === 'node:cached').map((e) => (e as { nodeId: string }).nodeId);
+  return { report, events, ran, cached };
+}
+
+describe('execute', () => {
+  it('runs every node in topological order and produces the pieces', async () => {
+    const { report, ran } = await runRecording(pipeline());
+    expect(ran).toEqual(['t', 'c', 'p']);
+    const p = report.outcomes.get('p');
+    expect(p?.status).toBe('done');
+    const pieces = (p as { outputs: { pretokens: { pieces: { shown: string }[] } } }).outputs.pretokens.pieces;
+    expect(pieces.map((x) => x.shown)).toEqual(['I', 'Ġlove', 'ĠNLP']);
+  });
+
+  it('takes every node from the cache when nothing changed', async () => {
+    const cache = createRecipeCache();
+    await runRecording(pipeline(), cache);
+    const second = await runRecording(pipeline(), cache);
+    expect(second.ran).toEqual([]);
+    expect(second.cached).toEqual(['t', 'c', 'p']);
+  });
+
+  it('re-runs only the nodes downstream of an edited param', async () => {
+    const cache = createRecipeCache();
+    await runRecording(pipeline(), cache);
+    const edited = await runRecording(pipeline('I love NLP', 'gpt2'), cache);
+    expect(edited.cached).toEqual(['t', 'c']);
+    expect(edited.ran).toEqual(['p']);
+  });
+
+  it('re-runs everything downstream of an edited text', async () => {
+    const cache = createRecipeCache();
+    await runRecording(pipeline(), cache);
+    const edited = await runRecording(pipeline('I love NLP!'), cache);
+    expect(edited.ran).toEqual(['t', 'c', 'p']);
+  });
+
+  it('reuses results across graphs when the recipe is the same, whatever the node ids', async () => {
+    const cache = createRecipeCache();
+    await runRecording(pipeline(), cache);
+    const renamed = graph(
+      [
+        ['a', 'text', { text: 'I love NLP' }],
+        ['b', 'clean', {}],
+      ],
+      [['a', 'b']],
+    );
+    const second = await runRecording(renamed, cache);
+    expect(second.cached).toEqual(['a', 'b']);
+  });
+
+  it('reports an error on the failing node, blocks its descendants, and still runs its siblings', async () => {
+    const doc = graph(
+      [
+        ['t', 'text', { text: 'abc' }],
+        ['bad', 'clean', { replacePattern: '(' }],
+        ['after', 'pretokenize', {}],
+        ['sibling', 'pretokenize', { mode: 'whitespace' }],
+      ],
+      [
+        ['t', 'bad'],
+        ['bad', 'after'],
+        ['t', 'sibling'],
+      ],
+    );
+    const { report } = await runRecording(doc);
+    const bad = report.outcomes.get('bad');
+    expect(bad).toMatchObject({ status: 'error' });
+    expect((bad as { message: string }).message).toMatch(/not a valid regular expression/);
+    expect(report.outcomes.get('after')).toEqual({ status: 'blocked', by: 'bad' });
+    expect(report.outcomes.get('sibling')?.status).toBe('done');
+  });
+
+  it('refuses a cycle, naming its nodes, and runs the rest of the graph', async () => {
+    const doc = graph(
+      [
+        ['t', 'text', {}],
+        ['c1', 'clean', {}],
+        ['c2', 'clean', {}],
+        ['after', 'pretokenize', {}],
+        ['ok', 'pretokenize', {}],
+      ],
+      [
+        ['c1', 'c2'],
+        ['c2', 'c1'],
+        ['c2', 'after'],
+        ['t', 'ok'],
+      ],
+    );
+    const { report } = await runRecording(doc);
+    expect(report.issues.find((i) => i.code === 'cycle')).toMatchObject({ nodeIds: ['c1', 'c2'] });
+    expect(report.outcomes.get('c1')?.status).toBe('error');
+    expect(report.outcomes.get('after')?.status).toBe('blocked');
+    expect(report.outcomes.get('ok')?.status).toBe('done');
+  });
+
+  it('reports a missing input and a port-kind mismatch as errors on the node', async () => {
+    const doc = graph(
+      [
+        ['t', 'text', {}],
+        ['p', 'pretokenize', {}],
+        ['c', 'clean', {}],
+      ],
+      [['p', 'c', 'pretokens', 'text']],
+    );
+    const { report } = await runRecording(doc);
+    expect(report.issues.map((i) => i.code).sort()).toEqual(['missing-input', 'missing-input', 'port-kind-mismatch']);
+    expect((report.outcomes.get('c') as { message: string }).message).toMatch(/Clean needs text/);
+  });
+
+  it('stops a long node when the run is cancelled, and caches nothing from it', async () => {
+    const cache = createRecipeCache();
+    const controller = new AbortController();
+    const doc = graph(
+      [
+        ['t', 'text', {}],
+        ['s', 'slow', { steps: 10_000 }],
+      ],
+      [['t', 's']],
+    );
+    const pending = runRecording(doc, cache, controller.signal);
+    setTimeout(() => controller.abort(), 50);
+    const { report, events } = await pending;
+    expect(report.cancelled).toBe(true);
+    expect(events.some((e) => e.type === 'node:progress')).toBe(true);
+    expect(report.outcomes.has('s')).toBe(false);
+    const again = await runRecording(graph([['t', 'text', {}]], []), cache);
+    expect(again.cached).toEqual(['t']);
+    expect(cache.size).toBe(1);
+  });
+
+  it('cancels the stale run when the host receives a new one', async () => {
+    const messages: HostMessage[] = [];
+    const host = createRunHost({ registry: testRegistry, where: 'browser', post: (m) => messages.push(m) });
+    const slow = graph(
+      [
+        ['t', 'text', {}],
+        ['s', 'slow', { steps: 10_000 }],
+      ],
+      [['t', 's']],
+    );
+    const first = host.handle({ type: 'run', runId: 1, doc: slow });
+    await new Promise((r) => setTimeout(r, 30));
+    await host.handle({ type: 'run', runId: 2, doc: pipeline() });
+    await first;
+    const done = (runId: number) =>
+      messages.find((m) => m.type === 'event' && m.runId === runId && m.event.type === 'run:done') as
+        | { event: { cancelled: boolean } }
+        | undefined;
+    expect(done(1)?.event.cancelled).toBe(true);
+    expect(done(2)?.event.cancelled).toBe(false);
+  });
+});
