@@ -3,6 +3,7 @@
  * engine, and (through the mapped type in components/inspectors) require an inspector.
  */
 import type { Registry } from './engine/validate';
+import type { PortMap, PortSpec } from './engine/ports';
 import { textNode } from './text';
 import { cleanNode } from './clean';
 import { pretokenizeNode } from './pretokenize';
@@ -29,3 +30,9 @@ export function isNodeType(type: string): type is NodeType {
 }
 
 export const registry: Registry = nodeKinds;
+
+/** The spec of a node kind's port, or undefined if it has no such port. */
+export function portSpec(type: NodeType, side: 'in' | 'out', port: string): PortSpec | undefined {
+  const ports: PortMap = side === 'in' ? nodeKinds[type].inputs : nodeKinds[type].outputs;
+  return ports[port];
+}

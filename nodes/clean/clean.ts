@@ -66,7 +66,7 @@ export function compileUserPattern(pattern: string): RegExp {
     return new RegExp(pattern, 'gu');
   } catch (e) {
     const why = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e);
-    throw new Error(`The replace pattern is not a valid regular expression: ${why}`);
+    throw new Error(`The replace pattern is not a valid regular expression: ${why}`, { cause: e });
   }
 }
 

@@ -16,7 +16,7 @@ export const pretokenizeNode = defineNode({
   category: 'tokenize',
   inputs: { text: { kind: 'text', label: 'text' } },
   outputs: { pretokens: { kind: 'pretokens', label: 'pieces' } },
-  params: z.object({ mode: z.enum(PRETOKENIZE_MODES).default('bytelevel') }),
+  params: z.object({ mode: z.enum(PRETOKENIZE_MODES).default('bytelevel').describe('Mode') }),
   run: ({ text }, { mode }) => ({ pretokens: { source: text, scheme: mode, pieces: pretokenize(text, mode) } }),
   view: ({ outputs, params }) => {
     const { pieces } = outputs.pretokens;

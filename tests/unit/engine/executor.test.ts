@@ -31,7 +31,7 @@ describe('execute', () => {
     expect(ran).toEqual(['t', 'c', 'p']);
     const p = report.outcomes.get('p');
     expect(p?.status).toBe('done');
-    const pieces = (p as { outputs: { pretokens: { pieces: { shown: string }[] } } }).outputs.pretokens.pieces;
+    const pieces = (p as unknown as { outputs: { pretokens: { pieces: { shown: string }[] } } }).outputs.pretokens.pieces;
     expect(pieces.map((x) => x.shown)).toEqual(['I', 'Ġlove', 'ĠNLP']);
   });
 

@@ -1,0 +1,65 @@
+/**
+ * The one tRPC HTTP endpoint, /api/trpc/<procedure>, served by tRPC's fetch adapter.
+ *
+ * Request bodies are streamed through a byte counter and refused above MAX_REQUEST_BYTES
+ * (a 2 MB graph plus room for the envelope) with a tRPC PAYLOAD_TOO_LARGE error, HTTP 413,
+ * before anything is parsed; a smaller but still oversized graph gets the router's own message.
+ * Not handled here: CORS (same-origin app), rate limiting, auth (edit secrets are per graph).
+ */
+import { TRPCError } from '@trpc/server';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { appRouter } from '@/server/api/root';
+import { formatMegabytesAbove, MAX_GRAPH_BYTES } from '@/server/api/routers/graph-router';
+import { createTRPCContext } from '@/server/api/trpc';
+
+export const runtime = 'nodejs';
+
+const MAX_REQUEST_BYTES = MAX_GRAPH_BYTES + 1_000_000;
+
+function requestTooLarge(bytes: number | null): TRPCError {
+  const size = bytes === null ? `over ${MAX_REQUEST_BYTES / 1_000_000} MB` : `${formatMegabytesAbove(bytes, MAX_REQUEST_BYTES)} MB`;
+  return new TRPCError({
+    code: 'PAYLOAD_TOO_LARGE',
+    message: `This request is ${size}; the limit is ${MAX_REQUEST_BYTES / 1_000_000} MB (a graph may be at most ${MAX_GRAPH_BYTES / 1_000_000} MB).`,
+  });
+}
+
+/**
+ * The same request with a body that errors once it passes `maxBytes` (at once when
+ * Content-Length already says so). tRPC reads the body inside its own error handling, so the
+ * error becomes a normal tRPC error response rather than a dropped connection.
+ */
+function withBodyLimit(req: Request, maxBytes: number): Request {
+  if (!req.body) return req;
+  const declared = Number(req.headers.get('content-length') ?? Number.NaN);
+  let received = 0;
+  const limitedBody = req.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      start(controller) {
+        if (declared > maxBytes) controller.error(requestTooLarge(declared));
+      },
+      transform(chunk, controller) {
+        received += chunk.byteLength;
+        if (received > maxBytes) controller.error(requestTooLarge(Number.isFinite(declared) ? declared : null));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  // `duplex` is required by Node's fetch for streamed bodies but missing from the DOM typings.
+  return new Request(req, { body: limitedBody, duplex: 'half' } as RequestInit);
+}
+
+function handleTrpcRequest(req: Request): Promise<Response> {
+  return fetchRequestHandler({
+    endpoint: '/api/trpc',
+    req: withBodyLimit(req, MAX_REQUEST_BYTES),
+    router: appRouter,
+    maxBatchSize: 20,
+    createContext: ({ req: limitedReq }) => createTRPCContext({ headers: limitedReq.headers }),
+    onError({ error, path }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '(no path)'} failed:`, error);
+    },
+  });
+}
+
+export { handleTrpcRequest as GET, handleTrpcRequest as POST };

@@ -1,0 +1,346 @@
+'use client';
+/**
+ * The lab: palette, canvas, inspector and toolbar around one graph. Edits go to the store; the
+ * engine hook runs the graph in a Web Worker and streams results back into it.
+ */
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  ViewportPortal,
+  useConnection,
+  useReactFlow,
+  type Connection,
+  type FinalConnectionState,
+} from '@xyflow/react';
+import { useCallback, useEffect, useState } from 'react';
+import { HelpCircle, LayoutGrid, Maximize, Moon, Redo2, Square, Sun, Undo2 } from 'lucide-react';
+import { connectionRefusal } from '@/nodes/engine/validate';
+import { loadGraphDoc, type GraphDoc } from '@/nodes/engine/graph-doc';
+import { registry, nodeKinds, portSpec, type NodeType } from '@/nodes';
+import { PORT_COLOR } from '@/components/ui/ports';
+import { formatMs } from '@/components/ui/status-badge';
+import { InspectorPanel } from '@/components/inspectors/inspector-panel';
+import { NodeCard } from './node-card';
+import { NoteCard } from './note-card';
+import { DRAG_MIME, Palette } from './palette';
+import { layoutLeftToRight } from './layout';
+import { SHORTCUTS, isTypingTarget } from './shortcuts';
+import { useEngine } from './use-engine';
+import { useLab } from './store';
+import type { LabNode } from './graph-convert';
+
+const nodeTypes = {
+  text: NodeCard,
+  clean: NodeCard,
+  pretokenize: NodeCard,
+  note: NoteCard,
+} satisfies Record<NodeType, unknown>;
+
+/** While a wire is dragged over a port it cannot join, say why, next to the pointer. */
+function ConnectionHint() {
+  const connection = useConnection();
+  if (!connection.inProgress || !connection.toHandle || !connection.toNode || connection.isValid !== false) return null;
+  const from = connection.fromHandle;
+  const to = connection.toHandle;
+  const source = from.type === 'source' ? { node: connection.fromNode, port: from.id } : { node: connection.toNode, port: to.id };
+  const target = from.type === 'source' ? { node: connection.toNode, port: to.id } : { node: connection.fromNode, port: from.id };
+  const reason =
+    (source.node.type &&
+      target.node.type &&
+      connectionRefusal(registry, { type: source.node.type, port: source.port ?? '' }, { type: target.node.type, port: target.port ?? '' })) ||
+    'An output joins an input: drag from a right-side port to a left-side one.';
+  return (
+    <ViewportPortal>
+      <div
+        data-testid="connection-hint"
+        className="pointer-events-none absolute rounded-md bg-rose-600 px-2 py-1 text-xs text-white shadow"
+        style={{ transform: `translate(${connection.to.x + 14}px, ${connection.to.y + 14}px)` }}
+      >
+        {reason}
+      </div>
+    </ViewportPortal>
+  );
+}
+
+function useDarkMode(): [boolean, () => void] {
+  const [dark, setDark] = useState(false);
+  useEffect(() => {
+    const stored = localStorage.getItem('tokenloom:dark');
+    setDark(stored ? stored === '1' : window.matchMedia('(prefers-color-scheme: dark)').matches);
+  }, []);
+  useEffect(() => {
+    document.documentElement.classList.toggle('dark', dark);
+  }, [dark]);
+  const toggle = useCallback(() => {
+    setDark((d) => {
+      localStorage.setItem('tokenloom:dark', d ? '0' : '1');
+      return !d;
+    });
+  }, []);
+  return [dark, toggle];
+}
+
+function Toast() {
+  const toast = useLab((s) => s.toast);
+  const dismiss = useLab((s) => s.dismissToast);
+  useEffect(() => {
+    if (!toast) return;
+    const t = setTimeout(dismiss, toast.tone === 'error' ? 6000 : 3500);
+    return () => clearTimeout(t);
+  }, [toast, dismiss]);
+  if (!toast) return null;
+  return (
+    <div
+      role={toast.tone === 'error' ? 'alert' : 'status'}
+      data-testid="toast"
+      className={`absolute top-3 left-1/2 z-50 max-w-xl -translate-x-1/2 rounded-lg px-4 py-2 text-sm shadow-lg ${
+        toast.tone === 'error' ? 'bg-rose-600 text-white' : 'bg-slate-800 text-white'
+      }`}
+    >
+      {toast.message}
+      <button type="button" className="ml-3 opacity-70 hover:opacity-100" onClick={dismiss} aria-label="Dismiss">
+        ×
+      </button>
+    </div>
+  );
+}
+
+function ShortcutsHelp({ onClose }: { onClose(): void }) {
+  return (
+    <div role="dialog" aria-label="Keyboard shortcuts" className="absolute top-12 right-3 z-50 w-80 rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-xl dark:border-slate-700 dark:bg-slate-900">
+      <div className="mb-2 flex items-center justify-between">
+        <h2 className="font-semibold">Keyboard shortcuts</h2>
+        <button type="button" className="btn" onClick={onClose} aria-label="Close shortcuts">
+          ×
+        </button>
+      </div>
+      <table className="w-full">
+        <tbody>
+          {SHORTCUTS.map((s) => (
+            <tr key={s.action} className="border-t border-slate-100 dark:border-slate-800">
+              <td className="py-1 pr-2 font-mono text-xs whitespace-nowrap">{s.keys}</td>
+              <td className="py-1">{s.action}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Canvas({ initial }: { initial: GraphDoc }) {
+  const lab = useLab();
+  const { screenToFlowPosition, fitView, getViewport } = useReactFlow();
+  const { stop } = useEngine();
+  const [dark, toggleDark] = useDarkMode();
+  const [help, setHelp] = useState(false);
+
+  useEffect(() => {
+    const loaded = loadGraphDoc(initial);
+    if (loaded.ok) useLab.getState().load(loaded.doc);
+    else useLab.getState().showToast(loaded.message);
+  }, [initial]);
+
+  const autoLayout = useCallback(() => {
+    const { nodes, edges, setPositions } = useLab.getState();
+    setPositions(layoutLeftToRight(nodes, edges));
+    requestAnimationFrame(() => void fitView({ duration: 300, padding: 0.15 }));
+  }, [fitView]);
+
+  const addAtCenter = useCallback(
+    (type: NodeType) => {
+      const { x, y, zoom } = getViewport();
+      const el = document.querySelector('.react-flow');
+      const w = el?.clientWidth ?? 800;
+      const h = el?.clientHeight ?? 600;
+      const jitter = (useLab.getState().nodes.length % 5) * 24;
+      useLab.getState().addNode(type, { x: (w / 2 - x) / zoom - 140 + jitter, y: (h / 2 - y) / zoom - 80 + jitter });
+    },
+    [getViewport],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      const state = useLab.getState();
+      const key = e.key.toLowerCase();
+      if (mod && key === 'z') {
+        e.preventDefault();
+        if (e.shiftKey) state.redo();
+        else state.undo();
+        return;
+      }
+      if (mod && key === 'y') {
+        e.preventDefault();
+        state.redo();
+        return;
+      }
+      if (isTypingTarget(e.target)) return;
+      if (mod && key === 'c') {
+        const n = state.copySelection();
+        if (n) state.showToast(`Copied ${n} node${n === 1 ? '' : 's'}.`, 'info');
+      } else if (mod && key === 'v') {
+        state.paste();
+      } else if (mod && key === 'a') {
+        e.preventDefault();
+        state.selectAll();
+      } else if (mod) {
+        return;
+      } else if (key === 'f') {
+        void fitView({ duration: 300, padding: 0.15 });
+      } else if (key === 'l') {
+        autoLayout();
+      } else if (key === 'd') {
+        toggleDark();
+      } else if (e.key === '?') {
+        setHelp((h) => !h);
+      } else if (e.key === 'Escape') {
+        setHelp(false);
+        state.inspect(null);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [fitView, autoLayout, toggleDark]);
+
+  const onConnect = useCallback((c: Connection) => {
+    const refusal = useLab.getState().connect(c);
+    if (refusal) useLab.getState().showToast(refusal);
+  }, []);
+
+  const onConnectEnd = useCallback((_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (state.isValid !== false || !state.toHandle || !state.toNode || !state.fromHandle) return;
+    const fromSource = state.fromHandle.type === 'source';
+    const connection: Connection = fromSource
+      ? { source: state.fromNode!.id, sourceHandle: state.fromHandle.id ?? null, target: state.toNode.id, targetHandle: state.toHandle.id ?? null }
+      : { source: state.toNode.id, sourceHandle: state.toHandle.id ?? null, target: state.fromNode!.id, targetHandle: state.fromHandle.id ?? null };
+    const refusal = useLab.getState().connect(connection);
+    if (refusal) useLab.getState().showToast(refusal);
+  }, []);
+
+  const isValidConnection = useCallback((c: Connection | { source: string; target: string; sourceHandle?: string | null; targetHandle?: string | null }) => {
+    const { nodes } = useLab.getState();
+    const s = nodes.find((n) => n.id === c.source);
+    const t = nodes.find((n) => n.id === c.target);
+    if (!s?.type || !t?.type || c.source === c.target) return false;
+    return connectionRefusal(registry, { type: s.type, port: c.sourceHandle ?? '' }, { type: t.type, port: c.targetHandle ?? '' }) === null;
+  }, []);
+
+  const edges = lab.edges.map((e) => {
+    const source = lab.nodes.find((n) => n.id === e.source);
+    const kind = source?.type ? portSpec(source.type, 'out', e.sourceHandle ?? '')?.kind : undefined;
+    return kind ? { ...e, style: { stroke: PORT_COLOR[kind], strokeWidth: 2 } } : e;
+  });
+
+  return (
+    <div className="flex h-screen flex-col">
+      <header className="flex items-center gap-2 border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-950">
+        <span className="font-semibold tracking-tight">Tokenloom</span>
+        <input
+          aria-label="Graph title"
+          className="field w-64"
+          value={lab.title}
+          onChange={(e) => lab.setTitle(e.target.value)}
+        />
+        <div className="ml-2 flex items-center gap-1">
+          <button type="button" className="btn" onClick={lab.undo} disabled={lab.past.length === 0} aria-label="Undo" title="Undo (Ctrl/⌘ Z)">
+            <Undo2 size={16} />
+          </button>
+          <button type="button" className="btn" onClick={lab.redo} disabled={lab.future.length === 0} aria-label="Redo" title="Redo (Ctrl/⌘ Shift Z)">
+            <Redo2 size={16} />
+          </button>
+          <button type="button" className="btn" onClick={() => void fitView({ duration: 300, padding: 0.15 })} aria-label="Fit view" title="Fit view (F)">
+            <Maximize size={16} />
+          </button>
+          <button type="button" className="btn" onClick={autoLayout} aria-label="Auto-layout" title="Auto-layout (L)">
+            <LayoutGrid size={16} />
+          </button>
+          <button type="button" className="btn" onClick={toggleDark} aria-label="Toggle dark mode" title="Dark mode (D)">
+            {dark ? <Sun size={16} /> : <Moon size={16} />}
+          </button>
+          <button type="button" className="btn" onClick={() => setHelp((h) => !h)} aria-label="Keyboard shortcuts" title="Shortcuts (?)">
+            <HelpCircle size={16} />
+          </button>
+        </div>
+        <div className="ml-auto flex items-center gap-2 text-xs text-slate-500" data-testid="run-status">
+          {lab.run.running ? (
+            <>
+              <span className="animate-pulse">Running in the browser…</span>
+              <button type="button" className="btn" onClick={stop} aria-label="Stop">
+                <Square size={12} /> Stop
+              </button>
+            </>
+          ) : (
+            <span>
+              Browser · Web Worker{lab.run.ms !== undefined ? ` · last run ${formatMs(lab.run.ms)}` : ''}
+            </span>
+          )}
+        </div>
+      </header>
+      <div className="grid min-h-0 flex-1 grid-cols-[220px_1fr_440px]">
+        <Palette onAdd={addAtCenter} />
+        <div
+          className="relative min-h-0"
+          onDragOver={(e) => {
+            if (e.dataTransfer.types.includes(DRAG_MIME)) {
+              e.preventDefault();
+              e.dataTransfer.dropEffect = 'move';
+            }
+          }}
+          onDrop={(e) => {
+            const type = e.dataTransfer.getData(DRAG_MIME);
+            if (!type || !(type in nodeKinds)) return;
+            e.preventDefault();
+            const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
+            useLab.getState().addNode(type as NodeType, { x: p.x - 140, y: p.y - 30 });
+          }}
+        >
+          <Toast />
+          {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
+          <ReactFlow<LabNode>
+            nodes={lab.nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            onNodesChange={lab.onNodesChange}
+            onEdgesChange={lab.onEdgesChange}
+            onConnect={onConnect}
+            onConnectEnd={onConnectEnd}
+            isValidConnection={isValidConnection}
+            onBeforeDelete={async () => {
+              useLab.getState().record();
+              return true;
+            }}
+            onNodeDragStart={() => useLab.getState().record()}
+            onNodeClick={(_, node) => lab.inspect(node.id)}
+            onPaneClick={() => lab.inspect(null)}
+            deleteKeyCode={['Backspace', 'Delete']}
+            selectionKeyCode="Shift"
+            multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+            colorMode={dark ? 'dark' : 'light'}
+            fitView
+            fitViewOptions={{ padding: 0.15 }}
+            minZoom={0.2}
+            proOptions={{ hideAttribution: false }}
+          >
+            <Background gap={20} />
+            <MiniMap pannable zoomable />
+            <Controls showInteractive={false} />
+            <ConnectionHint />
+          </ReactFlow>
+        </div>
+        <InspectorPanel />
+      </div>
+    </div>
+  );
+}
+
+export function Lab({ initial }: { initial: GraphDoc }) {
+  return (
+    <ReactFlowProvider>
+      <Canvas initial={initial} />
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,72 @@
+'use client';
+/**
+ * The inline body of each computing node kind: the one or two things worth seeing and changing
+ * without opening the inspector. Keyed by node type; a kind without a body is a compile error.
+ */
+import type { NodeType, ViewOf } from '@/nodes';
+import { MODE_INFO } from '@/nodes/pretokenize/explain';
+import { PRETOKENIZE_MODES } from '@/nodes/pretokenize/pretokenize';
+import { useLab } from './store';
+import { TextBody } from './text-body';
+
+type BodyProps = { id: string; params: Record<string, unknown>; view: unknown };
+
+function CleanBody({ view }: BodyProps) {
+  const v = view as ViewOf<'clean'> | undefined;
+  if (!v) return <p className="text-xs text-slate-500">…</p>;
+  const active = v.steps.map((s) => s.name);
+  return (
+    <div className="grid gap-1 text-xs">
+      <span className="text-slate-600 dark:text-slate-300">{active.length ? active.join(' · ') : 'No cleaning steps on'}</span>
+      <span className="text-slate-500 dark:text-slate-400">
+        {v.changes.length === 0 ? 'No characters changed' : `${v.changes.length}${v.changes.length >= 60 ? '+' : ''} changes`}
+        {v.loneSurrogates.length > 0 && <span className="text-rose-600"> · {v.loneSurrogates.length} lone surrogates</span>}
+      </span>
+    </div>
+  );
+}
+
+export function visibleWhitespace(s: string): string {
+  return s.replace(/ /g, '·').replace(/\n/g, '⏎').replace(/\t/g, '⇥');
+}
+
+function PretokenizeBody({ id, params, view }: BodyProps) {
+  const updateParams = useLab((s) => s.updateParams);
+  const v = view as ViewOf<'pretokenize'> | undefined;
+  return (
+    <div className="grid gap-2">
+      <select
+        aria-label="Pretokenize mode"
+        className="nodrag field text-xs"
+        value={String(params.mode)}
+        onChange={(e) => updateParams(id, { mode: e.target.value })}
+      >
+        {PRETOKENIZE_MODES.map((m) => (
+          <option key={m} value={m}>
+            {MODE_INFO[m].label}
+          </option>
+        ))}
+      </select>
+      {v && (
+        <>
+          <div className="flex max-h-20 flex-wrap gap-1 overflow-hidden">
+            {v.pieces.slice(0, 24).map((p, i) => (
+              <span key={i} className="chip">
+                {visibleWhitespace(p.shown)}
+              </span>
+            ))}
+          </div>
+          <span className="text-[11px] text-slate-500 dark:text-slate-400">
+            {v.count.toLocaleString()} pieces · {v.distinct.toLocaleString()} distinct
+          </span>
+        </>
+      )}
+    </div>
+  );
+}
+
+export const nodeBodies = {
+  text: TextBody,
+  clean: CleanBody,
+  pretokenize: PretokenizeBody,
+} satisfies Record<Exclude<NodeType, 'note'>, (props: BodyProps) => React.ReactNode>;

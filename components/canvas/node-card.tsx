@@ -1,0 +1,89 @@
+'use client';
+/**
+ * The one React Flow node component for every computing kind: title, status and timing, typed
+ * ports (coloured by kind), the kind's inline body, and its error if it failed.
+ */
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import clsx from 'clsx';
+import { memo } from 'react';
+import { nodeKinds } from '@/nodes';
+import { PORT_KIND_LABEL, type PortMap } from '@/nodes/engine/ports';
+import { PORT_COLOR } from '@/components/ui/ports';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { nodeBodies } from './node-bodies';
+import { useLab } from './store';
+import type { LabNode } from './graph-convert';
+
+function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
+  const def = nodeKinds[type];
+  const runtime = useLab((s) => s.runtime[id]);
+  const Body = nodeBodies[type as keyof typeof nodeBodies] as (props: { id: string; params: Record<string, unknown>; view: unknown }) => React.ReactNode;
+  const inputs = Object.entries(def.inputs as PortMap);
+  const outputs = Object.entries(def.outputs as PortMap);
+  return (
+    <div
+      data-testid={`node-${id}`}
+      data-node-type={type}
+      className={clsx(
+        'w-[280px] rounded-xl border bg-white shadow-sm dark:bg-slate-900',
+        selected ? 'border-sky-500 ring-2 ring-sky-300 dark:ring-sky-700' : 'border-slate-200 dark:border-slate-700',
+        runtime?.status === 'error' && 'border-rose-400',
+      )}
+    >
+      <div className="flex items-center justify-between gap-2 rounded-t-xl border-b border-slate-100 px-3 py-2 dark:border-slate-800">
+        <span className="font-semibold">{def.title}</span>
+        <StatusBadge runtime={runtime} />
+      </div>
+      {runtime?.status === 'running' && (
+        <div className="h-1 bg-sky-100 dark:bg-sky-950">
+          <div className="h-1 bg-sky-500 transition-all" style={{ width: `${Math.round((runtime.progress ?? 0) * 100)}%` }} />
+        </div>
+      )}
+      <div className="flex justify-between px-0 pt-2 text-[11px] text-slate-500 dark:text-slate-400">
+        <div className="grid gap-1">
+          {inputs.map(([port, spec]) => (
+            <div key={port} className="relative pl-3" title={`Input: ${PORT_KIND_LABEL[spec.kind]}`}>
+              <Handle
+                type="target"
+                position={Position.Left}
+                id={port}
+                data-testid={`handle-${id}-in-${port}`}
+                style={{ background: PORT_COLOR[spec.kind], width: 12, height: 12 }}
+              />
+              {spec.label} <span className="opacity-60">({spec.kind})</span>
+            </div>
+          ))}
+        </div>
+        <div className="grid gap-1 text-right">
+          {outputs.map(([port, spec]) => (
+            <div key={port} className="relative pr-3" title={`Output: ${PORT_KIND_LABEL[spec.kind]}`}>
+              {spec.label} <span className="opacity-60">({spec.kind})</span>
+              <Handle
+                type="source"
+                position={Position.Right}
+                id={port}
+                data-testid={`handle-${id}-out-${port}`}
+                style={{ background: PORT_COLOR[spec.kind], width: 12, height: 12 }}
+              />
+            </div>
+          ))}
+        </div>
+      </div>
+      <div className="px-3 py-2">
+        <Body id={id} params={data.params} view={runtime?.view} />
+      </div>
+      {runtime?.status === 'error' && (
+        <div data-testid="node-error" className="rounded-b-xl bg-rose-50 px-3 py-2 text-xs text-rose-700 dark:bg-rose-950 dark:text-rose-200">
+          {runtime.error}
+        </div>
+      )}
+      {runtime?.status === 'blocked' && (
+        <div className="rounded-b-xl bg-amber-50 px-3 py-2 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-200">
+          Waiting: an upstream node ({runtime.blockedBy}) failed.
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const NodeCard = memo(NodeCardImpl);

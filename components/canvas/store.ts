@@ -1,0 +1,316 @@
+/**
+ * The canvas state: the graph being edited (React Flow nodes and edges), its undo history,
+ * and the runtime results streamed back by the engine.
+ *
+ * `revision` counts edits that change what the engine computes (params, nodes, edges); moving a
+ * node does not bump it, so dragging never re-runs the graph.
+ */
+import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
+import { create } from 'zustand';
+import type { RunEvent, Where } from '@/nodes/engine/executor';
+import type { GraphDoc } from '@/nodes/engine/graph-doc';
+import { connectionRefusal, wouldCreateCycle } from '@/nodes/engine/validate';
+import { nodeKinds, registry, type NodeType } from '@/nodes';
+import { fromGraphDoc, newNodeId, toGraphDoc, withDefaults, type LabEdge, type LabNode } from './graph-convert';
+
+export type NodeStatus = 'idle' | 'running' | 'done' | 'cached' | 'error' | 'blocked';
+
+export interface NodeRuntime {
+  status: NodeStatus;
+  ms?: number;
+  view?: unknown;
+  error?: string;
+  blockedBy?: string;
+  progress?: number;
+  progressMessage?: string;
+}
+
+interface Snapshot {
+  title: string;
+  nodes: LabNode[];
+  edges: LabEdge[];
+}
+
+export interface Toast {
+  id: number;
+  message: string;
+  tone: 'error' | 'info';
+}
+
+const HISTORY_LIMIT = 100;
+/** Keystrokes in one field within this window form one undo step. */
+const COALESCE_MS = 1000;
+
+export interface LabState extends Snapshot {
+  revision: number;
+  past: Snapshot[];
+  future: Snapshot[];
+  coalesce: { key: string; at: number } | null;
+  runtime: Record<string, NodeRuntime>;
+  run: { running: boolean; ms?: number; where: Where; cancelled?: boolean };
+  inspected: string | null;
+  toast: Toast | null;
+  clipboard: Snapshot | null;
+
+  record(coalesceKey?: string): void;
+  undo(): void;
+  redo(): void;
+  load(doc: GraphDoc): string[];
+  doc(): GraphDoc;
+  onNodesChange(changes: NodeChange<LabNode>[]): void;
+  onEdgesChange(changes: EdgeChange<LabEdge>[]): void;
+  /** Returns the reason a connection is refused, or null when it was made. */
+  connect(connection: Connection): string | null;
+  addNode(type: NodeType, position: XYPosition, params?: Record<string, unknown>): string;
+  updateParams(id: string, patch: Record<string, unknown>, coalesceKey?: string): void;
+  setTitle(title: string): void;
+  copySelection(): number;
+  paste(): number;
+  selectAll(): void;
+  setPositions(positions: Record<string, XYPosition>): void;
+  inspect(id: string | null): void;
+  showToast(message: string, tone?: Toast['tone']): void;
+  dismissToast(): void;
+  applyRunEvent(event: RunEvent): void;
+}
+
+const snapshot = (s: Snapshot): Snapshot => ({ title: s.title, nodes: s.nodes, edges: s.edges });
+let toastId = 0;
+
+export const useLab = create<LabState>()((set, get) => ({
+  title: 'Untitled graph',
+  nodes: [],
+  edges: [],
+  revision: 0,
+  past: [],
+  future: [],
+  coalesce: null,
+  runtime: {},
+  run: { running: false, where: 'browser' },
+  inspected: null,
+  toast: null,
+  clipboard: null,
+
+  record(coalesceKey) {
+    const { coalesce } = get();
+    const now = Date.now();
+    if (coalesceKey && coalesce && coalesce.key === coalesceKey && now - coalesce.at < COALESCE_MS) {
+      set({ coalesce: { key: coalesceKey, at: now } });
+      return;
+    }
+    set((s) => ({
+      past: [...s.past.slice(-(HISTORY_LIMIT - 1)), snapshot(s)],
+      future: [],
+      coalesce: coalesceKey ? { key: coalesceKey, at: now } : null,
+    }));
+  },
+
+  undo() {
+    const { past } = get();
+    const previous = past[past.length - 1];
+    if (!previous) return;
+    set((s) => ({
+      ...previous,
+      past: s.past.slice(0, -1),
+      future: [snapshot(s), ...s.future],
+      revision: s.revision + 1,
+      coalesce: null,
+    }));
+  },
+
+  redo() {
+    const [next, ...rest] = get().future;
+    if (!next) return;
+    set((s) => ({ ...next, past: [...s.past, snapshot(s)], future: rest, revision: s.revision + 1, coalesce: null }));
+  },
+
+  load(doc) {
+    const { nodes, edges, unknown } = fromGraphDoc(doc);
+    set((s) => ({
+      title: doc.title,
+      nodes,
+      edges,
+      past: [],
+      future: [],
+      runtime: {},
+      inspected: null,
+      revision: s.revision + 1,
+    }));
+    return unknown;
+  },
+
+  doc() {
+    const { title, nodes, edges } = get();
+    return toGraphDoc(title, nodes, edges);
+  },
+
+  onNodesChange(changes) {
+    const structural = changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace');
+    set((s) => {
+      const nodes = applyNodeChanges(changes, s.nodes);
+      if (!structural) return { nodes };
+      const alive = new Set(nodes.map((n) => n.id));
+      const runtime = Object.fromEntries(Object.entries(s.runtime).filter(([id]) => alive.has(id)));
+      return {
+        nodes,
+        runtime,
+        revision: s.revision + 1,
+        inspected: s.inspected && alive.has(s.inspected) ? s.inspected : null,
+      };
+    });
+  },
+
+  onEdgesChange(changes) {
+    const structural = changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace');
+    set((s) => ({ edges: applyEdgeChanges(changes, s.edges), ...(structural ? { revision: s.revision + 1 } : {}) }));
+  },
+
+  connect(connection) {
+    const { nodes, edges } = get();
+    const source = nodes.find((n) => n.id === connection.source);
+    const target = nodes.find((n) => n.id === connection.target);
+    if (!source?.type || !target?.type || !connection.sourceHandle || !connection.targetHandle) {
+      return 'Connect an output port (right side) to an input port (left side).';
+    }
+    const refusal = connectionRefusal(
+      registry,
+      { type: source.type, port: connection.sourceHandle },
+      { type: target.type, port: connection.targetHandle },
+    );
+    if (refusal) return refusal;
+    // An input takes one edge: a new connection replaces the old one, so ignore it for the cycle check.
+    const others = edges.filter((e) => !(e.target === target.id && e.targetHandle === connection.targetHandle));
+    if (wouldCreateCycle(others, source.id, target.id)) {
+      return `Connecting ${nodeKinds[source.type].title} to ${nodeKinds[target.type].title} would make a cycle: data would flow in a loop.`;
+    }
+    get().record();
+    const edge: LabEdge = {
+      id: `e-${source.id}-${connection.sourceHandle}-${target.id}-${connection.targetHandle}`,
+      source: source.id,
+      sourceHandle: connection.sourceHandle,
+      target: target.id,
+      targetHandle: connection.targetHandle,
+    };
+    set((s) => ({ edges: [...others, edge], revision: s.revision + 1 }));
+    return null;
+  },
+
+  addNode(type, position, params = {}) {
+    get().record();
+    const id = newNodeId(type);
+    const node: LabNode = {
+      id,
+      type,
+      position,
+      data: { params: withDefaults(type, params) },
+      selected: true,
+      ...(type === 'note' ? { width: 260, height: 120 } : {}),
+    };
+    set((s) => ({
+      nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node],
+      revision: s.revision + 1,
+      inspected: id,
+    }));
+    return id;
+  },
+
+  updateParams(id, patch, coalesceKey) {
+    get().record(coalesceKey ?? undefined);
+    set((s) => ({
+      nodes: s.nodes.map((n) => (n.id === id ? { ...n, data: { ...n.data, params: { ...n.data.params, ...patch } } } : n)),
+      revision: s.revision + 1,
+    }));
+  },
+
+  setTitle(title) {
+    get().record('title');
+    set({ title });
+  },
+
+  copySelection() {
+    const { nodes, edges } = get();
+    const chosen = nodes.filter((n) => n.selected);
+    const ids = new Set(chosen.map((n) => n.id));
+    const inner = edges.filter((e) => ids.has(e.source) && ids.has(e.target));
+    set({ clipboard: { title: '', nodes: chosen, edges: inner } });
+    return chosen.length;
+  },
+
+  paste() {
+    const { clipboard } = get();
+    if (!clipboard || clipboard.nodes.length === 0) return 0;
+    get().record();
+    const rename = new Map(clipboard.nodes.map((n) => [n.id, newNodeId(n.type ?? 'node')]));
+    const pasted: LabNode[] = clipboard.nodes.map((n) => ({
+      ...n,
+      id: rename.get(n.id)!,
+      position: { x: n.position.x + 40, y: n.position.y + 40 },
+      selected: true,
+    }));
+    const pastedEdges: LabEdge[] = clipboard.edges.map((e) => ({
+      ...e,
+      id: `e-${rename.get(e.source)}-${e.sourceHandle}-${rename.get(e.target)}-${e.targetHandle}`,
+      source: rename.get(e.source)!,
+      target: rename.get(e.target)!,
+      selected: false,
+    }));
+    set((s) => ({
+      nodes: [...s.nodes.map((n) => ({ ...n, selected: false })), ...pasted],
+      edges: [...s.edges, ...pastedEdges],
+      revision: s.revision + 1,
+      // Pasting again offsets again, like most editors.
+      clipboard: { ...clipboard, nodes: pasted.map((n) => ({ ...n })), edges: pastedEdges },
+    }));
+    return pasted.length;
+  },
+
+  selectAll() {
+    set((s) => ({ nodes: s.nodes.map((n) => ({ ...n, selected: true })) }));
+  },
+
+  setPositions(positions) {
+    get().record();
+    set((s) => ({ nodes: s.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id]! } : n)) }));
+  },
+
+  inspect(id) {
+    set({ inspected: id });
+  },
+
+  showToast(message, tone = 'error') {
+    set({ toast: { id: ++toastId, message, tone } });
+  },
+
+  dismissToast() {
+    set({ toast: null });
+  },
+
+  applyRunEvent(event) {
+    set((s) => {
+      const patch = (id: string, value: NodeRuntime) => ({ runtime: { ...s.runtime, [id]: value } });
+      switch (event.type) {
+        case 'run:start':
+          return { run: { ...s.run, running: true, cancelled: false } };
+        case 'run:done':
+          return { run: { ...s.run, running: false, ms: event.ms, cancelled: event.cancelled } };
+        case 'node:start':
+          return patch(event.nodeId, { ...s.runtime[event.nodeId], status: 'running', progress: 0 });
+        case 'node:progress':
+          return patch(event.nodeId, {
+            ...s.runtime[event.nodeId],
+            status: 'running',
+            progress: event.fraction,
+            progressMessage: event.message,
+          });
+        case 'node:done':
+          return patch(event.nodeId, { status: 'done', ms: event.ms, view: event.view });
+        case 'node:cached':
+          return patch(event.nodeId, { status: 'cached', ms: event.ms, view: event.view });
+        case 'node:error':
+          return patch(event.nodeId, { status: 'error', error: event.message });
+        case 'node:blocked':
+          return patch(event.nodeId, { status: 'blocked', blockedBy: event.by });
+      }
+    });
+  },
+}));

@@ -1,0 +1,74 @@
+'use client';
+/**
+ * Owns the engine's Web Worker: posts the graph whenever an edit changes what it computes and
+ * feeds the streamed events back into the store. Events of stale runs are dropped; the worker
+ * cancels a stale run itself when the next one arrives. `stop()` is the hard stop: it
+ * terminates the worker (and its cache) and starts a fresh one.
+ */
+import { useCallback, useEffect, useRef } from 'react';
+import type { HostMessage, HostRequest } from '@/nodes/engine/worker-host';
+import { useLab } from './store';
+
+function spawn(): Worker {
+  return new Worker(new URL('../../nodes/engine/browser-worker.ts', import.meta.url), { type: 'module' });
+}
+
+export function useEngine() {
+  const worker = useRef<Worker | null>(null);
+  const runId = useRef(0);
+
+  const post = useCallback((request: HostRequest) => worker.current?.postMessage(request), []);
+
+  const runNow = useCallback(() => {
+    runId.current += 1;
+    post({ type: 'run', runId: runId.current, doc: useLab.getState().doc() });
+  }, [post]);
+
+  const attach = useCallback(() => {
+    const w = spawn();
+    w.onmessage = (event: MessageEvent<HostMessage>) => {
+      const message = event.data;
+      if (message.type === 'event' && message.runId === runId.current) useLab.getState().applyRunEvent(message.event);
+    };
+    w.onerror = (event) => {
+      useLab.getState().showToast(`The engine stopped unexpectedly: ${event.message || 'unknown error'}. It has been restarted.`);
+      w.terminate();
+      worker.current = attach();
+      runNow();
+    };
+    return w;
+  }, [runNow]);
+
+  useEffect(() => {
+    worker.current = attach();
+    runNow();
+    let scheduled = false;
+    const unsubscribe = useLab.subscribe((state, previous) => {
+      if (state.revision === previous.revision || scheduled) return;
+      // Several edits in one task (a paste, an undo) make one run.
+      scheduled = true;
+      queueMicrotask(() => {
+        scheduled = false;
+        runNow();
+      });
+    });
+    return () => {
+      unsubscribe();
+      worker.current?.terminate();
+      worker.current = null;
+    };
+  }, [attach, runNow]);
+
+  const stop = useCallback(() => {
+    worker.current?.terminate();
+    worker.current = attach();
+    const lab = useLab.getState();
+    lab.applyRunEvent({ type: 'run:done', ms: 0, cancelled: true });
+    for (const [id, r] of Object.entries(lab.runtime)) {
+      if (r.status === 'running') useLab.setState((s) => ({ runtime: { ...s.runtime, [id]: { status: 'idle' } } }));
+    }
+    lab.showToast('Stopped. Edit the graph or press Run to compute again.', 'info');
+  }, [attach]);
+
+  return { stop, rerun: runNow };
+}

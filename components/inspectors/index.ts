@@ -1,0 +1,24 @@
+/**
+ * One inspector per node kind, keyed by the same `type` as the registry: a kind without an
+ * inspector is a compile error.
+ */
+import type { ComponentType } from 'react';
+import type { NodeType } from '@/nodes';
+import type { InspectorProps } from './types';
+import { TextInspector } from './text-inspector';
+import { CleanInspector } from './clean-inspector';
+import { PretokenizeInspector } from './pretokenize-inspector';
+import { NoteInspector } from './note-inspector';
+
+export const inspectors = {
+  text: TextInspector,
+  clean: CleanInspector,
+  pretokenize: PretokenizeInspector,
+  note: NoteInspector,
+} satisfies { [K in NodeType]: ComponentType<InspectorProps<K>> };
+
+/** Params each inspector's settings form leaves out because the node edits them in place. */
+export const hiddenParams: { [K in NodeType]?: readonly string[] } = {
+  text: ['text', 'origin'],
+  note: ['text', 'color'],
+};

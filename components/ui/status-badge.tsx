@@ -1,0 +1,41 @@
+import clsx from 'clsx';
+import type { NodeRuntime } from '@/components/canvas/store';
+
+export function formatMs(ms: number): string {
+  if (ms < 1) return '<1 ms';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+const LABEL: Record<NodeRuntime['status'], string> = {
+  idle: 'idle',
+  running: 'running',
+  done: 'ran',
+  cached: 'cached',
+  error: 'error',
+  blocked: 'waiting',
+};
+
+export function StatusBadge({ runtime }: { runtime: NodeRuntime | undefined }) {
+  const status = runtime?.status ?? 'idle';
+  return (
+    <span
+      data-testid="node-status"
+      data-status={status}
+      title={status === 'cached' ? 'Reused from the cache: nothing it depends on changed' : undefined}
+      className={clsx(
+        'rounded-full px-2 py-0.5 text-[11px] font-medium whitespace-nowrap',
+        status === 'idle' && 'bg-slate-100 text-slate-500 dark:bg-slate-800 dark:text-slate-400',
+        status === 'running' && 'bg-sky-100 text-sky-700 dark:bg-sky-900 dark:text-sky-200',
+        status === 'done' && 'bg-emerald-100 text-emerald-700 dark:bg-emerald-900 dark:text-emerald-200',
+        status === 'cached' && 'bg-indigo-100 text-indigo-700 dark:bg-indigo-900 dark:text-indigo-200',
+        status === 'error' && 'bg-rose-100 text-rose-700 dark:bg-rose-900 dark:text-rose-200',
+        status === 'blocked' && 'bg-amber-100 text-amber-700 dark:bg-amber-900 dark:text-amber-200',
+      )}
+    >
+      {LABEL[status]}
+      {runtime?.ms !== undefined && (status === 'done' || status === 'cached') ? ` · ${formatMs(runtime.ms)}` : ''}
+      {status === 'running' && runtime?.progress ? ` · ${Math.round(runtime.progress * 100)}%` : ''}
+    </span>
+  );
+}

@@ -1,0 +1,94 @@
+import { expect, test } from '@playwright/test';
+import { dragWire, inspect, openLab } from './helpers';
+
+test('opens the starter pipeline, running left to right in the worker', async ({ page }) => {
+  await openLab(page);
+  for (const id of ['text', 'clean', 'pretokenize']) {
+    await expect(page.getByTestId(`node-${id}`).getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  }
+  await expect(page.getByTestId('run-status')).toContainText('Browser');
+});
+
+test('typing in the Text node updates the pieces in the Pretokenize inspector', async ({ page }) => {
+  await openLab(page);
+  await inspect(page, 'pretokenize');
+  await expect(page.getByTestId('inspector-question')).toHaveText('What are the pieces BPE works on? What is Ġ?');
+  const input = page.getByTestId('node-text').getByTestId('text-input');
+  await input.fill('');
+  await input.pressSequentially('Hello world, ଜଣେ');
+  const pieces = page.getByTestId('inspector').getByTestId('piece');
+  await expect(pieces.locator('span').first()).toHaveText('Hello');
+  await expect(pieces).toHaveCount(5);
+  await expect(pieces.nth(1)).toContainText('Ġworld');
+  await expect(pieces.nth(1)).toContainText('5–11');
+  await expect(page.getByTestId('bytelevel-explainer')).toContainText('0x20');
+});
+
+test('a node dragged from the palette can be wired into the pipeline', async ({ page }) => {
+  await openLab(page);
+  const before = await page.locator('.react-flow__node').count();
+  await page.getByTestId('palette-pretokenize').dragTo(page.locator('.react-flow__pane'), { targetPosition: { x: 500, y: 620 } });
+  await expect(page.locator('.react-flow__node')).toHaveCount(before + 1);
+  const added = page.locator('.react-flow__node-pretokenize').last();
+  const addedId = await added.getAttribute('data-id');
+  expect(addedId).toMatch(/^pretokenize-/);
+  // Unconnected, it reports the missing input on itself.
+  await expect(page.getByTestId(`node-${addedId}`).getByTestId('node-error')).toContainText('needs text');
+  const wire = await dragWire(page, page.getByTestId('handle-clean-out-text'), page.getByTestId(`handle-${addedId}-in-text`));
+  await wire.release();
+  await expect(page.getByTestId(`node-${addedId}`).getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(3);
+});
+
+test('a connection between incompatible ports is refused with the reason', async ({ page }) => {
+  await openLab(page);
+  await page.getByTestId('palette-clean').click();
+  const added = page.locator('.react-flow__node-clean').last();
+  const addedId = await added.getAttribute('data-id');
+  const wire = await dragWire(page, page.getByTestId('handle-pretokenize-out-pretokens'), page.getByTestId(`handle-${addedId}-in-text`));
+  await expect(page.getByTestId('connection-hint')).toHaveText('Clean needs text here, this port gives pre-tokens.');
+  await wire.release();
+  await expect(page.getByTestId('toast')).toContainText('Clean needs text here, this port gives pre-tokens.');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(2);
+});
+
+test('deleting a node can be undone, and the pipeline runs again', async ({ page }) => {
+  await openLab(page);
+  await page.getByTestId('node-clean').locator('span.font-semibold').first().click();
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('node-clean')).toHaveCount(0);
+  await expect(page.getByTestId('node-pretokenize').getByTestId('node-error')).toContainText('needs text');
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('node-clean')).toHaveCount(1);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(2);
+  await expect(page.getByTestId('node-pretokenize').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await page.keyboard.press('Control+Shift+z');
+  await expect(page.getByTestId('node-clean')).toHaveCount(0);
+});
+
+test('an error shows on its node and blocks only what is downstream', async ({ page }) => {
+  await openLab(page);
+  await inspect(page, 'clean');
+  await page.getByLabel('Replace pattern (regular expression)').fill('(');
+  await expect(page.getByTestId('node-clean').getByTestId('node-error')).toContainText('not a valid regular expression');
+  await expect(page.getByTestId('node-pretokenize').getByTestId('node-status')).toHaveAttribute('data-status', 'blocked');
+  await expect(page.getByTestId('node-text').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+});
+
+test('the Clean inspector shows which code points normalisation changed', async ({ page }) => {
+  await openLab(page);
+  await page.getByTestId('node-text').getByLabel('Sample text').selectOption('emoji');
+  await inspect(page, 'clean');
+  await expect(page.getByTestId('clean-changes')).toContainText('U+0065 U+0301');
+  await expect(page.getByTestId('clean-changes')).toContainText('U+00E9');
+});
+
+test('copy and paste duplicates the selection; the shortcuts are listed in help', async ({ page }) => {
+  await openLab(page);
+  await page.getByTestId('node-clean').locator('span.font-semibold').first().click();
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await expect(page.locator('.react-flow__node-clean')).toHaveCount(2);
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText('Undo');
+});
