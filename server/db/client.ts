@@ -1,0 +1,99 @@
+/**
+ * The database client: PGlite (embedded Postgres in a folder, the default) or node-postgres
+ * when DATABASE_URL is set. Same drizzle schema and same SQL migrations for both.
+ *
+ * `getDb()` is what the app uses: it opens the database named by the environment once per
+ * process, applies migrations once, and caches the promise (on globalThis in development, so
+ * Next.js hot reloads do not open the PGlite folder a second time, which PGlite forbids).
+ * `openDatabase()` opens an explicit target; tests use it for throwaway databases.
+ * `closeDb()` closes the cached one (graceful shutdown, tests).
+ * Not handled here: connection-pool tuning, read replicas, deleting old graphs.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { Pool } from 'pg';
+import { env, type ServerEnv } from '@/server/env';
+import { applyMigrations } from '@/server/db/migrate';
+import * as schema from '@/server/db/schema';
+
+/** The drizzle database the routers query; identical API for PGlite and node-postgres. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** `dataDir: 'memory://'` gives an in-memory PGlite that vanishes on close. */
+export type DatabaseTarget = { driver: 'pglite'; dataDir: string } | { driver: 'postgres'; url: string };
+
+export type OpenDatabase = { db: Database; driver: DatabaseTarget['driver']; close: () => Promise<void> };
+
+export function databaseTargetFromEnv(serverEnv: ServerEnv = env): DatabaseTarget {
+  return serverEnv.DATABASE_URL
+    ? { driver: 'postgres', url: serverEnv.DATABASE_URL }
+    : { driver: 'pglite', dataDir: serverEnv.PGLITE_DATA_DIR };
+}
+
+/** Open a database and bring its schema up to date; the caller owns `close()`. */
+export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
+  switch (target.driver) {
+    case 'pglite': {
+      const inMemory = target.dataDir.startsWith('memory://');
+      const dataDir = inMemory ? target.dataDir : path.resolve(target.dataDir);
+      if (!inMemory) await mkdir(dataDir, { recursive: true });
+      const client = await PGlite.create(dataDir);
+      try {
+        await applyMigrations({ driver: 'pglite', client });
+      } catch (error) {
+        await client.close();
+        throw error;
+      }
+      const db: Database = drizzlePglite({ client, schema });
+      return { db, driver: 'pglite', close: () => client.close() };
+    }
+    case 'postgres': {
+      const pool = new Pool({ connectionString: target.url, max: 10 });
+      // An idle connection dropped by the server must not crash the process; the pool reconnects.
+      pool.on('error', (error) => console.error(`[db] idle PostgreSQL connection failed: ${error.message}`));
+      try {
+        await applyMigrations({ driver: 'postgres', pool });
+      } catch (error) {
+        await pool.end();
+        throw error;
+      }
+      const db: Database = drizzleNodePg({ client: pool, schema });
+      return { db, driver: 'postgres', close: () => pool.end() };
+    }
+    default: {
+      const unreachable: never = target;
+      throw new Error(`Unknown database driver: ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+const globalForDb = globalThis as unknown as { tokenloomDatabase?: Promise<OpenDatabase> };
+let cachedDatabase: Promise<OpenDatabase> | undefined = globalForDb.tokenloomDatabase;
+
+/** The app's database, opened and migrated on first use. A failed open is retried next call. */
+export function getDb(): Promise<Database> {
+  if (!cachedDatabase) {
+    const opening = openDatabase(databaseTargetFromEnv());
+    cachedDatabase = opening;
+    if (env.NODE_ENV !== 'production') globalForDb.tokenloomDatabase = opening;
+    opening.catch(() => {
+      if (cachedDatabase === opening) cachedDatabase = undefined;
+      if (globalForDb.tokenloomDatabase === opening) globalForDb.tokenloomDatabase = undefined;
+    });
+  }
+  return cachedDatabase.then((open) => open.db);
+}
+
+/** Close the app's database if it was opened (graceful shutdown, tests); the next getDb() reopens. */
+export async function closeDb(): Promise<void> {
+  const opening = cachedDatabase;
+  if (!opening) return;
+  cachedDatabase = undefined;
+  if (globalForDb.tokenloomDatabase === opening) globalForDb.tokenloomDatabase = undefined;
+  const open = await opening.catch(() => null);
+  await open?.close();
+}

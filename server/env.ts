@@ -1,0 +1,52 @@
+/**
+ * Server environment, validated with zod once when this module is first imported.
+ *
+ * - DATABASE_URL (optional): postgres:// or postgresql:// URL; when set, graphs live in that
+ *   PostgreSQL server (node-postgres). Empty counts as unset.
+ * - PGLITE_DATA_DIR (optional, default `.data/pglite`): where embedded PGlite keeps its files
+ *   when DATABASE_URL is unset; created on first run. `memory://` keeps nothing on disk.
+ *
+ * A bad value throws an EnvError whose message (and stack) is one line naming the variable,
+ * so the terminal shows the mistake, not a stack trace. Never echoes a URL: it may hold a
+ * password. Not handled here: reading .env files (Next.js does that before we run).
+ */
+import { z } from 'zod';
+
+const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
+
+const envSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'], { message: 'must be development, test or production' })
+    .default('development'),
+  DATABASE_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .refine((value) => /^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+        message: 'must be a postgres:// or postgresql:// URL, e.g. postgres://user:password@localhost:5432/tokenloom',
+      })
+      .optional(),
+  ),
+  PGLITE_DATA_DIR: z.preprocess(emptyAsUnset, z.string().default('.data/pglite')),
+});
+
+export type ServerEnv = z.output<typeof envSchema>;
+
+/** An invalid environment: `message` is one line, and so is `stack`, on purpose. */
+export class EnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvError';
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
+/** Parse an environment (process.env by default); throws EnvError on a bad value. */
+export function parseServerEnv(source: Record<string, string | undefined> = process.env): ServerEnv {
+  const parsed = envSchema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'} ${issue.message}`);
+  throw new EnvError(`Invalid server environment: ${problems.join('; ')}.`);
+}
+
+export const env: ServerEnv = parseServerEnv();
