@@ -33,7 +33,18 @@ export default tseslint.config(
   {
     files: ['components/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@/server/*', '**/server/*'], message: 'components/ talks to the server through tRPC, not by importing it.' }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@/server/*', '**/server/*'],
+              allowTypeImports: true,
+              message: 'components/ talks to the server through tRPC, not by importing it (type imports are fine).',
+            },
+          ],
+        },
+      ],
     },
   },
 );

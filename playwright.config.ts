@@ -35,6 +35,8 @@ export default defineConfig({
     command: `npx next start -p ${PORT} -H 127.0.0.1`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
+    // A fresh in-memory database for every e2e run.
+    env: { PGLITE_DATA_DIR: 'memory://' },
     timeout: 60_000,
   },
 });

@@ -15,10 +15,13 @@ import {
   type Connection,
   type FinalConnectionState,
 } from '@xyflow/react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { HelpCircle, LayoutGrid, Maximize, Moon, Redo2, Square, Sun, Undo2 } from 'lucide-react';
 import { connectionRefusal } from '@/nodes/engine/validate';
 import { loadGraphDoc, type GraphDoc } from '@/nodes/engine/graph-doc';
+import { decodeGraphFromHash, editSecretFor, loadDraft } from './sharing';
+import { ShareMenu } from './share-menu';
+import { useAutosave, useSharing } from './use-sharing';
 import { registry, nodeKinds, portSpec, type NodeType } from '@/nodes';
 import { PORT_COLOR } from '@/components/ui/ports';
 import { formatMs } from '@/components/ui/status-badge';
@@ -131,18 +134,58 @@ function ShortcutsHelp({ onClose }: { onClose(): void }) {
   );
 }
 
-function Canvas({ initial }: { initial: GraphDoc }) {
+/**
+ * Which graph the canvas opens: a saved one (editable when this browser holds its secret, with
+ * any unsaved draft restored), one carried in the URL hash (read-only), the local draft of the
+ * start page, or the given starter.
+ */
+function openInitialGraph(initial: GraphDoc, graphId: string | undefined) {
+  const lab = useLab.getState();
+  const same = (a: GraphDoc, b: GraphDoc) => JSON.stringify(a) === JSON.stringify(b);
+  if (graphId) {
+    const canEdit = Boolean(editSecretFor(graphId));
+    const draft = canEdit ? loadDraft(graphId) : undefined;
+    if (draft && !same(draft, initial)) {
+      lab.load(draft, { graphId, readOnly: false });
+      lab.showToast('Restored your unsaved edits to this graph.', 'info');
+    } else {
+      lab.load(initial, { graphId, readOnly: !canEdit, saved: true });
+    }
+    return;
+  }
+  const fromHash = decodeGraphFromHash(window.location.hash);
+  if (fromHash?.ok) {
+    lab.load(fromHash.doc, { readOnly: true });
+    return;
+  }
+  if (fromHash && !fromHash.ok) lab.showToast(fromHash.message);
+  const draft = loadDraft('local');
+  if (draft && !same(draft, initial)) {
+    lab.load(draft);
+    lab.showToast('Restored your unsaved graph from last time.', 'info');
+    return;
+  }
+  const loaded = loadGraphDoc(initial);
+  if (loaded.ok) lab.load(loaded.doc);
+  else lab.showToast(loaded.message);
+}
+
+function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
   const lab = useLab();
   const { screenToFlowPosition, fitView, getViewport } = useReactFlow();
   const { stop } = useEngine();
+  const sharing = useSharing();
+  const { save } = sharing;
+  useAutosave();
   const [dark, toggleDark] = useDarkMode();
   const [help, setHelp] = useState(false);
 
+  const fitViewRef = useRef(fitView);
+  fitViewRef.current = fitView;
   useEffect(() => {
-    const loaded = loadGraphDoc(initial);
-    if (loaded.ok) useLab.getState().load(loaded.doc);
-    else useLab.getState().showToast(loaded.message);
-  }, [initial]);
+    openInitialGraph(initial, graphId);
+    requestAnimationFrame(() => void fitViewRef.current({ padding: 0.15 }));
+  }, [initial, graphId]);
 
   const autoLayout = useCallback(() => {
     const { nodes, edges, setPositions } = useLab.getState();
@@ -178,6 +221,11 @@ function Canvas({ initial }: { initial: GraphDoc }) {
         state.redo();
         return;
       }
+      if (mod && key === 's') {
+        e.preventDefault();
+        void save();
+        return;
+      }
       if (isTypingTarget(e.target)) return;
       if (mod && key === 'c') {
         const n = state.copySelection();
@@ -204,7 +252,7 @@ function Canvas({ initial }: { initial: GraphDoc }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [fitView, autoLayout, toggleDark]);
+  }, [fitView, autoLayout, toggleDark, save]);
 
   const onConnect = useCallback((c: Connection) => {
     const refusal = useLab.getState().connect(c);
@@ -265,6 +313,12 @@ function Canvas({ initial }: { initial: GraphDoc }) {
             <HelpCircle size={16} />
           </button>
         </div>
+        {lab.readOnly && (
+          <span data-testid="read-only" className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-100">
+            Read-only · fork to edit
+          </span>
+        )}
+        <ShareMenu sharing={sharing} />
         <div className="ml-auto flex items-center gap-2 text-xs text-slate-500" data-testid="run-status">
           {lab.run.running ? (
             <>
@@ -280,8 +334,8 @@ function Canvas({ initial }: { initial: GraphDoc }) {
           )}
         </div>
       </header>
-      <div className="grid min-h-0 flex-1 grid-cols-[220px_1fr_440px]">
-        <Palette onAdd={addAtCenter} />
+      <div className={`grid min-h-0 flex-1 ${lab.readOnly ? 'grid-cols-[1fr_440px]' : 'grid-cols-[220px_1fr_440px]'}`}>
+        {!lab.readOnly && <Palette onAdd={addAtCenter} />}
         <div
           className="relative min-h-0"
           onDragOver={(e) => {
@@ -316,7 +370,8 @@ function Canvas({ initial }: { initial: GraphDoc }) {
             onNodeDragStart={() => useLab.getState().record()}
             onNodeClick={(_, node) => lab.inspect(node.id)}
             onPaneClick={() => lab.inspect(null)}
-            deleteKeyCode={['Backspace', 'Delete']}
+            deleteKeyCode={lab.readOnly ? null : ['Backspace', 'Delete']}
+            nodesConnectable={!lab.readOnly}
             selectionKeyCode="Shift"
             multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
             colorMode={dark ? 'dark' : 'light'}
@@ -337,10 +392,10 @@ function Canvas({ initial }: { initial: GraphDoc }) {
   );
 }
 
-export function Lab({ initial }: { initial: GraphDoc }) {
+export function Lab({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
   return (
     <ReactFlowProvider>
-      <Canvas initial={initial} />
+      <Canvas initial={initial} graphId={graphId} />
     </ReactFlowProvider>
   );
 }

@@ -43,6 +43,12 @@ const COALESCE_MS = 1000;
 
 export interface LabState extends Snapshot {
   revision: number;
+  /** The saved graph this canvas shows, or null for an unsaved one. */
+  graphId: string | null;
+  /** Read-only: opened from someone else's link. Forking makes an editable copy. */
+  readOnly: boolean;
+  /** The revision last saved to the server; unsaved edits exist when it differs. */
+  savedRevision: number | null;
   past: Snapshot[];
   future: Snapshot[];
   coalesce: { key: string; at: number } | null;
@@ -55,7 +61,11 @@ export interface LabState extends Snapshot {
   record(coalesceKey?: string): void;
   undo(): void;
   redo(): void;
-  load(doc: GraphDoc): string[];
+  load(doc: GraphDoc, meta?: { graphId?: string | null; readOnly?: boolean; saved?: boolean }): string[];
+  setSaved(graphId: string): void;
+  setReadOnly(readOnly: boolean): void;
+  /** True (and a hint is shown) when the graph is read-only and an edit was refused. */
+  refuseIfReadOnly(): boolean;
   doc(): GraphDoc;
   onNodesChange(changes: NodeChange<LabNode>[]): void;
   onEdgesChange(changes: EdgeChange<LabEdge>[]): void;
@@ -82,6 +92,9 @@ export const useLab = create<LabState>()((set, get) => ({
   nodes: [],
   edges: [],
   revision: 0,
+  graphId: null,
+  readOnly: false,
+  savedRevision: null,
   past: [],
   future: [],
   coalesce: null,
@@ -106,6 +119,7 @@ export const useLab = create<LabState>()((set, get) => ({
   },
 
   undo() {
+    if (get().readOnly) return;
     const { past } = get();
     const previous = past[past.length - 1];
     if (!previous) return;
@@ -119,12 +133,13 @@ export const useLab = create<LabState>()((set, get) => ({
   },
 
   redo() {
+    if (get().readOnly) return;
     const [next, ...rest] = get().future;
     if (!next) return;
     set((s) => ({ ...next, past: [...s.past, snapshot(s)], future: rest, revision: s.revision + 1, coalesce: null }));
   },
 
-  load(doc) {
+  load(doc, meta = {}) {
     const { nodes, edges, unknown } = fromGraphDoc(doc);
     set((s) => ({
       title: doc.title,
@@ -135,8 +150,25 @@ export const useLab = create<LabState>()((set, get) => ({
       runtime: {},
       inspected: null,
       revision: s.revision + 1,
+      graphId: meta.graphId ?? null,
+      readOnly: meta.readOnly ?? false,
+      savedRevision: meta.saved ? s.revision + 1 : null,
     }));
     return unknown;
+  },
+
+  setSaved(graphId) {
+    set((s) => ({ graphId, savedRevision: s.revision, readOnly: false }));
+  },
+
+  setReadOnly(readOnly) {
+    set({ readOnly });
+  },
+
+  refuseIfReadOnly() {
+    if (!get().readOnly) return false;
+    get().showToast('This graph is read-only. Fork it to make your own editable copy.', 'info');
+    return true;
   },
 
   doc() {
@@ -145,6 +177,7 @@ export const useLab = create<LabState>()((set, get) => ({
   },
 
   onNodesChange(changes) {
+    if (get().readOnly) changes = changes.filter((c) => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace');
     const structural = changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace');
     set((s) => {
       const nodes = applyNodeChanges(changes, s.nodes);
@@ -161,11 +194,13 @@ export const useLab = create<LabState>()((set, get) => ({
   },
 
   onEdgesChange(changes) {
+    if (get().readOnly) changes = changes.filter((c) => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace');
     const structural = changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace');
     set((s) => ({ edges: applyEdgeChanges(changes, s.edges), ...(structural ? { revision: s.revision + 1 } : {}) }));
   },
 
   connect(connection) {
+    if (get().readOnly) return 'This graph is read-only. Fork it to make your own editable copy.';
     const { nodes, edges } = get();
     const source = nodes.find((n) => n.id === connection.source);
     const target = nodes.find((n) => n.id === connection.target);
@@ -196,6 +231,7 @@ export const useLab = create<LabState>()((set, get) => ({
   },
 
   addNode(type, position, params = {}) {
+    if (get().refuseIfReadOnly()) return '';
     get().record();
     const id = newNodeId(type);
     const node: LabNode = {
@@ -215,6 +251,7 @@ export const useLab = create<LabState>()((set, get) => ({
   },
 
   updateParams(id, patch, coalesceKey) {
+    if (get().refuseIfReadOnly()) return;
     get().record(coalesceKey ?? undefined);
     set((s) => ({
       nodes: s.nodes.map((n) => (n.id === id ? { ...n, data: { ...n.data, params: { ...n.data.params, ...patch } } } : n)),
@@ -223,6 +260,7 @@ export const useLab = create<LabState>()((set, get) => ({
   },
 
   setTitle(title) {
+    if (get().refuseIfReadOnly()) return;
     get().record('title');
     set({ title });
   },
@@ -237,6 +275,7 @@ export const useLab = create<LabState>()((set, get) => ({
   },
 
   paste() {
+    if (get().refuseIfReadOnly()) return 0;
     const { clipboard } = get();
     if (!clipboard || clipboard.nodes.length === 0) return 0;
     get().record();

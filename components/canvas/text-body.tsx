@@ -35,6 +35,7 @@ export function TextBody({ id, params, view }: { id: string; params: Record<stri
   const text = String(params.text ?? '');
   const origin = String(params.origin ?? 'typed');
   const described = view as ViewOf<'text'> | undefined;
+  const readOnly = useLab((s) => s.readOnly);
 
   const onFile = async (file: File) => {
     if (file.size > TEXT_LIMIT_BYTES) {
@@ -69,6 +70,7 @@ export function TextBody({ id, params, view }: { id: string; params: Record<stri
         data-testid="text-input"
         className="nodrag nowheel field h-28 resize-y font-mono text-xs"
         value={text}
+        readOnly={readOnly}
         spellCheck={false}
         onChange={(e) => updateParams(id, { text: e.target.value, origin: 'typed' }, `${id}:text`)}
       />

@@ -20,6 +20,7 @@ export function InspectorPanel() {
   const runtime = useLab((s) => (s.inspected ? s.runtime[s.inspected] : undefined));
   const updateParams = useLab((s) => s.updateParams);
   const inspect = useLab((s) => s.inspect);
+  const readOnly = useLab((s) => s.readOnly);
 
   if (!inspected || !node?.type) {
     return (
@@ -76,8 +77,8 @@ export function InspectorPanel() {
       ) : runtime?.status === 'running' || !runtime ? (
         <p className="text-sm text-slate-500">Computing…</p>
       ) : null}
-      <section className="grid gap-2 border-t border-slate-200 pt-3 dark:border-slate-700">
-        <h3 className="text-sm font-semibold">Settings</h3>
+      <fieldset disabled={readOnly} className="grid gap-2 border-t border-slate-200 pt-3 dark:border-slate-700">
+        <h3 className="text-sm font-semibold">Settings{readOnly ? ' (read-only)' : ''}</h3>
         <ParamsForm
           type={type}
           params={node.data.params}
@@ -86,7 +87,7 @@ export function InspectorPanel() {
           idPrefix={`param-${node.id}`}
           onChange={(patch, key) => updateParams(node.id, patch, key)}
         />
-      </section>
+      </fieldset>
     </aside>
   );
 }

@@ -3,8 +3,7 @@
  * when DATABASE_URL is set. Same drizzle schema and same SQL migrations for both.
  *
  * `getDb()` is what the app uses: it opens the database named by the environment once per
- * process, applies migrations once, and caches the promise (on globalThis in development, so
- * Next.js hot reloads do not open the PGlite folder a second time, which PGlite forbids).
+ * process, applies migrations once, and caches the promise on globalThis (see below).
  * `openDatabase()` opens an explicit target; tests use it for throwaway databases.
  * `closeDb()` closes the cached one (graceful shutdown, tests).
  * Not handled here: connection-pool tuning, read replicas, deleting old graphs.
@@ -71,29 +70,31 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
   }
 }
 
+/**
+ * One database per process, cached on globalThis in production too: Next bundles route handlers
+ * and pages separately, so a module-level cache would give each bundle its own client, and two
+ * PGlite instances must never open the same data directory (or, in memory, they would simply
+ * be two different databases).
+ */
 const globalForDb = globalThis as unknown as { tokenloomDatabase?: Promise<OpenDatabase> };
-let cachedDatabase: Promise<OpenDatabase> | undefined = globalForDb.tokenloomDatabase;
 
 /** The app's database, opened and migrated on first use. A failed open is retried next call. */
 export function getDb(): Promise<Database> {
-  if (!cachedDatabase) {
+  if (!globalForDb.tokenloomDatabase) {
     const opening = openDatabase(databaseTargetFromEnv());
-    cachedDatabase = opening;
-    if (env.NODE_ENV !== 'production') globalForDb.tokenloomDatabase = opening;
+    globalForDb.tokenloomDatabase = opening;
     opening.catch(() => {
-      if (cachedDatabase === opening) cachedDatabase = undefined;
       if (globalForDb.tokenloomDatabase === opening) globalForDb.tokenloomDatabase = undefined;
     });
   }
-  return cachedDatabase.then((open) => open.db);
+  return globalForDb.tokenloomDatabase.then((open) => open.db);
 }
 
 /** Close the app's database if it was opened (graceful shutdown, tests); the next getDb() reopens. */
 export async function closeDb(): Promise<void> {
-  const opening = cachedDatabase;
+  const opening = globalForDb.tokenloomDatabase;
   if (!opening) return;
-  cachedDatabase = undefined;
-  if (globalForDb.tokenloomDatabase === opening) globalForDb.tokenloomDatabase = undefined;
+  globalForDb.tokenloomDatabase = undefined;
   const open = await opening.catch(() => null);
   await open?.close();
 }

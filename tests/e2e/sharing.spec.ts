@@ -1,0 +1,79 @@
+import { expect, test } from '@playwright/test';
+import { openLab } from './helpers';
+
+test('a saved graph opens read-only by link in a fresh browser, forks, and the fork edits leave the original alone', async ({ page, browser }) => {
+  await openLab(page);
+  const input = page.getByTestId('node-text').getByTestId('text-input');
+  await input.fill('Shared by the teacher');
+  await page.keyboard.press('Control+s');
+  await expect(page).toHaveURL(/\/g\/[A-Za-z0-9_-]{22}$/);
+  await expect(page.getByTestId('save')).toHaveText(/Saved/);
+  const link = page.url();
+
+  const student = await browser.newContext();
+  const studentPage = await student.newPage();
+  await studentPage.goto(link);
+  await expect(studentPage.getByTestId('read-only')).toBeVisible();
+  await expect(studentPage.getByTestId('node-text').getByTestId('text-input')).toHaveValue('Shared by the teacher');
+  await expect(studentPage.getByTestId('node-pretokenize').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await expect(studentPage.getByTestId('palette')).toHaveCount(0);
+
+  await studentPage.getByTestId('fork').click();
+  await expect(studentPage.getByTestId('read-only')).toHaveCount(0);
+  await expect(studentPage).not.toHaveURL(link);
+  await expect(studentPage).toHaveURL(/\/g\/[A-Za-z0-9_-]{22}$/);
+  await studentPage.getByTestId('node-text').getByTestId('text-input').fill('Changed by a student');
+  await studentPage.keyboard.press('Control+s');
+  await expect(studentPage.getByTestId('save')).toHaveText(/Saved/);
+  await student.close();
+
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await otherPage.goto(link);
+  await expect(otherPage.getByTestId('node-text').getByTestId('text-input')).toHaveValue('Shared by the teacher');
+  await other.close();
+});
+
+test('a link with the graph inside opens with the server down, and a failed save keeps the graph', async ({ page, browser }) => {
+  await openLab(page);
+  await page.getByTestId('node-text').getByTestId('text-input').fill('Travels in the link');
+  await page.getByTestId('share').click();
+  await page.getByTestId('copy-hash-link').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  expect(link).toMatch(/#g=/);
+
+  const offline = await browser.newContext();
+  const offlinePage = await offline.newPage();
+  await offlinePage.route('**/api/trpc/**', (route) => route.abort('connectionrefused'));
+  await offlinePage.goto(link);
+  await expect(offlinePage.getByTestId('read-only')).toBeVisible();
+  await expect(offlinePage.getByTestId('node-text').getByTestId('text-input')).toHaveValue('Travels in the link');
+  await expect(offlinePage.getByTestId('node-pretokenize').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await offlinePage.getByTestId('fork').click();
+  await offlinePage.getByTestId('node-text').getByTestId('text-input').fill('Edited offline');
+  await offlinePage.getByTestId('save').click();
+  await expect(offlinePage.getByTestId('toast')).toContainText('Could not save: The server could not be reached.');
+  await expect(offlinePage.getByTestId('node-text').getByTestId('text-input')).toHaveValue('Edited offline');
+  // The draft survives a reload.
+  await offlinePage.waitForTimeout(600);
+  await offlinePage.goto('/');
+  await expect(offlinePage.getByTestId('node-text').getByTestId('text-input')).toHaveValue('Edited offline');
+  await offline.close();
+});
+
+test('import refuses a bad file with a message and keeps the graph; export then import round-trips', async ({ page }) => {
+  await openLab(page);
+  await page.getByTestId('node-text').getByTestId('text-input').fill('Round trip');
+  await page.getByTestId('share').click();
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export JSON' }).click();
+  const file = await (await download).path();
+
+  await page.getByTestId('import-file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"schemaVersion": 1, "nodes": [{"id": "x"}], "edges": []}') });
+  await expect(page.getByTestId('toast')).toContainText("Not imported: The graph is malformed: node 'x'");
+  await expect(page.getByTestId('node-text').getByTestId('text-input')).toHaveValue('Round trip');
+
+  await page.getByTestId('node-text').getByTestId('text-input').fill('Something else');
+  await page.getByTestId('import-file').setInputFiles(file!);
+  await expect(page.getByTestId('node-text').getByTestId('text-input')).toHaveValue('Round trip');
+});
