@@ -8,11 +8,15 @@ import { textNode } from './text';
 import { cleanNode } from './clean';
 import { pretokenizeNode } from './pretokenize';
 import { noteNode } from './note';
+import { pretrainedNode } from './pretrained';
+import { compareNode } from './compare';
 
 export const nodeKinds = {
   text: textNode,
   clean: cleanNode,
   pretokenize: pretokenizeNode,
+  pretrained: pretrainedNode,
+  compare: compareNode,
   note: noteNode,
 } as const satisfies Registry;
 

@@ -21,6 +21,7 @@ import { connectionRefusal } from '@/nodes/engine/validate';
 import { loadGraphDoc, type GraphDoc } from '@/nodes/engine/graph-doc';
 import { decodeGraphFromHash, editSecretFor, loadDraft } from './sharing';
 import { ShareMenu } from './share-menu';
+import { TEMPLATES, findTemplate } from '@/nodes/templates';
 import { useAutosave, useSharing } from './use-sharing';
 import { registry, nodeKinds, portSpec, type NodeType } from '@/nodes';
 import { PORT_COLOR } from '@/components/ui/ports';
@@ -39,6 +40,8 @@ const nodeTypes = {
   text: NodeCard,
   clean: NodeCard,
   pretokenize: NodeCard,
+  pretrained: NodeCard,
+  compare: NodeCard,
   note: NoteCard,
 } satisfies Record<NodeType, unknown>;
 
@@ -151,6 +154,12 @@ function openInitialGraph(initial: GraphDoc, graphId: string | undefined) {
     } else {
       lab.load(initial, { graphId, readOnly: !canEdit, saved: true });
     }
+    return;
+  }
+  const template = findTemplate(new URLSearchParams(window.location.search).get('template') ?? '');
+  if (template) {
+    lab.load(template.doc);
+    lab.inspect(template.focus);
     return;
   }
   const fromHash = decodeGraphFromHash(window.location.hash);
@@ -313,6 +322,26 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
             <HelpCircle size={16} />
           </button>
         </div>
+        <select
+          aria-label="Open a template"
+          className="field text-xs"
+          value=""
+          onChange={(e) => {
+            const t = findTemplate(e.target.value);
+            if (!t) return;
+            lab.load(t.doc, { keepHistory: true });
+            lab.inspect(t.focus);
+            window.history.replaceState(null, '', `/?template=${t.id}`);
+            requestAnimationFrame(() => void fitView({ duration: 300, padding: 0.15 }));
+          }}
+        >
+          <option value="">Templates…</option>
+          {TEMPLATES.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.title}
+            </option>
+          ))}
+        </select>
         {lab.readOnly && (
           <span data-testid="read-only" className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-100">
             Read-only · fork to edit

@@ -7,6 +7,9 @@ import type { NodeType, ViewOf } from '@/nodes';
 import { MODE_INFO } from '@/nodes/pretokenize/explain';
 import { PRETOKENIZE_MODES } from '@/nodes/pretokenize/pretokenize';
 import { useLab } from './store';
+import { TokenChip } from '@/components/ui/token-chip';
+import { PRETRAINED_CHOICES } from '@/nodes/pretrained';
+import { SHIPPED_TOKENIZER_LABELS } from '@/nodes/pretrained/shipped';
 import { TextBody } from './text-body';
 
 type BodyProps = { id: string; params: Record<string, unknown>; view: unknown };
@@ -65,8 +68,72 @@ function PretokenizeBody({ id, params, view }: BodyProps) {
   );
 }
 
+function PretrainedBody({ id, params, view }: BodyProps) {
+  const updateParams = useLab((s) => s.updateParams);
+  const v = view as ViewOf<'pretrained'> | undefined;
+  return (
+    <div className="grid gap-2">
+      <select
+        aria-label="Pretrained model"
+        className="nodrag field text-xs"
+        value={String(params.model)}
+        onChange={(e) => updateParams(id, { model: e.target.value })}
+      >
+        {PRETRAINED_CHOICES.map((m) => (
+          <option key={m} value={m}>
+            {m === 'hub' ? 'Hugging Face id…' : SHIPPED_TOKENIZER_LABELS[m]}
+          </option>
+        ))}
+      </select>
+      {params.model === 'hub' && (
+        <input
+          aria-label="Hugging Face id"
+          className="nodrag field text-xs"
+          placeholder="e.g. Xenova/gpt2"
+          value={String(params.hubId ?? '')}
+          onChange={(e) => updateParams(id, { hubId: e.target.value }, `${id}:hubId`)}
+        />
+      )}
+      {v && (
+        <>
+          <div className="flex max-h-24 flex-wrap gap-1 overflow-hidden">
+            {v.pieces.slice(0, 16).map((p, i) => (
+              <TokenChip key={i} piece={p.piece} id={p.id} kind={p.kind} />
+            ))}
+          </div>
+          <span className="text-[11px] text-slate-500 dark:text-slate-400">
+            {v.count} tokens · {v.description.modelKind}
+          </span>
+        </>
+      )}
+    </div>
+  );
+}
+
+function CompareBody({ view }: BodyProps) {
+  const v = view as ViewOf<'compare'> | undefined;
+  if (!v) return <p className="text-xs text-slate-500">…</p>;
+  return (
+    <table className="w-full text-[11px]">
+      <tbody>
+        {v.rows.map((row, i) => (
+          <tr key={row.label}>
+            <td className="pr-1 font-medium whitespace-nowrap">{row.label}</td>
+            <td className="truncate font-mono text-slate-600 dark:text-slate-300" style={{ maxWidth: 150 }}>
+              {v.kinds[i]?.ids.slice(0, 10).join(' ')}
+            </td>
+            <td className="pl-1 text-right text-slate-500">{row.tokenCount}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export const nodeBodies = {
   text: TextBody,
   clean: CleanBody,
   pretokenize: PretokenizeBody,
+  pretrained: PretrainedBody,
+  compare: CompareBody,
 } satisfies Record<Exclude<NodeType, 'note'>, (props: BodyProps) => React.ReactNode>;

@@ -61,7 +61,7 @@ export interface LabState extends Snapshot {
   record(coalesceKey?: string): void;
   undo(): void;
   redo(): void;
-  load(doc: GraphDoc, meta?: { graphId?: string | null; readOnly?: boolean; saved?: boolean }): string[];
+  load(doc: GraphDoc, meta?: { graphId?: string | null; readOnly?: boolean; saved?: boolean; keepHistory?: boolean }): string[];
   setSaved(graphId: string): void;
   setReadOnly(readOnly: boolean): void;
   /** True (and a hint is shown) when the graph is read-only and an edit was refused. */
@@ -141,11 +141,13 @@ export const useLab = create<LabState>()((set, get) => ({
 
   load(doc, meta = {}) {
     const { nodes, edges, unknown } = fromGraphDoc(doc);
+    // Opening a template over an editable graph is undoable; opening a link starts afresh.
+    if (meta.keepHistory && !get().readOnly) get().record();
     set((s) => ({
       title: doc.title,
       nodes,
       edges,
-      past: [],
+      past: meta.keepHistory ? s.past : [],
       future: [],
       runtime: {},
       inspected: null,

@@ -9,11 +9,15 @@ import { TextInspector } from './text-inspector';
 import { CleanInspector } from './clean-inspector';
 import { PretokenizeInspector } from './pretokenize-inspector';
 import { NoteInspector } from './note-inspector';
+import { PretrainedInspector } from './pretrained-inspector';
+import { CompareInspector } from './compare-inspector';
 
 export const inspectors = {
   text: TextInspector,
   clean: CleanInspector,
   pretokenize: PretokenizeInspector,
+  pretrained: PretrainedInspector,
+  compare: CompareInspector,
   note: NoteInspector,
 } satisfies { [K in NodeType]: ComponentType<InspectorProps<K>> };
 

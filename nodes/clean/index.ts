@@ -24,12 +24,13 @@ export const cleanNode = defineNode({
     replacePattern: z.string().max(500).default('').describe('Replace pattern (regular expression)'),
     replaceWith: z.string().max(500).default('').describe('Replace with'),
   }),
-  run: ({ text }, params) => ({ text: cleanText(text, params).text }),
-  view: ({ inputs, outputs, params }) => {
-    // Re-running the steps is cheap next to a diff and gives the per-step report.
-    const { steps } = cleanText(inputs.text, params);
+  run: ({ text }, params) => {
+    const { text: cleaned, steps } = cleanText(text, params);
+    return { text: cleaned, details: steps };
+  },
+  view: ({ inputs, outputs, details }) => {
     return {
-      steps,
+      steps: details ?? [],
       loneSurrogates: findLoneSurrogates(inputs.text),
       outputLoneSurrogates: findLoneSurrogates(outputs.text).length,
       ...describeChanges(inputs.text, outputs.text),

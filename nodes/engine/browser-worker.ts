@@ -11,7 +11,13 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
-const host = createRunHost({ registry, where: 'browser', post: (m) => scope.postMessage(m) });
+const host = createRunHost({
+  registry,
+  where: 'browser',
+  // The app serves public/ at the site root; the hub is reachable when the user is online.
+  resources: { hubPath: '/hub/', modelPath: '/models/', allowRemote: true },
+  post: (m) => scope.postMessage(m),
+});
 scope.addEventListener('message', (event) => {
   void host.handle(event.data);
 });

@@ -4,15 +4,16 @@
  * Not handled here: rendering (components/), scheduling and caching (executor.ts).
  */
 import type { z } from 'zod';
-import type { PortMap, PortKind, Pretokens } from './ports';
+import type { PortMap, PortKind, Pretokens, TokenIds, Tokens } from './ports';
+import type { TokenizerRef } from '../tokenizer-ref';
 
 /** The value type carried by each port kind. Kinds whose issue has not landed carry `unknown`. */
 export interface PortValueMap {
   text: string;
   pretokens: Pretokens;
-  tokenizer: unknown;
-  tokens: unknown;
-  ids: unknown;
+  tokenizer: TokenizerRef;
+  tokens: Tokens;
+  ids: TokenIds;
   predictions: unknown;
   model: unknown;
 }
@@ -35,15 +36,34 @@ export interface RunContext {
   checkpoint(): Promise<void>;
   /** Where the node runs. */
   where: 'browser' | 'server';
+  /** Where shipped files are found: URLs in the browser, folders on the server. */
+  resources: Resources;
+}
+
+export interface Resources {
+  /** Folder of shipped tokenizers (public/hub/), ending in '/'. */
+  hubPath: string;
+  /** Folder of shipped models (public/models/), ending in '/'. */
+  modelPath: string;
+  /** Whether a Hugging Face id may be fetched from the hub. */
+  allowRemote: boolean;
 }
 
 export type NodeCategory = 'input' | 'text' | 'tokenize' | 'model' | 'teach';
+
+/**
+ * What `run` returns: the port values, plus optional `details` that only the node's own `view`
+ * reads (what the algorithm learned on the way, e.g. which cleaning step changed the text), so
+ * the view never has to redo the work.
+ */
+export type RunResult<O extends PortMap, D> = OutputValues<O> & { details?: D };
 
 export interface NodeDefinition<
   P extends z.ZodType<Record<string, unknown>> = z.ZodType<Record<string, unknown>>,
   I extends PortMap = PortMap,
   O extends PortMap = PortMap,
   V = unknown,
+  D = undefined,
 > {
   type: string;
   /** Bump when the algorithm's output changes for the same params: it is part of the cache key. */
@@ -58,20 +78,20 @@ export interface NodeDefinition<
   outputs: O;
   /** Params by name, defaults inside the schema. */
   params: P;
-  run(inputs: InputValues<I>, params: z.output<P>, ctx: RunContext): OutputValues<O> | Promise<OutputValues<O>>;
+  run(inputs: InputValues<I>, params: z.output<P>, ctx: RunContext): RunResult<O, D> | Promise<RunResult<O, D>>;
   /**
    * What the inspector shows, computed where the node ran, so that large values stay there.
    * Must be small and structured-cloneable.
    */
-  view(args: { inputs: InputValues<I>; outputs: OutputValues<O>; params: z.output<P> }): V;
+  view(args: { inputs: InputValues<I>; outputs: OutputValues<O>; params: z.output<P>; details: D | undefined }): V;
 }
 
 /** Identity function that lets TypeScript infer a definition's generics. */
-export function defineNode<P extends z.ZodType<Record<string, unknown>>, I extends PortMap, O extends PortMap, V>(
-  def: NodeDefinition<P, I, O, V>,
-): NodeDefinition<P, I, O, V> {
+export function defineNode<P extends z.ZodType<Record<string, unknown>>, I extends PortMap, O extends PortMap, V, D = undefined>(
+  def: NodeDefinition<P, I, O, V, D>,
+): NodeDefinition<P, I, O, V, D> {
   return def;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyNodeDefinition = NodeDefinition<any, PortMap, PortMap, any>;
+export type AnyNodeDefinition = NodeDefinition<any, PortMap, PortMap, any, any>;

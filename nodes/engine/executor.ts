@@ -10,7 +10,7 @@
  * The same function runs in the browser's Web Worker and in Node on the server.
  * Not handled here: threads, transport (worker-host.ts, the server router).
  */
-import type { AnyNodeDefinition, RunContext } from './define-node';
+import type { AnyNodeDefinition, Resources, RunContext } from './define-node';
 import type { GraphDoc } from './graph-doc';
 import { type RecipeCache, recipeKey } from './cache';
 import { type GraphIssue, type Registry, nodesOnCycles, topologicalOrder, validateGraph } from './validate';
@@ -43,6 +43,7 @@ export interface ExecuteOptions {
   registry: Registry;
   cache: RecipeCache;
   where: Where;
+  resources: Resources;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   /** The clock, for tests. */
@@ -181,13 +182,14 @@ export async function execute(doc: GraphDoc, options: ExecuteOptions): Promise<R
       const ctx: RunContext = {
         signal: signal ?? new AbortController().signal,
         where,
+        resources: options.resources,
         checkpoint,
         progress: (fraction, message) =>
           emit({ type: 'node:progress', nodeId, fraction: Math.min(1, Math.max(0, fraction)), message }),
       };
-      const outputs = (await def.run(inputs, params, ctx)) as Record<string, unknown>;
+      const { details, ...outputs } = (await def.run(inputs, params, ctx)) as Record<string, unknown>;
       if (signal?.aborted) return finish(true);
-      const view = def.view({ inputs, outputs, params });
+      const view = def.view({ inputs, outputs, params, details });
       const ms = clock() - t0;
       cache.set(key, { outputs, view, ms });
       outcomes.set(nodeId, { status: 'done', key, ms, view, outputs });

@@ -26,6 +26,30 @@ export interface Pretokens {
   pieces: Piece[];
 }
 
+/** One token of an encoding. Offsets are UTF-16 code units into the encoded text; null for added tokens. */
+export interface TokenPiece {
+  /** The token as its vocabulary writes it: 'Ġlove', '▁I', '##ing', '<0xE0>', '[CLS]'. */
+  piece: string;
+  id: number;
+  kind: 'text' | 'byte' | 'unknown' | 'special';
+  start: number | null;
+  end: number | null;
+}
+
+export interface Tokens {
+  text: string;
+  /** Display name of the tokenizer that produced them. */
+  tokenizer: string;
+  pieces: TokenPiece[];
+}
+
+export interface TokenIds {
+  ids: number[];
+  tokenizer: string;
+  /** 1 for real tokens, 0 for padding. */
+  attentionMask: number[];
+}
+
 /** Human-readable description of a port kind, used in refusals ("this port gives ids"). */
 export const PORT_KIND_LABEL: Record<PortKind, string> = {
   text: 'text',

@@ -9,6 +9,7 @@ import { createRecipeCache, type RecipeCache } from './cache';
 import { execute, type RunEvent, type Where } from './executor';
 import type { GraphDoc } from './graph-doc';
 import type { Registry } from './validate';
+import type { Resources } from './define-node';
 
 export type HostRequest =
   | { type: 'run'; runId: number; doc: GraphDoc }
@@ -22,6 +23,7 @@ export type HostMessage =
 export function createRunHost(options: {
   registry: Registry;
   where: Where;
+  resources: Resources;
   post: (message: HostMessage) => void;
   cache?: RecipeCache;
 }) {
@@ -36,6 +38,7 @@ export function createRunHost(options: {
       registry: options.registry,
       cache,
       where: options.where,
+      resources: options.resources,
       signal: controller.signal,
       onEvent: (event) => options.post({ type: 'event', runId, event }),
     });

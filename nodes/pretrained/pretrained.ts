@@ -17,20 +17,8 @@ import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/trans
 import { CHAR_TO_BYTE } from '../pretokenize/byte-level';
 import { byteFallbackValue, placePieces, readPieceSpelling, type JsonConfig, type TokenizerJsonLike } from './piece-offsets';
 
-/** Tokenizers built by scripts/build-tokenizers.ts into public/hub/<name>/. */
-export const SHIPPED_TOKENIZERS = ['gpt2', 'bert-base-uncased', 'tinyllama'] as const;
-export type ShippedTokenizerName = (typeof SHIPPED_TOKENIZERS)[number];
-
-/** Display names, used by Compare and the inspector. */
-export const SHIPPED_TOKENIZER_LABELS: Record<ShippedTokenizerName, string> = {
-  gpt2: 'GPT-2',
-  'bert-base-uncased': 'BERT',
-  tinyllama: 'TinyLlama',
-};
-
-export function isShippedTokenizer(name: string): name is ShippedTokenizerName {
-  return (SHIPPED_TOKENIZERS as readonly string[]).includes(name);
-}
+export { SHIPPED_TOKENIZERS, SHIPPED_TOKENIZER_LABELS, isShippedTokenizer, type ShippedTokenizerName } from './shipped';
+import { SHIPPED_TOKENIZERS, isShippedTokenizer } from './shipped';
 
 export interface LoadPretrainedOptions {
   /** Folder (Node) or URL path (browser) holding <name>/tokenizer.json. Default '/hub/'. */

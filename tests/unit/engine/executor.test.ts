@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRecipeCache } from '@/nodes/engine/cache';
 import { execute, type RunEvent } from '@/nodes/engine/executor';
 import { createRunHost, type HostMessage } from '@/nodes/engine/worker-host';
-import { graph, testRegistry } from './fixtures';
+import { graph, nodeResources, testRegistry } from './fixtures';
 
 const pipeline = (text = 'I love NLP', mode = 'bytelevel') =>
   graph(
@@ -19,7 +19,7 @@ const pipeline = (text = 'I love NLP', mode = 'bytelevel') =>
 
 async function runRecording(doc: ReturnType<typeof graph>, cache = createRecipeCache(), signal?: AbortSignal) {
   const events: RunEvent[] = [];
-  const report = await execute(doc, { registry: testRegistry, cache, where: 'server', signal, onEvent: (e) => events.push(e) });
+  const report = await execute(doc, { registry: testRegistry, cache, where: 'server', resources: nodeResources, signal, onEvent: (e) => events.push(e) });
   const ran = events.filter((e) => e.type === 'node:done').map((e) => (e as { nodeId: string }).nodeId);
   const cached = events.filter((e) => e.type === 'node:cached').map((e) => (e as { nodeId: string }).nodeId);
   return { report, events, ran, cached };
@@ -154,7 +154,7 @@ describe('execute', () => {
 
   it('cancels the stale run when the host receives a new one', async () => {
     const messages: HostMessage[] = [];
-    const host = createRunHost({ registry: testRegistry, where: 'browser', post: (m) => messages.push(m) });
+    const host = createRunHost({ registry: testRegistry, where: 'browser', resources: nodeResources, post: (m) => messages.push(m) });
     const slow = graph(
       [
         ['t', 'text', {}],

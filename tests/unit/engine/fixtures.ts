@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { Resources } from '@/nodes/engine/define-node';
 import { defineNode } from '@/nodes/engine/define-node';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { nodeKinds } from '@/nodes';
@@ -48,3 +50,10 @@ export function graph(nodes: NodeSpec[], edges: EdgeSpec[]): GraphDoc {
     })),
   };
 }
+
+/** Shipped files as the server finds them: folders under public/. Nothing remote in tests. */
+export const nodeResources: Resources = {
+  hubPath: `${resolve('public/hub')}/`,
+  modelPath: `${resolve('public/models')}/`,
+  allowRemote: false,
+};

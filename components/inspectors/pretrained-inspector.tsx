@@ -1,0 +1,72 @@
+'use client';
+import type { InspectorProps } from './types';
+import { TokenChip } from '@/components/ui/token-chip';
+
+export function PretrainedInspector({ view }: InspectorProps<'pretrained'>) {
+  const d = view.description;
+  return (
+    <div className="grid gap-4">
+      <p>
+        A pretrained tokenizer is frozen: its vocabulary and rules came with the model and never change. Its IDs are positions in{' '}
+        <b>its own</b> vocabulary of {d.vocabSize.toLocaleString()} tokens, so the same word gets a different number in another model.
+      </p>
+      <div className="grid grid-cols-3 gap-2 text-center" data-testid="pretrained-stats">
+        <div className="rounded-lg bg-slate-50 p-2 dark:bg-slate-800">
+          <div className="text-lg font-semibold">{view.count}</div>
+          <div className="text-xs text-slate-500">tokens</div>
+        </div>
+        <div className="rounded-lg bg-slate-50 p-2 dark:bg-slate-800">
+          <div className="text-lg font-semibold">{view.charsPerToken?.toFixed(2) ?? '—'}</div>
+          <div className="text-xs text-slate-500">characters per token</div>
+        </div>
+        <div className="rounded-lg bg-slate-50 p-2 dark:bg-slate-800">
+          <div className="text-lg font-semibold">{d.vocabSize.toLocaleString()}</div>
+          <div className="text-xs text-slate-500">vocabulary</div>
+        </div>
+      </div>
+      <div>
+        <h4 className="mb-1 text-sm font-semibold">Tokens and their IDs in {view.label}</h4>
+        <div className="flex flex-wrap gap-1" data-testid="pretrained-pieces">
+          {view.pieces.map((p, i) => (
+            <TokenChip key={i} piece={p.piece} id={p.id} kind={p.kind} title={p.start === null ? 'added by the tokenizer' : `characters ${p.start}–${p.end}`} />
+          ))}
+        </div>
+        {view.count > view.pieces.length && <p className="text-xs text-slate-500">Showing the first {view.pieces.length} tokens.</p>}
+      </div>
+      {view.splitWords.length > 0 && (
+        <div data-testid="split-words">
+          <h4 className="mb-1 text-sm font-semibold">Words it had to build from pieces</h4>
+          <ul className="grid gap-1 text-sm">
+            {view.splitWords.map((w, i) => (
+              <li key={i}>
+                “{w.word.trim()}” is not one token in {view.label}’s vocabulary, so it is spelled{' '}
+                <span className="font-mono">{w.pieces.join(' + ')}</span> → <span className="font-mono">{w.ids.join(' ')}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {(view.unknownCount > 0 || view.byteCount > 0) && (
+        <p className="rounded-md bg-amber-50 p-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+          {view.unknownCount > 0 && `${view.unknownCount} token(s) are unknown (${d.unkToken ?? '[UNK]'}): the text they stood for is lost. `}
+          {view.byteCount > 0 && `${view.byteCount} token(s) are raw bytes: the vocabulary has no piece for those characters, so it spells their UTF-8 bytes one by one.`}
+        </p>
+      )}
+      <div>
+        <h4 className="mb-1 text-sm font-semibold">How {view.label} tokenizes</h4>
+        <dl className="grid grid-cols-[8rem_1fr] gap-x-2 gap-y-1 text-sm">
+          <dt className="text-slate-500">Model</dt>
+          <dd>{d.modelSummary}</dd>
+          <dt className="text-slate-500">Normalizer</dt>
+          <dd>{d.normalizer.summary}</dd>
+          <dt className="text-slate-500">Pre-tokenizer</dt>
+          <dd>{d.preTokenizer.summary}</dd>
+          <dt className="text-slate-500">Adds</dt>
+          <dd className="font-mono">{d.template}</dd>
+          <dt className="text-slate-500">Special tokens</dt>
+          <dd className="font-mono text-xs">{d.specialTokens.map((t) => `${t.content}=${t.id}`).join('  ')}</dd>
+        </dl>
+      </div>
+    </div>
+  );
+}

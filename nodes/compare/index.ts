@@ -1,0 +1,74 @@
+/** Compare: one text through 2–4 tokenizers, aligned over the same characters. */
+import { z } from 'zod';
+import { defineNode } from '../engine/define-node';
+import type { Tokens } from '../engine/ports';
+import { encodeWith, loadPretrained, type TokenizerRef } from '../tokenizer-ref';
+import { SHIPPED_TOKENIZER_LABELS, type ShippedTokenizerName } from '../pretrained/shipped';
+import { describeTokenizer } from '../pretrained/describe-tokenizer';
+import { alignTokenizations } from './align';
+
+const MAX_TOKENIZERS = 4;
+/** Alignment is per character: past this, the view shows the beginning. */
+export const COMPARE_TEXT_LIMIT = 2000;
+
+export const compareNode = defineNode({
+  type: 'compare',
+  version: 1,
+  title: 'Compare tokenizers',
+  question: 'Are token IDs the same across models?',
+  summary: 'The same text through GPT-2, BERT, TinyLlama or your own tokenizers, aligned.',
+  category: 'tokenize',
+  inputs: {
+    text: { kind: 'text', label: 'text' },
+    a: { kind: 'tokenizer', label: 'tokenizer A', optional: true },
+    b: { kind: 'tokenizer', label: 'tokenizer B', optional: true },
+  },
+  outputs: {},
+  params: z.object({
+    gpt2: z.boolean().default(true).describe('Include GPT-2'),
+    bert: z.boolean().default(true).describe('Include BERT (uncased)'),
+    tinyllama: z.boolean().default(true).describe('Include TinyLlama (LLaMA-2)'),
+  }),
+  run: async ({ text, a, b }, params, ctx) => {
+    const shipped: ShippedTokenizerName[] = [];
+    if (params.gpt2) shipped.push('gpt2');
+    if (params.bert) shipped.push('bert-base-uncased');
+    if (params.tinyllama) shipped.push('tinyllama');
+    const refs: TokenizerRef[] = [a, b].filter((r): r is TokenizerRef => r !== undefined);
+    for (const name of shipped) {
+      const loaded = await loadPretrained(name, ctx.resources);
+      refs.push({
+        kind: 'pretrained',
+        name,
+        label: SHIPPED_TOKENIZER_LABELS[name],
+        description: describeTokenizer(loaded.tokenizerJson, loaded.tokenizerConfig),
+      });
+    }
+    if (refs.length < 2) throw new Error('Compare needs at least two tokenizers: tick some models or wire tokenizer inputs.');
+    if (refs.length > MAX_TOKENIZERS) throw new Error(`Compare shows at most ${MAX_TOKENIZERS} tokenizers at once: untick one.`);
+    const shown = text.slice(0, COMPARE_TEXT_LIMIT);
+    const encodings: Tokens[] = [];
+    for (const ref of refs) {
+      await ctx.checkpoint();
+      encodings.push(await encodeWith(ref, shown, ctx.resources));
+    }
+    return { details: { truncated: text.length > shown.length, encodings } };
+  },
+  view: ({ details }) => {
+    const { truncated, encodings } = details ?? { truncated: false, encodings: [] as Tokens[] };
+    const text = encodings[0]?.text ?? '';
+    return {
+      truncated,
+      ...alignTokenizations(
+        text,
+        encodings.map((e) => ({ label: e.tokenizer, tokens: e.pieces })),
+      ),
+      kinds: encodings.map((e) => ({
+        label: e.tokenizer,
+        ids: e.pieces.slice(0, 500).map((p) => p.id),
+        unknown: e.pieces.filter((p) => p.kind === 'unknown').length,
+        bytes: e.pieces.filter((p) => p.kind === 'byte').length,
+      })),
+    };
+  },
+});

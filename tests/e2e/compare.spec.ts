@@ -1,0 +1,20 @@
+import { expect, test } from '@playwright/test';
+
+test('the Compare template shows GPT-2, BERT and TinyLlama IDs for "I love NLP"', async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('Open a template').selectOption('compare');
+  await expect(page.getByTestId('inspector-question')).toHaveText('Are token IDs the same across models?');
+  const input = page.getByTestId('node-text').getByTestId('text-input');
+  await input.fill('');
+  await input.pressSequentially('I love NLP');
+  await expect(page.getByTestId('compare-ids-GPT-2')).toHaveText('40 1842 399 19930');
+  await expect(page.getByTestId('compare-ids-BERT')).toHaveText('101 1045 2293 17953 2361 102');
+  await expect(page.getByTestId('compare-ids-TinyLlama')).toHaveText('1 306 5360 405 13208');
+  await expect(page.getByTestId('same-ids-answer')).toContainText("'I' is 40 in GPT-2, 1045 in BERT");
+});
+
+test('the pretrained tokenizer explains why NLP is two GPT-2 tokens', async ({ page }) => {
+  await page.goto('/?template=compare');
+  await page.getByTestId('node-gpt2').locator('span.font-semibold').first().click();
+  await expect(page.getByTestId('split-words')).toContainText('“NLP” is not one token in GPT-2’s vocabulary, so it is spelled ĠN + LP → 399 19930');
+});
