@@ -32,6 +32,17 @@ const encoder = new TextEncoder();
 
 /** UTF-8 encode (lone surrogates become U+FFFD's bytes, as TextEncoder does), then map each byte. */
 export function toByteLevel(text: string): string {
+  // ASCII needs no encoder: one byte per code unit (the common case for words).
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return toByteLevelSlow(text);
+    out += BYTE_TO_CHAR[c]!;
+  }
+  return out;
+}
+
+function toByteLevelSlow(text: string): string {
   const bytes = encoder.encode(text);
   let out = '';
   for (const b of bytes) out += BYTE_TO_CHAR[b]!;

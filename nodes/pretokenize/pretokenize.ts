@@ -39,12 +39,28 @@ const WHITESPACE_PATTERN = /\S+/gu;
 
 export const METASPACE = '▁';
 
-function splitByPattern(text: string, pattern: RegExp, shown: (piece: string) => string = (p) => p): Piece[] {
+function splitByPattern(text: string, pattern: RegExp): Piece[] {
   const re = new RegExp(pattern.source, pattern.flags); // own lastIndex: patterns are shared
   const pieces: Piece[] = [];
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const piece = m[0];
-    pieces.push({ text: piece, start: m.index, end: m.index + piece.length, shown: shown(piece) });
+    pieces.push({ text: piece, start: m.index, end: m.index + piece.length, shown: piece });
+  }
+  return pieces;
+}
+
+/** Words repeat, so their byte-level spelling is memoised (bounded: cleared when full). */
+const byteLevelMemo = new Map<string, string>();
+function byteLevelPieces(text: string): Piece[] {
+  const pieces = splitByPattern(text, GPT2_PATTERN);
+  for (const p of pieces) {
+    let shown = byteLevelMemo.get(p.text);
+    if (shown === undefined) {
+      shown = toByteLevel(p.text);
+      if (byteLevelMemo.size >= 100_000) byteLevelMemo.clear();
+      byteLevelMemo.set(p.text, shown);
+    }
+    p.shown = shown;
   }
   return pieces;
 }
@@ -84,6 +100,6 @@ export function pretokenize(text: string, mode: PretokenizeMode): Piece[] {
     case 'metaspace':
       return splitMetaspace(text);
     case 'bytelevel':
-      return splitByPattern(text, GPT2_PATTERN, toByteLevel);
+      return byteLevelPieces(text);
   }
 }

