@@ -3,10 +3,18 @@
  * reference. Runs after `next build` (the package script does it) because the browser and
  * server benchmarks use the production build.
  */
+import { execFileSync } from 'node:child_process';
 import { benchKeystroke } from './keystroke';
 import { benchPretokenize } from './pretokenize';
 
+/** A benchmark that is its own script (it forks children to measure peak memory). */
+const script = (...args: string[]) => async () => {
+  execFileSync('npx', ['tsx', ...args], { stdio: 'inherit' });
+};
+
 const sections: { name: string; run: () => Promise<void> }[] = [
+  { name: 'Bench corpora (State of the Union, public domain; written once to bench/corpora/)', run: script('scripts/make-corpora.ts') },
+  { name: 'BPE: training vs Hugging Face tokenizers; encoding and decoding vs gpt-tokenizer, tiktoken, transformers.js', run: script('bench/bpe.ts') },
   {
     name: 'Pre-tokenization throughput (Node, 2 MB of the bundled samples)',
     run: async () => {

@@ -10,6 +10,10 @@ import { pretokenizeNode } from './pretokenize';
 import { noteNode } from './note';
 import { pretrainedNode } from './pretrained';
 import { compareNode } from './compare';
+import { bpeNode } from './bpe';
+import { idsNode } from './ids';
+import { decodeNode } from './decode';
+import { ngramNode } from './ngram';
 
 export const nodeKinds = {
   text: textNode,
@@ -17,6 +21,10 @@ export const nodeKinds = {
   pretokenize: pretokenizeNode,
   pretrained: pretrainedNode,
   compare: compareNode,
+  bpe: bpeNode,
+  ids: idsNode,
+  decode: decodeNode,
+  ngram: ngramNode,
   note: noteNode,
 } as const satisfies Registry;
 

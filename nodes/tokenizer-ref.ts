@@ -1,21 +1,56 @@
 /**
- * What travels on a `tokenizer` port, and the one place that knows how to encode with any of
- * them. A pretrained tokenizer travels as a handle (its name): the files are loaded, once, where
- * the node runs. The loader is imported lazily, so transformers.js is fetched only when a graph
- * first uses a pretrained tokenizer.
+ * What travels on a `tokenizer` port, and the one place that knows how to encode and decode
+ * with any of them:
+ * - a pretrained tokenizer travels as a handle (its name): its files are loaded, once, where
+ *   the node runs; the loader is imported lazily, so transformers.js is fetched only when a
+ *   graph first uses a pretrained tokenizer;
+ * - a BPE tokenizer trained on the canvas (or GPT-2's merges) travels as its model: vocab,
+ *   ordered merges, special tokens.
  *
- * Not handled here: trained BPE tokenizers' algorithms (bpe/), the files themselves (public/hub/).
+ * Not handled here: the algorithms (bpe/, pretrained/), the files themselves (public/hub/).
  */
 import type { Resources } from './engine/define-node';
 import type { Tokens } from './engine/ports';
-
 import type { TokenizerDescription } from './pretrained/describe-tokenizer';
+import type { BpeModel } from './bpe/types';
+import { BpeEncoder } from './bpe/encode-bpe';
+import { BpeDecoder } from './bpe/decode-bpe';
 
-export type TokenizerRef = { kind: 'pretrained'; name: string; label: string; description: TokenizerDescription };
+export type TokenizerRef =
+  | { kind: 'pretrained'; name: string; label: string; description: TokenizerDescription }
+  | { kind: 'bpe'; label: string; model: BpeModel };
 
 export async function loadPretrained(name: string, resources: Resources) {
   const { loadPretrainedTokenizer } = await import('./pretrained/pretrained');
   return loadPretrainedTokenizer(name, { localModelPath: resources.hubPath, allowRemote: resources.allowRemote });
+}
+
+// Building an encoder indexes the merges (about 30 ms for GPT-2's): keep one per model.
+const encoders = new WeakMap<BpeModel, BpeEncoder>();
+const decoders = new WeakMap<BpeModel, BpeDecoder>();
+
+export function bpeEncoderFor(model: BpeModel): BpeEncoder {
+  let encoder = encoders.get(model);
+  if (!encoder) encoders.set(model, (encoder = new BpeEncoder(model)));
+  return encoder;
+}
+
+export function bpeDecoderFor(model: BpeModel): BpeDecoder {
+  let decoder = decoders.get(model);
+  if (!decoder) decoders.set(model, (decoder = new BpeDecoder(model)));
+  return decoder;
+}
+
+const vocabularies = new WeakMap<object, string[]>();
+/** A pretrained tokenizer's vocabulary by id (transformers.js gives token → id). */
+export function idToToken(tokenizer: { get_vocab(): Map<string, number> }): string[] {
+  let byId = vocabularies.get(tokenizer);
+  if (!byId) {
+    byId = [];
+    for (const [token, id] of tokenizer.get_vocab()) byId[id] = token;
+    vocabularies.set(tokenizer, byId);
+  }
+  return byId;
 }
 
 export async function encodeWith(ref: TokenizerRef, text: string, resources: Resources, addSpecialTokens = true): Promise<Tokens> {
@@ -29,5 +64,83 @@ export async function encodeWith(ref: TokenizerRef, text: string, resources: Res
         pieces: encoded.pieces.map(({ piece, id, kind, start, end }) => ({ piece, id, kind, start, end })),
       };
     }
+    case 'bpe':
+      return { text, tokenizer: ref.label, pieces: bpeEncoderFor(ref.model).encodeTokens(text) };
+  }
+}
+
+export interface DecodedToken {
+  id: number;
+  piece: string;
+  /** The token's bytes, hex, e.g. "20 6C 6F 76 65"; empty for tokens that stand for no text. */
+  bytes: string;
+}
+
+export interface Decoded {
+  text: string;
+  tokens: DecodedToken[];
+}
+
+const hexBytes = (bytes: ArrayLike<number>) => Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+
+/** ids → tokens → bytes → text. Throws with a clear message on an id outside the vocabulary. */
+export async function decodeWith(
+  ref: TokenizerRef,
+  allIds: readonly number[],
+  resources: Resources,
+  options: { skipSpecial?: boolean; tokenLimit?: number } = {},
+): Promise<Decoded> {
+  const tokenLimit = options.tokenLimit ?? 2000;
+  const specialIds = new Set(specialTokensOf(ref).map((t) => t.id));
+  const ids = options.skipSpecial ? allIds.filter((id) => !specialIds.has(id)) : allIds;
+  switch (ref.kind) {
+    case 'bpe': {
+      const decoder = bpeDecoderFor(ref.model);
+      const size = ref.model.tokens.length;
+      const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= size);
+      if (bad !== undefined) throw new Error(`ID ${bad} is not in this tokenizer's vocabulary (0…${size - 1}).`);
+      return {
+        text: decoder.decode(ids),
+        tokens: ids.slice(0, tokenLimit).map((id) => ({ id, piece: ref.model.tokens[id]!, bytes: hexBytes(decoder.tokenBytes(id)) })),
+      };
+    }
+    case 'pretrained': {
+      const loaded = await loadPretrained(ref.name, resources);
+      const size = ref.description.vocabSize;
+      const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= size);
+      if (bad !== undefined) throw new Error(`ID ${bad} is not in ${ref.label}'s vocabulary (0…${size - 1}).`);
+      const vocab = idToToken(loaded.tokenizer);
+      const encoder = new TextEncoder();
+      return {
+        text: loaded.tokenizer.decode(ids as number[], { skip_special_tokens: false }),
+        tokens: ids.slice(0, tokenLimit).map((id, i) => ({
+          id,
+          piece: vocab[id] ?? '',
+          bytes: hexBytes(encoder.encode(loaded.tokenizer.decode([ids[i]!], { skip_special_tokens: false }))),
+        })),
+      };
+    }
+  }
+}
+
+/** The tokenizer's special tokens with the roles they play (bos, eos, cls, sep, pad, unk). */
+export function specialTokensOf(ref: TokenizerRef): { content: string; id: number; roles: string[] }[] {
+  switch (ref.kind) {
+    case 'pretrained':
+      return ref.description.specialTokens;
+    case 'bpe':
+      // A BPE tokenizer trained here has GPT-2's convention: one end-of-text token that also
+      // serves as beginning-of-text and padding.
+      return ref.model.specialTokens.map((t, i) => ({ ...t, roles: i === 0 ? ['bos', 'eos', 'pad'] : [] }));
+  }
+}
+
+/** Every token of the vocabulary by id: for the vocabulary browser. */
+export async function vocabularyOf(ref: TokenizerRef, resources: Resources): Promise<readonly string[]> {
+  switch (ref.kind) {
+    case 'bpe':
+      return ref.model.tokens;
+    case 'pretrained':
+      return idToToken((await loadPretrained(ref.name, resources)).tokenizer);
   }
 }

@@ -42,6 +42,10 @@ const nodeTypes = {
   pretokenize: NodeCard,
   pretrained: NodeCard,
   compare: NodeCard,
+  bpe: NodeCard,
+  ids: NodeCard,
+  decode: NodeCard,
+  ngram: NodeCard,
   note: NoteCard,
 } satisfies Record<NodeType, unknown>;
 

@@ -130,10 +130,82 @@ function CompareBody({ view }: BodyProps) {
   );
 }
 
+function NgramBody({ view }: BodyProps) {
+  const v = view as ViewOf<'ngram'> | undefined;
+  if (!v) return <p className="text-xs text-slate-500">…</p>;
+  const best = v.prediction.next[0];
+  return (
+    <div className="grid gap-1 text-[11px]">
+      {v.top.slice(0, 3).map((g, i) => (
+        <div key={i} className="flex justify-between gap-2">
+          <span className="truncate font-mono">{g.units.map(visibleWhitespace).join(' ')}</span>
+          <span className="text-slate-500">×{g.count}</span>
+        </div>
+      ))}
+      <span className="text-slate-500 dark:text-slate-400">
+        {v.unitCount.toLocaleString()} {v.level === 'word' ? 'words' : 'tokens'} · n = {v.n}
+        {best && ` · next: ${visibleWhitespace(best.unit)} ${(best.probability * 100).toFixed(1)}%`}
+      </span>
+    </div>
+  );
+}
+
+function BpeBody({ view }: BodyProps) {
+  const v = view as ViewOf<'bpe'> | undefined;
+  if (!v) return <p className="text-xs text-slate-500">…</p>;
+  return (
+    <div className="grid gap-1 text-xs">
+      <span>
+        {v.training ? 'Trained' : 'GPT-2 merges'}: {v.vocabSize.toLocaleString()} tokens, {v.mergeCount.toLocaleString()} merges
+      </span>
+      <div className="flex max-h-16 flex-wrap gap-0.5 overflow-hidden">
+        {v.pieces.slice(0, 14).map((p, i) => (
+          <TokenChip key={i} piece={p.piece} id={p.id} kind={p.kind} />
+        ))}
+      </div>
+      <span className="text-slate-500">
+        {v.tokenCount.toLocaleString()} tokens · {v.tokenCount ? (v.charCount / v.tokenCount).toFixed(2) : '—'} chars/token
+      </span>
+      {v.faithful && (
+        <span className={v.faithful.equal ? 'text-emerald-700' : 'text-amber-700'}>{v.faithful.equal ? '✓ same IDs as GPT-2' : '✗ differs from GPT-2'}</span>
+      )}
+    </div>
+  );
+}
+
+function IdsBody({ view }: BodyProps) {
+  const v = view as ViewOf<'ids'> | undefined;
+  if (!v) return <p className="text-xs text-slate-500">…</p>;
+  return (
+    <div className="grid gap-1 text-xs">
+      <span className="truncate font-mono" data-testid="ids-body">
+        [{v.rows.slice(0, 12).map((r) => r.id).join(', ')}
+        {v.length > 12 ? ', …' : ''}]
+      </span>
+      <span className="text-slate-500">{v.length} IDs</span>
+    </div>
+  );
+}
+
+function DecodeBody({ view }: BodyProps) {
+  const v = view as ViewOf<'decode'> | undefined;
+  if (!v) return <p className="text-xs text-slate-500">…</p>;
+  return (
+    <div className="grid gap-1 text-xs">
+      <span className="line-clamp-3 whitespace-pre-wrap">{v.text}</span>
+      {v.roundTrip && <span className={v.roundTrip.equal ? 'text-emerald-700' : 'text-amber-700'}>{v.roundTrip.equal ? '✓ round trip exact' : '✗ differs from the original'}</span>}
+    </div>
+  );
+}
+
 export const nodeBodies = {
+  bpe: BpeBody,
+  ids: IdsBody,
+  decode: DecodeBody,
   text: TextBody,
   clean: CleanBody,
   pretokenize: PretokenizeBody,
   pretrained: PretrainedBody,
   compare: CompareBody,
+  ngram: NgramBody,
 } satisfies Record<Exclude<NodeType, 'note'>, (props: BodyProps) => React.ReactNode>;

@@ -17,6 +17,8 @@ export type NodeStatus = 'idle' | 'running' | 'done' | 'cached' | 'error' | 'blo
 
 export interface NodeRuntime {
   status: NodeStatus;
+  /** The recipe key of the result shown, for on-demand questions to the engine. */
+  key?: string;
   ms?: number;
   view?: unknown;
   error?: string;
@@ -344,9 +346,9 @@ export const useLab = create<LabState>()((set, get) => ({
             progressMessage: event.message,
           });
         case 'node:done':
-          return patch(event.nodeId, { status: 'done', ms: event.ms, view: event.view });
+          return patch(event.nodeId, { status: 'done', ms: event.ms, view: event.view, key: event.key });
         case 'node:cached':
-          return patch(event.nodeId, { status: 'cached', ms: event.ms, view: event.view });
+          return patch(event.nodeId, { status: 'cached', ms: event.ms, view: event.view, key: event.key });
         case 'node:error':
           return patch(event.nodeId, { status: 'error', error: event.message });
         case 'node:blocked':

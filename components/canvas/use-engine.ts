@@ -9,6 +9,25 @@ import { useCallback, useEffect, useRef } from 'react';
 import type { HostMessage, HostRequest } from '@/nodes/engine/worker-host';
 import { useLab } from './store';
 
+/** Pending inspector questions, by request id, answered by the worker ('query-result'). */
+const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+let nextRequestId = 0;
+let activeWorker: Worker | null = null;
+
+/**
+ * Ask the engine about a node's result where it lives (a vocabulary page, a search), by the
+ * result's recipe key. Rejects with a readable message.
+ */
+export function queryEngine(nodeType: string, key: string, request: unknown): Promise<unknown> {
+  const worker = activeWorker;
+  if (!worker) return Promise.reject(new Error('The engine is not running.'));
+  const requestId = ++nextRequestId;
+  return new Promise((resolve, reject) => {
+    pending.set(requestId, { resolve, reject });
+    worker.postMessage({ type: 'query', requestId, nodeType, key, request } satisfies HostRequest);
+  });
+}
+
 function spawn(): Worker {
   return new Worker(new URL('../../nodes/engine/browser-worker.ts', import.meta.url), { type: 'module' });
 }
@@ -26,9 +45,16 @@ export function useEngine() {
 
   const attach = useCallback(() => {
     const w = spawn();
+    activeWorker = w;
     w.onmessage = (event: MessageEvent<HostMessage>) => {
       const message = event.data;
       if (message.type === 'event' && message.runId === runId.current) useLab.getState().applyRunEvent(message.event);
+      if (message.type === 'query-result') {
+        const waiter = pending.get(message.requestId);
+        pending.delete(message.requestId);
+        if (message.ok) waiter?.resolve(message.result);
+        else waiter?.reject(new Error(message.message));
+      }
     };
     w.onerror = (event) => {
       useLab.getState().showToast(`The engine stopped unexpectedly: ${event.message || 'unknown error'}. It has been restarted.`);

@@ -11,6 +11,10 @@ import { PretokenizeInspector } from './pretokenize-inspector';
 import { NoteInspector } from './note-inspector';
 import { PretrainedInspector } from './pretrained-inspector';
 import { CompareInspector } from './compare-inspector';
+import { BpeInspector } from './bpe-inspector';
+import { IdsInspector } from './ids-inspector';
+import { DecodeInspector } from './decode-inspector';
+import { NgramInspector } from './ngram-inspector';
 
 export const inspectors = {
   text: TextInspector,
@@ -18,6 +22,10 @@ export const inspectors = {
   pretokenize: PretokenizeInspector,
   pretrained: PretrainedInspector,
   compare: CompareInspector,
+  bpe: BpeInspector,
+  ids: IdsInspector,
+  decode: DecodeInspector,
+  ngram: NgramInspector,
   note: NoteInspector,
 } satisfies { [K in NodeType]: ComponentType<InspectorProps<K>> };
 

@@ -13,6 +13,8 @@ import { hash } from 'ohash';
 
 export interface CachedResult {
   outputs: Record<string, unknown>;
+  /** What the node's run left for its view and queries (see NodeDefinition.details). */
+  details?: unknown;
   view: unknown;
   /** How long the computation took when it ran. */
   ms: number;
@@ -82,7 +84,7 @@ export function estimateBytes(value: unknown, depth = 0): number {
 export function createRecipeCache(options: { maxBytes?: number } = {}): RecipeCache {
   const lru = new LRUCache<string, CachedResult>({
     maxSize: options.maxBytes ?? 256 * 1024 * 1024,
-    sizeCalculation: (v) => Math.max(1, Math.round(estimateBytes(v.outputs) + estimateBytes(v.view))),
+    sizeCalculation: (v) => Math.max(1, Math.round(estimateBytes(v.outputs) + estimateBytes(v.details) + estimateBytes(v.view))),
   });
   return {
     get: (key) => lru.get(key),

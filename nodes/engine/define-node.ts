@@ -84,6 +84,12 @@ export interface NodeDefinition<
    * Must be small and structured-cloneable.
    */
   view(args: { inputs: InputValues<I>; outputs: OutputValues<O>; params: z.output<P>; details: D | undefined }): V;
+  /**
+   * Answers an inspector's on-demand question (a vocabulary page, a search) from the result
+   * where it lives, so a 50k-entry vocabulary is never shipped whole.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query?(result: { outputs: OutputValues<O>; details: D | undefined }, request: any): unknown;
 }
 
 /** Identity function that lets TypeScript infer a definition's generics. */

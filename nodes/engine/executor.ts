@@ -191,7 +191,7 @@ export async function execute(doc: GraphDoc, options: ExecuteOptions): Promise<R
       if (signal?.aborted) return finish(true);
       const view = def.view({ inputs, outputs, params, details });
       const ms = clock() - t0;
-      cache.set(key, { outputs, view, ms });
+      cache.set(key, { outputs, details, view, ms });
       outcomes.set(nodeId, { status: 'done', key, ms, view, outputs });
       emit({ type: 'node:done', nodeId, key, ms, view });
     } catch (error) {

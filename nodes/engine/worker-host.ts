@@ -14,11 +14,14 @@ import type { Resources } from './define-node';
 export type HostRequest =
   | { type: 'run'; runId: number; doc: GraphDoc }
   | { type: 'cancel'; runId: number }
-  | { type: 'clear-cache' };
+  | { type: 'clear-cache' }
+  | { type: 'query'; requestId: number; nodeType: string; key: string; request: unknown };
 
 export type HostMessage =
   | { type: 'event'; runId: number; event: RunEvent }
-  | { type: 'backend'; where: Where; detail: string };
+  | { type: 'backend'; where: Where; detail: string }
+  | { type: 'query-result'; requestId: number; ok: true; result: unknown }
+  | { type: 'query-result'; requestId: number; ok: false; message: string };
 
 export function createRunHost(options: {
   registry: Registry;
@@ -57,7 +60,28 @@ export function createRunHost(options: {
         case 'clear-cache':
           cache.clear();
           return Promise.resolve();
+        case 'query':
+          options.post(answerQuery(options.registry, cache, request));
+          return Promise.resolve();
       }
     },
   };
+}
+
+/** Answer an inspector's question from a cached result, or say why it cannot be answered. */
+export function answerQuery(
+  registry: Registry,
+  cache: RecipeCache,
+  request: Extract<HostRequest, { type: 'query' }>,
+): Extract<HostMessage, { type: 'query-result' }> {
+  const { requestId } = request;
+  const def = registry[request.nodeType];
+  const hit = cache.get(request.key);
+  if (!def?.query) return { type: 'query-result', requestId, ok: false, message: `${def?.title ?? request.nodeType} answers no questions.` };
+  if (!hit) return { type: 'query-result', requestId, ok: false, message: 'That result is no longer held; it will be recomputed on the next run.' };
+  try {
+    return { type: 'query-result', requestId, ok: true, result: def.query({ outputs: hit.outputs, details: hit.details }, request.request) };
+  } catch (error) {
+    return { type: 'query-result', requestId, ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
 }

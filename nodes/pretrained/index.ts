@@ -1,7 +1,7 @@
 /** Tokenizer (pretrained): GPT-2, BERT or TinyLlama from shipped files, or any hub id when online. */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { loadPretrained } from '../tokenizer-ref';
+import { loadPretrained, type TokenizerRef } from '../tokenizer-ref';
 import { SHIPPED_TOKENIZERS, SHIPPED_TOKENIZER_LABELS, isShippedTokenizer } from './shipped';
 import { describeTokenizer } from './describe-tokenizer';
 import { splitWords } from './words';
@@ -44,10 +44,11 @@ export const pretrainedNode = defineNode({
   },
   view: ({ outputs }) => {
     const { pieces, text } = outputs.tokens;
+    const tokenizer = outputs.tokenizer as Extract<TokenizerRef, { kind: 'pretrained' }>;
     const textTokens = pieces.filter((p) => p.start !== null).length;
     return {
-      label: outputs.tokenizer.label,
-      description: outputs.tokenizer.description,
+      label: tokenizer.label,
+      description: tokenizer.description,
       count: pieces.length,
       charsPerToken: textTokens ? [...text].length / textTokens : null,
       unknownCount: pieces.filter((p) => p.kind === 'unknown').length,

@@ -3,6 +3,10 @@
  * question as soon as it opens. Plain GraphDocs, so they run anywhere the engine runs.
  */
 import type { GraphDoc } from '../engine/graph-doc';
+import { SOTU_1862_EXCERPT } from '../text/corpus-sample';
+import { findSample } from '../text/samples';
+
+const ODIA = findSample('odia')!.text;
 
 export interface Template {
   id: string;
@@ -43,6 +47,43 @@ export const STARTER_GRAPH: GraphDoc = {
   edges: [edge('text', 'text', 'clean', 'text'), edge('clean', 'text', 'pretokenize', 'text')],
 };
 
+/** Text → Clean → Pretokenize → BPE → IDs → Decode, the tokenizer half of the seed pipeline. */
+function tokenizerChain(opts: {
+  title: string;
+  text: string;
+  origin: string;
+  mode: string;
+  bpe: Record<string, unknown>;
+  clean?: Record<string, unknown>;
+  corpus?: string;
+  original?: boolean;
+}): GraphDoc {
+  const nodes: GraphDoc['nodes'] = [
+    { id: 'text', type: 'text', params: { text: opts.text, origin: opts.origin }, position: { x: 0, y: 0 } },
+    { id: 'clean', type: 'clean', params: opts.clean ?? {}, position: { x: 360, y: 0 } },
+    { id: 'pretokenize', type: 'pretokenize', params: { mode: opts.mode }, position: { x: 680, y: 0 } },
+    { id: 'bpe', type: 'bpe', params: opts.bpe, position: { x: 1000, y: 0 } },
+    { id: 'ids', type: 'ids', params: {}, position: { x: 1320, y: 0 } },
+    { id: 'decode', type: 'decode', params: {}, position: { x: 1640, y: 0 } },
+  ];
+  const edges = [
+    edge('text', 'text', 'clean', 'text'),
+    edge('clean', 'text', 'pretokenize', 'text'),
+    edge('pretokenize', 'pretokens', 'bpe', 'pretokens'),
+    edge('bpe', 'tokens', 'ids', 'tokens'),
+    edge('bpe', 'tokenizer', 'ids', 'tokenizer'),
+    edge('ids', 'ids', 'decode', 'ids'),
+    edge('bpe', 'tokenizer', 'decode', 'tokenizer'),
+    edge('clean', 'text', 'decode', 'original'),
+  ];
+  if (opts.original) edges.push(edge('text', 'text', 'bpe', 'original'));
+  if (opts.corpus !== undefined) {
+    nodes.push({ id: 'corpus', type: 'text', params: { text: opts.corpus, origin: 'sample:sotu-1862' }, position: { x: 680, y: 320 } });
+    edges.push(edge('corpus', 'text', 'bpe', 'corpus'));
+  }
+  return { schemaVersion: 1, title: opts.title, nodes, edges };
+}
+
 export const TEMPLATES: readonly Template[] = [
   {
     id: 'pieces',
@@ -76,6 +117,61 @@ export const TEMPLATES: readonly Template[] = [
       ],
       edges: [edge('text', 'text', 'gpt2', 'text'), edge('text', 'text', 'compare', 'text')],
     },
+  },
+  {
+    id: 'vocab',
+    title: 'How is a vocabulary made?',
+    description: 'Train BPE on a speech, watch the merges, replay them on your sentence.',
+    focus: 'bpe',
+    doc: tokenizerChain({
+      title: 'How is a vocabulary made?',
+      text: 'The unbroken union of these states is worth preserving.',
+      origin: 'typed',
+      mode: 'bytelevel',
+      bpe: { vocabSize: 1000, minFrequency: 2 },
+      corpus: SOTU_1862_EXCERPT,
+    }),
+  },
+  {
+    id: 'frequency',
+    title: 'Is a token’s ID its frequency?',
+    description: 'ID = merge order. See both orders side by side, and the scatter that shows they differ.',
+    focus: 'bpe',
+    doc: tokenizerChain({
+      title: 'Is a token’s ID its frequency?',
+      text: SOTU_1862_EXCERPT,
+      origin: 'sample:sotu-1862',
+      mode: 'bytelevel',
+      bpe: { vocabSize: 800, minFrequency: 2 },
+    }),
+  },
+  {
+    id: 'odia-train',
+    title: 'Can I train my own tokenizer, e.g. for Odia?',
+    description: 'A script-aware split and BPE learn whole Odia words; GPT-2 spends a token per byte.',
+    focus: 'bpe',
+    doc: tokenizerChain({
+      title: 'Train a tokenizer for Odia',
+      text: ODIA,
+      origin: 'sample:odia',
+      mode: 'gpt2-marks',
+      bpe: { vocabSize: 400, minFrequency: 2 },
+    }),
+  },
+  {
+    id: 'gpt2-chain',
+    title: 'What does tokenizer.encode() do? GPT-2, step by step',
+    description: 'GPT-2’s own merges in a hand-built chain, checked against the official tokenizer.',
+    focus: 'bpe',
+    doc: tokenizerChain({
+      title: 'GPT-2, step by step',
+      text: 'I love NLP. Tokenizers turn text into numbers.',
+      origin: 'typed',
+      mode: 'bytelevel',
+      bpe: { source: 'gpt2' },
+      clean: { form: 'none', stripControl: false, replaceInvalid: false },
+      original: true,
+    }),
   },
   {
     id: 'odia',

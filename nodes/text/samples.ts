@@ -1,8 +1,8 @@
 /**
  * Bundled sample texts for the Text node.
  *
- * Licence: written for Tokenloom by its authors and dedicated to the public domain (CC0 1.0);
- * see nodes/text/SAMPLES.md. Each sample is short enough to tokenize on every keystroke and
+ * Licence: written for Tokenloom by its authors and dedicated to the public domain (CC0 1.0),
+ * except the corpus excerpt (public domain, see corpus-sample.ts); see nodes/text/SAMPLES.md. Each sample is short enough to tokenize on every keystroke and
  * chosen to show one thing: English prose (the common case), Odia (a script GPT-2 handles
  * badly), source code (whitespace and symbols), and emoji with mixed scripts (multi-byte
  * characters and joiners).
@@ -13,6 +13,8 @@ export interface TextSample {
   title: string;
   text: string;
 }
+
+import { SOTU_1862_EXCERPT } from './corpus-sample';
 
 export const TEXT_SAMPLES: readonly TextSample[] = [
   {
@@ -50,6 +52,7 @@ export const TEXT_SAMPLES: readonly TextSample[] = [
     title: 'Emoji and mixed scripts',
     text: 'Hello 👋🏽 world! 🇮🇳 नमस्ते, ଜଣେ, こんにちは, café vs café, 👨‍👩‍👧 family, 😀😀😀 done.',
   },
+  { id: 'sotu-1862', title: 'Corpus: Lincoln, 1862 (24 KB)', text: SOTU_1862_EXCERPT },
 ];
 
 export function findSample(id: string): TextSample | undefined {

@@ -1,0 +1,95 @@
+/**
+ * Two small SVG charts the inspectors need (a line and a scatter). Hand-drawn because they are
+ * tiny and must render identically in the worker-fed inspector and in screenshots.
+ */
+
+export function LineChart(props: {
+  points: { x: number; y: number }[];
+  xLabel: string;
+  yLabel: string;
+  highlight?: number;
+  width?: number;
+  height?: number;
+  testId?: string;
+}) {
+  const { points, width = 380, height = 160 } = props;
+  if (points.length < 2) return null;
+  const pad = { l: 40, r: 10, t: 10, b: 30 };
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const [y0, y1] = [Math.min(0, ...ys), Math.max(...ys) || 1];
+  const sx = (x: number) => pad.l + ((x - x0) / (x1 - x0 || 1)) * (width - pad.l - pad.r);
+  const sy = (y: number) => height - pad.b - ((y - y0) / (y1 - y0 || 1)) * (height - pad.t - pad.b);
+  const d = points.map((p, i) => `${i ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
+  const h = props.highlight !== undefined ? points[props.highlight] : undefined;
+  return (
+    <svg width={width} height={height} className="text-slate-500" data-testid={props.testId} role="img" aria-label={`${props.yLabel} against ${props.xLabel}`}>
+      <line x1={pad.l} y1={height - pad.b} x2={width - pad.r} y2={height - pad.b} stroke="currentColor" strokeWidth={0.5} />
+      <line x1={pad.l} y1={pad.t} x2={pad.l} y2={height - pad.b} stroke="currentColor" strokeWidth={0.5} />
+      <path d={d} fill="none" stroke="#0ea5e9" strokeWidth={2} />
+      {h && <circle cx={sx(h.x)} cy={sy(h.y)} r={4} fill="#f43f5e" />}
+      <text x={pad.l} y={height - 8} fontSize={10} fill="currentColor">
+        {x0.toLocaleString()}
+      </text>
+      <text x={width - pad.r} y={height - 8} fontSize={10} fill="currentColor" textAnchor="end">
+        {x1.toLocaleString()}
+      </text>
+      <text x={(width + pad.l) / 2} y={height - 8} fontSize={10} fill="currentColor" textAnchor="middle">
+        {props.xLabel}
+      </text>
+      <text x={4} y={pad.t + 8} fontSize={10} fill="currentColor">
+        {y1.toFixed(2)}
+      </text>
+      <text x={4} y={height - pad.b} fontSize={10} fill="currentColor">
+        {y0.toFixed(2)}
+      </text>
+      <text x={pad.l + 4} y={pad.t + 8} fontSize={10} fill="currentColor">
+        {props.yLabel}
+      </text>
+    </svg>
+  );
+}
+
+/** Scatter on a log y axis (frequencies span orders of magnitude). */
+export function ScatterChart(props: {
+  points: { x: number; y: number; label?: string }[];
+  xLabel: string;
+  yLabel: string;
+  width?: number;
+  height?: number;
+  testId?: string;
+}) {
+  const { points, width = 380, height = 200 } = props;
+  if (points.length === 0) return null;
+  const pad = { l: 40, r: 10, t: 10, b: 30 };
+  const xs = points.map((p) => p.x);
+  const ly = points.map((p) => Math.log10(p.y + 1));
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const y1 = Math.max(...ly) || 1;
+  const sx = (x: number) => pad.l + ((x - x0) / (x1 - x0 || 1)) * (width - pad.l - pad.r);
+  const sy = (y: number) => height - pad.b - (y / y1) * (height - pad.t - pad.b);
+  return (
+    <svg width={width} height={height} className="text-slate-500" data-testid={props.testId} role="img" aria-label={`${props.yLabel} against ${props.xLabel}`}>
+      <line x1={pad.l} y1={height - pad.b} x2={width - pad.r} y2={height - pad.b} stroke="currentColor" strokeWidth={0.5} />
+      <line x1={pad.l} y1={pad.t} x2={pad.l} y2={height - pad.b} stroke="currentColor" strokeWidth={0.5} />
+      {points.map((p, i) => (
+        <circle key={i} cx={sx(p.x)} cy={sy(Math.log10(p.y + 1))} r={2} fill="#8b5cf6" fillOpacity={0.6}>
+          {p.label && <title>{`${p.label}: ID ${p.x}, frequency ${p.y}`}</title>}
+        </circle>
+      ))}
+      <text x={(width + pad.l) / 2} y={height - 8} fontSize={10} fill="currentColor" textAnchor="middle">
+        {props.xLabel}
+      </text>
+      <text x={pad.l} y={height - 8} fontSize={10} fill="currentColor">
+        {x0}
+      </text>
+      <text x={width - pad.r} y={height - 8} fontSize={10} fill="currentColor" textAnchor="end">
+        {x1}
+      </text>
+      <text x={pad.l + 4} y={pad.t + 8} fontSize={10} fill="currentColor">
+        {props.yLabel} (log)
+      </text>
+    </svg>
+  );
+}

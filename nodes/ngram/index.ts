@@ -1,0 +1,53 @@
+/**
+ * N-gram: count sequences of units (words from text, or tokens from a tokenizer) and predict
+ * the next unit with a count-based model, to answer "Is BPE the same as an n-gram?".
+ *
+ * Reads exactly one of its inputs: `text` (word units) or `tokens` (token units). Writes no
+ * ports: what it learns is shown in the inspector. Not handled: backoff, sentence markers,
+ * tokenizing a typed context with the upstream tokenizer (see ngram.ts).
+ *
+ *   text "the cat sat on the mat the cat ran", n = 2, k = 1, context "the"
+ *   → top bigram "the cat" ×2; P(cat | the) = (2 + 1) / (3 + 1·6) = 1/3
+ */
+import { z } from 'zod';
+import { defineNode } from '../engine/define-node';
+import { MAX_N, analyzeNgrams, tokenUnits, wordUnits, type NgramAnalysis } from './ngram';
+
+export const ngramNode = defineNode({
+  type: 'ngram',
+  version: 1,
+  title: 'N-gram',
+  question: 'Is BPE the same as an n-gram?',
+  summary: 'Count word or token sequences and predict the next unit from the last n−1.',
+  category: 'model',
+  inputs: {
+    text: { kind: 'text', label: 'text (word units)', optional: true },
+    tokens: { kind: 'tokens', label: 'tokens (token units)', optional: true },
+  },
+  outputs: {},
+  params: z.object({
+    n: z.number().int().min(1).max(MAX_N).default(2).describe('n (units per n-gram, 1–5)'),
+    top: z.number().int().min(1).max(100).default(20).describe('How many frequent n-grams to list'),
+    k: z.number().min(0).max(1000).default(1).describe('k (add-k smoothing, 0 = plain counts)'),
+    lowercase: z.boolean().default(true).describe('Lowercase words (text input only)'),
+    context: z
+      .string()
+      .max(1000)
+      .default('')
+      .describe('Context to predict after (empty = the last n−1 units of the input; tokens as written, space-separated)'),
+  }),
+  run: ({ text, tokens }, { n, top, k, lowercase, context }) => {
+    if (text === undefined && tokens === undefined) {
+      throw new Error('N-gram needs units to count: connect text (for words) or tokens (for token pieces).');
+    }
+    if (text !== undefined && tokens !== undefined) {
+      throw new Error('N-gram counts one kind of unit at a time: connect text or tokens, not both.');
+    }
+    const level = tokens !== undefined ? 'token' : 'word';
+    const units = tokens !== undefined ? tokenUnits(tokens) : wordUnits(text ?? '', lowercase);
+    const typed = context.trim() === '' ? null : level === 'word' ? wordUnits(context, lowercase) : context.trim().split(/\s+/u);
+    const details: NgramAnalysis = analyzeNgrams(units, level, tokens?.tokenizer ?? 'words', { n, top, k, context: typed });
+    return { details };
+  },
+  view: ({ details }): NgramAnalysis | null => details ?? null,
+});

@@ -1,0 +1,35 @@
+import { expect, test } from '@playwright/test';
+import { dragWire, inspect, openLab } from './helpers';
+
+test('the N-gram node counts bigrams of the Text node and predicts the next word', async ({ page }) => {
+  await openLab(page);
+  await page.getByTestId('node-text').getByTestId('text-input').fill('The cat sat on the mat. The cat ran');
+
+  await page.getByTestId('palette-ngram').click();
+  const added = page.locator('.react-flow__node-ngram').last();
+  const id = await added.getAttribute('data-id');
+  expect(id).toMatch(/^ngram-/);
+  // Nothing connected: the node says what to connect.
+  await expect(page.getByTestId(`node-${id}`).getByTestId('node-error')).toContainText('connect text');
+
+  const wire = await dragWire(page, page.getByTestId('handle-text-out-text'), page.getByTestId(`handle-${id}-in-text`));
+  await wire.release();
+  await expect(page.getByTestId(`node-${id}`).getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+
+  await inspect(page, id!);
+  await expect(page.getByTestId('inspector-question')).toHaveText('Is BPE the same as an n-gram?');
+  await expect(page.getByTestId('ngram-answer')).toContainText('a BPE merge is a frequent 2-gram of symbols');
+  const firstRow = page.getByTestId('ngram-row').first();
+  await expect(firstRow.getByTestId('ngram-units-text')).toHaveText('the cat');
+  await expect(firstRow.getByTestId('ngram-count')).toHaveText('2');
+
+  // The default context is the last word, "ran", which is never followed by anything.
+  await expect(page.getByTestId('ngram-unseen')).toContainText('1/7');
+
+  // After "the": (2 + 1) / (3 + 1·7) = 3/10 for "cat".
+  await page.getByLabel(/Context to predict after/).fill('the');
+  const firstNext = page.getByTestId('ngram-next').first();
+  await expect(firstNext.getByTestId('ngram-next-unit')).toHaveText('cat');
+  await expect(firstNext.getByTestId('ngram-next-probability')).toHaveText('30.0%');
+  await expect(page.getByTestId('ngram-smoothing')).toContainText('= 3/10 = 0.300');
+});
