@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { PortMap, PortKind, Pretokens, TokenIds, Tokens } from './ports';
 import type { TokenizerRef } from '../tokenizer-ref';
+import type { ModelRef } from '../model-ref';
 
 /** The value type carried by each port kind. Kinds whose issue has not landed carry `unknown`. */
 export interface PortValueMap {
@@ -15,7 +16,7 @@ export interface PortValueMap {
   tokens: Tokens;
   ids: TokenIds;
   predictions: unknown;
-  model: unknown;
+  model: ModelRef;
 }
 
 export type PortValue<K extends PortKind> = PortValueMap[K];

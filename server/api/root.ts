@@ -4,10 +4,12 @@
  * Not handled here: the HTTP transport (app/api/trpc/[trpc]/route.ts).
  */
 import { graphRouter } from '@/server/api/routers/graph-router';
+import { runRouter } from '@/server/api/routers/run-router';
 import { createCallerFactory, createTRPCRouter } from '@/server/api/trpc';
 
 export const appRouter = createTRPCRouter({
   graph: graphRouter,
+  run: runRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,10 @@
  * Request bodies are streamed through a byte counter and refused above MAX_REQUEST_BYTES
  * (a 2 MB graph plus room for the envelope) with a tRPC PAYLOAD_TOO_LARGE error, HTTP 413,
  * before anything is parsed; a smaller but still oversized graph gets the router's own message.
+ * `run.stage` alone (a graph to run on the server, up to the run input limit, 20 MB of text by
+ * default) gets a larger body limit: twice that limit, for JSON escaping, plus the envelope.
+ * Responses stream as they are produced: `run.start` is a server-sent-events subscription, and
+ * the request's signal (aborted by Next when the client disconnects) cancels the run.
  * Not handled here: CORS (same-origin app), rate limiting, auth (edit secrets are per graph).
  */
 import { TRPCError } from '@trpc/server';
@@ -11,16 +15,35 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '@/server/api/root';
 import { formatMegabytesAbove, MAX_GRAPH_BYTES } from '@/server/api/routers/graph-router';
 import { createTRPCContext } from '@/server/api/trpc';
+import { formatMegabytes } from '@/server/run/limits';
+import { getRunManager } from '@/server/run/run-manager';
 
 export const runtime = 'nodejs';
 
 const MAX_REQUEST_BYTES = MAX_GRAPH_BYTES + 1_000_000;
 
-function requestTooLarge(bytes: number | null): TRPCError {
-  const size = bytes === null ? `over ${MAX_REQUEST_BYTES / 1_000_000} MB` : `${formatMegabytesAbove(bytes, MAX_REQUEST_BYTES)} MB`;
+interface BodyLimit {
+  maxBytes: number;
+  /** What the limit is for, in parentheses after it. */
+  why: string;
+}
+
+const DEFAULT_BODY_LIMIT: BodyLimit = { maxBytes: MAX_REQUEST_BYTES, why: `a graph may be at most ${MAX_GRAPH_BYTES / 1_000_000} MB` };
+
+function bodyLimitFor(req: Request): BodyLimit {
+  if (new URL(req.url).pathname !== '/api/trpc/run.stage') return DEFAULT_BODY_LIMIT;
+  const maxInputBytes = getRunManager().limits.maxInputBytes;
+  return {
+    maxBytes: 2 * maxInputBytes + 1_000_000,
+    why: `a graph run on the server may hold at most ${formatMegabytes(maxInputBytes)} of text`,
+  };
+}
+
+function requestTooLarge(bytes: number | null, limit: BodyLimit): TRPCError {
+  const size = bytes === null ? `over ${limit.maxBytes / 1_000_000} MB` : `${formatMegabytesAbove(bytes, limit.maxBytes)} MB`;
   return new TRPCError({
     code: 'PAYLOAD_TOO_LARGE',
-    message: `This request is ${size}; the limit is ${MAX_REQUEST_BYTES / 1_000_000} MB (a graph may be at most ${MAX_GRAPH_BYTES / 1_000_000} MB).`,
+    message: `This request is ${size}; the limit is ${limit.maxBytes / 1_000_000} MB (${limit.why}).`,
   });
 }
 
@@ -29,18 +52,19 @@ function requestTooLarge(bytes: number | null): TRPCError {
  * Content-Length already says so). tRPC reads the body inside its own error handling, so the
  * error becomes a normal tRPC error response rather than a dropped connection.
  */
-function withBodyLimit(req: Request, maxBytes: number): Request {
+function withBodyLimit(req: Request, limit: BodyLimit): Request {
   if (!req.body) return req;
+  const { maxBytes } = limit;
   const declared = Number(req.headers.get('content-length') ?? Number.NaN);
   let received = 0;
   const limitedBody = req.body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       start(controller) {
-        if (declared > maxBytes) controller.error(requestTooLarge(declared));
+        if (declared > maxBytes) controller.error(requestTooLarge(declared, limit));
       },
       transform(chunk, controller) {
         received += chunk.byteLength;
-        if (received > maxBytes) controller.error(requestTooLarge(Number.isFinite(declared) ? declared : null));
+        if (received > maxBytes) controller.error(requestTooLarge(Number.isFinite(declared) ? declared : null, limit));
         else controller.enqueue(chunk);
       },
     }),
@@ -52,7 +76,7 @@ function withBodyLimit(req: Request, maxBytes: number): Request {
 function handleTrpcRequest(req: Request): Promise<Response> {
   return fetchRequestHandler({
     endpoint: '/api/trpc',
-    req: withBodyLimit(req, MAX_REQUEST_BYTES),
+    req: withBodyLimit(req, bodyLimitFor(req)),
     router: appRouter,
     maxBatchSize: 20,
     createContext: ({ req: limitedReq }) => createTRPCContext({ headers: limitedReq.headers }),

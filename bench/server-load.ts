@@ -1,0 +1,161 @@
+/**
+ * Does running graphs on the server slow down everyone else's requests?
+ *
+ * Starts `next start` on 127.0.0.1 (run `next build` first; PGlite in memory unless
+ * DATABASE_URL is set), saves one graph, then measures a light request (`graph.get` of that
+ * graph, autocannon, 10 connections, LIGHT_SECONDS each) three times:
+ *   1. idle;
+ *   2. while 50 clients keep server runs of the starter pipeline going, each with its own
+ *      ~20 KB text (uncached: every run computes);
+ *   3. while 50 clients keep running the identical starter graph (cached: after the first run
+ *      every node is a cache hit, and concurrent identical runs are deduplicated).
+ * Prints the light request's throughput and p50/p95 side by side, with the runs completed.
+ * Bounded: three phases of LIGHT_SECONDS plus start-up; stops the server it started.
+ *
+ * Run: npx next build && npx tsx bench/server-load.ts
+ * Not handled here: several server instances, browsers (the runs use the canvas's transport
+ * with the `eventsource` package).
+ */
+import { spawn } from 'node:child_process';
+import autocannon from 'autocannon';
+import { EventSource } from 'eventsource';
+import { createServerRunner } from '@/components/canvas/server-runner';
+import { STARTER_GRAPH } from '@/components/canvas/starter';
+import type { GraphDoc } from '@/nodes/engine/graph-doc';
+
+const PORT = 3191;
+const BASE = `http://127.0.0.1:${PORT}`;
+const TRPC = `${BASE}/api/trpc`;
+const CLIENTS = 50;
+const LIGHT_SECONDS = 10;
+const LIGHT_CONNECTIONS = 10;
+
+export interface LightStats {
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  errors: number;
+}
+
+export interface ServerLoadResult {
+  engine: string;
+  threads: number;
+  idle: LightStats;
+  uncached: LightStats & { runsCompleted: number; runsPerSecond: number; runP50: number; runErrors: number };
+  cached: LightStats & { runsCompleted: number; runsPerSecond: number; runP50: number; runErrors: number };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : Number.NaN;
+}
+
+async function waitForServer(url: string, ms = 60_000) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server at ${url} did not start`);
+}
+
+/** graph.get for LIGHT_SECONDS; latencies from every response, so p95 is exact. */
+async function measureLight(path: string): Promise<LightStats> {
+  const times: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ url: `${BASE}${path}`, connections: LIGHT_CONNECTIONS, duration: LIGHT_SECONDS }, (error, done) =>
+      error ? reject(error) : resolve(done),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
+  });
+  times.sort((a, b) => a - b);
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: percentile(times, 0.5),
+    p95: percentile(times, 0.95),
+    errors: result.errors + result.non2xx,
+  };
+}
+
+function starterWith(text: string): GraphDoc {
+  const doc = structuredClone(STARTER_GRAPH);
+  const textNode = doc.nodes.find((n) => n.type === 'text')!;
+  textNode.params = { ...textNode.params, text, origin: 'typed' };
+  return doc;
+}
+
+/** CLIENTS loops of server runs, until `stop`; each loop is one client (its own header). */
+async function keepRunning(makeDoc: (client: number, round: number) => GraphDoc, stop: Promise<void>) {
+  let stopped = false;
+  void stop.then(() => (stopped = true));
+  const durations: number[] = [];
+  let errors = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      const runner = createServerRunner({ url: TRPC, EventSource, headers: { 'x-tokenloom-client': `bench-${client}` } });
+      for (let round = 0; !stopped; round++) {
+        const started = performance.now();
+        try {
+          await runner.runOnServer(makeDoc(client, round), { onEvent: () => undefined });
+          durations.push(performance.now() - started);
+        } catch {
+          errors += 1;
+        }
+      }
+    }),
+  );
+  durations.sort((a, b) => a - b);
+  const seconds = (performance.now() - t0) / 1000;
+  return { runsCompleted: durations.length, runsPerSecond: durations.length / seconds, runP50: percentile(durations, 0.5), runErrors: errors };
+}
+
+async function underLoad(lightPath: string, makeDoc: (client: number, round: number) => GraphDoc) {
+  let release!: () => void;
+  const stop = new Promise<void>((resolve) => (release = resolve));
+  const runs = keepRunning(makeDoc, stop);
+  await new Promise((r) => setTimeout(r, 1000)); // let the runs ramp up
+  const light = await measureLight(lightPath);
+  release();
+  return { ...light, ...(await runs) };
+}
+
+export async function benchServerLoad(): Promise<ServerLoadResult> {
+  const env = { ...process.env, PGLITE_DATA_DIR: process.env.PGLITE_DATA_DIR ?? 'memory://' };
+  const server = spawn('npx', ['next', 'start', '-p', String(PORT), '-H', '127.0.0.1'], { stdio: 'ignore', detached: true, env });
+  try {
+    await waitForServer(`${BASE}/`);
+    const runner = createServerRunner({ url: TRPC, EventSource, headers: { 'x-tokenloom-client': 'bench-setup' } });
+    const info = await runner.serverInfo();
+    const created = (await (
+      await fetch(`${TRPC}/graph.create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ doc: STARTER_GRAPH }) })
+    ).json()) as { result: { data: { id: string } } };
+    const lightPath = `/api/trpc/graph.get?input=${encodeURIComponent(JSON.stringify({ id: created.result.data.id }))}`;
+    await runner.runOnServer(STARTER_GRAPH, { onEvent: () => undefined }); // warm the engine threads
+
+    const idle = await measureLight(lightPath);
+    const base = 'Students type their own sentences into the Text node, and every edit runs again. ';
+    const uncached = await underLoad(lightPath, (client, round) =>
+      starterWith(`${client}:${round} ${base.repeat(250)}`.slice(0, 20_000)),
+    );
+    const cached = await underLoad(lightPath, () => STARTER_GRAPH);
+    return { engine: info.engine, threads: info.threads, idle, uncached, cached };
+  } finally {
+    if (server.pid) process.kill(-server.pid);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await benchServerLoad();
+  const row = (s: LightStats) => ({ 'graph.get req/s': s.requestsPerSecond.toFixed(0), 'p50 ms': s.p50.toFixed(1), 'p95 ms': s.p95.toFixed(1), errors: s.errors });
+  const runs = (s: ServerLoadResult['cached']) => ({ 'runs done': s.runsCompleted, 'runs/s': s.runsPerSecond.toFixed(1), 'run p50 ms': s.runP50.toFixed(0), 'run errors': s.runErrors });
+  console.log(`Server runs on ${r.engine} (${r.threads} engine thread${r.threads === 1 ? '' : 's'}); light request: graph.get, ${LIGHT_CONNECTIONS} connections, ${LIGHT_SECONDS} s`);
+  console.table({
+    idle: row(r.idle),
+    [`${CLIENTS} clients running, uncached (~20 KB texts)`]: { ...row(r.uncached), ...runs(r.uncached) },
+    [`${CLIENTS} clients running, cached (same graph)`]: { ...row(r.cached), ...runs(r.cached) },
+  });
+}

@@ -1,0 +1,165 @@
+/**
+ * Run a graph on the server and stream its events, the way the engine worker does in the
+ * browser: `onEvent` receives the same RunEvents (run:start, node:start/progress/done/cached/
+ * error/blocked, run:done) in the same order, so the canvas can feed both into applyRunEvent.
+ * Not React: a plain transport over @trpc/client (splitLink: subscriptions over SSE with
+ * httpSubscriptionLink, everything else over httpLink).
+ *
+ * - A graph whose URL-encoded form is over INLINE_LIMIT characters is first posted with
+ *   `run.stage` (subscriptions are GET requests, and servers refuse URLs beyond ~16 KB), then
+ *   started by its staged id. The caller does not see the difference.
+ * - Aborting `signal` closes the stream, which cancels the run on the server; the promise then
+ *   resolves (a stale run is not an error). Limit refusals and "stopped after 120 s" reject
+ *   with a TRPCClientError whose message is the sentence to show.
+ * - A dropped connection rejects rather than silently re-running the graph.
+ * - `fetchValuePage` pages through a large output kept on the server, by the recipe key from
+ *   the node's `node:done` / `node:cached` event.
+ *
+ * Not handled here: choosing between server and browser, the store (the canvas does both).
+ * In Node (tests, scripts), pass `url` (absolute), `EventSource` (the `eventsource` package)
+ * and optionally `headers` (e.g. x-tokenloom-client), which go on every request.
+ */
+import {
+  createTRPCClient,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  TRPCClientError,
+  type TRPCClient,
+} from '@trpc/client';
+import type { RunEvent } from '@/nodes/engine/executor';
+import type { GraphDoc } from '@/nodes/engine/graph-doc';
+import type { AppRouter } from '@/server/api/root';
+import type { ValuePage } from '@/server/run/paging';
+
+export type { ValuePage };
+
+/** Longest URL-encoded `{doc}` sent inline in the subscription URL. */
+export const INLINE_LIMIT = 8000;
+
+type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
+
+export interface ServerRunnerOptions {
+  /** The tRPC endpoint; '/api/trpc' in the browser. */
+  url?: string;
+  /** EventSource implementation; globalThis.EventSource by default. */
+  EventSource?: typeof EventSource;
+  /** Headers for every request (Node only for the event stream: browsers' EventSource cannot send headers). */
+  headers?: Record<string, string>;
+}
+
+export interface RunOnServerOptions {
+  onEvent: (event: RunEvent) => void;
+  signal?: AbortSignal;
+  /** Names the run for `cancelRun`; a random id by default. */
+  runId?: string;
+}
+
+export interface PageQuery {
+  key: string;
+  port: string;
+  offset?: number;
+  limit?: number;
+}
+
+export interface ServerRunner {
+  runOnServer(doc: GraphDoc, options: RunOnServerOptions): Promise<void>;
+  fetchValuePage(query: PageQuery, options?: { signal?: AbortSignal }): Promise<ValuePage>;
+  cancelRun(runId: string): Promise<boolean>;
+  /** The engine the server uses and its limits, for the UI ("server · 2 threads · 120 s"). */
+  serverInfo(): Promise<{ engine: 'threads' | 'in-process'; threads: number; maxInput: string; maxRunTime: string; maxRunsPerClient: number }>;
+}
+
+function withHeaders(headers: Record<string, string> | undefined): FetchLike | undefined {
+  if (!headers) return undefined;
+  return (input, init) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...headers } });
+}
+
+export function createServerRunner(options: ServerRunnerOptions = {}): ServerRunner {
+  const url = options.url ?? '/api/trpc';
+  const fetchWithHeaders = withHeaders(options.headers);
+  const client: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url,
+          EventSource: options.EventSource,
+          // The `eventsource` package takes a fetch; a browser's EventSource ignores the option.
+          eventSourceOptions: fetchWithHeaders ? ({ fetch: fetchWithHeaders } as EventSourceInit) : undefined,
+        }),
+        false: httpLink({ url, headers: options.headers }),
+      }),
+    ],
+  });
+
+  async function runOnServer(doc: GraphDoc, { onEvent, signal, runId = crypto.randomUUID() }: RunOnServerOptions): Promise<void> {
+    if (signal?.aborted) return;
+    const inline = encodeURIComponent(JSON.stringify({ doc })).length <= INLINE_LIMIT;
+    let input: { doc: GraphDoc; runId: string } | { stagedId: string; runId: string };
+    if (inline) input = { doc, runId };
+    else {
+      try {
+        const { stagedId } = await client.run.stage.mutate({ doc }, { signal });
+        input = { stagedId, runId };
+      } catch (error) {
+        if (signal?.aborted) return;
+        throw error;
+      }
+    }
+    if (signal?.aborted) return;
+
+    await new Promise<void>((resolve, reject) => {
+      let started = false;
+      let settled = false;
+      const finish = (error?: unknown) => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        subscription.unsubscribe();
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onAbort = () => finish();
+      const subscription = client.run.start.subscribe(input, {
+        onStarted: () => {
+          started = true;
+        },
+        onData: (event) => {
+          // The wire type only loosens `view: unknown` to optional; it is a RunEvent.
+          if (!settled) onEvent(event as RunEvent);
+        },
+        onError: (error) => finish(error),
+        onComplete: () => finish(),
+        onConnectionStateChange: (state) => {
+          // The link would reconnect and run the graph again; report the failure instead.
+          if (state.state === 'connecting' && state.error) {
+            finish(started ? new TRPCClientError(`The connection to the server was lost: ${state.error.message}`) : state.error);
+          }
+        },
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  return {
+    runOnServer,
+    fetchValuePage: ({ key, port, offset = 0, limit = 500 }, { signal } = {}) =>
+      client.run.page.query({ key, port, offset, limit }, { signal }) as Promise<ValuePage>,
+    cancelRun: async (runId) => (await client.run.cancel.mutate({ runId })).cancelled,
+    serverInfo: () => client.run.info.query(),
+  };
+}
+
+let browserRunner: ServerRunner | undefined;
+const defaultRunner = () => (browserRunner ??= createServerRunner());
+
+/** Run `doc` on this app's server; see createServerRunner for the details. */
+export function runOnServer(doc: GraphDoc, options: RunOnServerOptions): Promise<void> {
+  return defaultRunner().runOnServer(doc, options);
+}
+
+/** A page of a node output held on this app's server, by recipe key and output port. */
+export function fetchValuePage(query: PageQuery, options?: { signal?: AbortSignal }): Promise<ValuePage> {
+  return defaultRunner().fetchValuePage(query, options);
+}

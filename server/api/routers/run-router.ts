@@ -1,0 +1,104 @@
+/**
+ * runRouter: run a graph on the server with the browser's engine (nodes/engine/executor.ts,
+ * the same registry, where: 'server') and stream its events; page through large results.
+ *
+ * - `start` (subscription, SSE): `{ doc }` or `{ stagedId }` (from `stage`), optional `runId`.
+ *   Yields the executor's RunEvents as they happen, exactly what the browser worker posts.
+ *   Ends after `run:done`; a run stopped by the wall-time limit then fails with TIMEOUT.
+ *   Closing the stream cancels the run. Refused with TOO_MANY_REQUESTS over the per-client
+ *   or server-wide number of runs.
+ * - `stage` (mutation): posts a graph too large for the subscription's URL; returns a one-use
+ *   id valid for a minute. components/canvas/server-runner.ts decides when to use it.
+ * - `cancel` (mutation): stops the caller's run `runId` (closing the stream does the same).
+ * - `page` (query): a page of one output of a node, by the recipe key its `node:done` /
+ *   `node:cached` event carried; see server/run/paging.ts for the paging rule.
+ * - `info` (query): which engine runs graphs (worker threads or in-process) and the limits.
+ *
+ * Documents are migrated and validated by loadGraphDoc (GRAPH_LIMITS bound nodes and edges),
+ * and refused when their string params exceed the input limit, before anything runs.
+ * Not handled here: the limits' mechanics and the threads (server/run/), the HTTP body limit
+ * (the route handler; `run.stage` gets a larger one than other procedures).
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { loadGraphDoc, type GraphDoc, type graphDocSchema } from '@/nodes/engine/graph-doc';
+import { createTRPCRouter, publicProcedure } from '@/server/api/trpc';
+import { formatMegabytes, formatSeconds, stringParamBytes } from '@/server/run/limits';
+import { MAX_PAGE_CHARS } from '@/server/run/paging';
+import { clientIdFrom, getRunManager, type RunManager } from '@/server/run/run-manager';
+
+/**
+ * A GraphDoc for running: migrated and validated by loadGraphDoc (its message names the
+ * node), then its string params are measured against the manager's input limit.
+ */
+function runDocInput(manager: () => RunManager) {
+  return z.custom<z.input<typeof graphDocSchema>>(() => true).transform((raw, ctx): GraphDoc => {
+    const loaded = loadGraphDoc(raw);
+    if (!loaded.ok) {
+      ctx.addIssue({ code: 'custom', message: loaded.message });
+      return z.NEVER;
+    }
+    const bytes = stringParamBytes(loaded.doc);
+    const limit = manager().limits.maxInputBytes;
+    if (bytes > limit) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `This graph holds ${formatMegabytes(bytes)} of text in its nodes; the server runs at most ${formatMegabytes(limit)} per graph.`,
+      });
+      return z.NEVER;
+    }
+    return loaded.doc;
+  });
+}
+
+const runIdSchema = z.string().min(1).max(100);
+
+export function createRunRouter(manager: () => RunManager = getRunManager) {
+  const docInput = runDocInput(manager);
+  return createTRPCRouter({
+    stage: publicProcedure.input(z.object({ doc: docInput })).mutation(({ input }) => manager().stage(input.doc)),
+
+    start: publicProcedure
+      .input(
+        z
+          .object({ doc: docInput.optional(), stagedId: z.string().uuid().optional(), runId: runIdSchema.optional() })
+          .refine((value) => (value.doc === undefined) !== (value.stagedId === undefined), {
+            message: 'Send either a graph (doc) or the id of a staged one (stagedId).',
+          }),
+      )
+      .subscription(async function* ({ ctx, input, signal }) {
+        const runs = manager();
+        const doc = input.doc ?? runs.takeStaged(input.stagedId!);
+        yield* runs.start({
+          doc,
+          client: clientIdFrom(ctx.headers),
+          runId: input.runId ?? randomUUID(),
+          signal: signal ?? new AbortController().signal,
+        });
+      }),
+
+    cancel: publicProcedure
+      .input(z.object({ runId: runIdSchema }))
+      .mutation(({ ctx, input }) => ({ cancelled: manager().cancel(clientIdFrom(ctx.headers), input.runId) })),
+
+    page: publicProcedure
+      .input(
+        z.object({
+          key: z.string().min(1).max(200),
+          port: z.string().min(1).max(64),
+          offset: z.number().int().min(0).default(0),
+          limit: z.number().int().min(1).max(MAX_PAGE_CHARS).default(500),
+        }),
+      )
+      .query(({ input }) => manager().page(input)),
+
+    info: publicProcedure.query(async () => {
+      const runs = manager();
+      const { engine, threads } = await runs.info();
+      const { maxInputBytes, maxRunMs, maxRunsPerClient } = runs.limits;
+      return { engine, threads, maxInput: formatMegabytes(maxInputBytes), maxRunTime: formatSeconds(maxRunMs), maxRunsPerClient };
+    }),
+  });
+}
+
+export const runRouter = createRunRouter();

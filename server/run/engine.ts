@@ -1,0 +1,97 @@
+/**
+ * RunEngine: what the run manager needs from whatever executes graphs on the server, and the
+ * in-process implementation of it.
+ *
+ * An engine runs one GraphDoc with the shared executor (nodes/engine/executor.ts, where:
+ * 'server') and the app's registry, streams its RunEvents, stops on the signal, and answers
+ * page requests from its recipe cache. Two implementations:
+ * - thread-engine.ts (the default): graph runs inside piscina worker threads;
+ * - createInProcessEngine (here): the same executor on the main thread, for TOKENLOOM_RUN_THREADS=0
+ *   and as the fallback when worker threads cannot start. It relies on the executor's
+ *   cooperative yielding (ctx.checkpoint, between nodes), so a node with a long synchronous
+ *   step (Pretokenize on megabytes) does hold the event loop for that step.
+ *
+ * Not handled here: limits, deduplication, clients (run-manager.ts).
+ */
+import path from 'node:path';
+import { createRecipeCache, type RecipeCache } from '@/nodes/engine/cache';
+import type { Resources } from '@/nodes/engine/define-node';
+import { execute, type RunEvent } from '@/nodes/engine/executor';
+import type { GraphDoc } from '@/nodes/engine/graph-doc';
+import { registry } from '@/nodes/index';
+import { NotPageableError, pageOf, type PageRequest, type ValuePage } from '@/server/run/paging';
+
+export interface EngineRunOptions {
+  signal: AbortSignal;
+  onEvent: (event: RunEvent) => void;
+  /** Runs with the same affinity go to the same thread (and so find each other's cache entries). */
+  affinity?: string;
+}
+
+/** The answer to a page request: the page, or why there is none. */
+export type PageLookup =
+  | { ok: true; page: ValuePage }
+  | { ok: false; reason: 'missing-key' | 'missing-port' | 'not-pageable'; message: string };
+
+export interface RunEngine {
+  readonly kind: 'threads' | 'in-process';
+  readonly threads: number;
+  /** Resolves once the engine can take runs (worker threads started and loaded). */
+  ready(): Promise<void>;
+  /**
+   * Run a graph. Resolves after its `run:done` event (also when cancelled); rejects only when
+   * the engine itself failed (a thread died), after emitting a closing `run:done`.
+   */
+  run(doc: GraphDoc, options: EngineRunOptions): Promise<void>;
+  page(request: PageRequest): Promise<PageLookup>;
+  close(): Promise<void>;
+}
+
+/**
+ * Where server runs find shipped files: the same public/ folders the browser fetches, read from
+ * disk. Fetching other tokenizers from the Hugging Face hub is off unless TOKENLOOM_RUN_ALLOW_HUB=1
+ * (a server reaching out on a student's behalf is a choice for its operator).
+ */
+export function serverResources(root = process.cwd(), source: Record<string, string | undefined> = process.env): Resources {
+  return {
+    hubPath: path.join(root, 'public', 'hub') + path.sep,
+    modelPath: path.join(root, 'public', 'models') + path.sep,
+    allowRemote: source.TOKENLOOM_RUN_ALLOW_HUB === '1',
+  };
+}
+
+/** Look a page up in one recipe cache; shared by both engines (and the worker threads). */
+export function lookupPage(cache: RecipeCache, request: PageRequest): PageLookup {
+  const hit = cache.get(request.key);
+  if (!hit) {
+    return { ok: false, reason: 'missing-key', message: 'The server no longer holds this value (it was evicted or computed elsewhere); run the graph again.' };
+  }
+  if (!Object.hasOwn(hit.outputs, request.port)) {
+    const ports = Object.keys(hit.outputs).join(', ') || 'none';
+    return { ok: false, reason: 'missing-port', message: `This node has no output '${request.port}' (its outputs: ${ports}).` };
+  }
+  try {
+    return { ok: true, page: pageOf(hit.outputs[request.port], request.offset, request.limit) };
+  } catch (error) {
+    if (error instanceof NotPageableError) return { ok: false, reason: 'not-pageable', message: error.message };
+    throw error;
+  }
+}
+
+export function createInProcessEngine(options: { cacheBytes: number; resources?: Resources }): RunEngine {
+  const cache = createRecipeCache({ maxBytes: options.cacheBytes });
+  const resources = options.resources ?? serverResources();
+  return {
+    kind: 'in-process',
+    threads: 0,
+    ready: () => Promise.resolve(),
+    async run(doc, { signal, onEvent }) {
+      await execute(doc, { registry, cache, where: 'server', resources, signal, onEvent });
+    },
+    page: (request) => Promise.resolve(lookupPage(cache, request)),
+    close: () => {
+      cache.clear();
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Limits of server runs, read from the environment once per run manager, with defaults:
+ *
+ * | variable                          | default | meaning                                              |
+ * |-----------------------------------|---------|------------------------------------------------------|
+ * | TOKENLOOM_RUN_MAX_INPUT_MB        | 20      | UTF-8 megabytes of string params in one graph        |
+ * | TOKENLOOM_RUN_MAX_SECONDS         | 120     | wall time of one run, from acceptance (queue included)|
+ * | TOKENLOOM_RUN_MAX_PER_CLIENT      | 3       | runs one client may have going at once               |
+ * | TOKENLOOM_RUN_MAX_TOTAL           | 64      | runs the whole server has going at once              |
+ * | TOKENLOOM_RUN_CACHE_MB            | 512     | recipe cache, all engine threads together            |
+ * | TOKENLOOM_RUN_THREADS             | cores-1 (1..4) | engine threads; 0 runs in-process             |
+ * | TOKENLOOM_RUN_TASKS_PER_THREAD    | 4       | runs interleaved on one thread (they yield)          |
+ *
+ * Graph size (nodes, edges) is GRAPH_LIMITS, checked by loadGraphDoc. A bad value throws an
+ * EnvError naming the variable, like server/env.ts.
+ * Not handled here: enforcing the limits (run-manager.ts, run-router.ts).
+ */
+import os from 'node:os';
+import { z } from 'zod';
+import type { GraphDoc } from '@/nodes/engine/graph-doc';
+import { EnvError } from '@/server/env';
+
+export interface RunLimits {
+  maxInputBytes: number;
+  maxRunMs: number;
+  maxRunsPerClient: number;
+  maxRunsTotal: number;
+  cacheBytes: number;
+  threads: number;
+  tasksPerThread: number;
+  /** How long a run over the per-client limit waits for a slot before it is refused. */
+  admissionGraceMs: number;
+}
+
+const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
+const positive = (fallback: number, what: string) =>
+  z.preprocess(emptyAsUnset, z.coerce.number({ message: `must be ${what}` }).positive({ message: `must be ${what}` }).default(fallback));
+const count = (fallback: number, min: number) =>
+  z.preprocess(
+    emptyAsUnset,
+    z.coerce.number().int({ message: `must be a whole number ≥ ${min}` }).min(min, { message: `must be a whole number ≥ ${min}` }).default(fallback),
+  );
+
+const defaultThreads = Math.max(1, Math.min(4, os.availableParallelism() - 1));
+
+const runEnvSchema = z.object({
+  TOKENLOOM_RUN_MAX_INPUT_MB: positive(20, 'a positive number of megabytes'),
+  TOKENLOOM_RUN_MAX_SECONDS: positive(120, 'a positive number of seconds'),
+  TOKENLOOM_RUN_MAX_PER_CLIENT: count(3, 1),
+  TOKENLOOM_RUN_MAX_TOTAL: count(64, 1),
+  TOKENLOOM_RUN_CACHE_MB: positive(512, 'a positive number of megabytes'),
+  TOKENLOOM_RUN_THREADS: count(defaultThreads, 0),
+  TOKENLOOM_RUN_TASKS_PER_THREAD: count(4, 1),
+});
+
+/** Read the run limits from an environment (process.env by default); throws EnvError on a bad value. */
+export function readRunLimits(source: Record<string, string | undefined> = process.env): RunLimits {
+  const parsed = runEnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    throw new EnvError(`Invalid server run limits: ${problems.join('; ')}.`);
+  }
+  const e = parsed.data;
+  return {
+    maxInputBytes: Math.round(e.TOKENLOOM_RUN_MAX_INPUT_MB * 1_000_000),
+    maxRunMs: e.TOKENLOOM_RUN_MAX_SECONDS * 1000,
+    maxRunsPerClient: e.TOKENLOOM_RUN_MAX_PER_CLIENT,
+    maxRunsTotal: e.TOKENLOOM_RUN_MAX_TOTAL,
+    cacheBytes: Math.round(e.TOKENLOOM_RUN_CACHE_MB * 1024 * 1024),
+    threads: e.TOKENLOOM_RUN_THREADS,
+    tasksPerThread: e.TOKENLOOM_RUN_TASKS_PER_THREAD,
+    admissionGraceMs: 750,
+  };
+}
+
+/**
+ * UTF-8 bytes of every string inside the nodes' params (texts, corpora, patterns, notes),
+ * the measure of how much input a run has to chew through.
+ *
+ * @example
+ * stringParamBytes({ nodes: [{ params: { text: 'ଓ', origin: 'typed' } }] }) // 3 + 5 = 8
+ */
+export function stringParamBytes(doc: Pick<GraphDoc, 'nodes'>): number {
+  let total = 0;
+  const walk = (value: unknown, depth: number): void => {
+    if (typeof value === 'string') total += Buffer.byteLength(value, 'utf8');
+    else if (depth < 8 && Array.isArray(value)) for (const item of value) walk(item, depth + 1);
+    else if (depth < 8 && value && typeof value === 'object') for (const item of Object.values(value)) walk(item, depth + 1);
+  };
+  for (const node of doc.nodes) walk(node.params, 0);
+  return total;
+}
+
+/** "20 MB", "0.5 MB": a limit as written in the environment. */
+export function formatMegabytes(bytes: number): string {
+  return `${Number((bytes / 1_000_000).toPrecision(3))} MB`;
+}
+
+/** "120 s", "0.05 s". */
+export function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toPrecision(3))} s`;
+}

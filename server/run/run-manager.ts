@@ -1,0 +1,324 @@
+/**
+ * The server's run manager: admits runs, deduplicates identical ones, enforces the limits,
+ * and fans each run's events out to whoever is watching it. One per server process
+ * (getRunManager), created on first use; the tRPC run router is its only HTTP face.
+ *
+ * - Admission: at most `maxRunsPerClient` runs per client (the `x-tokenloom-client` header,
+ *   else the first `x-forwarded-for` address, else `x-real-ip`) and `maxRunsTotal` overall. A run
+ *   over the limit waits up to `admissionGraceMs` for a slot (a canvas that replaces a stale run
+ *   reconnects before the server has noticed the old stream close), then is refused with
+ *   TOO_MANY_REQUESTS.
+ * - Deduplication: a run whose graph computes exactly what a run in progress computes (same
+ *   nodes, params and edges; positions and titles ignored) joins it instead of starting
+ *   another; it gets the events so far, then the live ones. Partial overlaps are left to the
+ *   recipe cache (a finished node is reused by every later run on the same thread).
+ * - Wall time: an execution is aborted `maxRunMs` after it was accepted (queue time included,
+ *   so an overloaded server sheds work); its watchers get the `run:done` event, then a TIMEOUT
+ *   error "This run was stopped after 120 s …". Other runs are not touched.
+ * - Cancellation: a watcher that disconnects (the subscription's signal) or calls cancel
+ *   leaves; when the last watcher leaves, the execution is aborted.
+ * - Staging: a graph too large for a URL (subscriptions are GET requests) is first posted with
+ *   `stage`, kept for STAGE_TTL_MS, and started by its id; an id works once.
+ *
+ * Not handled here: executing (engine.ts, thread-engine.ts), HTTP (run-router.ts). State is
+ * per process: with several server instances, stage and start must reach the same one.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
+import type { RunEvent } from '@/nodes/engine/executor';
+import type { GraphDoc } from '@/nodes/engine/graph-doc';
+import { createInProcessEngine, type RunEngine } from '@/server/run/engine';
+import { formatSeconds, readRunLimits, stringParamBytes, type RunLimits } from '@/server/run/limits';
+import type { PageRequest, ValuePage } from '@/server/run/paging';
+import { createThreadEngine } from '@/server/run/thread-engine';
+
+export const STAGE_TTL_MS = 60_000;
+
+/** Who is asking, for the per-client limit. Not an identity: a header anyone can set. */
+export function clientIdFrom(headers: Headers): string {
+  const explicit = headers.get('x-tokenloom-client')?.trim();
+  if (explicit) return `id:${explicit.slice(0, 100)}`;
+  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim() || headers.get('x-real-ip')?.trim();
+  return forwarded ? `ip:${forwarded}` : 'ip:unknown';
+}
+
+interface Execution {
+  fingerprint: string;
+  events: RunEvent[];
+  finished: boolean;
+  outcome?: { kind: 'time-limit' } | { kind: 'failed'; message: string };
+  watchers: number;
+  controller: AbortController;
+  wake: Set<() => void>;
+}
+
+export interface StartRunOptions {
+  doc: GraphDoc;
+  client: string;
+  runId: string;
+  signal: AbortSignal;
+}
+
+export interface RunManager {
+  readonly limits: RunLimits;
+  info(): Promise<{ engine: RunEngine['kind']; threads: number }>;
+  stage(doc: GraphDoc): { stagedId: string; expiresInMs: number };
+  takeStaged(stagedId: string): GraphDoc;
+  start(options: StartRunOptions): AsyncGenerator<RunEvent, void, void>;
+  cancel(client: string, runId: string): boolean;
+  page(request: PageRequest): Promise<ValuePage>;
+  stats(): { activeRuns: number; executions: number; staged: number };
+  close(): Promise<void>;
+}
+
+/** sha256 of what the graph computes: node ids, types, params and the wiring; nothing visual. */
+function fingerprintOf(doc: GraphDoc): string {
+  const shape = [doc.nodes.map((n) => [n.id, n.type, n.params]), doc.edges.map((e) => [e.source, e.sourcePort, e.target, e.targetPort])];
+  return createHash('sha256').update(JSON.stringify(shape)).digest('base64url');
+}
+
+/** The params of the nodes that feed others and have no inputs: what a run's results hinge on. */
+function affinityOf(doc: GraphDoc): string {
+  const targets = new Set(doc.edges.map((e) => e.target));
+  const sources = new Set(doc.edges.map((e) => e.source));
+  const roots = doc.nodes.filter((n) => sources.has(n.id) && !targets.has(n.id));
+  return JSON.stringify((roots.length ? roots : doc.nodes).map((n) => [n.type, n.params]));
+}
+
+export function createRunManager(options: { limits?: RunLimits; engine?: RunEngine } = {}): RunManager {
+  const limits = options.limits ?? readRunLimits();
+  const executions = new Map<string, Execution>();
+  const activeByClient = new Map<string, number>();
+  let activeTotal = 0;
+  const slotWaiters = new Set<() => void>();
+  const watchers = new Map<string, AbortController>();
+  const staged = new Map<string, { doc: GraphDoc; bytes: number; expiresAt: number }>();
+  let stagedBytes = 0;
+
+  let enginePromise: Promise<RunEngine> | undefined;
+  function engine(): Promise<RunEngine> {
+    enginePromise ??= (async () => {
+      if (options.engine) return options.engine;
+      if (limits.threads === 0) return createInProcessEngine({ cacheBytes: limits.cacheBytes });
+      let threaded: RunEngine | undefined;
+      try {
+        threaded = createThreadEngine({ threads: limits.threads, tasksPerThread: limits.tasksPerThread, cacheBytes: limits.cacheBytes });
+        await threaded.ready();
+        return threaded;
+      } catch (error) {
+        void threaded?.close().catch(() => undefined);
+        const reason = error instanceof Error ? error.message : String(error);
+        console.error(`[run] engine worker threads could not start (${reason}); running graphs in-process instead.`);
+        return createInProcessEngine({ cacheBytes: limits.cacheBytes });
+      }
+    })();
+    return enginePromise;
+  }
+  // Start the threads now, so the first run does not pay for loading the engine.
+  void engine();
+
+  async function admit(client: string, signal: AbortSignal): Promise<() => void> {
+    const deadline = Date.now() + limits.admissionGraceMs;
+    for (;;) {
+      const mine = activeByClient.get(client) ?? 0;
+      if (mine < limits.maxRunsPerClient && activeTotal < limits.maxRunsTotal) {
+        activeByClient.set(client, mine + 1);
+        activeTotal += 1;
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          const left = (activeByClient.get(client) ?? 1) - 1;
+          if (left > 0) activeByClient.set(client, left);
+          else activeByClient.delete(client);
+          activeTotal -= 1;
+          for (const wake of [...slotWaiters]) wake();
+        };
+      }
+      const wait = deadline - Date.now();
+      if (wait <= 0 || signal.aborted) {
+        throw new TRPCError({
+          code: 'TOO_MANY_REQUESTS',
+          message:
+            mine >= limits.maxRunsPerClient
+              ? `You already have ${mine} runs going on the server (the limit is ${limits.maxRunsPerClient}); wait for one to finish or cancel it.`
+              : `The server is running ${activeTotal} graphs right now (its limit); try again in a moment, or run in the browser.`,
+        });
+      }
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          slotWaiters.delete(done);
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, wait);
+        slotWaiters.add(done);
+        signal.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+
+  function wakeAll(execution: Execution) {
+    for (const wake of [...execution.wake]) wake();
+  }
+
+  function startExecution(doc: GraphDoc, fingerprint: string): Execution {
+    const execution: Execution = { fingerprint, events: [], finished: false, watchers: 0, controller: new AbortController(), wake: new Set() };
+    executions.set(fingerprint, execution);
+    const timer = setTimeout(() => {
+      execution.outcome ??= { kind: 'time-limit' };
+      execution.controller.abort();
+    }, limits.maxRunMs);
+    void (async () => {
+      try {
+        const runner = await engine();
+        await runner.run(doc, {
+          signal: execution.controller.signal,
+          affinity: affinityOf(doc),
+          onEvent: (event) => {
+            execution.events.push(event);
+            wakeAll(execution);
+          },
+        });
+      } catch (error) {
+        execution.outcome ??= { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+      } finally {
+        clearTimeout(timer);
+        execution.finished = true;
+        if (executions.get(fingerprint) === execution) executions.delete(fingerprint);
+        wakeAll(execution);
+      }
+    })();
+    return execution;
+  }
+
+  /** Resolves when the execution has news or one of the signals aborts. */
+  function nextChange(execution: Execution, signals: AbortSignal[]): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        execution.wake.delete(done);
+        for (const s of signals) s.removeEventListener('abort', done);
+        resolve();
+      };
+      execution.wake.add(done);
+      for (const s of signals) s.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  async function* start({ doc, client, runId, signal }: StartRunOptions): AsyncGenerator<RunEvent, void, void> {
+    const release = await admit(client, signal);
+    const watcherKey = `${client}\u0000${runId}`;
+    const cancelled = new AbortController();
+    watchers.get(watcherKey)?.abort(); // the same run id again replaces the old watcher
+    watchers.set(watcherKey, cancelled);
+
+    const fingerprint = fingerprintOf(doc);
+    const running = executions.get(fingerprint);
+    const execution = running && !running.finished && !running.controller.signal.aborted ? running : startExecution(doc, fingerprint);
+    execution.watchers += 1;
+    let watching = true;
+    const leave = () => {
+      if (!watching) return;
+      watching = false;
+      execution.watchers -= 1;
+      if (execution.watchers === 0 && !execution.finished) execution.controller.abort();
+    };
+
+    try {
+      let index = 0;
+      for (;;) {
+        while (index < execution.events.length) yield execution.events[index++]!;
+        if (execution.finished || signal.aborted) break;
+        if (cancelled.signal.aborted && watching) {
+          const alone = execution.watchers === 1;
+          leave();
+          if (!alone) {
+            // Others still watch the shared execution: this watcher's run ends here.
+            yield { type: 'run:done', ms: 0, cancelled: true };
+            return;
+          }
+          continue; // the execution was aborted: stream on to its own run:done
+        }
+        await nextChange(execution, watching ? [signal, cancelled.signal] : [signal]);
+      }
+      if (signal.aborted) return;
+      if (execution.outcome?.kind === 'time-limit') {
+        throw new TRPCError({
+          code: 'TIMEOUT',
+          message: `This run was stopped after ${formatSeconds(limits.maxRunMs)}, the server's limit for one run. Use a smaller text, or run it in the browser.`,
+        });
+      }
+      if (execution.outcome?.kind === 'failed') {
+        throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: execution.outcome.message });
+      }
+    } finally {
+      leave();
+      if (watchers.get(watcherKey) === cancelled) watchers.delete(watcherKey);
+      release();
+    }
+  }
+
+  function sweepStaged(now: number) {
+    for (const [id, entry] of staged) {
+      if (entry.expiresAt > now) continue;
+      staged.delete(id);
+      stagedBytes -= entry.bytes;
+    }
+  }
+
+  return {
+    limits,
+    async info() {
+      const runner = await engine();
+      return { engine: runner.kind, threads: runner.threads };
+    },
+    stage(doc) {
+      const now = Date.now();
+      sweepStaged(now);
+      const bytes = stringParamBytes(doc) + 1000;
+      // Room for a few full-size graphs at once; staged graphs live a minute at most.
+      if (stagedBytes + bytes > 4 * limits.maxInputBytes) {
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'The server is holding too many large graphs waiting to run; try again in a minute.' });
+      }
+      const stagedId = randomUUID();
+      staged.set(stagedId, { doc, bytes, expiresAt: now + STAGE_TTL_MS });
+      stagedBytes += bytes;
+      return { stagedId, expiresInMs: STAGE_TTL_MS };
+    },
+    takeStaged(stagedId) {
+      sweepStaged(Date.now());
+      const entry = staged.get(stagedId);
+      if (!entry) {
+        throw new TRPCError({ code: 'NOT_FOUND', message: 'This staged graph has expired or was already started; send it again.' });
+      }
+      staged.delete(stagedId);
+      stagedBytes -= entry.bytes;
+      return entry.doc;
+    },
+    start,
+    cancel(client, runId) {
+      const controller = watchers.get(`${client}\u0000${runId}`);
+      controller?.abort();
+      return Boolean(controller);
+    },
+    async page(request) {
+      const lookup = await (await engine()).page(request);
+      if (lookup.ok) return lookup.page;
+      throw new TRPCError({ code: lookup.reason === 'not-pageable' ? 'BAD_REQUEST' : 'NOT_FOUND', message: lookup.message });
+    },
+    stats: () => ({ activeRuns: activeTotal, executions: executions.size, staged: staged.size }),
+    async close() {
+      for (const execution of executions.values()) execution.controller.abort();
+      if (enginePromise) await (await enginePromise).close();
+    },
+  };
+}
+
+const holder = globalThis as typeof globalThis & { __tokenloomRunManager?: RunManager };
+
+/** The process's run manager, created on first use (kept on globalThis across dev reloads). */
+export function getRunManager(): RunManager {
+  holder.__tokenloomRunManager ??= createRunManager();
+  return holder.__tokenloomRunManager;
+}

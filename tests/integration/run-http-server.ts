@@ -1,0 +1,132 @@
+/**
+ * Test helper for the run-*.test.ts files: serves the real route handler
+ * (app/api/trpc/[trpc]/route.ts) on 127.0.0.1 with a plain Node http server, the way Next.js
+ * does, but streaming: response bodies are piped as they are produced (server-sent events) and
+ * the Request's signal aborts when the client goes away, so a closed stream cancels the run.
+ * Also builds graphs for the tests and a server runner (components/canvas/server-runner.ts)
+ * pointed at the server. Not a test file itself; touches nothing but 127.0.0.1.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EventSource } from 'eventsource';
+import { createServerRunner, type ServerRunner } from '@/components/canvas/server-runner';
+import type { RunEvent } from '@/nodes/engine/executor';
+import type { GraphDoc } from '@/nodes/engine/graph-doc';
+
+type RouteModule = typeof import('@/app/api/trpc/[trpc]/route');
+
+export interface RouteServer {
+  url: string;
+  runner(client: string): ServerRunner;
+  close(): Promise<void>;
+}
+
+/**
+ * Import the route (after the caller has set any env) and serve it. The route's context opens
+ * the app database on the first request: an in-memory PGlite (or DATABASE_URL's server).
+ */
+export async function serveRoute(): Promise<RouteServer> {
+  process.env.PGLITE_DATA_DIR = 'memory://';
+  const route: RouteModule = await import('@/app/api/trpc/[trpc]/route');
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string') headers.set(name, value);
+      else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    }
+    if (!headers.has('x-forwarded-for')) headers.set('x-forwarded-for', req.socket.remoteAddress ?? '');
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const request = new Request(url, {
+      method: req.method,
+      headers,
+      body: hasBody ? (req as unknown as ReadableStream<Uint8Array>) : undefined,
+      duplex: 'half',
+      signal: gone.signal,
+    } as RequestInit);
+    const handler = req.method === 'GET' ? route.GET : route.POST;
+    handler(request)
+      .then(async (response) => {
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        if (!response.body) return void res.end();
+        const reader = response.body.getReader();
+        gone.signal.addEventListener('abort', () => void reader.cancel().catch(() => undefined));
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          res.write(value);
+        }
+        res.end();
+      })
+      .catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end(String(error));
+      });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/trpc`;
+  return {
+    url,
+    runner: (client) => createServerRunner({ url, EventSource, headers: { 'x-tokenloom-client': client } }),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const { getRunManager } = await import('@/server/run/run-manager');
+      await getRunManager().close();
+      const { closeDb } = await import('@/server/db/client');
+      await closeDb();
+      delete process.env.PGLITE_DATA_DIR;
+    },
+  };
+}
+
+/** Text → Clean → Pretokenize, the starter pipeline without its note. */
+export function pipelineDoc(text: string, mode = 'bytelevel'): GraphDoc {
+  return {
+    schemaVersion: 1,
+    title: 'pipeline',
+    nodes: [
+      { id: 'text', type: 'text', params: { text, origin: 'typed' }, position: { x: 0, y: 0 } },
+      { id: 'clean', type: 'clean', params: {}, position: { x: 300, y: 0 } },
+      { id: 'pretokenize', type: 'pretokenize', params: { mode }, position: { x: 600, y: 0 } },
+    ],
+    edges: [
+      { id: 'e1', source: 'text', sourcePort: 'text', target: 'clean', targetPort: 'text' },
+      { id: 'e2', source: 'clean', sourcePort: 'text', target: 'pretokenize', targetPort: 'text' },
+    ],
+  };
+}
+
+/**
+ * A slow graph: one text of `bytes` characters fanned out to `branches` Clean → Pretokenize
+ * chains whose params differ, so no branch reuses another's result. `seed` varies the text.
+ */
+export function slowDoc(seed: string, bytes = 1_000_000, branches = 8): GraphDoc {
+  const base = `${seed} Tokenizers cut text into pieces, naïve café 🙂 and ଓଡ଼ିଆ. `;
+  const text = base.repeat(Math.ceil(bytes / base.length)).slice(0, bytes);
+  const forms = ['NFC', 'NFKC', 'NFD', 'NFKD'] as const;
+  const modes = ['bytelevel', 'gpt2', 'whitespace', 'bert'] as const;
+  const doc: GraphDoc = { schemaVersion: 1, title: 'slow', nodes: [{ id: 'text', type: 'text', params: { text, origin: 'typed' }, position: { x: 0, y: 0 } }], edges: [] };
+  for (let i = 0; i < branches; i++) {
+    const clean = `clean-${i}`;
+    const pre = `pre-${i}`;
+    doc.nodes.push(
+      { id: clean, type: 'clean', params: { form: forms[i % 4], lowercase: i >= 4 }, position: { x: 300, y: i * 100 } },
+      { id: pre, type: 'pretokenize', params: { mode: modes[i % 4] }, position: { x: 600, y: i * 100 } },
+    );
+    doc.edges.push(
+      { id: `e-text-${clean}`, source: 'text', sourcePort: 'text', target: clean, targetPort: 'text' },
+      { id: `e-${clean}-${pre}`, source: clean, sourcePort: 'text', target: pre, targetPort: 'text' },
+    );
+  }
+  return doc;
+}
+
+/** Collect a run's events; resolves or rejects with the runner. */
+export async function collect(runner: ServerRunner, doc: GraphDoc, signal?: AbortSignal): Promise<RunEvent[]> {
+  const events: RunEvent[] = [];
+  await runner.runOnServer(doc, { onEvent: (event) => events.push(event), signal });
+  return events;
+}
