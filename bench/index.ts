@@ -33,6 +33,10 @@ const sections: { name: string; run: () => Promise<void> }[] = [
       console.table({ latency: { 'median ms': r.median.toFixed(1), 'p95 ms': r.p95.toFixed(1), keystrokes: r.n } });
     },
   },
+  {
+    name: 'Server under load: 50 concurrent runs of the starter pipeline, latency of a light request (graph.get)',
+    run: script('bench/server-load.ts'),
+  },
 ];
 
 for (const section of sections) {

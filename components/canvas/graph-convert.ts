@@ -10,7 +10,13 @@ export type LabNodeData = { params: Record<string, unknown> };
 export type LabNode = Node<LabNodeData, NodeType>;
 export type LabEdge = Edge;
 
-export function toGraphDoc(title: string, nodes: readonly LabNode[], edges: readonly LabEdge[], lesson?: GraphDoc['lesson']): GraphDoc {
+export function toGraphDoc(
+  title: string,
+  nodes: readonly LabNode[],
+  edges: readonly LabEdge[],
+  lesson?: GraphDoc['lesson'],
+  runOn?: GraphDoc['runOn'],
+): GraphDoc {
   return {
     schemaVersion: 1,
     title,
@@ -29,6 +35,7 @@ export function toGraphDoc(title: string, nodes: readonly LabNode[], edges: read
       targetPort: e.targetHandle ?? '',
     })),
     ...(lesson ? { lesson } : {}),
+    ...(runOn === 'server' ? { runOn } : {}),
   };
 }
 

@@ -16,12 +16,15 @@ import {
   type FinalConnectionState,
 } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { HelpCircle, LayoutGrid, Maximize, Moon, Redo2, Square, Sun, Undo2 } from 'lucide-react';
+import { GraduationCap, HelpCircle, LayoutGrid, LayoutTemplate, Maximize, Moon, Redo2, Square, Sun, Undo2 } from 'lucide-react';
 import { connectionRefusal } from '@/nodes/engine/validate';
 import { loadGraphDoc, type GraphDoc } from '@/nodes/engine/graph-doc';
 import { decodeGraphFromHash, editSecretFor, loadDraft } from './sharing';
 import { ShareMenu } from './share-menu';
-import { TEMPLATES, findTemplate } from '@/nodes/templates';
+import { findTemplate, type Template } from '@/nodes/templates';
+import { Gallery, GalleryDialog } from './gallery';
+import { LessonPanel } from './lesson-panel';
+import { PresenterPanel, usePresenterKeys } from './presenter';
 import { useAutosave, useSharing } from './use-sharing';
 import { registry, nodeKinds, portSpec, type NodeType } from '@/nodes';
 import { PORT_COLOR } from '@/components/ui/ports';
@@ -197,8 +200,33 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
   fitViewRef.current = fitView;
   useEffect(() => {
     openInitialGraph(initial, graphId);
+    // A lesson link opens straight into lesson mode at step 1.
+    if (new URLSearchParams(window.location.search).get('lesson') === '1') useLab.getState().present(0);
     requestAnimationFrame(() => void fitViewRef.current({ padding: 0.15 }));
   }, [initial, graphId]);
+
+  const [galleryOpen, setGalleryOpen] = useState(false);
+  const [lessonOpen, setLessonOpen] = useState(false);
+  usePresenterKeys();
+  const openTemplate = useCallback(
+    (t: Template) => {
+      const state = useLab.getState();
+      state.load(t.doc, { keepHistory: true });
+      state.inspect(t.focus);
+      window.history.replaceState(null, '', `/?template=${t.id}`);
+      setGalleryOpen(false);
+      requestAnimationFrame(() => void fitView({ duration: 300, padding: 0.15 }));
+    },
+    [fitView],
+  );
+
+  // Lesson mode: the camera follows the step's node.
+  const presentingStep = lab.presenting?.step;
+  const presentingNode = presentingStep === undefined ? undefined : lab.lesson?.steps[presentingStep]?.nodeId;
+  useEffect(() => {
+    if (presentingNode) requestAnimationFrame(() => void fitViewRef.current({ nodes: [{ id: presentingNode }], duration: 400, padding: 0.35, maxZoom: 1.3 }));
+    else if (presentingStep === undefined) requestAnimationFrame(() => void fitViewRef.current({ duration: 300, padding: 0.15 }));
+  }, [presentingNode, presentingStep]);
 
   const autoLayout = useCallback(() => {
     const { nodes, edges, setPositions } = useLab.getState();
@@ -296,9 +324,15 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
     return kind ? { ...e, style: { stroke: PORT_COLOR[kind], strokeWidth: 2 } } : e;
   });
 
+  const locked = lab.readOnly || Boolean(lab.lesson?.controls.lockGraph) || Boolean(lab.presenting);
+  const showPalette = !lab.readOnly && !lab.lesson?.controls.hidePalette;
+  const nodes = presentingNode
+    ? lab.nodes.map((n) => (n.id === presentingNode ? n : { ...n, style: { ...n.style, opacity: 0.25 } }))
+    : lab.nodes;
+
   return (
     <div className="flex h-screen flex-col">
-      <header className="flex items-center gap-2 border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-950">
+      <header hidden={Boolean(lab.presenting)} className="flex items-center gap-2 border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-950">
         <span className="font-semibold tracking-tight">Tokenloom</span>
         <input
           aria-label="Graph title"
@@ -326,49 +360,58 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
             <HelpCircle size={16} />
           </button>
         </div>
-        <select
-          aria-label="Open a template"
-          className="field text-xs"
-          value=""
-          onChange={(e) => {
-            const t = findTemplate(e.target.value);
-            if (!t) return;
-            lab.load(t.doc, { keepHistory: true });
-            lab.inspect(t.focus);
-            window.history.replaceState(null, '', `/?template=${t.id}`);
-            requestAnimationFrame(() => void fitView({ duration: 300, padding: 0.15 }));
-          }}
-        >
-          <option value="">Templates…</option>
-          {TEMPLATES.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.title}
-            </option>
-          ))}
-        </select>
+        <button type="button" className="btn" onClick={() => setGalleryOpen(true)} data-testid="open-templates">
+          <LayoutTemplate size={14} /> Templates
+        </button>
+        <button type="button" className="btn" onClick={() => setLessonOpen((o) => !o)} aria-expanded={lessonOpen} data-testid="open-lesson">
+          <GraduationCap size={14} /> Lesson
+        </button>
         {lab.readOnly && (
           <span data-testid="read-only" className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-100">
             Read-only · fork to edit
           </span>
         )}
         <ShareMenu sharing={sharing} />
-        <div className="ml-auto flex items-center gap-2 text-xs text-slate-500" data-testid="run-status">
-          {lab.run.running ? (
-            <>
-              <span className="animate-pulse">Running in the browser…</span>
-              <button type="button" className="btn" onClick={stop} aria-label="Stop">
-                <Square size={12} /> Stop
+        <div className="ml-auto flex items-center gap-2 text-xs text-slate-500">
+          <div role="radiogroup" aria-label="Run on" className="flex overflow-hidden rounded-md border border-slate-200 dark:border-slate-700">
+            {(['browser', 'server'] as const).map((where) => (
+              <button
+                type="button"
+                role="radio"
+                aria-checked={lab.run.where === where}
+                key={where}
+                data-testid={`run-on-${where}`}
+                onClick={() => lab.run.where !== where && lab.setRunOn(where)}
+                className={`px-2 py-1 ${lab.run.where === where ? 'bg-sky-600 text-white' : 'bg-white dark:bg-slate-900'}`}
+                title={where === 'browser' ? 'Run in this browser, in a Web Worker' : 'Run on the server, with the same engine'}
+              >
+                {where === 'browser' ? 'Browser' : 'Server'}
               </button>
-            </>
-          ) : (
-            <span>
-              Browser · Web Worker{lab.run.ms !== undefined ? ` · last run ${formatMs(lab.run.ms)}` : ''}
-            </span>
-          )}
+            ))}
+          </div>
+          <span data-testid="run-status" className="flex items-center gap-2">
+            {lab.run.running ? (
+              <>
+                <span className="animate-pulse">Running {lab.run.where === 'browser' ? 'in the browser' : 'on the server'}…</span>
+                <button type="button" className="btn" onClick={stop} aria-label="Stop">
+                  <Square size={12} /> Stop
+                </button>
+              </>
+            ) : (
+              <span>
+                {lab.run.where === 'browser' ? 'Browser · Web Worker' : 'Server · Node'}
+                {lab.run.ms !== undefined ? ` · last run ${formatMs(lab.run.ms)}` : ''}
+              </span>
+            )}
+          </span>
         </div>
       </header>
-      <div className={`grid min-h-0 flex-1 ${lab.readOnly ? 'grid-cols-[1fr_440px]' : 'grid-cols-[220px_1fr_440px]'}`}>
-        {!lab.readOnly && <Palette onAdd={addAtCenter} />}
+      <div
+        className={`grid min-h-0 flex-1 ${
+          lab.presenting ? 'grid-cols-[1fr_minmax(560px,45%)]' : showPalette ? 'grid-cols-[220px_1fr_440px]' : 'grid-cols-[1fr_440px]'
+        }`}
+      >
+        {showPalette && !lab.presenting && <Palette onAdd={addAtCenter} />}
         <div
           className="relative min-h-0"
           onDragOver={(e) => {
@@ -387,8 +430,10 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
         >
           <Toast />
           {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
+          {galleryOpen && <GalleryDialog onOpen={openTemplate} onClose={() => setGalleryOpen(false)} />}
+          {lessonOpen && !lab.presenting && <LessonPanel onClose={() => setLessonOpen(false)} />}
           <ReactFlow<LabNode>
-            nodes={lab.nodes}
+            nodes={nodes}
             edges={edges}
             nodeTypes={nodeTypes}
             onNodesChange={lab.onNodesChange}
@@ -403,8 +448,9 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
             onNodeDragStart={() => useLab.getState().record()}
             onNodeClick={(_, node) => lab.inspect(node.id)}
             onPaneClick={() => lab.inspect(null)}
-            deleteKeyCode={lab.readOnly ? null : ['Backspace', 'Delete']}
-            nodesConnectable={!lab.readOnly}
+            deleteKeyCode={locked ? null : ['Backspace', 'Delete']}
+            nodesConnectable={!locked}
+            nodesDraggable={!locked}
             selectionKeyCode="Shift"
             multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
             colorMode={dark ? 'dark' : 'light'}
@@ -419,7 +465,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
             <ConnectionHint />
           </ReactFlow>
         </div>
-        <InspectorPanel />
+        {lab.presenting ? <PresenterPanel /> : <InspectorPanel empty={<Gallery onOpen={openTemplate} compact />} />}
       </div>
     </div>
   );

@@ -66,6 +66,7 @@ export interface ServerRunner {
   runOnServer(doc: GraphDoc, options: RunOnServerOptions): Promise<void>;
   fetchValuePage(query: PageQuery, options?: { signal?: AbortSignal }): Promise<ValuePage>;
   cancelRun(runId: string): Promise<boolean>;
+  queryNode(nodeType: string, key: string, request: unknown): Promise<unknown>;
   /** The engine the server uses and its limits, for the UI ("server · 2 threads · 120 s"). */
   serverInfo(): Promise<{ engine: 'threads' | 'in-process'; threads: number; maxInput: string; maxRunTime: string; maxRunsPerClient: number }>;
 }
@@ -147,6 +148,7 @@ export function createServerRunner(options: ServerRunnerOptions = {}): ServerRun
     fetchValuePage: ({ key, port, offset = 0, limit = 500 }, { signal } = {}) =>
       client.run.page.query({ key, port, offset, limit }, { signal }) as Promise<ValuePage>,
     cancelRun: async (runId) => (await client.run.cancel.mutate({ runId })).cancelled,
+    queryNode: (nodeType, key, request) => client.run.query.query({ nodeType, key, request }),
     serverInfo: () => client.run.info.query(),
   };
 }
@@ -162,4 +164,9 @@ export function runOnServer(doc: GraphDoc, options: RunOnServerOptions): Promise
 /** A page of a node output held on this app's server, by recipe key and output port. */
 export function fetchValuePage(query: PageQuery, options?: { signal?: AbortSignal }): Promise<ValuePage> {
   return defaultRunner().fetchValuePage(query, options);
+}
+
+/** An inspector's question about a node result held on this app's server (see NodeDefinition.query). */
+export function queryServerNode(nodeType: string, key: string, request: unknown): Promise<unknown> {
+  return defaultRunner().queryNode(nodeType, key, request);
 }

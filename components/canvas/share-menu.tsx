@@ -31,7 +31,7 @@ export function ShareMenu({ sharing }: { sharing: ReturnType<typeof useSharing> 
     if (id) await copy(`${window.location.origin}/g/${id}`);
   };
 
-  const copyHashLink = () => {
+  const copyHashLink = (query = '') => {
     const encoded = encodeGraphForHash(useLab.getState().doc());
     if (encoded.length > MAX_HASH_CHARS) {
       useLab
@@ -39,7 +39,7 @@ export function ShareMenu({ sharing }: { sharing: ReturnType<typeof useSharing> 
         .showToast(`This graph is too large to travel inside a link (${Math.round(encoded.length / 1000)} k characters). Save it and share that link instead.`);
       return;
     }
-    void copy(`${window.location.origin}/#g=${encoded}`);
+    void copy(`${window.location.origin}/${query}#g=${encoded}`);
   };
 
   return (
@@ -61,8 +61,21 @@ export function ShareMenu({ sharing }: { sharing: ReturnType<typeof useSharing> 
           <button type="button" className="btn justify-start" onClick={() => void copySavedLink()} disabled={readOnly && !graphId}>
             <Link2 size={14} /> Copy link {readOnly ? '' : '(saves first)'}
           </button>
-          <button type="button" className="btn justify-start" onClick={copyHashLink} data-testid="copy-hash-link">
+          <button type="button" className="btn justify-start" onClick={() => copyHashLink()} data-testid="copy-hash-link">
             <Link2 size={14} /> Copy link with the graph inside (no server needed)
+          </button>
+          <button
+            type="button"
+            className="btn justify-start"
+            data-testid="copy-lesson-link"
+            disabled={!(useLab.getState().lesson?.steps.length)}
+            onClick={() => {
+              const lab = useLab.getState();
+              if (lab.graphId && lab.savedRevision === lab.revision) void copy(`${window.location.origin}/g/${lab.graphId}?lesson=1`);
+              else copyHashLink('?lesson=1');
+            }}
+          >
+            <Link2 size={14} /> Copy lesson link (opens in lesson mode)
           </button>
           {link && (
             <input

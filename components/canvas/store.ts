@@ -8,7 +8,7 @@
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
 import { create } from 'zustand';
 import type { RunEvent, Where } from '@/nodes/engine/executor';
-import type { GraphDoc } from '@/nodes/engine/graph-doc';
+import type { GraphDoc, Lesson } from '@/nodes/engine/graph-doc';
 import { connectionRefusal, wouldCreateCycle } from '@/nodes/engine/validate';
 import { nodeKinds, registry, type NodeType } from '@/nodes';
 import { fromGraphDoc, newNodeId, toGraphDoc, withDefaults, type LabEdge, type LabNode } from './graph-convert';
@@ -17,6 +17,8 @@ export type NodeStatus = 'idle' | 'running' | 'done' | 'cached' | 'error' | 'blo
 
 export interface NodeRuntime {
   status: NodeStatus;
+  /** Where the result was computed. */
+  where?: Where;
   /** The recipe key of the result shown, for on-demand questions to the engine. */
   key?: string;
   ms?: number;
@@ -31,6 +33,7 @@ interface Snapshot {
   title: string;
   nodes: LabNode[];
   edges: LabEdge[];
+  lesson: Lesson | undefined;
 }
 
 export interface Toast {
@@ -59,15 +62,22 @@ export interface LabState extends Snapshot {
   inspected: string | null;
   toast: Toast | null;
   clipboard: Snapshot | null;
+  /** Presenting the lesson: which step, and whether its answer is revealed. */
+  presenting: { step: number; revealed: boolean } | null;
 
+  setLesson(update: (lesson: Lesson) => Lesson): void;
+  present(step: number | null, revealed?: boolean): void;
   record(coalesceKey?: string): void;
   undo(): void;
   redo(): void;
+  setRunOn(where: Where): void;
   load(doc: GraphDoc, meta?: { graphId?: string | null; readOnly?: boolean; saved?: boolean; keepHistory?: boolean }): string[];
   setSaved(graphId: string): void;
   setReadOnly(readOnly: boolean): void;
   /** True (and a hint is shown) when the graph is read-only and an edit was refused. */
   refuseIfReadOnly(): boolean;
+  /** Like refuseIfReadOnly, and also true when the lesson locks the graph's structure. */
+  refuseIfLocked(): boolean;
   doc(): GraphDoc;
   onNodesChange(changes: NodeChange<LabNode>[]): void;
   onEdgesChange(changes: EdgeChange<LabEdge>[]): void;
@@ -86,7 +96,9 @@ export interface LabState extends Snapshot {
   applyRunEvent(event: RunEvent): void;
 }
 
-const snapshot = (s: Snapshot): Snapshot => ({ title: s.title, nodes: s.nodes, edges: s.edges });
+const snapshot = (s: Snapshot): Snapshot => ({ title: s.title, nodes: s.nodes, edges: s.edges, lesson: s.lesson });
+
+export const EMPTY_LESSON: Lesson = { steps: [], controls: { hidePalette: false, lockGraph: false, visibleParams: {} } };
 let toastId = 0;
 
 export const useLab = create<LabState>()((set, get) => ({
@@ -105,6 +117,30 @@ export const useLab = create<LabState>()((set, get) => ({
   inspected: null,
   toast: null,
   clipboard: null,
+  lesson: undefined,
+  presenting: null,
+
+  setRunOn(where) {
+    set((s) => ({ run: { ...s.run, where }, revision: s.revision + 1 }));
+  },
+
+  setLesson(update) {
+    if (get().refuseIfReadOnly()) return;
+    get().record('lesson');
+    set((s) => ({ lesson: update(s.lesson ?? EMPTY_LESSON) }));
+  },
+
+  present(step, revealed = false) {
+    const steps = get().lesson?.steps ?? [];
+    if (step === null || steps.length === 0) {
+      set({ presenting: null });
+      return;
+    }
+    const clamped = Math.max(0, Math.min(step, steps.length - 1));
+    set({ presenting: { step: clamped, revealed } });
+    const nodeId = steps[clamped]?.nodeId;
+    if (nodeId) set({ inspected: nodeId });
+  },
 
   record(coalesceKey) {
     const { coalesce } = get();
@@ -149,6 +185,9 @@ export const useLab = create<LabState>()((set, get) => ({
       title: doc.title,
       nodes,
       edges,
+      lesson: doc.lesson,
+      presenting: null,
+      run: { ...s.run, where: doc.runOn ?? 'browser' },
       past: meta.keepHistory ? s.past : [],
       future: [],
       runtime: {},
@@ -175,13 +214,20 @@ export const useLab = create<LabState>()((set, get) => ({
     return true;
   },
 
+  refuseIfLocked() {
+    if (get().refuseIfReadOnly()) return true;
+    if (!get().lesson?.controls.lockGraph) return false;
+    get().showToast('The graph is locked for this lesson: its nodes and wires stay as they are. Unlock it in the Lesson panel.', 'info');
+    return true;
+  },
+
   doc() {
-    const { title, nodes, edges } = get();
-    return toGraphDoc(title, nodes, edges);
+    const { title, nodes, edges, lesson, run } = get();
+    return toGraphDoc(title, nodes, edges, lesson, run.where);
   },
 
   onNodesChange(changes) {
-    if (get().readOnly) changes = changes.filter((c) => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace');
+    if (get().readOnly || get().lesson?.controls.lockGraph) changes = changes.filter((c) => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace');
     const structural = changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace');
     set((s) => {
       const nodes = applyNodeChanges(changes, s.nodes);
@@ -198,13 +244,14 @@ export const useLab = create<LabState>()((set, get) => ({
   },
 
   onEdgesChange(changes) {
-    if (get().readOnly) changes = changes.filter((c) => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace');
+    if (get().readOnly || get().lesson?.controls.lockGraph) changes = changes.filter((c) => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace');
     const structural = changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace');
     set((s) => ({ edges: applyEdgeChanges(changes, s.edges), ...(structural ? { revision: s.revision + 1 } : {}) }));
   },
 
   connect(connection) {
     if (get().readOnly) return 'This graph is read-only. Fork it to make your own editable copy.';
+    if (get().lesson?.controls.lockGraph) return 'The graph is locked for this lesson. Unlock it in the Lesson panel.';
     const { nodes, edges } = get();
     const source = nodes.find((n) => n.id === connection.source);
     const target = nodes.find((n) => n.id === connection.target);
@@ -235,7 +282,7 @@ export const useLab = create<LabState>()((set, get) => ({
   },
 
   addNode(type, position, params = {}) {
-    if (get().refuseIfReadOnly()) return '';
+    if (get().refuseIfLocked()) return '';
     get().record();
     const id = newNodeId(type);
     const node: LabNode = {
@@ -274,12 +321,12 @@ export const useLab = create<LabState>()((set, get) => ({
     const chosen = nodes.filter((n) => n.selected);
     const ids = new Set(chosen.map((n) => n.id));
     const inner = edges.filter((e) => ids.has(e.source) && ids.has(e.target));
-    set({ clipboard: { title: '', nodes: chosen, edges: inner } });
+    set({ clipboard: { title: '', nodes: chosen, edges: inner, lesson: undefined } });
     return chosen.length;
   },
 
   paste() {
-    if (get().refuseIfReadOnly()) return 0;
+    if (get().refuseIfLocked()) return 0;
     const { clipboard } = get();
     if (!clipboard || clipboard.nodes.length === 0) return 0;
     get().record();
@@ -346,9 +393,9 @@ export const useLab = create<LabState>()((set, get) => ({
             progressMessage: event.message,
           });
         case 'node:done':
-          return patch(event.nodeId, { status: 'done', ms: event.ms, view: event.view, key: event.key });
+          return patch(event.nodeId, { status: 'done', ms: event.ms, view: event.view, key: event.key, where: s.run.where });
         case 'node:cached':
-          return patch(event.nodeId, { status: 'cached', ms: event.ms, view: event.view, key: event.key });
+          return patch(event.nodeId, { status: 'cached', ms: event.ms, view: event.view, key: event.key, where: s.run.where });
         case 'node:error':
           return patch(event.nodeId, { status: 'error', error: event.message });
         case 'node:blocked':

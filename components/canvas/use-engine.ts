@@ -8,6 +8,8 @@
 import { useCallback, useEffect, useRef } from 'react';
 import type { HostMessage, HostRequest } from '@/nodes/engine/worker-host';
 import { useLab } from './store';
+import { queryServerNode, runOnServer } from './server-runner';
+import { describeApiError } from './api-client';
 
 /** Pending inspector questions, by request id, answered by the worker ('query-result'). */
 const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -19,6 +21,7 @@ let activeWorker: Worker | null = null;
  * result's recipe key. Rejects with a readable message.
  */
 export function queryEngine(nodeType: string, key: string, request: unknown): Promise<unknown> {
+  if (useLab.getState().run.where === 'server') return queryServerNode(nodeType, key, request);
   const worker = activeWorker;
   if (!worker) return Promise.reject(new Error('The engine is not running.'));
   const requestId = ++nextRequestId;
@@ -38,9 +41,34 @@ export function useEngine() {
 
   const post = useCallback((request: HostRequest) => worker.current?.postMessage(request), []);
 
+  const serverRun = useRef<AbortController | null>(null);
+
   const runNow = useCallback(() => {
     runId.current += 1;
-    post({ type: 'run', runId: runId.current, doc: useLab.getState().doc() });
+    const id = runId.current;
+    const lab = useLab.getState();
+    serverRun.current?.abort();
+    serverRun.current = null;
+    if (lab.run.where === 'browser') {
+      post({ type: 'run', runId: id, doc: lab.doc() });
+      return;
+    }
+    // On the server: the same events over a stream; a newer run closes the stale stream,
+    // which cancels it on the server.
+    if (activeWorker) post({ type: 'cancel', runId: id - 1 });
+    const controller = new AbortController();
+    serverRun.current = controller;
+    runOnServer(lab.doc(), {
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (runId.current === id) useLab.getState().applyRunEvent(event);
+      },
+    }).catch((error: unknown) => {
+      if (runId.current !== id) return;
+      const state = useLab.getState();
+      state.applyRunEvent({ type: 'run:done', ms: 0, cancelled: true });
+      state.showToast(`The server could not run this graph: ${describeApiError(error)} Switch to Browser to run it here.`);
+    });
   }, [post]);
 
   const attach = useCallback(() => {
@@ -86,6 +114,8 @@ export function useEngine() {
   }, [attach, runNow]);
 
   const stop = useCallback(() => {
+    serverRun.current?.abort();
+    serverRun.current = null;
     worker.current?.terminate();
     worker.current = attach();
     const lab = useLab.getState();

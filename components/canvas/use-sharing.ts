@@ -83,7 +83,7 @@ export function useAutosave() {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const unsubscribe = useLab.subscribe((s, prev) => {
-      if (s.readOnly || (s.nodes === prev.nodes && s.edges === prev.edges && s.title === prev.title)) return;
+      if (s.readOnly || (s.nodes === prev.nodes && s.edges === prev.edges && s.title === prev.title && s.lesson === prev.lesson)) return;
       clearTimeout(timer);
       timer = setTimeout(() => {
         const lab = useLab.getState();

@@ -35,6 +35,7 @@ export function StatusBadge({ runtime }: { runtime: NodeRuntime | undefined }) {
     >
       {LABEL[status]}
       {runtime?.ms !== undefined && (status === 'done' || status === 'cached') ? ` · ${formatMs(runtime.ms)}` : ''}
+      {runtime?.where === 'server' && (status === 'done' || status === 'cached') ? ' · server' : ''}
       {status === 'running' && runtime?.progress ? ` · ${Math.round(runtime.progress * 100)}%` : ''}
     </span>
   );

@@ -38,17 +38,37 @@ export const lessonStepSchema = z.object({
   lookAt: z.string().max(1000).default(''),
 });
 
+/** Teacher controls in the spirit of TensorFlow Playground's flags. */
+export const lessonControlsSchema = z.object({
+  /** Hide the node palette: students use the graph as built. */
+  hidePalette: z.boolean().default(false),
+  /** Lock the graph: nodes cannot be moved, wired or deleted; params can still be changed. */
+  lockGraph: z.boolean().default(false),
+  /** Per node id, the only params its settings show; nodes not listed show all. */
+  visibleParams: z.record(z.string(), z.array(z.string().max(64)).max(50)).default({}),
+});
+
+export const lessonSchema = z.object({
+  steps: z.array(lessonStepSchema).max(100),
+  controls: lessonControlsSchema.default({ hidePalette: false, lockGraph: false, visibleParams: {} }),
+});
+
 export const graphDocSchema = z.object({
   schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
   title: z.string().max(GRAPH_LIMITS.titleLength).default('Untitled graph'),
   nodes: z.array(graphNodeSchema).max(GRAPH_LIMITS.nodes),
   edges: z.array(graphEdgeSchema).max(GRAPH_LIMITS.edges),
-  lesson: z.object({ steps: z.array(lessonStepSchema).max(100) }).optional(),
+  lesson: lessonSchema.optional(),
+  /** Where the graph runs when opened: the browser's worker (default) or the server. */
+  runOn: z.enum(['browser', 'server']).optional(),
 });
 
 export type GraphDoc = z.output<typeof graphDocSchema>;
 export type GraphNode = GraphDoc['nodes'][number];
 export type GraphEdge = GraphDoc['edges'][number];
+export type Lesson = z.output<typeof lessonSchema>;
+export type LessonStep = Lesson['steps'][number];
+export type LessonControls = Lesson['controls'];
 
 /**
  * Migrations, keyed by the version they upgrade *from*. Each takes the raw JSON of that

@@ -19,6 +19,7 @@ import type { Resources } from '@/nodes/engine/define-node';
 import { execute, type RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { registry } from '@/nodes/index';
+import { answerQuery } from '@/nodes/engine/worker-host';
 import { NotPageableError, pageOf, type PageRequest, type ValuePage } from '@/server/run/paging';
 
 export interface EngineRunOptions {
@@ -44,7 +45,19 @@ export interface RunEngine {
    */
   run(doc: GraphDoc, options: EngineRunOptions): Promise<void>;
   page(request: PageRequest): Promise<PageLookup>;
+  /** An inspector's on-demand question about a cached result (NodeDefinition.query). */
+  query(request: NodeQuery): Promise<QueryLookup>;
   close(): Promise<void>;
+}
+
+export type NodeQuery = { nodeType: string; key: string; request: unknown };
+export type QueryLookup = { ok: true; result: unknown } | { ok: false; missing: boolean; message: string };
+
+/** Answer a node query from one recipe cache; shared by both engines (and the worker threads). */
+export function lookupQuery(cache: RecipeCache, query: NodeQuery): QueryLookup {
+  if (!cache.get(query.key)) return { ok: false, missing: true, message: 'The server no longer holds this result; run the graph again.' };
+  const answer = answerQuery(registry, cache, { type: 'query', requestId: 0, ...query });
+  return answer.ok ? { ok: true, result: answer.result } : { ok: false, missing: false, message: answer.message };
 }
 
 /**
@@ -89,6 +102,7 @@ export function createInProcessEngine(options: { cacheBytes: number; resources?:
       await execute(doc, { registry, cache, where: 'server', resources, signal, onEvent });
     },
     page: (request) => Promise.resolve(lookupPage(cache, request)),
+    query: (request) => Promise.resolve(lookupQuery(cache, request)),
     close: () => {
       cache.clear();
       return Promise.resolve();

@@ -27,7 +27,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
-import { createInProcessEngine, type RunEngine } from '@/server/run/engine';
+import { createInProcessEngine, type NodeQuery, type RunEngine } from '@/server/run/engine';
 import { formatSeconds, readRunLimits, stringParamBytes, type RunLimits } from '@/server/run/limits';
 import type { PageRequest, ValuePage } from '@/server/run/paging';
 import { createThreadEngine } from '@/server/run/thread-engine';
@@ -67,6 +67,7 @@ export interface RunManager {
   start(options: StartRunOptions): AsyncGenerator<RunEvent, void, void>;
   cancel(client: string, runId: string): boolean;
   page(request: PageRequest): Promise<ValuePage>;
+  query(request: NodeQuery): Promise<unknown>;
   stats(): { activeRuns: number; executions: number; staged: number };
   close(): Promise<void>;
 }
@@ -306,6 +307,11 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       const lookup = await (await engine()).page(request);
       if (lookup.ok) return lookup.page;
       throw new TRPCError({ code: lookup.reason === 'not-pageable' ? 'BAD_REQUEST' : 'NOT_FOUND', message: lookup.message });
+    },
+    async query(request) {
+      const lookup = await (await engine()).query(request);
+      if (lookup.ok) return lookup.result;
+      throw new TRPCError({ code: lookup.missing ? 'NOT_FOUND' : 'BAD_REQUEST', message: lookup.message });
     },
     stats: () => ({ activeRuns: activeTotal, executions: executions.size, staged: staged.size }),
     async close() {

@@ -18,7 +18,7 @@ import type { Resources } from '@/nodes/engine/define-node';
 import { execute, type RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { registry } from '@/nodes/index';
-import { lookupPage, type PageLookup } from '@/server/run/engine';
+import { lookupPage, lookupQuery, type NodeQuery, type PageLookup, type QueryLookup } from '@/server/run/engine';
 import type { PageRequest } from '@/server/run/paging';
 
 export interface RunWorkerData {
@@ -31,7 +31,9 @@ export type WorkerToMain = { type: 'thread'; threadId: number } | { type: 'event
 export type MainToWorker = { type: 'cancel' };
 export type PageBroadcast =
   | { type: 'page'; requestId: number; request: PageRequest }
-  | { type: 'page-reply'; requestId: number; threadId: number; lookup: PageLookup };
+  | { type: 'page-reply'; requestId: number; threadId: number; lookup: PageLookup }
+  | { type: 'query'; requestId: number; query: NodeQuery }
+  | { type: 'query-reply'; requestId: number; threadId: number; lookup: QueryLookup };
 
 const data = workerData as RunWorkerData;
 const cache = createRecipeCache({ maxBytes: data.cacheBytes });
@@ -39,6 +41,10 @@ const cache = createRecipeCache({ maxBytes: data.cacheBytes });
 const channel = new BroadcastChannel(data.channel);
 channel.onmessage = (message: unknown) => {
   const body = (message as { data: PageBroadcast }).data;
+  if (body.type === 'query') {
+    channel.postMessage({ type: 'query-reply', requestId: body.requestId, threadId, lookup: lookupQuery(cache, body.query) } satisfies PageBroadcast);
+    return;
+  }
   if (body.type !== 'page') return;
   let lookup: PageLookup;
   try {

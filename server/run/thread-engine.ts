@@ -37,7 +37,7 @@ import { BroadcastChannel, MessageChannel } from 'node:worker_threads';
 import type { Piscina as PiscinaClass } from 'piscina';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
-import { serverResources, type EngineRunOptions, type PageLookup, type RunEngine } from '@/server/run/engine';
+import { serverResources, type EngineRunOptions, type NodeQuery, type PageLookup, type QueryLookup, type RunEngine } from '@/server/run/engine';
 import type { PageRequest } from '@/server/run/paging';
 import type { MainToWorker, PageBroadcast, RunWorkerData, WorkerToMain } from '@/server/run/run-worker';
 
@@ -95,9 +95,11 @@ export function createThreadEngine(options: {
   const channel = new BroadcastChannel(channelName);
   let nextRequestId = 0;
   const pageWaiters = new Map<number, (reply: Extract<PageBroadcast, { type: 'page-reply' }>) => void>();
+  const queryWaiters = new Map<number, (reply: Extract<PageBroadcast, { type: 'query-reply' }>) => void>();
   channel.onmessage = (message: unknown) => {
     const body = (message as { data: PageBroadcast }).data;
     if (body.type === 'page-reply') pageWaiters.get(body.requestId)?.(body);
+    if (body.type === 'query-reply') queryWaiters.get(body.requestId)?.(body);
   };
   channel.unref();
 
@@ -189,12 +191,39 @@ export function createThreadEngine(options: {
     });
   }
 
+  /** Like page(): every thread is asked; the one holding the key answers. */
+  function query(request: NodeQuery): Promise<QueryLookup> {
+    const requestId = ++nextRequestId;
+    const expected = shards.reduce((n, shard) => n + shard.pool.threads.length, 0);
+    return new Promise<QueryLookup>((resolve) => {
+      let replies = 0;
+      let miss: QueryLookup | undefined;
+      const finish = (lookup: QueryLookup) => {
+        clearTimeout(timer);
+        queryWaiters.delete(requestId);
+        resolve(lookup);
+      };
+      const timer = setTimeout(
+        () => finish(miss ?? { ok: false, missing: true, message: 'The server is busy and could not answer in time; try again.' }),
+        PAGE_TIMEOUT_MS,
+      );
+      queryWaiters.set(requestId, (reply) => {
+        replies += 1;
+        if (reply.lookup.ok || !reply.lookup.missing) return finish(reply.lookup);
+        miss = reply.lookup;
+        if (replies >= expected) finish(miss);
+      });
+      channel.postMessage({ type: 'query', requestId, query: request } satisfies PageBroadcast);
+    });
+  }
+
   return {
     kind: 'threads',
     threads: options.threads,
     ready: () => ready,
     run,
     page,
+    query,
     async close() {
       channel.close();
       await Promise.all(shards.map((shard) => shard.pool.destroy()));

@@ -92,6 +92,17 @@ export function createRunRouter(manager: () => RunManager = getRunManager) {
       )
       .query(({ input }) => manager().page(input)),
 
+    /** An inspector's question about a result held on the server (a vocabulary page, an export). */
+    query: publicProcedure
+      .input(
+        z.object({
+          nodeType: z.string().min(1).max(64),
+          key: z.string().min(1).max(200),
+          request: z.unknown().refine((r) => JSON.stringify(r ?? null).length <= 10_000, 'The question is too long (10 KB at most).'),
+        }),
+      )
+      .query(({ input }) => manager().query({ nodeType: input.nodeType, key: input.key, request: input.request })),
+
     info: publicProcedure.query(async () => {
       const runs = manager();
       const { engine, threads } = await runs.info();
