@@ -2,7 +2,7 @@
  * Templates: ready-made graphs, each set up so that one inspector answers one beginner's
  * question as soon as it opens. Plain GraphDocs, so they run anywhere the engine runs.
  */
-import type { GraphDoc } from '../engine/graph-doc';
+import type { GraphDoc, Lesson } from '../engine/graph-doc';
 import { SOTU_1862_EXCERPT } from '../text/corpus-sample';
 import { findSample } from '../text/samples';
 
@@ -16,6 +16,14 @@ export interface Template {
   /** The node whose inspector answers the question; opened on load. */
   focus: string;
   doc: GraphDoc;
+}
+
+/** A lesson from [nodeId, question, note, lookAt] rows; controls off. */
+function lesson(steps: [nodeId: string, question: string, note: string, lookAt: string][]): Lesson {
+  return {
+    steps: steps.map(([nodeId, question, note, lookAt]) => ({ nodeId, question, note, lookAt })),
+    controls: { hidePalette: false, lockGraph: false, visibleParams: {} },
+  };
 }
 
 const edge = (source: string, sourcePort: string, target: string, targetPort: string) => ({
@@ -45,6 +53,11 @@ export const STARTER_GRAPH: GraphDoc = {
     },
   ],
   edges: [edge('text', 'text', 'clean', 'text'), edge('clean', 'text', 'pretokenize', 'text')],
+  lesson: lesson([
+    ['text', 'What does a computer see when it stores text?', 'Every character is a number (its code point), stored as 1–4 bytes.', 'The table of code points and UTF-8 bytes.'],
+    ['clean', 'Why normalise text before tokenizing it?', 'The same-looking “é” can be one code point or two. Normalising makes them equal.', 'Pick the emoji sample: café is written both ways.'],
+    ['pretokenize', 'What are the pieces BPE works on, and what is Ġ?', 'GPT-2 cuts text into word-like pieces that keep their leading space, written Ġ.', 'The chips and their offsets; the Ġ legend.'],
+  ]),
 };
 
 /** Text → Clean → Pretokenize → BPE → IDs → Decode, the tokenizer half of the seed pipeline. */
@@ -77,11 +90,18 @@ function tokenizerChain(opts: {
     edge('clean', 'text', 'decode', 'original'),
   ];
   if (opts.original) edges.push(edge('text', 'text', 'bpe', 'original'));
+  const steps: [string, string, string, string][] = [
+    ['text', 'What text do we start from?', 'Any text works; the corpus decides what the tokenizer learns.', 'The character and byte counts.'],
+    ['pretokenize', 'What pieces will BPE see?', 'BPE merges inside these pieces, never across them.', 'The chips.'],
+    ['bpe', opts.title.endsWith('?') ? opts.title : 'How does BPE turn the pieces into tokens?', 'Each merge joins the most frequent pair into a new token with the next ID.', 'The merge timeline, the replay slider, ID against frequency.'],
+    ['ids', 'What does encode() return?', 'A list of IDs (and a mask): positions in this vocabulary.', 'input_ids and attention_mask.'],
+    ['decode', 'Do we get the text back?', 'Byte-level BPE is lossless: decoding gives back exactly what was encoded.', 'The round-trip check.'],
+  ];
   if (opts.corpus !== undefined) {
     nodes.push({ id: 'corpus', type: 'text', params: { text: opts.corpus, origin: 'sample:sotu-1862' }, position: { x: 680, y: 320 } });
     edges.push(edge('corpus', 'text', 'bpe', 'corpus'));
   }
-  return { schemaVersion: 1, title: opts.title, nodes, edges };
+  return { schemaVersion: 1, title: opts.title, nodes, edges, lesson: lesson(steps) };
 }
 
 export const TEMPLATES: readonly Template[] = [
@@ -116,6 +136,11 @@ export const TEMPLATES: readonly Template[] = [
         },
       ],
       edges: [edge('text', 'text', 'gpt2', 'text'), edge('text', 'text', 'compare', 'text')],
+      lesson: lesson([
+        ['text', 'We give three models the same sentence. Will they see the same numbers?', 'Ask the class to guess before revealing.', 'The text: I love NLP.'],
+        ['gpt2', 'What IDs does GPT-2 give “I love NLP”?', 'NLP is not in GPT-2’s vocabulary, so it is spelled ĠN + LP.', 'The four tokens and their IDs.'],
+        ['compare', 'Are token IDs the same across models?', 'No: each model numbers its own vocabulary, and BERT lowercases first.', 'The three ID rows.'],
+      ]),
     },
   },
   {
@@ -186,6 +211,10 @@ export const TEMPLATES: readonly Template[] = [
         { id: 'compare', type: 'compare', params: {}, position: { x: 380, y: 0 } },
       ],
       edges: [edge('text', 'text', 'compare', 'text')],
+      lesson: lesson([
+        ['text', 'How many tokens does a short Odia sentence cost?', 'Odia characters take 3 bytes each in UTF-8.', 'The byte count.'],
+        ['compare', 'Why train your own tokenizer?', 'GPT-2 spends a token per byte, BERT gives [UNK], LLaMA falls back to bytes.', 'Token counts and the byte/unknown notes.'],
+      ]),
     },
   },
 ];

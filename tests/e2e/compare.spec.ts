@@ -2,7 +2,8 @@ import { expect, test } from '@playwright/test';
 
 test('the Compare template shows GPT-2, BERT and TinyLlama IDs for "I love NLP"', async ({ page }) => {
   await page.goto('/');
-  await page.getByLabel('Open a template').selectOption('compare');
+  // The start page offers the gallery while nothing is selected.
+  await page.getByTestId('inspector-empty').getByTestId('template-compare').click();
   await expect(page.getByTestId('inspector-question')).toHaveText('Are token IDs the same across models?');
   const input = page.getByTestId('node-text').getByTestId('text-input');
   await input.fill('');
