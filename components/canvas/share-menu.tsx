@@ -1,10 +1,41 @@
 'use client';
 /** Save, share links (saved or carried in the URL hash), export/import, and Fork for read-only graphs. */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { api } from './api-client';
+import { myGraphIds } from './sharing';
 import { Download, GitFork, Link2, Save, Share2, Upload } from 'lucide-react';
 import { MAX_HASH_CHARS, downloadJson, encodeGraphForHash, readGraphFile, slugify } from './sharing';
 import { useLab } from './store';
 import { useSharing } from './use-sharing';
+
+/** The graphs this browser can edit (it holds their secrets), newest first, from graph.listMine. */
+function MyGraphs() {
+  const [graphs, setGraphs] = useState<{ id: string; title: string; updatedAt: string }[] | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    const ids = myGraphIds().slice(-100);
+    if (ids.length === 0) {
+      setGraphs([]);
+      return;
+    }
+    api.graph.listMine
+      .query({ ids })
+      .then((rows) => setGraphs(rows.map((r) => ({ id: r.id, title: r.title, updatedAt: r.updatedAt }))))
+      .catch(() => setFailed(true));
+  }, []);
+  if (failed) return <p className="text-xs text-slate-500">Your saved graphs cannot be listed: the server did not answer.</p>;
+  if (!graphs || graphs.length === 0) return null;
+  return (
+    <div className="grid gap-1 border-t border-slate-100 pt-2 dark:border-slate-800" data-testid="my-graphs">
+      <h3 className="text-xs font-semibold text-slate-500 uppercase">Your saved graphs</h3>
+      {graphs.slice(0, 8).map((g) => (
+        <a key={g.id} href={`/g/${g.id}`} className="truncate text-sky-700 hover:underline dark:text-sky-300">
+          {g.title} <span className="text-xs text-slate-500">{new Date(g.updatedAt).toLocaleString()}</span>
+        </a>
+      ))}
+    </div>
+  );
+}
 
 export function ShareMenu({ sharing }: { sharing: ReturnType<typeof useSharing> }) {
   const [open, setOpen] = useState(false);
@@ -127,6 +158,7 @@ export function ShareMenu({ sharing }: { sharing: ReturnType<typeof useSharing> 
               }}
             />
           </div>
+          <MyGraphs />
         </div>
       )}
     </div>

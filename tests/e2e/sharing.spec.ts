@@ -9,6 +9,9 @@ test('a saved graph opens read-only by link in a fresh browser, forks, and the f
   await expect(page).toHaveURL(/\/g\/[A-Za-z0-9_-]{22}$/);
   await expect(page.getByTestId('save')).toHaveText(/Saved/);
   const link = page.url();
+  await page.getByTestId('share').click();
+  await expect(page.getByTestId('my-graphs')).toContainText('From text to pieces');
+  await page.getByTestId('share').click();
 
   const student = await browser.newContext();
   const studentPage = await student.newPage();
