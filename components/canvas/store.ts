@@ -94,6 +94,8 @@ export interface LabState extends Snapshot {
   showToast(message: string, tone?: Toast['tone']): void;
   dismissToast(): void;
   applyRunEvent(event: RunEvent): void;
+  /** Several events in one state update (one render). */
+  applyRunEvents(events: readonly RunEvent[]): void;
 }
 
 const snapshot = (s: Snapshot): Snapshot => ({ title: s.title, nodes: s.nodes, edges: s.edges, lesson: s.lesson });
@@ -376,7 +378,18 @@ export const useLab = create<LabState>()((set, get) => ({
   },
 
   applyRunEvent(event) {
-    set((s) => {
+    get().applyRunEvents([event]);
+  },
+
+  applyRunEvents(events) {
+    set((s) => events.reduce<LabState>((state, event) => ({ ...state, ...reduceRunEvent(state, event) }), s));
+  },
+}));
+
+/** The store change one run event makes. */
+function reduceRunEvent(s: LabState, event: RunEvent): Partial<LabState> {
+  {
+    {
       const patch = (id: string, value: NodeRuntime) => ({ runtime: { ...s.runtime, [id]: value } });
       switch (event.type) {
         case 'run:start':
@@ -401,6 +414,6 @@ export const useLab = create<LabState>()((set, get) => ({
         case 'node:blocked':
           return patch(event.nodeId, { status: 'blocked', blockedBy: event.by });
       }
-    });
-  },
-}));
+    }
+  }
+}

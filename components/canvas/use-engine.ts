@@ -76,7 +76,8 @@ export function useEngine() {
     activeWorker = w;
     w.onmessage = (event: MessageEvent<HostMessage>) => {
       const message = event.data;
-      if (message.type === 'event' && message.runId === runId.current) useLab.getState().applyRunEvent(message.event);
+      if (message.type === 'event' && message.runId === runId.current) useLab.getState().applyRunEvents([message.event]);
+      if (message.type === 'events' && message.runId === runId.current) useLab.getState().applyRunEvents(message.events);
       if (message.type === 'query-result') {
         const waiter = pending.get(message.requestId);
         pending.delete(message.requestId);

@@ -187,9 +187,10 @@ export async function execute(doc: GraphDoc, options: ExecuteOptions): Promise<R
         progress: (fraction, message) =>
           emit({ type: 'node:progress', nodeId, fraction: Math.min(1, Math.max(0, fraction)), message }),
       };
-      const { details, ...outputs } = (await def.run(inputs, params, ctx)) as Record<string, unknown>;
+      // The registry is heterogeneous: validation above is what makes these values fit the ports.
+      const { details, ...outputs } = (await def.run(inputs as never, params, ctx)) as Record<string, unknown>;
       if (signal?.aborted) return finish(true);
-      const view = def.view({ inputs, outputs, params, details });
+      const view = def.view({ inputs: inputs as never, outputs: outputs as never, params, details });
       const ms = clock() - t0;
       cache.set(key, { outputs, details, view, ms });
       outcomes.set(nodeId, { status: 'done', key, ms, view, outputs });

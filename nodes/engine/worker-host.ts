@@ -19,6 +19,7 @@ export type HostRequest =
 
 export type HostMessage =
   | { type: 'event'; runId: number; event: RunEvent }
+  | { type: 'events'; runId: number; events: RunEvent[] }
   | { type: 'backend'; where: Where; detail: string }
   | { type: 'query-result'; requestId: number; ok: true; result: unknown }
   | { type: 'query-result'; requestId: number; ok: false; message: string };
@@ -33,6 +34,24 @@ export function createRunHost(options: {
   const cache = options.cache ?? createRecipeCache();
   let current: { runId: number; controller: AbortController } | undefined;
 
+  // Events are posted in batches: everything a run emits before it next yields to the event loop
+  // (fast nodes finish within one task) travels in one message, so the canvas renders once.
+  let buffer: { runId: number; events: RunEvent[] } | undefined;
+  const flush = () => {
+    if (!buffer) return;
+    options.post({ type: 'events', runId: buffer.runId, events: buffer.events });
+    buffer = undefined;
+  };
+  const emit = (runId: number, event: RunEvent) => {
+    if (buffer && buffer.runId !== runId) flush();
+    if (!buffer) {
+      buffer = { runId, events: [] };
+      setTimeout(flush, 0);
+    }
+    buffer.events.push(event);
+    if (event.type === 'run:done') flush();
+  };
+
   async function run(runId: number, doc: GraphDoc) {
     current?.controller.abort();
     const controller = new AbortController();
@@ -43,7 +62,7 @@ export function createRunHost(options: {
       where: options.where,
       resources: options.resources,
       signal: controller.signal,
-      onEvent: (event) => options.post({ type: 'event', runId, event }),
+      onEvent: (event) => emit(runId, event),
     });
     if (current?.runId === runId) current = undefined;
   }
@@ -80,7 +99,7 @@ export function answerQuery(
   if (!def?.query) return { type: 'query-result', requestId, ok: false, message: `${def?.title ?? request.nodeType} answers no questions.` };
   if (!hit) return { type: 'query-result', requestId, ok: false, message: 'That result is no longer held; it will be recomputed on the next run.' };
   try {
-    return { type: 'query-result', requestId, ok: true, result: def.query({ outputs: hit.outputs, details: hit.details }, request.request) };
+    return { type: 'query-result', requestId, ok: true, result: def.query({ outputs: hit.outputs as never, details: hit.details }, request.request) };
   } catch (error) {
     return { type: 'query-result', requestId, ok: false, message: error instanceof Error ? error.message : String(error) };
   }
