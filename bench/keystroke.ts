@@ -9,39 +9,18 @@
  *
  * Run: npm run build && npx tsx bench/keystroke.ts
  */
-import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, percentile, startServer } from './serve';
 
 const PORT = 3190;
 const KEYSTROKES = 60;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-async function waitForServer(url: string, ms = 30_000) {
-  const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`server at ${url} did not start`);
-}
-
 export async function benchKeystroke(): Promise<{ median: number; p95: number; n: number }> {
-  const server = spawn('npx', ['next', 'start', '-p', String(PORT), '-H', '127.0.0.1'], { stdio: 'ignore', detached: true });
+  const server = await startServer(PORT);
   try {
-    await waitForServer(`http://127.0.0.1:${PORT}/`);
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    await page.goto(`http://127.0.0.1:${PORT}/`);
+    await page.goto(`${server.url}/`);
     const input = page.getByTestId('node-text').getByTestId('text-input');
     const base = 'Tokenizers cut text into pieces and map each piece to an ID. ';
     const text = base.repeat(Math.ceil(2048 / base.length)).slice(0, 2048);
@@ -76,7 +55,7 @@ export async function benchKeystroke(): Promise<{ median: number; p95: number; n
     await browser.close();
     return { median: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), n: latencies.length };
   } finally {
-    if (server.pid) process.kill(-server.pid);
+    server.stop();
   }
 }
 

@@ -16,7 +16,7 @@
  * Not handled here: several server instances, browsers (the runs use the canvas's transport
  * with the `eventsource` package).
  */
-import { spawn } from 'node:child_process';
+import { percentile, startServer } from './serve';
 import autocannon from 'autocannon';
 import { EventSource } from 'eventsource';
 import { createServerRunner } from '@/components/canvas/server-runner';
@@ -43,23 +43,6 @@ export interface ServerLoadResult {
   idle: LightStats;
   uncached: LightStats & { runsCompleted: number; runsPerSecond: number; runP50: number; runErrors: number };
   cached: LightStats & { runsCompleted: number; runsPerSecond: number; runP50: number; runErrors: number };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : Number.NaN;
-}
-
-async function waitForServer(url: string, ms = 60_000) {
-  const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`server at ${url} did not start`);
 }
 
 /** graph.get for LIGHT_SECONDS; latencies from every response, so p95 is exact. */
@@ -124,10 +107,8 @@ async function underLoad(lightPath: string, makeDoc: (client: number, round: num
 }
 
 export async function benchServerLoad(): Promise<ServerLoadResult> {
-  const env = { ...process.env, PGLITE_DATA_DIR: process.env.PGLITE_DATA_DIR ?? 'memory://' };
-  const server = spawn('npx', ['next', 'start', '-p', String(PORT), '-H', '127.0.0.1'], { stdio: 'ignore', detached: true, env });
+  const server = await startServer(PORT);
   try {
-    await waitForServer(`${BASE}/`);
     const runner = createServerRunner({ url: TRPC, EventSource, headers: { 'x-tokenloom-client': 'bench-setup' } });
     const info = await runner.serverInfo();
     const created = (await (
@@ -144,7 +125,7 @@ export async function benchServerLoad(): Promise<ServerLoadResult> {
     const cached = await underLoad(lightPath, () => STARTER_GRAPH);
     return { engine: info.engine, threads: info.threads, idle, uncached, cached };
   } finally {
-    if (server.pid) process.kill(-server.pid);
+    server.stop();
   }
 }
 

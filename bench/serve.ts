@@ -1,0 +1,42 @@
+/**
+ * What the browser and server benchmarks share: starting the production build on loopback and
+ * waiting for it, and the Chromium the tests use (Debian's, with the network-quiet flags).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium';
+
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
+
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : Number.NaN;
+}
+
+async function waitForServer(url: string, ms = 60_000) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server at ${url} did not start`);
+}
+
+/** `next start` on 127.0.0.1 (after `next build`), with an in-memory database. Call stop() when done. */
+export async function startServer(port: number): Promise<{ url: string; stop(): void; process: ChildProcess }> {
+  const env = { ...process.env, PGLITE_DATA_DIR: process.env.PGLITE_DATA_DIR ?? 'memory://' };
+  const child = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], { stdio: 'ignore', detached: true, env });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    if (child.pid) process.kill(-child.pid);
+  };
+  try {
+    await waitForServer(`${url}/`);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { url, stop, process: child };
+}
