@@ -72,12 +72,13 @@ function tokenizerChain(opts: {
   original?: boolean;
 }): GraphDoc {
   const nodes: GraphDoc['nodes'] = [
+    // Two rows of three, so the whole chain stays readable on one screen (and a projector).
     { id: 'text', type: 'text', params: { text: opts.text, origin: opts.origin }, position: { x: 0, y: 0 } },
-    { id: 'clean', type: 'clean', params: opts.clean ?? {}, position: { x: 360, y: 0 } },
+    { id: 'clean', type: 'clean', params: opts.clean ?? {}, position: { x: 340, y: 0 } },
     { id: 'pretokenize', type: 'pretokenize', params: { mode: opts.mode }, position: { x: 680, y: 0 } },
-    { id: 'bpe', type: 'bpe', params: opts.bpe, position: { x: 1000, y: 0 } },
-    { id: 'ids', type: 'ids', params: {}, position: { x: 1320, y: 0 } },
-    { id: 'decode', type: 'decode', params: {}, position: { x: 1640, y: 0 } },
+    { id: 'bpe', type: 'bpe', params: opts.bpe, position: { x: 0, y: 330 } },
+    { id: 'ids', type: 'ids', params: {}, position: { x: 340, y: 330 } },
+    { id: 'decode', type: 'decode', params: {}, position: { x: 680, y: 330 } },
   ];
   const edges = [
     edge('text', 'text', 'clean', 'text'),
@@ -98,7 +99,7 @@ function tokenizerChain(opts: {
     ['decode', 'Do we get the text back?', 'Byte-level BPE is lossless: decoding gives back exactly what was encoded.', 'The round-trip check.'],
   ];
   if (opts.corpus !== undefined) {
-    nodes.push({ id: 'corpus', type: 'text', params: { text: opts.corpus, origin: 'sample:sotu-1862' }, position: { x: 680, y: 320 } });
+    nodes.push({ id: 'corpus', type: 'text', params: { text: opts.corpus, origin: 'sample:sotu-1862' }, position: { x: -340, y: 330 } });
     edges.push(edge('corpus', 'text', 'bpe', 'corpus'));
   }
   return { schemaVersion: 1, title: opts.title, nodes, edges, lesson: lesson(steps) };
