@@ -21,7 +21,8 @@ export default defineConfig({
     viewport: { width: 1600, height: 900 },
     launchOptions: {
       executablePath: CHROMIUM_PATH,
-      args: CHROMIUM_ARGS,
+      // A software WebGPU adapter (SwiftShader) for the Transformer node's WebGPU path (tests/e2e/model.spec.ts).
+      args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'],
     },
     trace: 'retain-on-failure',
   },

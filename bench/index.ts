@@ -34,6 +34,14 @@ const sections: { name: string; run: () => Promise<void> }[] = [
     },
   },
   {
+    name: 'Model (tokenloom-tiny): load time and per-token latency, onnxruntime-node (floor) vs the server path vs browser WASM (WebGPU reported)',
+    run: script('bench/model.ts'),
+  },
+  {
+    name: 'Fine-tune: ms per step on wasm, in Node and in Chromium, embedding trained or frozen',
+    run: script('bench/finetune.ts'),
+  },
+  {
     name: 'Server under load: 50 concurrent runs of the starter pipeline, latency of a light request (graph.get)',
     run: script('bench/server-load.ts'),
   },

@@ -14,6 +14,9 @@ import { bpeNode } from './bpe';
 import { idsNode } from './ids';
 import { decodeNode } from './decode';
 import { ngramNode } from './ngram';
+import { transformerNode } from './transformer';
+import { generateNode } from './generate';
+import { finetuneNode } from './finetune';
 
 export const nodeKinds = {
   text: textNode,
@@ -25,6 +28,9 @@ export const nodeKinds = {
   ids: idsNode,
   decode: decodeNode,
   ngram: ngramNode,
+  transformer: transformerNode,
+  generate: generateNode,
+  finetune: finetuneNode,
   note: noteNode,
 } as const satisfies Registry;
 

@@ -48,6 +48,9 @@ const nodeTypes = {
   bpe: NodeCard,
   ids: NodeCard,
   decode: NodeCard,
+  transformer: NodeCard,
+  generate: NodeCard,
+  finetune: NodeCard,
   ngram: NodeCard,
   note: NoteCard,
 } satisfies Record<NodeType, unknown>;

@@ -198,6 +198,66 @@ function DecodeBody({ view }: BodyProps) {
   );
 }
 
+function TransformerBody({ view }: BodyProps) {
+  const v = view as ViewOf<'transformer'> | undefined;
+  if (!v) return <p className="text-xs text-slate-500">Loads the model on first run…</p>;
+  return (
+    <div className="grid gap-1 text-[11px]" data-testid="transformer-body">
+      {v.warning && <span className="text-amber-700" data-testid="transformer-body-warning">⚠ IDs from {v.idsTokenizer}, model reads {v.modelTokenizer}</span>}
+      {v.topK[0]?.candidates.slice(0, 3).map((c) => (
+        <div key={c.id} className="flex justify-between gap-2">
+          <span className="truncate font-mono">{visibleWhitespace(c.token)}</span>
+          <span className="text-slate-500">{(c.prob * 100).toFixed(1)}%</span>
+        </div>
+      ))}
+      <span className="text-slate-500 dark:text-slate-400">
+        next token · {v.backend} · {Math.round(v.runMs)} ms
+      </span>
+    </div>
+  );
+}
+
+function GenerateBody({ id, view }: BodyProps) {
+  const runtime = useLab((s) => s.runtime[id]);
+  const v = view as ViewOf<'generate'> | undefined;
+  const streaming = runtime?.status === 'running' ? runtime.progressMessage : undefined;
+  if (streaming !== undefined) {
+    return (
+      <p className="line-clamp-4 text-xs whitespace-pre-wrap text-fuchsia-700 dark:text-fuchsia-300" data-testid="generate-stream">
+        {streaming}▍
+      </p>
+    );
+  }
+  if (!v) return <p className="text-xs text-slate-500">Loads the model on first run…</p>;
+  return (
+    <div className="grid gap-1 text-xs" data-testid="generate-body">
+      {v.warning && <span className="text-amber-700">⚠ IDs from another tokenizer</span>}
+      <span className="line-clamp-4 whitespace-pre-wrap">
+        <span className="text-slate-500">{v.promptText.slice(-80)}</span>
+        <span className="text-fuchsia-700 dark:text-fuchsia-300">{v.text}</span>
+      </span>
+      <span className="text-[11px] text-slate-500">
+        {v.steps.length} tokens · {v.strategy === 'greedy' ? 'greedy' : `sampled, seed ${v.seed}`} · {v.backend}
+      </span>
+    </div>
+  );
+}
+
+function FinetuneBody({ view }: BodyProps) {
+  const v = view as ViewOf<'finetune'> | undefined;
+  if (!v) return <p className="text-xs text-slate-500">…</p>;
+  const first = v.history[0]!;
+  const last = v.history[v.history.length - 1]!;
+  return (
+    <div className="grid gap-1 text-xs" data-testid="finetune-body">
+      <span>
+        loss {first.fineTuneLoss.toFixed(2)} → {last.fineTuneLoss.toFixed(2)} · {v.steps} steps
+      </span>
+      <span className={v.watch.identical ? 'text-emerald-700' : 'text-rose-700'}>{v.watch.identical ? '✓ IDs unchanged' : '✗ IDs changed'}</span>
+    </div>
+  );
+}
+
 export const nodeBodies = {
   bpe: BpeBody,
   ids: IdsBody,
@@ -208,4 +268,7 @@ export const nodeBodies = {
   pretrained: PretrainedBody,
   compare: CompareBody,
   ngram: NgramBody,
+  transformer: TransformerBody,
+  generate: GenerateBody,
+  finetune: FinetuneBody,
 } satisfies Record<Exclude<NodeType, 'note'>, (props: BodyProps) => React.ReactNode>;

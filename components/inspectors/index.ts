@@ -15,6 +15,9 @@ import { BpeInspector } from './bpe-inspector';
 import { IdsInspector } from './ids-inspector';
 import { DecodeInspector } from './decode-inspector';
 import { NgramInspector } from './ngram-inspector';
+import { TransformerInspector } from './transformer-inspector';
+import { GenerateInspector } from './generate-inspector';
+import { FinetuneInspector } from './finetune-inspector';
 
 export const inspectors = {
   text: TextInspector,
@@ -26,6 +29,9 @@ export const inspectors = {
   ids: IdsInspector,
   decode: DecodeInspector,
   ngram: NgramInspector,
+  transformer: TransformerInspector,
+  generate: GenerateInspector,
+  finetune: FinetuneInspector,
   note: NoteInspector,
 } satisfies { [K in NodeType]: ComponentType<InspectorProps<K>> };
 

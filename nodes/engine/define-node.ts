@@ -4,7 +4,7 @@
  * Not handled here: rendering (components/), scheduling and caching (executor.ts).
  */
 import type { z } from 'zod';
-import type { PortMap, PortKind, Pretokens, TokenIds, Tokens } from './ports';
+import type { PortMap, PortKind, Predictions, Pretokens, TokenIds, Tokens } from './ports';
 import type { TokenizerRef } from '../tokenizer-ref';
 import type { ModelRef } from '../model-ref';
 
@@ -15,7 +15,7 @@ export interface PortValueMap {
   tokenizer: TokenizerRef;
   tokens: Tokens;
   ids: TokenIds;
-  predictions: unknown;
+  predictions: Predictions;
   model: ModelRef;
 }
 

@@ -50,6 +50,30 @@ export interface TokenIds {
   attentionMask: number[];
 }
 
+/** One candidate next token: its id, its piece as the vocabulary writes it ('Ġof'), its probability. */
+export interface PredictionCandidate {
+  id: number;
+  token: string;
+  prob: number;
+}
+
+/**
+ * What a causal language model predicts (the Transformer node): the top-k next tokens for the
+ * last position (always first in `topK`) and for the position the user chose, and which backend
+ * computed them. Small and structured-cloneable: no logits, no tensors.
+ */
+export interface Predictions {
+  /** The model's label (ModelRef.label). */
+  model: string;
+  /** How many positions the model read (the IDs after dropping padding, at most its context). */
+  positions: number;
+  ids: number[];
+  /** The input IDs as the model's vocabulary writes them. */
+  tokens: string[];
+  topK: { position: number; candidates: PredictionCandidate[] }[];
+  backend: 'webgpu' | 'wasm' | 'cpu';
+}
+
 /** Human-readable description of a port kind, used in refusals ("this port gives ids"). */
 export const PORT_KIND_LABEL: Record<PortKind, string> = {
   text: 'text',

@@ -8,6 +8,15 @@ import { findSample } from '../text/samples';
 
 const ODIA = findSample('odia')!.text;
 
+/** The Fine-tune template's paragraph (about tokenizers: new to a model that read speeches) and its probe. */
+const FINETUNE_PROMPT = 'Tokenizers turn text into';
+const FINETUNE_TEXT = [
+  'Tokenizers turn text into numbers. A tokenizer cuts text into tokens and gives each token an ID.',
+  'Tokenizers turn text into numbers before the model sees anything, and the model learns from the numbers.',
+  'Fine-tuning changes the weights of the model: its embeddings, its attention and its predictions.',
+  'Tokenizers turn text into numbers, and fine-tuning leaves those numbers as they were.',
+].join(' ');
+
 export interface Template {
   id: string;
   title: string;
@@ -215,6 +224,81 @@ export const TEMPLATES: readonly Template[] = [
       lesson: lesson([
         ['text', 'How many tokens does a short Odia sentence cost?', 'Odia characters take 3 bytes each in UTF-8.', 'The byte count.'],
         ['compare', 'Why train your own tokenizer?', 'GPT-2 spends a token per byte, BERT gives [UNK], LLaMA falls back to bytes.', 'Token counts and the byte/unknown notes.'],
+      ]),
+    },
+  },
+  {
+    id: 'pipeline',
+    title: 'What is the whole flow from text to output text?',
+    description: 'Text → tokens → IDs → a real (tiny) GPT-2 → predictions, and Generate → Decode back to text.',
+    focus: 'transformer',
+    doc: {
+      schemaVersion: 1,
+      title: 'From text to output text',
+      nodes: [
+        { id: 'text', type: 'text', params: { text: 'I love', origin: 'typed' }, position: { x: 0, y: 0 } },
+        { id: 'tokenizer', type: 'pretrained', params: { model: 'gpt2' }, position: { x: 360, y: 0 } },
+        { id: 'ids', type: 'ids', params: {}, position: { x: 700, y: 0 } },
+        { id: 'transformer', type: 'transformer', params: { topK: 5 }, position: { x: 1040, y: -160 } },
+        { id: 'generate', type: 'generate', params: { strategy: 'greedy', maxNewTokens: 20 }, position: { x: 1040, y: 200 } },
+        { id: 'decode', type: 'decode', params: {}, position: { x: 1380, y: 200 } },
+      ],
+      edges: [
+        edge('text', 'text', 'tokenizer', 'text'),
+        edge('tokenizer', 'tokens', 'ids', 'tokens'),
+        edge('tokenizer', 'tokenizer', 'ids', 'tokenizer'),
+        edge('ids', 'ids', 'transformer', 'ids'),
+        edge('ids', 'ids', 'generate', 'ids'),
+        edge('generate', 'ids', 'decode', 'ids'),
+        edge('tokenizer', 'tokenizer', 'decode', 'tokenizer'),
+      ],
+      lesson: lesson([
+        ['text', 'What do we give the model?', 'Plain text. The model never sees letters, only numbers.', 'The text: I love.'],
+        ['tokenizer', 'How does the text become tokens?', 'GPT-2’s tokenizer cuts it into pieces from its vocabulary: I, Ġlove.', 'The tokens and their IDs.'],
+        ['ids', 'What does the model actually receive?', 'A list of IDs, here [40, 1842]: row numbers in the model’s vocabulary.', 'input_ids.'],
+        ['transformer', 'What does the model output?', 'A probability for every one of the 50,257 tokens as the next one. This tiny model read State of the Union speeches.', 'The top-5 bars, then the attention heatmaps.'],
+        ['generate', 'How does it write more than one token?', 'Pick a token, append it, predict again. Greedy always picks the top one, so it soon repeats itself.', 'The text growing token by token.'],
+        ['decode', 'How do the new IDs become text again?', 'The same tokenizer runs backwards: IDs → tokens → bytes → text.', 'The decoded text.'],
+      ]),
+    },
+  },
+  {
+    id: 'finetune',
+    title: 'Do token IDs change during fine-tuning?',
+    description: 'Train the tiny GPT-2 on a paragraph for a few steps: the weights and predictions move, the token IDs do not.',
+    focus: 'finetune',
+    doc: {
+      schemaVersion: 1,
+      title: 'Do token IDs change during fine-tuning?',
+      nodes: [
+        { id: 'corpus', type: 'text', params: { text: FINETUNE_TEXT, origin: 'typed' }, position: { x: 0, y: -220 } },
+        { id: 'text', type: 'text', params: { text: FINETUNE_PROMPT, origin: 'typed' }, position: { x: 0, y: 160 } },
+        { id: 'tokenizer', type: 'pretrained', params: { model: 'gpt2' }, position: { x: 360, y: 160 } },
+        { id: 'ids', type: 'ids', params: {}, position: { x: 700, y: 160 } },
+        {
+          id: 'finetune',
+          type: 'finetune',
+          params: { steps: 8, batchSize: 4, seqLength: 32, learningRate: 0.003, watchText: FINETUNE_PROMPT, probePrompt: FINETUNE_PROMPT },
+          position: { x: 700, y: -220 },
+        },
+        { id: 'base', type: 'transformer', params: { topK: 5 }, position: { x: 1040, y: 260 } },
+        { id: 'tuned', type: 'transformer', params: { topK: 5 }, position: { x: 1040, y: -120 } },
+      ],
+      edges: [
+        edge('corpus', 'text', 'finetune', 'text'),
+        edge('tokenizer', 'tokenizer', 'finetune', 'tokenizer'),
+        edge('text', 'text', 'tokenizer', 'text'),
+        edge('tokenizer', 'tokens', 'ids', 'tokens'),
+        edge('tokenizer', 'tokenizer', 'ids', 'tokenizer'),
+        edge('ids', 'ids', 'base', 'ids'),
+        edge('ids', 'ids', 'tuned', 'ids'),
+        edge('finetune', 'model', 'tuned', 'model'),
+      ],
+      lesson: lesson([
+        ['corpus', 'What will the model be trained on?', 'A paragraph about tokenizers: nothing like the State of the Union speeches the model read.', 'The text.'],
+        ['ids', 'What IDs does the prompt have before training?', 'GPT-2’s tokenizer gives these IDs; the model reads them as row numbers of its embedding table.', 'input_ids.'],
+        ['finetune', 'Do token IDs change during fine-tuning?', 'No. Training changes the weights — embedding rows, attention matrices, predictions — never the tokenizer, so the IDs are identical.', 'The IDs check, then the loss curves and the rows that moved.'],
+        ['tuned', 'So what did change?', 'The same IDs now lead to different predictions: compare the fine-tuned model’s top-5 with the original’s.', 'Top-5 here against the base Transformer below.'],
       ]),
     },
   },

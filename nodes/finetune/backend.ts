@@ -1,0 +1,87 @@
+/**
+ * Load TensorFlow.js lazily (only when a Fine-tune node runs) on the backend that fits where it
+ * runs: `webgpu` in the browser when a real (hardware) adapter is present, else `wasm`; in Node
+ * always `wasm` (tfjs-node cannot be installed offline: its install downloads libtensorflow).
+ *
+ * In the browser the wasm binaries are fetched from the app itself (`/tfjs/`, copied there by
+ * scripts/copy-tfjs-wasm.ts), never from a CDN; in Node the package reads them from its own dist/.
+ *
+ * Not handled here: choosing threads (the wasm backend uses threads only when the page is
+ * cross-origin isolated), and switching back to another backend for other tfjs users in the same
+ * realm (tfjs' backend is global; nothing else in the app uses tfjs).
+ */
+import type * as TfCore from '@tensorflow/tfjs';
+
+export type Tf = typeof TfCore;
+export const FINETUNE_BACKENDS = ['auto', 'wasm', 'webgpu'] as const;
+export type BackendChoice = (typeof FINETUNE_BACKENDS)[number];
+
+/** Where the browser finds the wasm binaries (public/tfjs/). */
+export const BROWSER_WASM_PATH = '/tfjs/';
+
+export interface LoadedTf {
+  tf: Tf;
+  backend: 'wasm' | 'webgpu';
+  /** For the inspector: what ran, and why. */
+  detail: string;
+}
+
+interface GpuAdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+}
+
+/** A WebGPU adapter that is hardware, not a software fallback such as SwiftShader; null if none. */
+async function gpuAdapter(requireHardware: boolean): Promise<string | null> {
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } } }).navigator?.gpu;
+  if (!gpu) return null;
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return null;
+    const info = adapter.info ?? {};
+    const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
+    const software = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true || /swiftshader|llvmpipe|software/i.test(name);
+    return software && requireHardware ? null : name;
+  } catch {
+    return null;
+  }
+}
+
+let loading: Promise<Tf> | undefined;
+let wasmPathSet = false;
+
+/**
+ * tfjs with the requested backend active.
+ *
+ *   const { tf, backend } = await loadTf('auto', 'browser');   // 'webgpu' on a real GPU, else 'wasm'
+ */
+export async function loadTf(choice: BackendChoice, where: 'browser' | 'server'): Promise<LoadedTf> {
+  loading ??= import('@tensorflow/tfjs');
+  const tf = await loading;
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  if (where === 'browser' && !wasmPathSet) {
+    const origin = (globalThis as { location?: { origin?: string } }).location?.origin ?? '';
+    wasm.setWasmPaths(`${origin}${BROWSER_WASM_PATH}`);
+    wasmPathSet = true;
+  }
+  let detail = where === 'server' ? 'wasm (Node: tfjs-node is not installable offline)' : 'wasm (no hardware WebGPU adapter)';
+  let backend: 'wasm' | 'webgpu' = 'wasm';
+  if (where === 'browser' && choice !== 'wasm') {
+    const adapter = await gpuAdapter(choice === 'auto');
+    if (adapter) {
+      await import('@tensorflow/tfjs-backend-webgpu');
+      backend = 'webgpu';
+      detail = `webgpu (${adapter})`;
+    } else if (choice === 'webgpu') {
+      detail = 'wasm (WebGPU was asked for, but no adapter is available)';
+    }
+  } else if (choice === 'webgpu') {
+    detail = 'wasm (WebGPU is available only in the browser)';
+  }
+  if (tf.getBackend() !== backend) {
+    const ok = await tf.setBackend(backend);
+    if (!ok) throw new Error(`TensorFlow.js could not start its ${backend} backend.`);
+  }
+  await tf.ready();
+  return { tf, backend, detail };
+}

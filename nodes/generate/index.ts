@@ -1,0 +1,155 @@
+/**
+ * Generate: prompt IDs → prompt + new IDs from a causal language model, greedy or sampled
+ * (temperature, top-k, top-p) with a seed, so the same settings give the same text. The text so
+ * far streams to the canvas as progress messages; Stop works between tokens.
+ *
+ * Not handled here: the model (nodes/transformer/run-model.ts), turning IDs into text for the
+ * next node (Decode does that), chat templates.
+ */
+import { z } from 'zod';
+import { defineNode } from '../engine/define-node';
+import { loadPretrained } from '../tokenizer-ref';
+import { modelVocabulary } from '../transformer';
+import { checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerLabel } from '../transformer/model-choice';
+import type { Backend } from '../transformer/model-choice';
+import type { GenerateStep, StopReason } from './generate';
+import type { Resources } from '../engine/define-node';
+
+/** Hard cap on new tokens per run. */
+export const MAX_NEW_TOKENS = 200;
+const TEXT_SHOWN = 5000;
+
+export interface GenerateDetails {
+  promptText: string;
+  text: string;
+  steps: (GenerateStep & { token: string })[];
+  stopped: StopReason;
+  warning: string | null;
+  backend: Backend;
+  backendNote: string | null;
+  loadMs: number;
+  loadWaitMs: number;
+  /** Time to the first new token (the prompt pass), then the mean of the rest. */
+  firstTokenMs: number;
+  msPerToken: number | null;
+  /** The token budget after the context limit: min(max new tokens, positions left). */
+  budget: number;
+  maxPositions: number;
+  model: string;
+}
+
+/** Decode with the model's tokenizer for display; '' if it cannot be loaded here. */
+async function decoder(tokenizer: string, resources: Resources): Promise<(ids: number[]) => string> {
+  try {
+    const loaded = await loadPretrained(tokenizer, resources);
+    return (ids) => loaded.tokenizer.decode(ids, { skip_special_tokens: false });
+  } catch {
+    return () => '';
+  }
+}
+
+export const generateNode = defineNode({
+  type: 'generate',
+  version: 1,
+  title: 'Generate',
+  question: 'How does a model write text, one token at a time?',
+  summary: 'Greedy or sampled generation (temperature, top-k, top-p, seed); tokens stream in as they come.',
+  category: 'model',
+  inputs: {
+    ids: { kind: 'ids', label: 'prompt ids' },
+    model: { kind: 'model', label: 'model', optional: true },
+  },
+  outputs: { ids: { kind: 'ids', label: 'prompt + new ids' } },
+  params: z.object({
+    ...modelParams,
+    strategy: z.enum(['greedy', 'sample']).default('greedy').describe('Decoding (greedy = always the most likely token)'),
+    temperature: z.number().min(0.05).max(2).default(1).describe('Temperature (sampling)'),
+    topK: z.number().int().min(0).max(1000).default(50).describe('Top-k (sampling; 0 = off)'),
+    topP: z.number().min(0.01).max(1).default(1).describe('Top-p (sampling; 1 = off)'),
+    maxNewTokens: z.number().int().min(1).max(MAX_NEW_TOKENS).default(30).describe('Max new tokens'),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(42).describe('Seed (same seed, same text)'),
+    stopAtEos: z.boolean().default(true).describe('Stop at end-of-text'),
+  }),
+  run: async ({ ids, model: wired }, params, ctx) => {
+    const ref = chosenModel(wired, params);
+    const warning = mismatchWarning(ids, ref);
+    const prompt = realIds(ids);
+    if (prompt.length === 0) throw new Error('No prompt IDs: type some text upstream.');
+    ctx.progress(0.01, `Loading ${ref.label}…`);
+    const [{ loadModel, IncrementalDecoder }, { generateIds }, { seededRandom }] = await Promise.all([
+      import('../transformer/run-model'),
+      import('./generate'),
+      import('../transformer/sampling'),
+    ]);
+    const waitStart = performance.now();
+    const loaded = await loadModel(ref, { preference: params.device, where: ctx.where, resources: ctx.resources });
+    const loadWaitMs = performance.now() - waitStart;
+    checkIdsInVocabulary(prompt, loaded.vocabSize, ref, ids.tokenizer);
+    const budget = Math.min(params.maxNewTokens, loaded.maxPositions - prompt.length);
+    if (budget <= 0) {
+      throw new Error(`The prompt already fills ${prompt.length} of the model's ${loaded.maxPositions} positions: there is no room to generate. Shorten the text.`);
+    }
+    const decode = await decoder(ref.tokenizer, ctx.resources);
+    await ctx.checkpoint();
+
+    const decoderState = new IncrementalDecoder(loaded);
+    const times: number[] = [];
+    let last = performance.now();
+    let result: Awaited<ReturnType<typeof generateIds>>;
+    try {
+      result = await generateIds({
+        prompt,
+        feed: (newIds) => decoderState.feed(newIds),
+        rule: { strategy: params.strategy, temperature: params.temperature, topK: params.topK, topP: params.topP },
+        maxNew: budget,
+        maxPositions: loaded.maxPositions,
+        eosId: params.stopAtEos ? loaded.eosId : null,
+        random: seededRandom(params.seed),
+        onStep: async (steps) => {
+          const now = performance.now();
+          times.push(now - last);
+          last = now;
+          ctx.progress(steps.length / budget, decode(steps.map((s) => s.id)));
+          await ctx.checkpoint();
+          last = performance.now();
+        },
+      });
+    } finally {
+      decoderState.dispose();
+    }
+    const newIds = result.steps.map((s) => s.id);
+    const vocab = await modelVocabulary(ref.tokenizer, ctx.resources);
+    const all = [...prompt, ...newIds];
+    const rest = times.slice(1);
+    const details: GenerateDetails = {
+      promptText: decode(prompt),
+      text: decode(newIds),
+      steps: result.steps.map((s) => ({ ...s, token: vocab[s.id] ?? `#${s.id}` })),
+      stopped: result.stopped,
+      warning,
+      backend: loaded.backend,
+      backendNote: loaded.backendNote,
+      loadMs: loaded.loadMs,
+      loadWaitMs,
+      firstTokenMs: times[0] ?? 0,
+      msPerToken: rest.length ? rest.reduce((a, b) => a + b, 0) / rest.length : null,
+      budget,
+      maxPositions: loaded.maxPositions,
+      model: ref.label,
+    };
+    return {
+      ids: { ids: all, tokenizer: tokenizerLabel(ref.tokenizer), attentionMask: all.map(() => 1) },
+      details,
+    };
+  },
+  view: ({ details, params }) => {
+    const d = details!;
+    return {
+      ...d,
+      promptText: d.promptText.slice(-TEXT_SHOWN),
+      text: d.text.slice(0, TEXT_SHOWN),
+      strategy: params.strategy,
+      seed: params.seed,
+    };
+  },
+});

@@ -1,0 +1,142 @@
+/**
+ * Transformer: token IDs → what a causal language model predicts next, its attention, and the
+ * embedding a token starts as. The model (transformers.js + ONNX Runtime + weights) is imported
+ * and loaded on first run only.
+ *
+ * Not handled here: generating text (nodes/generate), loading details (run-model.ts).
+ */
+import { z } from 'zod';
+import { defineNode } from '../engine/define-node';
+import { idToToken, loadPretrained } from '../tokenizer-ref';
+import { analyse, type Analysis } from './transformer';
+import { checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerLabel } from './model-choice';
+import type { Backend } from './model-choice';
+import type { Resources } from '../engine/define-node';
+
+export interface TransformerDetails extends Analysis {
+  warning: string | null;
+  backendNote: string | null;
+  /** Tokens dropped from the front because the model reads at most `maxPositions`. */
+  dropped: number;
+  paddingDropped: number;
+  /** How long loading the model took when it was loaded (maybe by an earlier run). */
+  loadMs: number;
+  /** How long this run waited for the model: about loadMs on first use, ~0 once it is loaded. */
+  loadWaitMs: number;
+  runMs: number;
+  layers: number;
+  heads: number;
+  width: number;
+  vocabSize: number;
+  maxPositions: number;
+  modelTokenizer: string;
+  idsTokenizer: string;
+  hasAttentionOutputs: boolean;
+  fineTuned: boolean;
+}
+
+/** The model tokenizer's vocabulary by id, to show tokens; empty if it cannot be loaded here. */
+export async function modelVocabulary(tokenizer: string, resources: Resources): Promise<readonly string[]> {
+  try {
+    return idToToken((await loadPretrained(tokenizer, resources)).tokenizer);
+  } catch {
+    return [];
+  }
+}
+
+export const transformerNode = defineNode({
+  type: 'transformer',
+  version: 1,
+  title: 'Transformer',
+  question: 'What does the model output?',
+  summary: 'A causal language model: next-token probabilities, attention per head, token embeddings.',
+  category: 'model',
+  inputs: {
+    ids: { kind: 'ids', label: 'input_ids' },
+    model: { kind: 'model', label: 'model', optional: true },
+  },
+  outputs: { predictions: { kind: 'predictions', label: 'predictions' } },
+  params: z.object({
+    ...modelParams,
+    topK: z.number().int().min(1).max(50).default(5).describe('Top-k next tokens to list'),
+    position: z.number().int().min(-1).max(100_000).default(-1).describe('Position to inspect (-1 = last)'),
+  }),
+  run: async ({ ids, model: wired }, params, ctx) => {
+    const ref = chosenModel(wired, params);
+    const warning = mismatchWarning(ids, ref);
+    const real = realIds(ids);
+    if (real.length === 0) throw new Error('No token IDs to read: type some text upstream.');
+    ctx.progress(0.02, `Loading ${ref.label}…`);
+    const { loadModel, forward } = await import('./run-model');
+    const waitStart = performance.now();
+    const loaded = await loadModel(ref, {
+      preference: params.device,
+      where: ctx.where,
+      resources: ctx.resources,
+      onProgress: (fraction, message) => ctx.progress(0.05 + 0.8 * fraction, message),
+    });
+    const loadWaitMs = performance.now() - waitStart;
+    await ctx.checkpoint();
+    checkIdsInVocabulary(real, loaded.vocabSize, ref, ids.tokenizer);
+    const dropped = Math.max(0, real.length - loaded.maxPositions);
+    const read = real.slice(dropped);
+    const vocab = await modelVocabulary(ref.tokenizer, ctx.resources);
+    ctx.progress(0.9, 'Running the model…');
+    const t0 = performance.now();
+    const result = await forward(loaded, read);
+    const runMs = performance.now() - t0;
+    const analysis = analyse({ loaded, result, ids: read, vocab, topK: params.topK, position: params.position });
+    const details: TransformerDetails = {
+      ...analysis,
+      warning,
+      backendNote: loaded.backendNote,
+      dropped,
+      paddingDropped: ids.ids.length - real.length,
+      loadMs: loaded.loadMs,
+      loadWaitMs,
+      runMs,
+      layers: loaded.layers,
+      heads: loaded.heads,
+      width: loaded.width,
+      vocabSize: loaded.vocabSize,
+      maxPositions: loaded.maxPositions,
+      modelTokenizer: tokenizerLabel(ref.tokenizer),
+      idsTokenizer: ids.tokenizer,
+      hasAttentionOutputs: loaded.hasAttentions,
+      fineTuned: ref.onnx !== undefined,
+    };
+    return { predictions: analysis.predictions, details };
+  },
+  view: ({ outputs, details }) => {
+    const d = details!;
+    const p = outputs.predictions;
+    return {
+      model: p.model,
+      backend: p.backend as Backend,
+      backendNote: d.backendNote,
+      warning: d.warning,
+      tokens: p.tokens.slice(-256),
+      ids: p.ids.slice(-256),
+      positions: p.positions,
+      topK: p.topK,
+      position: d.position,
+      positionNote: d.positionNote,
+      attention: d.attention,
+      embedding: d.embedding,
+      dropped: d.dropped,
+      paddingDropped: d.paddingDropped,
+      loadMs: d.loadMs,
+      loadWaitMs: d.loadWaitMs,
+      runMs: d.runMs,
+      layers: d.layers,
+      heads: d.heads,
+      width: d.width,
+      vocabSize: d.vocabSize,
+      maxPositions: d.maxPositions,
+      modelTokenizer: d.modelTokenizer,
+      idsTokenizer: d.idsTokenizer,
+      hasAttentionOutputs: d.hasAttentionOutputs,
+      fineTuned: d.fineTuned,
+    };
+  },
+});

@@ -1,0 +1,35 @@
+import { expect, test } from '@playwright/test';
+
+/**
+ * The Fine-tune template in a real Chromium: TensorFlow.js trains the shipped model for a few
+ * steps on WASM inside the engine's Web Worker, and the inspector shows that the watch text's IDs
+ * did not change while the embedding rows did.
+ */
+test('fine-tuning in the browser on WASM leaves the IDs unchanged and moves the embedding rows', async ({ page }) => {
+  test.setTimeout(240_000);
+  const wasmRequests: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('.wasm')) wasmRequests.push(new URL(request.url()).pathname);
+  });
+  await page.goto('/?template=finetune');
+  const node = page.getByTestId('node-finetune');
+  await expect(node.getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/, { timeout: 200_000 });
+  await expect(node.getByTestId('finetune-body')).toContainText('IDs unchanged');
+
+  const inspector = page.getByTestId('inspector');
+  await expect(inspector.getByTestId('inspector-question')).toHaveText('Do token IDs change during fine-tuning?');
+  await expect(inspector.getByTestId('finetune-ids-verdict')).toHaveText('✓ IDs unchanged');
+  // GPT-2's IDs for "Tokenizers turn text into", the same before and after.
+  await expect(inspector.getByTestId('finetune-ids-check')).toContainText('Token IDs before: 30642 11341 1210 2420 656 · after: 30642 11341 1210 2420 656 — identical');
+  await expect(inspector.getByTestId('finetune-summary')).toContainText('8 steps');
+  await expect(inspector.getByTestId('finetune-summary')).toContainText('wasm');
+
+  const changes = await inspector.getByTestId('finetune-row-change').allTextContents();
+  expect(changes).toHaveLength(5);
+  for (const change of changes) expect(Number(change)).toBeGreaterThan(0);
+  await expect(inspector.getByTestId('finetune-loss-chart')).toBeVisible();
+  await expect(inspector.getByTestId('finetune-probe-after')).toBeVisible();
+
+  // tfjs' wasm came from the app itself, never a CDN.
+  expect(wasmRequests.some((p) => p.startsWith('/tfjs/tfjs-backend-wasm'))).toBe(true);
+});

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+
+/**
+ * The model in a real Chromium: the pipeline template's Transformer node on WASM and on WebGPU
+ * (the config launches Chromium with --enable-unsafe-webgpu: a software adapter) must show the
+ * top-5 that PyTorch wrote at export time, which the Node tests match within 1e-4
+ * (tests/unit/nodes/transformer.test.ts) — so browser and server agree.
+ */
+interface Reference {
+  prompts: { prompt: string; top5: { id: number; token: string; prob: number }[]; greedy: { text: string } }[];
+}
+const reference = JSON.parse(readFileSync('public/models/tokenloom-tiny/reference.json', 'utf8')) as Reference;
+const iLove = reference.prompts.find((p) => p.prompt === 'I love')!;
+
+// Loading the model and the WASM, and WebGPU on a software adapter, take longer than the default.
+test.setTimeout(180_000);
+
+async function shownTopK(page: Page) {
+  const rows = page.getByTestId('topk-last').getByTestId('topk-row');
+  await expect(rows).toHaveCount(5);
+  return rows.evaluateAll((els) =>
+    els.map((el) => ({
+      id: Number(el.querySelector('[data-testid="topk-id"]')!.textContent),
+      prob: Number(el.querySelector('[data-testid="topk-prob"]')!.getAttribute('data-prob')),
+    })),
+  );
+}
+
+async function expectReferenceTop5(page: Page, tolerance: number) {
+  const shown = await shownTopK(page);
+  expect(shown.map((r) => r.id)).toEqual(iLove.top5.map((c) => c.id));
+  shown.forEach((r, i) => expect(Math.abs(r.prob - iLove.top5[i]!.prob)).toBeLessThan(tolerance));
+}
+
+/** Every request the page makes, to check what loads when. */
+function recordRequests(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('request', (r) => urls.push(r.url()));
+  return urls;
+}
+
+test('the first page load fetches no model, no ONNX Runtime WASM and no ONNX Runtime code', async ({ page }) => {
+  const urls = recordRequests(page);
+  const scripts: Promise<string>[] = [];
+  page.on('response', (r) => {
+    if (r.url().endsWith('.js')) scripts.push(r.text().catch(() => ''));
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('node-pretokenize').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await page.waitForLoadState('networkidle');
+  expect(urls.filter((u) => /\/ort\/|\/models\/|\.wasm|\.onnx/.test(u))).toEqual([]);
+  const code = await Promise.all(scripts);
+  expect(code.length).toBeGreaterThan(0);
+  expect(code.filter((js) => js.includes('InferenceSession')).length).toBe(0);
+
+  // Opening the model template then loads them: the check above can fail.
+  await page.goto('/?template=pipeline');
+  await expect(page.getByTestId('node-transformer').getByTestId('transformer-body')).toBeVisible({ timeout: 150_000 });
+  expect((await Promise.all(scripts)).some((js) => js.includes('InferenceSession'))).toBe(true);
+});
+
+test('the Transformer node on WASM shows the reference top-5 for "I love", with WASM served by the app', async ({ page }) => {
+  const urls = recordRequests(page);
+  await page.goto('/?template=pipeline');
+  await page.locator('#param-transformer-device').selectOption('wasm');
+  const backend = page.getByTestId('transformer-backend');
+  await expect(backend).toHaveAttribute('data-backend', 'wasm', { timeout: 120_000 });
+  await expect(backend).toContainText('Ran on WASM');
+  await expectReferenceTop5(page, 1e-4);
+  await expect(page.getByTestId('node-transformer').getByTestId('transformer-body')).toContainText('of');
+  // The attention heatmaps: 4 heads of layer 1 over the 2 tokens.
+  await expect(page.getByTestId('attention').getByTestId('attention-head')).toHaveCount(4);
+  await expect(page.getByTestId('embedding-summary')).toContainText('ID 1842');
+  // The WASM came from this app, nothing from a CDN or any other host.
+  const origin = new URL(page.url()).origin;
+  expect(urls.some((u) => u.startsWith(`${origin}/ort/`) && u.endsWith('.wasm'))).toBe(true);
+  expect(urls.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
+});
+
+test('the Transformer node on WebGPU (software adapter) shows the same top-5', async ({ page }) => {
+  await page.goto('/?template=pipeline');
+  await page.locator('#param-transformer-device').selectOption('webgpu');
+  const backend = page.getByTestId('transformer-backend');
+  await expect(backend).toContainText('Ran on', { timeout: 150_000 });
+  // If this Chromium gave no adapter, the node says why and falls back; the assertion names it.
+  const text = (await backend.textContent()) ?? '';
+  expect(text, text).toContain('Ran on WebGPU');
+  await expect(backend).toHaveAttribute('data-backend', 'webgpu');
+  await expectReferenceTop5(page, 1e-3);
+});
+
+test('the whole flow: Generate writes the reference continuation and Decode shows it as text', async ({ page }) => {
+  await page.goto('/?template=pipeline');
+  await page.locator('#param-transformer-device').selectOption('wasm');
+  await page.getByTestId('node-generate').locator('span.font-semibold').first().click();
+  await page.locator('#param-generate-device').selectOption('wasm');
+  await expect(page.getByTestId('generate-backend')).toHaveAttribute('data-backend', 'wasm', { timeout: 120_000 });
+  await expect(page.getByTestId('generate-text')).toHaveText(`I love${iLove.greedy.text}`);
+  await expect(page.getByTestId('node-decode')).toContainText(`I love${iLove.greedy.text}`);
+});
+
+test('BERT IDs wired into the GPT-2-family model get a plain warning on the node and in the inspector', async ({ page }) => {
+  await page.goto('/?template=pipeline');
+  await page.locator('#param-transformer-device').selectOption('wasm');
+  await page.getByTestId('node-tokenizer').getByLabel('Pretrained model').selectOption('bert-base-uncased');
+  await expect(page.getByTestId('node-transformer').getByTestId('transformer-body-warning')).toContainText('IDs from BERT, model reads GPT-2', {
+    timeout: 120_000,
+  });
+  await page.getByTestId('node-transformer').locator('span.font-semibold').first().click();
+  await expect(page.getByTestId('transformer-warning')).toContainText('These IDs come from BERT, but tokenloom-tiny');
+});
+
+test('the same Transformer node on the server (tRPC run, onnxruntime-node) shows the same top-5 and says CPU', async ({ page }) => {
+  await page.goto('/?template=pipeline');
+  await page.getByTestId('run-on-server').click();
+  await expect(page.getByTestId('inspector-where')).toHaveText('on the server (Node, same engine)');
+  const backend = page.getByTestId('transformer-backend');
+  await expect(backend).toHaveAttribute('data-backend', 'cpu', { timeout: 120_000 });
+  await expect(backend).toContainText('Ran on CPU (onnxruntime-node)');
+  await expectReferenceTop5(page, 1e-4);
+  await expect(page.getByTestId('node-decode')).toContainText(`I love${iLove.greedy.text}`, { timeout: 60_000 });
+});
