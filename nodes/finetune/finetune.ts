@@ -17,7 +17,7 @@
 import type * as TfCore from '@tensorflow/tfjs';
 import type { Tf } from './backend';
 import { EMBEDDING, Gpt2, configFromInitializers, weightNames } from './gpt2';
-import { readInitializers, replaceInitializers } from './onnx-initializers';
+import { readInitializers, replaceInitializers } from '../onnx/initializers';
 import { seededRandom } from '../transformer/sampling';
 
 export interface FinetuneOptions {

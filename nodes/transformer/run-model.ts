@@ -23,7 +23,7 @@
 import { AutoModelForCausalLM, Tensor, env, type PreTrainedModel } from '@huggingface/transformers';
 import type { Resources } from '../engine/define-node';
 import type { ModelRef } from '../model-ref';
-import { findEmbeddingTable, type FloatMatrix } from './onnx-initializers';
+import { findEmbeddingTable, type FloatMatrix } from '../onnx/initializers';
 import type { Backend, DevicePreference } from './model-choice';
 import { SHIPPED_MODELS } from './model-choice';
 import { ORT_WASM_FILES } from './ort-files';

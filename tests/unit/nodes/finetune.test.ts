@@ -6,7 +6,7 @@ import { createRecipeCache } from '@/nodes/engine/cache';
 import { execute, type NodeOutcome } from '@/nodes/engine/executor';
 import { loadTf, type LoadedTf } from '@/nodes/finetune/backend';
 import { Gpt2, configFromInitializers } from '@/nodes/finetune/gpt2';
-import { readInitializers, replaceInitializers } from '@/nodes/finetune/onnx-initializers';
+import { readInitializers, replaceInitializers } from '@/nodes/onnx/initializers';
 import { evenStarts, padStream } from '@/nodes/finetune/finetune';
 import { finetuneNode, type FinetuneDetails } from '@/nodes/finetune';
 import type { ModelRef } from '@/nodes/model-ref';

@@ -9,7 +9,7 @@ import type { Registry } from '@/nodes/engine/validate';
 import { nodeKinds, type ViewOf } from '@/nodes';
 import { SHIPPED_MODEL, type ModelRef } from '@/nodes/model-ref';
 import { findTemplate } from '@/nodes/templates';
-import { findEmbeddingTable, listInitializers } from '@/nodes/transformer/onnx-initializers';
+import { findEmbeddingTable, readInitializers } from '@/nodes/onnx/initializers';
 import { chooseNext, seededRandom, softmax, topCandidates } from '@/nodes/transformer/sampling';
 import { generateIds } from '@/nodes/generate/generate';
 import { nodeResources } from '../engine/fixtures';
@@ -184,10 +184,10 @@ describe('the Transformer node on the shipped model (Node, onnxruntime-node)', (
   });
 
   it('runs fine-tuned ONNX bytes from the model port: same bytes, same top-5; a changed embedding row, another prediction', async () => {
-    const table = listInitializers(onnxBytes).find((t) => t.dims[0] === 50257 && t.dims.length === 2)!;
+    const table = [...readInitializers(onnxBytes).values()].find((t) => t.dims[0] === 50257 && t.dims.length === 2)!;
     // Patch: make 'Ġlove' (1842) embed exactly like 'Ġthe' (262): "I love" must then predict like "I the".
     const patched = onnxBytes.slice();
-    const [start] = table.data!;
+    const start = table.offset;
     const width = table.dims[1]!;
     patched.copyWithin(start + 1842 * width * 4, start + 262 * width * 4, start + 263 * width * 4);
     modelRefs.set('same', { ...SHIPPED_MODEL, label: 'same bytes', onnx: onnxBytes, weightsId: 'test-same' });

@@ -11,6 +11,10 @@
  *   const inits = readInitializers(bytes);          // Map name → { dims: [256, 128], data: Float32Array(32768), … }
  *   const tuned = replaceInitializers(bytes, new Map([['transformer.wpe.weight', newWpe]]));
  *   readInitializers(tuned).get('transformer.wpe.weight')!.data  // equals newWpe
+ *   findEmbeddingTable(bytes, 50257)?.row(1842)      // the 128 numbers 'Ġlove' starts as
+ *
+ * Used by the Transformer node (the embedding a token starts as) and the Fine-tune node (the
+ * weights it trains and writes back).
  *
  * Not handled here: initializers of other types than float32 (listed, not decoded), weights in
  * external data files, Constant nodes, sparse initializers, initializers of subgraphs, and adding
@@ -175,4 +179,41 @@ export function replaceInitializers(bytes: Uint8Array, replacements: ReadonlyMap
     out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), init.offset);
   }
   return out;
+}
+
+export interface FloatMatrix {
+  name: string;
+  rows: number;
+  cols: number;
+  /** One row as float32 values. */
+  row(index: number): Float32Array;
+}
+
+/**
+ * The token-embedding table: the float32 initializer of shape [vocabSize, width]. Matched by
+ * shape rather than name, because exporters name it differently ('transformer.wte.weight',
+ * 'model.embed_tokens.weight', 'onnx::Gather_…'). Null when there is none (quantized exports).
+ */
+export function findEmbeddingTable(bytes: Uint8Array, vocabSize: number): FloatMatrix | null {
+  let inits: Map<string, Initializer>;
+  try {
+    inits = readInitializers(bytes);
+  } catch {
+    return null;
+  }
+  const table = [...inits.values()].find((t) => t.data !== null && t.dims.length === 2 && t.dims[0] === vocabSize);
+  if (!table?.data) return null;
+  const data = table.data;
+  const rows = table.dims[0]!;
+  const cols = table.dims[1]!;
+  if (data.length !== rows * cols) return null;
+  return {
+    name: table.name,
+    rows,
+    cols,
+    row(index) {
+      if (!Number.isInteger(index) || index < 0 || index >= rows) throw new Error(`Row ${index} is outside the table (0…${rows - 1}).`);
+      return data.slice(index * cols, (index + 1) * cols);
+    },
+  };
 }
