@@ -110,8 +110,8 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
           </div>
           <LineChart
             testId="compression-chart"
-            points={view.frames.map((f) => ({ x: f.vocabSize, y: f.tokensPerChar }))}
-            highlight={Math.min(frame, view.frames.length - 1)}
+            series={[{ label: 'tokens per character', points: view.frames.map((f) => ({ x: f.vocabSize, y: f.tokensPerChar })) }]}
+            highlight={{ series: 0, index: Math.min(frame, view.frames.length - 1) }}
             xLabel="vocabulary size"
             yLabel="tokens per character"
           />

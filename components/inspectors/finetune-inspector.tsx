@@ -8,7 +8,7 @@
  * Not handled here: the training (nodes/finetune, where the node ran); live curves during a run
  * (the node's progress line shows the latest step).
  */
-import { MultiLineChart } from '@/components/ui/multi-line-chart';
+import { LineChart } from '@/components/ui/charts';
 import { TokenChip } from '@/components/ui/token-chip';
 import { visibleWhitespace } from '@/components/canvas/node-bodies';
 import type { ShownCandidate } from '@/nodes/finetune';
@@ -84,7 +84,7 @@ export function FinetuneInspector({ view }: InspectorProps<'finetune'>) {
 
       <section className="grid gap-1">
         <h4 className="text-sm font-semibold">Loss (lower = the model predicts that text better)</h4>
-        <MultiLineChart
+        <LineChart yFromData
           testId="finetune-loss-chart"
           xLabel="step"
           yLabel="nats/token"

@@ -1,53 +1,89 @@
 /**
- * Two small SVG charts the inspectors need (a line and a scatter). Hand-drawn because they are
+ * The small SVG charts the inspectors need (lines and a scatter). Hand-drawn because they are
  * tiny and must render identically in the worker-fed inspector and in screenshots.
  */
 
-export function LineChart(props: {
+const COLORS = ['#0ea5e9', '#f97316', '#8b5cf6', '#10b981'];
+
+export interface Series {
+  label: string;
   points: { x: number; y: number }[];
+}
+
+/**
+ * One or more lines on shared axes; a legend when there are several. The y axis starts at 0, or
+ * spans the data (`yFromData`) when small moves on top of large values matter (loss curves).
+ */
+export function LineChart(props: {
+  series: Series[];
   xLabel: string;
   yLabel: string;
-  highlight?: number;
+  /** A point to mark: series index and point index. */
+  highlight?: { series: number; index: number };
+  yFromData?: boolean;
   width?: number;
   height?: number;
   testId?: string;
 }) {
-  const { points, width = 380, height = 160 } = props;
-  if (points.length < 2) return null;
+  const { series, width = 380, height = 170 } = props;
+  const all = series.flatMap((s) => s.points);
+  if (all.length < 2) return null;
   const pad = { l: 40, r: 10, t: 10, b: 30 };
-  const xs = points.map((p) => p.x);
-  const ys = points.map((p) => p.y);
+  const xs = all.map((p) => p.x);
+  const ys = all.map((p) => p.y);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  const [y0, y1] = [Math.min(0, ...ys), Math.max(...ys) || 1];
+  const y0 = props.yFromData ? Math.min(...ys) : Math.min(0, ...ys);
+  const y1 = Math.max(...ys);
   const sx = (x: number) => pad.l + ((x - x0) / (x1 - x0 || 1)) * (width - pad.l - pad.r);
   const sy = (y: number) => height - pad.b - ((y - y0) / (y1 - y0 || 1)) * (height - pad.t - pad.b);
-  const d = points.map((p, i) => `${i ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
-  const h = props.highlight !== undefined ? points[props.highlight] : undefined;
+  const h = props.highlight ? series[props.highlight.series]?.points[props.highlight.index] : undefined;
   return (
-    <svg width={width} height={height} className="text-slate-500" data-testid={props.testId} role="img" aria-label={`${props.yLabel} against ${props.xLabel}`}>
-      <line x1={pad.l} y1={height - pad.b} x2={width - pad.r} y2={height - pad.b} stroke="currentColor" strokeWidth={0.5} />
-      <line x1={pad.l} y1={pad.t} x2={pad.l} y2={height - pad.b} stroke="currentColor" strokeWidth={0.5} />
-      <path d={d} fill="none" stroke="#0ea5e9" strokeWidth={2} />
-      {h && <circle cx={sx(h.x)} cy={sy(h.y)} r={4} fill="#f43f5e" />}
-      <text x={pad.l} y={height - 8} fontSize={10} fill="currentColor">
-        {x0.toLocaleString()}
-      </text>
-      <text x={width - pad.r} y={height - 8} fontSize={10} fill="currentColor" textAnchor="end">
-        {x1.toLocaleString()}
-      </text>
-      <text x={(width + pad.l) / 2} y={height - 8} fontSize={10} fill="currentColor" textAnchor="middle">
-        {props.xLabel}
-      </text>
-      <text x={4} y={pad.t + 8} fontSize={10} fill="currentColor">
-        {y1.toFixed(2)}
-      </text>
-      <text x={4} y={height - pad.b} fontSize={10} fill="currentColor">
-        {y0.toFixed(2)}
-      </text>
-      <text x={pad.l + 4} y={pad.t + 8} fontSize={10} fill="currentColor">
-        {props.yLabel}
-      </text>
-    </svg>
+    <figure className="grid gap-1" data-testid={props.testId}>
+      <svg width={width} height={height} className="text-slate-500" role="img" aria-label={`${series.map((s) => s.label).join(' and ')} against ${props.xLabel}`}>
+        <line x1={pad.l} y1={height - pad.b} x2={width - pad.r} y2={height - pad.b} stroke="currentColor" strokeWidth={0.5} />
+        <line x1={pad.l} y1={pad.t} x2={pad.l} y2={height - pad.b} stroke="currentColor" strokeWidth={0.5} />
+        {series.map((s, i) => (
+          <g key={s.label}>
+            <path
+              d={s.points.map((p, j) => `${j ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')}
+              fill="none"
+              stroke={COLORS[i % COLORS.length]}
+              strokeWidth={2}
+            />
+            {s.points.length === 1 && <circle cx={sx(s.points[0]!.x)} cy={sy(s.points[0]!.y)} r={3} fill={COLORS[i % COLORS.length]} />}
+          </g>
+        ))}
+        {h && <circle cx={sx(h.x)} cy={sy(h.y)} r={4} fill="#f43f5e" />}
+        <text x={pad.l} y={height - 8} fontSize={10} fill="currentColor">
+          {x0.toLocaleString()}
+        </text>
+        <text x={width - pad.r} y={height - 8} fontSize={10} fill="currentColor" textAnchor="end">
+          {x1.toLocaleString()}
+        </text>
+        <text x={(width + pad.l) / 2} y={height - 8} fontSize={10} fill="currentColor" textAnchor="middle">
+          {props.xLabel}
+        </text>
+        <text x={4} y={pad.t + 8} fontSize={10} fill="currentColor">
+          {y1.toFixed(2)}
+        </text>
+        <text x={4} y={height - pad.b} fontSize={10} fill="currentColor">
+          {y0.toFixed(2)}
+        </text>
+        <text x={pad.l + 4} y={pad.t + 8} fontSize={10} fill="currentColor">
+          {props.yLabel}
+        </text>
+      </svg>
+      {series.length > 1 && (
+        <figcaption className="flex flex-wrap gap-3 text-xs text-slate-600 dark:text-slate-300">
+          {series.map((s, i) => (
+            <span key={s.label} className="flex items-center gap-1">
+              <span className="inline-block h-0.5 w-4" style={{ background: COLORS[i % COLORS.length] }} />
+              {s.label}
+            </span>
+          ))}
+        </figcaption>
+      )}
+    </figure>
   );
 }
 
