@@ -35,9 +35,16 @@ function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
         <StatusBadge runtime={runtime} />
       </div>
       {runtime?.status === 'running' && (
-        <div className="h-1 bg-sky-100 dark:bg-sky-950">
-          <div className="h-1 bg-sky-500 transition-all" style={{ width: `${Math.round((runtime.progress ?? 0) * 100)}%` }} />
-        </div>
+        <>
+          <div className="h-1 bg-sky-100 dark:bg-sky-950">
+            <div className="h-1 bg-sky-500 transition-all" style={{ width: `${Math.round((runtime.progress ?? 0) * 100)}%` }} />
+          </div>
+          {runtime.progressMessage && (
+            <div className="truncate px-3 pt-1 text-[11px] text-sky-700 dark:text-sky-300" data-testid="node-progress" title={runtime.progressMessage}>
+              {runtime.progressMessage}
+            </div>
+          )}
+        </>
       )}
       <div className="flex justify-between px-0 pt-2 text-[11px] text-slate-500 dark:text-slate-400">
         <div className="grid gap-1">

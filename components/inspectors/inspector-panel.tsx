@@ -41,6 +41,13 @@ export function NodeAnswer({ nodeId }: { nodeId: string }) {
       </p>
     );
   }
+  if (runtime?.status === 'running' && runtime.view === undefined) {
+    return (
+      <p className="text-sm text-slate-500" data-testid="inspector-progress">
+        Computing… {Math.round((runtime.progress ?? 0) * 100)}%{runtime.progressMessage ? ` — ${runtime.progressMessage}` : ''}
+      </p>
+    );
+  }
   if (runtime?.view === undefined) return <p className="text-sm text-slate-500">Computing…</p>;
   return <Inspector nodeId={node.id} view={runtime.view} params={node.data.params} setParams={(patch) => updateParams(node.id, patch)} />;
 }

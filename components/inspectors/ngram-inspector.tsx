@@ -106,6 +106,16 @@ function PredictionNote({ prediction, unitCount, n }: { prediction: Prediction; 
   }
 }
 
+function ProbabilityRow({ label, value, tone }: { label: string; value: number; tone: 'sky' | 'violet' }) {
+  return (
+    <div className="grid grid-cols-[5rem_1fr_3.5rem] items-center gap-2">
+      <span className="truncate font-mono whitespace-pre">{visibleWhitespace(label)}</span>
+      <Bar fraction={value} tone={tone} />
+      <span className="text-right tabular-nums">{percent(value)}</span>
+    </div>
+  );
+}
+
 export function NgramInspector({ view, params }: InspectorProps<'ngram'>) {
   if (!view) return <p className="text-sm text-slate-500">Connect text or tokens.</p>;
   const { prediction } = view;
@@ -223,6 +233,33 @@ export function NgramInspector({ view, params }: InspectorProps<'ngram'>) {
           Perplexity on its own input: <b>{view.perplexity.toFixed(2)}</b>, as unsure on average as a choice among{' '}
           {view.perplexity.toFixed(1)} equally likely units. Measured on the text it counted, so it flatters the model; a larger k raises it.
         </p>
+      )}
+      {view.transformer && (
+        <div className="grid gap-2" data-testid="ngram-vs-transformer">
+          <h4 className="text-sm font-semibold">The same context, two predictors</h4>
+          {!view.transformer.sameContext && (
+            <p className="text-xs text-amber-700 dark:text-amber-300">
+              The two do not predict after the same unit here: give the N-gram the tokens of the text the Transformer reads, and leave
+              its context empty.
+            </p>
+          )}
+          <div className="grid grid-cols-2 gap-3 text-xs">
+            <div>
+              <div className="mb-1 font-medium">
+                {view.n}-gram (counts of the last {view.n - 1})
+              </div>
+              {view.prediction.next.slice(0, 5).map((u) => (
+                <ProbabilityRow key={u.unit} label={u.unit} value={u.probability} tone="sky" />
+              ))}
+            </div>
+            <div>
+              <div className="mb-1 font-medium">{view.transformer.model} (all previous tokens)</div>
+              {view.transformer.candidates.slice(0, 5).map((c) => (
+                <ProbabilityRow key={c.id} label={c.token} value={c.prob} tone="violet" />
+              ))}
+            </div>
+          </div>
+        </div>
       )}
       <p className="text-sm text-slate-600 dark:text-slate-300">
         A Transformer predicts the next token from <i>all</i> the previous tokens in its window, not only the last n−1, and learns to give

@@ -3,7 +3,8 @@
  * the next unit with a count-based model, to answer "Is BPE the same as an n-gram?".
  *
  * Reads exactly one of its inputs: `text` (word units) or `tokens` (token units). Writes no
- * ports: what it learns is shown in the inspector. Not handled: backoff, sentence markers,
+ * ports: what it learns is shown in the inspector. With a Transformer's `predictions` wired in,
+ * the inspector sets the two next-token predictions for the same context side by side. Not handled: backoff, sentence markers,
  * tokenizing a typed context with the upstream tokenizer (see ngram.ts).
  *
  *   text "the cat sat on the mat the cat ran", n = 2, k = 1, context "the"
@@ -23,6 +24,7 @@ export const ngramNode = defineNode({
   inputs: {
     text: { kind: 'text', label: 'text (word units)', optional: true },
     tokens: { kind: 'tokens', label: 'tokens (token units)', optional: true },
+    predictions: { kind: 'predictions', label: 'a Transformer’s predictions', optional: true },
   },
   outputs: {},
   params: z.object({
@@ -49,5 +51,25 @@ export const ngramNode = defineNode({
     const details: NgramAnalysis = analyzeNgrams(units, level, tokens?.tokenizer ?? 'words', { n, top, k, context: typed });
     return { details };
   },
-  view: ({ details }): NgramAnalysis | null => details ?? null,
+  view: ({ details, inputs }) => {
+    if (!details) return null;
+    const p = inputs.predictions;
+    const last = p?.topK[0];
+    // Comparable when both predict after the same last unit: token-level input from the same
+    // text, and the n-gram context taken from the input's end.
+    const transformer =
+      p && last
+        ? {
+            model: p.model,
+            context: p.tokens.slice(Math.max(0, p.tokens.length - 3)),
+            candidates: last.candidates,
+            sameContext:
+              details.level === 'token' &&
+              details.prediction.from === 'input' &&
+              details.prediction.context.length > 0 &&
+              details.prediction.context.at(-1) === p.tokens.at(-1),
+          }
+        : null;
+    return { ...details, transformer };
+  },
 });

@@ -33,3 +33,14 @@ test('the N-gram node counts bigrams of the Text node and predicts the next word
   await expect(firstNext.getByTestId('ngram-next-probability')).toHaveText('30.0%');
   await expect(page.getByTestId('ngram-smoothing')).toContainText('= 3/10 = 0.300');
 });
+
+test('the BPE vs n-gram template sets the bigram prediction beside the Transformer’s', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('open-templates').click();
+  await page.getByRole('dialog', { name: 'Templates' }).getByTestId('template-bpe-vs-ngram').click();
+  const side = page.getByTestId('ngram-vs-transformer');
+  await expect(side).toBeVisible({ timeout: 60_000 });
+  await expect(side).toContainText('2-gram (counts of the last 1)');
+  await expect(side).toContainText('tokenloom-tiny');
+  await expect(side).not.toContainText('do not predict after the same unit');
+});

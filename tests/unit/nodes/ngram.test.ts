@@ -37,7 +37,7 @@ const runNode = (inputs: { text?: string; tokens?: Tokens }, params: Partial<Par
     where: 'server' as const,
     resources: nodeResources,
   };
-  return ngramNode.run({ text: inputs.text, tokens: inputs.tokens }, full, ctx) as { details?: NgramAnalysis };
+  return ngramNode.run({ text: inputs.text, tokens: inputs.tokens, predictions: undefined }, full, ctx) as { details?: NgramAnalysis };
 };
 
 describe('n-gram units', () => {

@@ -37,4 +37,16 @@ describe('templates', () => {
     expect(marks.tokens).toBeLessThan(plain.tokens);
     expect(marks.tokens).toBeLessThan(odia.gpt2Tokens / 3);
   });
+
+  it('BPE vs n-gram sets the bigram model and the Transformer side by side, after the same token', async () => {
+    const doc = TEMPLATES.find((t) => t.id === 'bpe-vs-ngram')!.doc;
+    const report = await execute(doc, { registry, cache: createRecipeCache(), where: 'server', resources: nodeResources });
+    const view = (report.outcomes.get('ngram') as unknown as {
+      view: { level: string; prediction: { next: { unit: string }[] }; transformer: { sameContext: boolean; candidates: { token: string }[] } };
+    }).view;
+    expect(view.level).toBe('token');
+    expect(view.transformer.sameContext).toBe(true);
+    expect(view.transformer.candidates).toHaveLength(5);
+    expect(view.prediction.next.length).toBeGreaterThan(0);
+  });
 });
