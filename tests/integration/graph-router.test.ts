@@ -206,6 +206,13 @@ describe.each(targets)('graphRouter on $name', ({ target }) => {
     expect(error.message).toMatch(/^The graph is malformed: node 'pretokenize-1' \(pretokenize\), field position\.x/);
   });
 
+  it('refuses a graph with a node type it cannot run, naming the node', async () => {
+    const doc = sampleDoc();
+    const odd = { ...doc, nodes: [...doc.nodes, { id: 'sparkle-1', type: 'sparkle', params: {}, position: { x: 0, y: 0 } }] };
+    const error = await expectTrpcError(caller.graph.create({ doc: odd }), 'BAD_REQUEST');
+    expect(error.message).toContain("Node 'sparkle-1' has an unknown type 'sparkle'");
+  });
+
   it('refuses a document from a newer schema, and one that is not an object', async () => {
     const newer = { ...sampleDoc(), schemaVersion: 99 } as unknown as GraphDoc;
     const error = await expectTrpcError(caller.graph.create({ doc: newer }), 'BAD_REQUEST');

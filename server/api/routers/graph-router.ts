@@ -14,6 +14,8 @@ import { TRPCError } from '@trpc/server';
 import { desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { graphDocSchema, loadGraphDoc, type GraphDoc } from '@/nodes/engine/graph-doc';
+import { validateGraph } from '@/nodes/engine/validate';
+import { registry } from '@/nodes';
 import { createTRPCRouter, publicProcedure } from '@/server/api/trpc';
 import type { Database } from '@/server/db/client';
 import { graphTable, type GraphRow } from '@/server/db/schema';
@@ -79,6 +81,15 @@ const graphDocInput = z.custom<z.input<typeof graphDocSchema>>(() => true).trans
   const loaded = loadGraphDoc(raw);
   if (!loaded.ok) {
     ctx.addIssue({ code: 'custom', message: loaded.message });
+    return z.NEVER;
+  }
+  // A graph may be saved half-built (an input not wired yet), but not with nodes this server
+  // cannot run: an unknown type, params that fail their schema, two nodes with one id.
+  const broken = validateGraph(loaded.doc, registry).find(
+    (issue) => issue.code === 'unknown-type' || issue.code === 'bad-params' || issue.code === 'duplicate-id',
+  );
+  if (broken) {
+    ctx.addIssue({ code: 'custom', message: `This graph cannot be saved: ${broken.message}` });
     return z.NEVER;
   }
   return loaded.doc;
