@@ -92,3 +92,15 @@ test('copy and paste duplicates the selection; the shortcuts are listed in help'
   await page.keyboard.press('?');
   await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText('Undo');
 });
+
+test('Stop ends a long run at once (the worker is replaced) and an edit runs the graph again', async ({ page }) => {
+  await page.goto('/?template=finetune');
+  await expect(page.getByTestId('run-status')).toContainText('Running in the browser', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('toast')).toContainText('Stopped');
+  await expect(page.getByTestId('run-status')).not.toContainText('Running');
+  await expect(page.locator('[data-status="running"]')).toHaveCount(0);
+  // The graph still works: an edit re-runs what it touches.
+  await page.getByTestId('node-text').getByTestId('text-input').fill('A fresh start');
+  await expect(page.getByTestId('node-text').getByTestId('node-status')).toHaveAttribute('data-status', 'done');
+});
