@@ -27,6 +27,8 @@ export interface NodeRuntime {
   blockedBy?: string;
   progress?: number;
   progressMessage?: string;
+  /** What the node reported while running, for a live inspector. */
+  progressData?: unknown;
 }
 
 interface Snapshot {
@@ -404,6 +406,7 @@ function reduceRunEvent(s: LabState, event: RunEvent): Partial<LabState> {
             status: 'running',
             progress: event.fraction,
             progressMessage: event.message,
+            progressData: event.data,
           });
         case 'node:done':
           return patch(event.nodeId, { status: 'done', ms: event.ms, view: event.view, key: event.key, where: s.run.where });

@@ -11,7 +11,7 @@
 import { LineChart } from '@/components/ui/charts';
 import { TokenChip } from '@/components/ui/token-chip';
 import { visibleWhitespace } from '@/components/canvas/node-bodies';
-import type { ShownCandidate } from '@/nodes/finetune';
+import type { FinetuneLive, ShownCandidate } from '@/nodes/finetune';
 import type { InspectorProps } from './types';
 
 const percent = (p: number) => `${(p * 100).toFixed(p >= 0.1 ? 1 : 2)}%`;
@@ -155,6 +155,30 @@ export function FinetuneInspector({ view }: InspectorProps<'finetune'>) {
       <p className="text-xs text-slate-500" data-testid="finetune-output">
         Output: {view.modelLabel} (weights {view.weightsId}). Connect it to a Transformer or Generate node to compare with the original model.
       </p>
+    </div>
+  );
+}
+
+/** While training runs: the curves so far, redrawn after every step. */
+export function FinetuneLiveView({ data }: { data: FinetuneLive }) {
+  const last = data.history[data.history.length - 1];
+  if (!last) return null;
+  return (
+    <div className="grid gap-2" data-testid="finetune-live">
+      <p className="text-sm">
+        Training: step {last.step} of {data.steps}. Loss on your text {last.fineTuneLoss.toFixed(3)}, on held-out text {last.corpusLoss.toFixed(3)};
+        the watched tokens’ embedding rows have moved {last.watchedChange.toFixed(4)}. Their IDs cannot move: the tokenizer is not trained.
+      </p>
+      <LineChart
+        yFromData
+        testId="finetune-live-chart"
+        xLabel="step"
+        yLabel="nats/token"
+        series={[
+          { label: 'your text', points: data.history.map((h) => ({ x: h.step, y: h.fineTuneLoss })) },
+          { label: 'held-out (never trained on)', points: data.history.map((h) => ({ x: h.step, y: h.corpusLoss })) },
+        ]}
+      />
     </div>
   );
 }

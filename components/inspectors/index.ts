@@ -17,7 +17,7 @@ import { DecodeInspector } from './decode-inspector';
 import { NgramInspector } from './ngram-inspector';
 import { TransformerInspector } from './transformer-inspector';
 import { GenerateInspector } from './generate-inspector';
-import { FinetuneInspector } from './finetune-inspector';
+import { FinetuneInspector, FinetuneLiveView } from './finetune-inspector';
 
 export const inspectors = {
   text: TextInspector,
@@ -34,6 +34,11 @@ export const inspectors = {
   finetune: FinetuneInspector,
   note: NoteInspector,
 } satisfies { [K in NodeType]: ComponentType<InspectorProps<K>> };
+
+/** Views some nodes draw while they run, from the data their progress reports carry. */
+export const liveInspectors: { [K in NodeType]?: ComponentType<{ data: never }> } = {
+  finetune: FinetuneLiveView as ComponentType<{ data: never }>,
+};
 
 /** Params each inspector's settings form leaves out because the node edits them in place. */
 export const hiddenParams: { [K in NodeType]?: readonly string[] } = {

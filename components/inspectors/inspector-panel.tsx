@@ -11,7 +11,7 @@ import { useLab } from '@/components/canvas/store';
 import { ParamsForm } from '@/components/ui/params-form';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { MODE_INFO } from '@/nodes/pretokenize/explain';
-import { hiddenParams, inspectors } from '.';
+import { hiddenParams, inspectors, liveInspectors } from '.';
 
 const optionLabels = { pretokenize: { mode: Object.fromEntries(Object.entries(MODE_INFO).map(([k, v]) => [k, v.label])) } };
 
@@ -41,6 +41,8 @@ export function NodeAnswer({ nodeId }: { nodeId: string }) {
       </p>
     );
   }
+  const Live = liveInspectors[node.type] as ComponentType<{ data: unknown }> | undefined;
+  if (runtime?.status === 'running' && Live && runtime.progressData !== undefined) return <Live data={runtime.progressData} />;
   if (runtime?.status === 'running' && runtime.view === undefined) {
     return (
       <p className="text-sm text-slate-500" data-testid="inspector-progress">

@@ -28,8 +28,11 @@ export type OutputValues<O extends PortMap> = { [K in keyof O]: PortValue<O[K]['
 
 export interface RunContext {
   signal: AbortSignal;
-  /** Report progress of a long loop, 0..1. */
-  progress(fraction: number, message?: string): void;
+  /**
+   * Report progress of a long loop, 0..1, with a line for the node and, optionally, small data
+   * the inspector can draw while the node runs (e.g. the loss curve so far).
+   */
+  progress(fraction: number, message?: string, data?: unknown): void;
   /**
    * Call inside long loops: throws an AbortError once the run is cancelled, and yields to the
    * event loop now and then so a cancel message (or a UI frame) can get through.

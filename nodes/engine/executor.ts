@@ -20,7 +20,7 @@ export type Where = RunContext['where'];
 export type RunEvent =
   | { type: 'run:start'; order: string[]; issues: GraphIssue[] }
   | { type: 'node:start'; nodeId: string }
-  | { type: 'node:progress'; nodeId: string; fraction: number; message?: string }
+  | { type: 'node:progress'; nodeId: string; fraction: number; message?: string; data?: unknown }
   | { type: 'node:done'; nodeId: string; key: string; ms: number; view: unknown }
   | { type: 'node:cached'; nodeId: string; key: string; ms: number; view: unknown }
   | { type: 'node:error'; nodeId: string; message: string }
@@ -184,8 +184,8 @@ export async function execute(doc: GraphDoc, options: ExecuteOptions): Promise<R
         where,
         resources: options.resources,
         checkpoint,
-        progress: (fraction, message) =>
-          emit({ type: 'node:progress', nodeId, fraction: Math.min(1, Math.max(0, fraction)), message }),
+        progress: (fraction, message, data) =>
+          emit({ type: 'node:progress', nodeId, fraction: Math.min(1, Math.max(0, fraction)), message, ...(data === undefined ? {} : { data }) }),
       };
       // The registry is heterogeneous: validation above is what makes these values fit the ports.
       const { details, ...outputs } = (await def.run(inputs as never, params, ctx)) as Record<string, unknown>;

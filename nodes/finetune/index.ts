@@ -25,6 +25,20 @@ import { readModelBytes, shortHash } from './model-bytes';
 /** Where the held-out curve's text comes from: the model's own corpus (State of the Union). */
 export const CORPUS_LABEL = "State of the Union, 1809 (Madison): from the model's corpus, but held out of its training";
 
+/** One step's numbers, as streamed while training runs. */
+export interface LiveStep {
+  step: number;
+  fineTuneLoss: number;
+  corpusLoss: number;
+  watchedChange: number;
+}
+
+/** What the Fine-tune node reports after every step (its progress data). */
+export interface FinetuneLive {
+  steps: number;
+  history: LiveStep[];
+}
+
 export interface WatchIds {
   tokenizer: string;
   before: { id: number; piece: string }[];
@@ -115,6 +129,8 @@ export const finetuneNode = defineNode({
     await ctx.checkpoint();
 
     const watchBefore = await watchIds(params.watchText, tokenizer, ctx.resources, tok);
+    // The curves so far travel with each step's progress, so the inspector draws them live.
+    const live: LiveStep[] = [];
     const modelWatch = tok.encode(params.watchText);
     const result = await finetune(
       loaded.tf,
@@ -129,13 +145,16 @@ export const finetuneNode = defineNode({
       params,
       {
         checkpoint: ctx.checkpoint,
-        onStep: (r, steps) =>
+        onStep: (r, steps) => {
+          live.push({ step: r.step, fineTuneLoss: r.fineTuneLoss, corpusLoss: r.corpusLoss, watchedChange: r.watchedChange });
           ctx.progress(
             r.step / steps,
             r.step === 0
               ? `Before training: loss ${r.fineTuneLoss.toFixed(3)} on your text, ${r.corpusLoss.toFixed(3)} on held-out text from the model's corpus`
               : `Step ${r.step}/${steps} · loss ${r.fineTuneLoss.toFixed(3)} (held-out ${r.corpusLoss.toFixed(3)}) · watched rows moved ${r.watchedChange.toFixed(4)} · ${Math.round(r.ms)} ms`,
-          ),
+            { steps, history: live.slice() } satisfies FinetuneLive,
+          );
+        },
       },
     );
     // Encode again after training: same tokenizer, same text, so the same IDs. That is the answer.
