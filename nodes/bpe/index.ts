@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { defineNode, type Resources } from '../engine/define-node';
+import { fingerprint, shareWork } from '../engine/shared-work';
 import type { Pretokens } from '../engine/ports';
 import { bpeEncoderFor, loadPretrained, type TokenizerRef } from '../tokenizer-ref';
 import { MAX_VOCAB_SIZE, MIN_VOCAB_SIZE, trainBpe } from './train-bpe';
@@ -116,10 +117,12 @@ export const bpeNode = defineNode({
       model = await loadGpt2Model(ctx.resources);
     } else {
       const specials = params.specialTokens.split(',').map((s) => s.trim()).filter(Boolean);
-      trained = await trainBpe(
-        corpus ?? text,
-        { vocabSize: params.vocabSize, minFrequency: params.minFrequency, specialTokens: specials, pattern },
-        { checkpoint: ctx.checkpoint, progress: ctx.progress },
+      const trainOn = corpus ?? text;
+      const settings = { vocabSize: params.vocabSize, minFrequency: params.minFrequency, specialTokens: specials, pattern };
+      // Keyed by what training depends on only: editing the text a separate corpus encodes
+      // re-encodes at once instead of training again (or restarting a long training).
+      trained = await shareWork(`bpe:${fingerprint(trainOn)}:${JSON.stringify(settings)}`, ctx, ({ checkpoint, progress }) =>
+        trainBpe(trainOn, settings, { checkpoint, progress }),
       );
       model = trained;
     }

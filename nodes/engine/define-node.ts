@@ -84,6 +84,12 @@ export interface NodeDefinition<
   params: P;
   run(inputs: InputValues<I>, params: z.output<P>, ctx: RunContext): RunResult<O, D> | Promise<RunResult<O, D>>;
   /**
+   * Outputs that depend on only some inputs and params. Downstream nodes key such an output by
+   * those alone, so an edit elsewhere (the text a tokenizer encodes) does not re-run what only
+   * needs the other output (the tokenizer itself). Outputs not listed depend on everything.
+   */
+  outputDependsOn?: Partial<Record<keyof O & string, { inputs: readonly string[]; params: readonly string[] }>>;
+  /**
    * What the inspector shows, computed where the node ran, so that large values stay there.
    * Must be small and structured-cloneable.
    */

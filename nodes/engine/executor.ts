@@ -28,7 +28,15 @@ export type RunEvent =
   | { type: 'run:done'; ms: number; cancelled: boolean };
 
 export type NodeOutcome =
-  | { status: 'done' | 'cached'; key: string; ms: number; view: unknown; outputs: Record<string, unknown> }
+  | {
+      status: 'done' | 'cached';
+      key: string;
+      ms: number;
+      view: unknown;
+      outputs: Record<string, unknown>;
+      /** Keys of outputs that depend on part of the recipe only (NodeDefinition.outputDependsOn). */
+      outputKeys?: Record<string, string>;
+    }
   | { status: 'error'; message: string }
   | { status: 'blocked'; by: string };
 
@@ -85,6 +93,28 @@ function nodeIssueMessages(issues: GraphIssue[]): Map<string, string> {
     for (const id of ids) if (!byNode.has(id)) byNode.set(id, issue.message);
   }
   return byNode;
+}
+
+/**
+ * Keys for the outputs a definition says depend on part of its recipe: the same recipe hash over
+ * just those params and input keys, so they stay equal while the rest changes.
+ */
+function partialOutputKeys(
+  def: AnyNodeDefinition,
+  params: Record<string, unknown>,
+  inputKeys: Record<string, string>,
+): Record<string, string> | undefined {
+  if (!def.outputDependsOn) return undefined;
+  const keys: Record<string, string> = {};
+  for (const [port, deps] of Object.entries(def.outputDependsOn as Record<string, { inputs: readonly string[]; params: readonly string[] }>)) {
+    keys[port] = recipeKey({
+      type: `${def.type}#${port}`,
+      version: def.version,
+      params: Object.fromEntries(deps.params.map((p) => [p, params[p]])),
+      inputs: Object.fromEntries(deps.inputs.flatMap((i) => (inputKeys[i] === undefined ? [] : [[i, inputKeys[i]]]))),
+    });
+  }
+  return keys;
 }
 
 export async function execute(doc: GraphDoc, options: ExecuteOptions): Promise<RunReport> {
@@ -159,7 +189,7 @@ export async function execute(doc: GraphDoc, options: ExecuteOptions): Promise<R
         break;
       }
       inputs[edge.targetPort] = upstream.outputs[edge.sourcePort];
-      inputKeys[edge.targetPort] = `${upstream.key}#${edge.sourcePort}`;
+      inputKeys[edge.targetPort] = upstream.outputKeys?.[edge.sourcePort] ?? `${upstream.key}#${edge.sourcePort}`;
     }
     if (blockedBy !== undefined) {
       outcomes.set(nodeId, { status: 'blocked', by: blockedBy });
@@ -169,9 +199,10 @@ export async function execute(doc: GraphDoc, options: ExecuteOptions): Promise<R
 
     const params = def.params.parse(node.params) as Record<string, unknown>;
     const key = recipeKey({ type: def.type, version: def.version, params, inputs: inputKeys });
+    const outputKeys = partialOutputKeys(def, params, inputKeys);
     const hit = cache.get(key);
     if (hit) {
-      outcomes.set(nodeId, { status: 'cached', key, ms: hit.ms, view: hit.view, outputs: hit.outputs });
+      outcomes.set(nodeId, { status: 'cached', key, ms: hit.ms, view: hit.view, outputs: hit.outputs, outputKeys });
       emit({ type: 'node:cached', nodeId, key, ms: hit.ms, view: hit.view });
       continue;
     }
@@ -193,7 +224,7 @@ export async function execute(doc: GraphDoc, options: ExecuteOptions): Promise<R
       const view = def.view({ inputs: inputs as never, outputs: outputs as never, params, details });
       const ms = clock() - t0;
       cache.set(key, { outputs, details, view, ms });
-      outcomes.set(nodeId, { status: 'done', key, ms, view, outputs });
+      outcomes.set(nodeId, { status: 'done', key, ms, view, outputs, outputKeys });
       emit({ type: 'node:done', nodeId, key, ms, view });
     } catch (error) {
       if (isAbortError(error) || signal?.aborted) return finish(true);

@@ -21,6 +21,8 @@ export const pretrainedNode = defineNode({
     tokenizer: { kind: 'tokenizer', label: 'tokenizer' },
     tokens: { kind: 'tokens', label: 'tokens' },
   },
+  // The tokenizer is the same whatever text it encodes.
+  outputDependsOn: { tokenizer: { inputs: [], params: ['model', 'hubId'] } },
   params: z.object({
     model: z.enum(PRETRAINED_CHOICES).default('gpt2').describe('Model'),
     hubId: z.string().max(200).default('').describe('Hugging Face id (when Model is "hub")'),
