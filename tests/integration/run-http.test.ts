@@ -209,6 +209,31 @@ describe('running graphs on the server over HTTP', () => {
     expect(unknown.data).toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('answers an inspector’s question about a result held on the server (a vocabulary search)', async () => {
+    const runner = server.runner('asker');
+    const doc: GraphDoc = {
+      schemaVersion: 1,
+      title: 'vocab',
+      nodes: [
+        { id: 'text', type: 'text', params: { text: 'I love NLP' }, position: { x: 0, y: 0 } },
+        { id: 'gpt2', type: 'pretrained', params: { model: 'gpt2' }, position: { x: 0, y: 0 } },
+        { id: 'ids', type: 'ids', params: {}, position: { x: 0, y: 0 } },
+      ],
+      edges: [
+        { id: 'a', source: 'text', sourcePort: 'text', target: 'gpt2', targetPort: 'text' },
+        { id: 'b', source: 'gpt2', sourcePort: 'tokens', target: 'ids', targetPort: 'tokens' },
+        { id: 'c', source: 'gpt2', sourcePort: 'tokenizer', target: 'ids', targetPort: 'tokenizer' },
+      ],
+    };
+    const ids = resultOf(await collect(runner, doc), 'ids')!;
+    const page = (await runner.queryNode('ids', ids.key, { query: '1842', page: 0 })) as { total: number; rows: { id: number; token: string }[] };
+    expect(page).toEqual({ total: 1, page: 0, rows: [{ id: 1842, token: 'Ġlove' }] });
+    const wrong = await rejection(runner.queryNode('text', ids.key, {}));
+    expect(wrong.message).toBe('Text answers no questions.');
+    const gone = await rejection(runner.queryNode('ids', 'no-such-recipe', {}));
+    expect(gone.data).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('sends a large graph through run.stage and runs it like an inline one', async () => {
     const doc = pipelineDoc('staged '.repeat(5000));
     expect(encodeURIComponent(JSON.stringify({ doc })).length).toBeGreaterThan(8000);
