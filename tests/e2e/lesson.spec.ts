@@ -55,3 +55,22 @@ test('a lesson link opens read-only in lesson mode at step 1; teacher controls h
   await expect(studentPage.getByTestId('palette')).toHaveCount(0);
   await student.close();
 });
+
+test('a teacher adds a step for a node, edits its question, moves it first, and presents it', async ({ page }) => {
+  await page.goto('/?template=pieces');
+  await page.getByTestId('open-lesson').click();
+  await expect(page.getByTestId('lesson-step')).toHaveCount(3);
+  await page.getByTestId('node-clean').locator('span.font-semibold').first().click();
+  await page.getByRole('button', { name: 'Add a step for the selected node' }).click();
+  await expect(page.getByTestId('lesson-step')).toHaveCount(4);
+  await page.getByLabel('Step 4 question').fill('Which characters did cleaning change?');
+  for (let i = 3; i > 0; i--) await page.getByTestId('lesson-step').nth(i).getByRole('button', { name: 'Move up' }).click();
+  await expect(page.getByLabel('Step 1 question')).toHaveValue('Which characters did cleaning change?');
+  await page.getByTestId('present').click();
+  await expect(page.getByTestId('presenter-progress')).toHaveText('Step 1 of 4');
+  await expect(page.getByTestId('presenter-question')).toHaveText('Which characters did cleaning change?');
+  await page.keyboard.press('Escape');
+  // The lesson is part of the graph: undo takes the last edit back.
+  await page.keyboard.press('Control+z');
+  await expect(page.getByLabel('Step 1 question')).not.toHaveValue('Which characters did cleaning change?');
+});
