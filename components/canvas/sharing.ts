@@ -72,14 +72,18 @@ export function decodeGraphFromHash(hash: string): LoadResult | null {
   }
 }
 
-export function downloadJson(filename: string, doc: GraphDoc) {
-  const blob = new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
+/** Save text as a file through the browser's download. */
+export function downloadText(filename: string, text: string, type = 'application/json') {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function downloadJson(filename: string, doc: GraphDoc) {
+  downloadText(filename, JSON.stringify(doc, null, 2));
 }
 
 export const MAX_IMPORT_BYTES = 2_000_000;

@@ -4,6 +4,7 @@ import { Download } from 'lucide-react';
 import { LineChart, ScatterChart } from '@/components/ui/charts';
 import { askNode } from '@/components/canvas/use-node-query';
 import { useLab } from '@/components/canvas/store';
+import { downloadText } from '@/components/canvas/sharing';
 import type { InspectorProps } from './types';
 
 const STOP_REASON: Record<string, string> = {
@@ -27,14 +28,6 @@ const Tok = ({ t, hot }: { t: string; hot?: boolean }) => (
   </span>
 );
 
-function download(name: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: name.endsWith('.txt') ? 'text/plain' : 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
   const [frame, setFrame] = useState(view.frames.length ? view.frames.length - 1 : 0);
@@ -301,8 +294,8 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
               onClick={async () => {
                 try {
                   const files = (await askNode(nodeId, 'bpe', { export: true })) as Record<string, string>;
-                  download(name, files[name]!);
-                  if (name === 'tokenizer.json') download('tokenizer_config.json', files['tokenizer_config.json']!);
+                  downloadText(name, files[name]!, name.endsWith('.txt') ? 'text/plain' : 'application/json');
+                  if (name === 'tokenizer.json') downloadText('tokenizer_config.json', files['tokenizer_config.json']!);
                 } catch (e) {
                   useLab.getState().showToast(`Export failed: ${(e as Error).message}`);
                 }

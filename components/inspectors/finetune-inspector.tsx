@@ -12,20 +12,11 @@ import { LineChart } from '@/components/ui/charts';
 import { TokenChip } from '@/components/ui/token-chip';
 import { visibleWhitespace } from '@/components/canvas/node-bodies';
 import type { FinetuneLive, ShownCandidate } from '@/nodes/finetune';
+import { Bar } from '@/components/ui/bar';
 import type { InspectorProps } from './types';
 
 const percent = (p: number) => `${(p * 100).toFixed(p >= 0.1 ? 1 : 2)}%`;
 
-function Bar({ fraction, tone }: { fraction: number; tone: 'sky' | 'violet' }) {
-  return (
-    <div className="h-3 w-full rounded bg-slate-100 dark:bg-slate-800">
-      <div
-        className={tone === 'sky' ? 'h-3 rounded bg-sky-500 dark:bg-sky-400' : 'h-3 rounded bg-violet-500 dark:bg-violet-400'}
-        style={{ width: `${Math.max(fraction > 0 ? 1 : 0, Math.min(1, fraction) * 100)}%` }}
-      />
-    </div>
-  );
-}
 
 function TopFive({ title, rows, testId }: { title: string; rows: ShownCandidate[]; testId: string }) {
   return (

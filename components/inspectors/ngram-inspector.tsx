@@ -9,6 +9,7 @@
  */
 import { visibleWhitespace } from '@/components/canvas/node-bodies';
 import type { NextUnit, Prediction } from '@/nodes/ngram/ngram';
+import { Bar } from '@/components/ui/bar';
 import type { InspectorProps } from './types';
 
 /** A number as the arithmetic shows it: integers plain, others with up to 3 decimals. */
@@ -19,16 +20,6 @@ function num(x: number): string {
 const percent = (p: number) => `${(p * 100).toFixed(p >= 0.1 ? 1 : 2)}%`;
 const shownUnits = (units: readonly string[]) => units.map(visibleWhitespace).join(' ');
 
-function Bar({ fraction, tone }: { fraction: number; tone: 'sky' | 'violet' }) {
-  return (
-    <div className="h-3 w-full rounded bg-slate-100 dark:bg-slate-800">
-      <div
-        className={tone === 'sky' ? 'h-3 rounded bg-sky-500 dark:bg-sky-400' : 'h-3 rounded bg-violet-500 dark:bg-violet-400'}
-        style={{ width: `${Math.max(1, fraction * 100)}%` }}
-      />
-    </div>
-  );
-}
 
 function ContextText({ prediction }: { prediction: Prediction }) {
   if (prediction.context.length === 0) return <i>nothing</i>;

@@ -25,13 +25,13 @@ export const cleanNode = defineNode({
     replaceWith: z.string().max(500).default('').describe('Replace with'),
   }),
   run: ({ text }, params) => {
-    const { text: cleaned, steps } = cleanText(text, params);
-    return { text: cleaned, details: steps };
+    const { text: cleaned, steps, loneSurrogates } = cleanText(text, params);
+    return { text: cleaned, details: { steps, loneSurrogates } };
   },
   view: ({ inputs, outputs, details }) => {
     return {
-      steps: details ?? [],
-      loneSurrogates: findLoneSurrogates(inputs.text),
+      steps: details?.steps ?? [],
+      loneSurrogates: details?.loneSurrogates ?? [],
       outputLoneSurrogates: findLoneSurrogates(outputs.text).length,
       ...describeChanges(inputs.text, outputs.text),
     };

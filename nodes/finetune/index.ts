@@ -20,7 +20,7 @@ import { encodeWith, idToToken, loadPretrained, type TokenizerRef } from '../tok
 import { HELD_OUT_SOTU_EXCERPT } from '../text/heldout-sample';
 import { FINETUNE_BACKENDS, loadTf } from './backend';
 import { finetune, type Candidate, type FinetuneResult, type StepRecord } from './finetune';
-import { readModelBytes, shortHash } from './model-bytes';
+import { readModelBytes, shortHash } from '../onnx/model-bytes';
 
 /** Where the held-out curve's text comes from: the model's own corpus (State of the Union). */
 export const CORPUS_LABEL = "State of the Union, 1809 (Madison): from the model's corpus, but held out of its training";

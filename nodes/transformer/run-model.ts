@@ -27,7 +27,7 @@ import { findEmbeddingTable, type FloatMatrix } from '../onnx/initializers';
 import type { Backend, DevicePreference } from './model-choice';
 import { SHIPPED_MODELS } from './model-choice';
 import { ORT_WASM_FILES } from './ort-files';
-import { readModelBytes } from '../finetune/model-bytes';
+import { readModelBytes } from '../onnx/model-bytes';
 
 export interface LoadedModel {
   ref: ModelRef;
