@@ -1,8 +1,10 @@
 'use client';
 import clsx from 'clsx';
+import { visibleWhitespace } from '@/components/canvas/node-bodies';
 import type { InspectorProps } from './types';
 
-const show = (s: string) => s.replace(/ /g, '␠').replace(/\n/g, '⏎\n');
+// Changed runs keep their line breaks, so the diff still reads as text.
+const show = (s: string) => visibleWhitespace(s).replace(/⏎/g, '⏎\n');
 
 export function CleanInspector({ view }: InspectorProps<'clean'>) {
   return (

@@ -1,4 +1,5 @@
 'use client';
+import { visibleWhitespace } from '@/components/canvas/node-bodies';
 import type { InspectorProps } from './types';
 
 function Stat({ label, value, hint }: { label: string; value: number; hint: string }) {
@@ -65,7 +66,7 @@ export function TextInspector({ view }: InspectorProps<'text'>) {
           <tbody className="font-mono">
             {view.firstCharacters.map((c, i) => (
               <tr key={i} className="border-t border-slate-100 dark:border-slate-800">
-                <td>{c.char === ' ' ? '␠' : c.char === '\n' ? '⏎' : c.char}</td>
+                <td>{visibleWhitespace(c.char)}</td>
                 <td>{c.codePoint}</td>
                 <td>{c.utf8}</td>
               </tr>
