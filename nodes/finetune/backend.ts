@@ -11,6 +11,7 @@
  * realm (tfjs' backend is global; nothing else in the app uses tfjs).
  */
 import type * as TfCore from '@tensorflow/tfjs';
+import { webGpuAdapter } from '../shared/gpu-adapter';
 
 export type Tf = typeof TfCore;
 export const FINETUNE_BACKENDS = ['auto', 'wasm', 'webgpu'] as const;
@@ -26,25 +27,11 @@ export interface LoadedTf {
   detail: string;
 }
 
-interface GpuAdapterLike {
-  isFallbackAdapter?: boolean;
-  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
-}
-
-/** A WebGPU adapter that is hardware, not a software fallback such as SwiftShader; null if none. */
+/** A WebGPU adapter's name; null if none, or if it is software and hardware is required. */
 async function gpuAdapter(requireHardware: boolean): Promise<string | null> {
-  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } } }).navigator?.gpu;
-  if (!gpu) return null;
-  try {
-    const adapter = await gpu.requestAdapter();
-    if (!adapter) return null;
-    const info = adapter.info ?? {};
-    const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
-    const software = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true || /swiftshader|llvmpipe|software/i.test(name);
-    return software && requireHardware ? null : name;
-  } catch {
-    return null;
-  }
+  const adapter = await webGpuAdapter();
+  if (!adapter || (requireHardware && !adapter.hardware)) return null;
+  return adapter.name;
 }
 
 let loading: Promise<Tf> | undefined;
