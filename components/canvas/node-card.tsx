@@ -5,6 +5,7 @@
  */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import clsx from 'clsx';
+import { Square } from 'lucide-react';
 import { memo } from 'react';
 import { nodeKinds } from '@/nodes';
 import { PORT_KIND_LABEL, type PortMap } from '@/nodes/engine/ports';
@@ -32,7 +33,20 @@ function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
     >
       <div className="flex items-center justify-between gap-2 rounded-t-xl border-b border-slate-100 px-3 py-2 dark:border-slate-800">
         <span className="font-semibold">{def.title}</span>
-        <StatusBadge runtime={runtime} />
+        <span className="flex items-center gap-1">
+          <StatusBadge runtime={runtime} />
+          {runtime?.status === 'running' && runtime.startedAt !== undefined && (
+            <button
+              type="button"
+              className="nodrag rounded border border-slate-300 px-1.5 text-[11px] hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800"
+              data-testid="node-stop"
+              aria-label={`Stop ${def.title}`}
+              onClick={() => useLab.getState().requestStop?.()}
+            >
+              <Square size={10} className="inline" /> Stop
+            </button>
+          )}
+        </span>
       </div>
       {runtime?.status === 'running' && (
         <>
@@ -82,6 +96,11 @@ function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
       {runtime?.status === 'error' && (
         <div data-testid="node-error" className="rounded-b-xl bg-rose-50 px-3 py-2 text-xs text-rose-700 dark:bg-rose-950 dark:text-rose-200">
           {runtime.error}
+        </div>
+      )}
+      {runtime?.status === 'stopped' && (
+        <div data-testid="node-stopped" className="rounded-b-xl bg-orange-50 px-3 py-2 text-xs text-orange-900 dark:bg-orange-950 dark:text-orange-100">
+          {runtime.stoppedBecause}
         </div>
       )}
       {runtime?.status === 'blocked' && (

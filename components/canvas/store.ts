@@ -13,7 +13,7 @@ import { connectionRefusal, wouldCreateCycle } from '@/nodes/engine/validate';
 import { nodeKinds, registry, type NodeType } from '@/nodes';
 import { fromGraphDoc, newNodeId, toGraphDoc, withDefaults, type LabEdge, type LabNode } from './graph-convert';
 
-export type NodeStatus = 'idle' | 'running' | 'done' | 'cached' | 'error' | 'blocked';
+export type NodeStatus = 'idle' | 'running' | 'done' | 'cached' | 'error' | 'blocked' | 'stopped';
 
 export interface NodeRuntime {
   status: NodeStatus;
@@ -29,6 +29,10 @@ export interface NodeRuntime {
   progressMessage?: string;
   /** What the node reported while running, for a live inspector. */
   progressData?: unknown;
+  /** When it started (Date.now()), once it has run long enough for the elapsed time to matter. */
+  startedAt?: number;
+  /** Why it was stopped ('stopped' status): "Stopped after 31 s: …". */
+  stoppedBecause?: string;
 }
 
 interface Snapshot {
@@ -94,6 +98,11 @@ export interface LabState extends Snapshot {
   setPositions(positions: Record<string, XYPosition>): void;
   inspect(id: string | null): void;
   showToast(message: string, tone?: Toast['tone']): void;
+  /** The engine's hard stop, registered by useEngine; the node cards' Stop buttons call it. */
+  requestStop: (() => void) | null;
+  /** Seconds a browser run may take before the watchdog stops it (a setting, kept per browser). */
+  runBudgetS: number;
+  setRunBudget(seconds: number): void;
   dismissToast(): void;
   applyRunEvent(event: RunEvent): void;
   /** Several events in one state update (one render). */
@@ -101,6 +110,11 @@ export interface LabState extends Snapshot {
 }
 
 const snapshot = (s: Snapshot): Snapshot => ({ title: s.title, nodes: s.nodes, edges: s.edges, lesson: s.lesson });
+
+export const DEFAULT_RUN_BUDGET_S = 30;
+export const MIN_RUN_BUDGET_S = 2;
+export const MAX_RUN_BUDGET_S = 3600;
+export const RUN_BUDGET_KEY = 'tokenloom:run-budget-s';
 
 export const EMPTY_LESSON: Lesson = { steps: [], controls: { hidePalette: false, lockGraph: false, visibleParams: {} } };
 let toastId = 0;
@@ -118,6 +132,17 @@ export const useLab = create<LabState>()((set, get) => ({
   coalesce: null,
   runtime: {},
   run: { running: false, where: 'browser' },
+  requestStop: null,
+  runBudgetS: DEFAULT_RUN_BUDGET_S,
+  setRunBudget(seconds) {
+    const clamped = Math.min(MAX_RUN_BUDGET_S, Math.max(MIN_RUN_BUDGET_S, Math.round(seconds) || DEFAULT_RUN_BUDGET_S));
+    set({ runBudgetS: clamped });
+    try {
+      localStorage.setItem(RUN_BUDGET_KEY, String(clamped));
+    } catch {
+      // Storage may be off (private mode); the setting then lasts for this page.
+    }
+  },
   inspected: null,
   toast: null,
   clipboard: null,
@@ -416,6 +441,10 @@ function reduceRunEvent(s: LabState, event: RunEvent): Partial<LabState> {
           return patch(event.nodeId, { status: 'error', error: event.message });
         case 'node:blocked':
           return patch(event.nodeId, { status: 'blocked', blockedBy: event.by });
+        default: {
+          const unhandled: never = event;
+          return unhandled;
+        }
       }
     }
   }

@@ -34,6 +34,13 @@ export function NodeAnswer({ nodeId }: { nodeId: string }) {
       </p>
     );
   }
+  if (runtime?.status === 'stopped') {
+    return (
+      <p role="alert" data-testid="inspector-stopped" className="rounded-md bg-orange-50 p-2 text-sm text-orange-900 dark:bg-orange-950 dark:text-orange-100">
+        {runtime.stoppedBecause} Change its settings or its input and it runs again.
+      </p>
+    );
+  }
   if (runtime?.status === 'blocked') {
     return (
       <p className="rounded-md bg-amber-50 p-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
