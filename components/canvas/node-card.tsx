@@ -70,6 +70,8 @@ function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
                 id={port}
                 data-testid={`handle-${id}-in-${port}`}
                 style={{ background: PORT_COLOR[spec.kind], width: 12, height: 12 }}
+                className={clsx(runtime?.needs?.includes(port) && 'animate-pulse !ring-4 !ring-sky-300 dark:!ring-sky-600')}
+                data-needed={runtime?.needs?.includes(port) ? 'true' : undefined}
               />
               {spec.label} <span className="opacity-60">({spec.kind})</span>
             </div>
@@ -95,6 +97,11 @@ function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
       </div>
       {runtime?.status === 'error' && (
         <div data-testid="node-error" className="rounded-b-xl bg-rose-50 px-3 py-2 text-xs text-rose-700 dark:bg-rose-950 dark:text-rose-200">
+          {runtime.error}
+        </div>
+      )}
+      {runtime?.status === 'needs-input' && (
+        <div data-testid="node-needs-input" className="rounded-b-xl bg-slate-50 px-3 py-2 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">
           {runtime.error}
         </div>
       )}

@@ -13,7 +13,7 @@ import { connectionRefusal, wouldCreateCycle } from '@/nodes/engine/validate';
 import { nodeKinds, registry, type NodeType } from '@/nodes';
 import { fromGraphDoc, newNodeId, toGraphDoc, withDefaults, type LabEdge, type LabNode } from './graph-convert';
 
-export type NodeStatus = 'idle' | 'running' | 'done' | 'cached' | 'error' | 'blocked' | 'stopped';
+export type NodeStatus = 'idle' | 'running' | 'done' | 'cached' | 'error' | 'blocked' | 'stopped' | 'needs-input';
 
 export interface NodeRuntime {
   status: NodeStatus;
@@ -33,6 +33,8 @@ export interface NodeRuntime {
   startedAt?: number;
   /** Why it was stopped ('stopped' status): "Stopped after 31 s: …". */
   stoppedBecause?: string;
+  /** The input ports still to connect ('needs-input' status): a fresh node, not a failure. */
+  needs?: string[];
 }
 
 interface Snapshot {
@@ -65,6 +67,8 @@ export interface LabState extends Snapshot {
   coalesce: { key: string; at: number } | null;
   runtime: Record<string, NodeRuntime>;
   run: { running: boolean; ms?: number; where: Where; cancelled?: boolean };
+  /** The current run's unconnected required inputs, by node (from its run:start issues). */
+  missingInputs: Record<string, string[]>;
   inspected: string | null;
   toast: Toast | null;
   clipboard: Snapshot | null;
@@ -132,6 +136,7 @@ export const useLab = create<LabState>()((set, get) => ({
   coalesce: null,
   runtime: {},
   run: { running: false, where: 'browser' },
+  missingInputs: {},
   requestStop: null,
   runBudgetS: DEFAULT_RUN_BUDGET_S,
   setRunBudget(seconds) {
@@ -419,8 +424,13 @@ function reduceRunEvent(s: LabState, event: RunEvent): Partial<LabState> {
     {
       const patch = (id: string, value: NodeRuntime) => ({ runtime: { ...s.runtime, [id]: value } });
       switch (event.type) {
-        case 'run:start':
-          return { run: { ...s.run, running: true, cancelled: false } };
+        case 'run:start': {
+          const missingInputs: Record<string, string[]> = {};
+          for (const issue of event.issues) {
+            if (issue.code === 'missing-input') (missingInputs[issue.nodeId] ??= []).push(issue.port);
+          }
+          return { run: { ...s.run, running: true, cancelled: false }, missingInputs };
+        }
         case 'run:done':
           return { run: { ...s.run, running: false, ms: event.ms, cancelled: event.cancelled } };
         case 'node:start':
@@ -437,8 +447,11 @@ function reduceRunEvent(s: LabState, event: RunEvent): Partial<LabState> {
           return patch(event.nodeId, { status: 'done', ms: event.ms, view: event.view, key: event.key, where: s.run.where });
         case 'node:cached':
           return patch(event.nodeId, { status: 'cached', ms: event.ms, view: event.view, key: event.key, where: s.run.where });
-        case 'node:error':
+        case 'node:error': {
+          const needs = s.missingInputs[event.nodeId];
+          if (needs) return patch(event.nodeId, { status: 'needs-input', error: event.message, needs });
           return patch(event.nodeId, { status: 'error', error: event.message });
+        }
         case 'node:blocked':
           return patch(event.nodeId, { status: 'blocked', blockedBy: event.by });
         default: {

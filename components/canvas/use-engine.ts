@@ -10,9 +10,9 @@
  * for over WATCH_AFTER_MS shows Running, its elapsed time and a Stop button. While a run is in
  * flight the worker also says it is alive every ALIVE_EVERY_MS; when it has been silent for
  * longer than the run budget (a setting, default 30 s), its thread is held by a node that does
- * not yield, so the worker is replaced and the node marked "stopped after N s". A slow node
- * that yields and reports progress (training, a model download) keeps running: Stop is there
- * for it. The graph itself lives in the page's store, so nothing the user typed is lost, and
+ * not yield, so the worker is replaced and the node marked "stopped after N s". A node that
+ * has reported progress in this run (training, a model download) is long work by design, whose
+ * single steps may be slow on a busy machine: it keeps running, and Stop is there for it. The graph itself lives in the page's store, so nothing the user typed is lost, and
  * the next edit runs again on the fresh worker.
  *
  * Not handled here: server runs (the server enforces its own limits).
@@ -60,10 +60,16 @@ export function useEngine() {
   const post = useCallback((request: HostRequest) => worker.current?.postMessage(request), []);
 
   const serverRun = useRef<AbortController | null>(null);
-  /** Nodes of the current browser run that started and have not finished, with their start time. */
+  /** Nodes that started in the worker and have not finished, with their start time. Kept across
+   *  a newer run's post (a node that blocks the worker never sees that run), cleared when the
+   *  worker finishes the current run. */
   const inFlight = useRef(new Map<string, number>());
-  /** When the worker last said anything (Date.now()). */
+  /** Whether the worker owes us the current run's end. */
+  const busy = useRef(false);
+  /** When the worker last said anything while busy (Date.now()). */
   const lastHeard = useRef(Date.now());
+  /** Nodes that reported progress since the worker was last idle: cooperative long work. */
+  const progressed = useRef(new Set<string>());
 
   const runNow = useCallback(() => {
     runId.current += 1;
@@ -71,12 +77,15 @@ export function useEngine() {
     const lab = useLab.getState();
     serverRun.current?.abort();
     serverRun.current = null;
-    inFlight.current.clear();
-    lastHeard.current = Date.now();
     if (lab.run.where === 'browser') {
+      // Typing into a stuck worker must not keep resetting its silence.
+      if (!busy.current) lastHeard.current = Date.now();
+      busy.current = true;
       post({ type: 'run', runId: id, doc: lab.doc() });
       return;
     }
+    busy.current = false;
+    inFlight.current.clear();
     // On the server: the same events over a stream; a newer run closes the stale stream,
     // which cancels it on the server.
     if (activeWorker) post({ type: 'cancel', runId: id - 1 });
@@ -98,8 +107,12 @@ export function useEngine() {
   /** Apply a batch of the current run's events, and forget the nodes it finished. */
   const settle = useCallback((events: readonly RunEvent[]) => {
     for (const e of events) {
-      if (e.type === 'run:done') inFlight.current.clear();
-      else if (e.type !== 'run:start' && e.type !== 'node:start' && e.type !== 'node:progress') inFlight.current.delete(e.nodeId);
+      if (e.type === 'node:progress') progressed.current.add(e.nodeId);
+      if (e.type === 'run:done') {
+        busy.current = false;
+        inFlight.current.clear();
+        progressed.current.clear();
+      } else if (e.type !== 'run:start' && e.type !== 'node:start' && e.type !== 'node:progress') inFlight.current.delete(e.nodeId);
     }
     useLab.getState().applyRunEvents(events);
   }, []);
@@ -163,6 +176,8 @@ export function useEngine() {
       const now = Date.now();
       const started = new Map(inFlight.current);
       inFlight.current.clear();
+      progressed.current.clear();
+      busy.current = false;
       lab.applyRunEvent({ type: 'run:done', ms: 0, cancelled: true });
       useLab.setState((s) => {
         const runtime = { ...s.runtime };
@@ -180,9 +195,11 @@ export function useEngine() {
         return { runtime };
       });
       lab.showToast(
-        reason === 'budget'
-          ? `A node held the engine for over ${lab.runBudgetS} s and was stopped; the engine was restarted. Your graph is as you left it.`
-          : 'Stopped. Edit the graph or press Run to compute again.',
+        reason === 'pressed'
+          ? 'Stopped. Edit the graph or press Run to compute again.'
+          : started.size > 0
+            ? `A node held the engine for over ${lab.runBudgetS} s and was stopped; the engine was restarted. Your graph is as you left it.`
+            : `The engine did not answer for over ${lab.runBudgetS} s and was restarted. Your graph is as you left it: edit it to run again.`,
         'info',
       );
     },
@@ -202,13 +219,17 @@ export function useEngine() {
     useLab.setState({ requestStop: stop });
     const timer = setInterval(() => {
       const lab = useLab.getState();
-      if (lab.run.where !== 'browser' || inFlight.current.size === 0) return;
+      if (lab.run.where !== 'browser' || !busy.current) return;
       const now = Date.now();
       const longRunning: [string, number][] = [];
       for (const [id, since] of inFlight.current) {
         if (now - since >= WATCH_AFTER_MS && lab.runtime[id]?.startedAt === undefined) longRunning.push([id, since]);
       }
-      if (now - lastHeard.current > Math.max(lab.runBudgetS * 1000, 4 * ALIVE_EVERY_MS)) {
+      // A node that reported progress is cooperative long work whose single steps may be slow on
+      // a busy machine: it keeps its Stop button but is not stopped for being quiet.
+      const silent = busy.current && now - lastHeard.current > Math.max(lab.runBudgetS * 1000, 4 * ALIVE_EVERY_MS);
+      const cooperative = inFlight.current.size > 0 && [...inFlight.current.keys()].every((id) => progressed.current.has(id));
+      if (silent && !cooperative) {
         stopWith('budget');
         return;
       }

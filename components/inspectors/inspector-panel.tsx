@@ -34,6 +34,13 @@ export function NodeAnswer({ nodeId }: { nodeId: string }) {
       </p>
     );
   }
+  if (runtime?.status === 'needs-input') {
+    return (
+      <p data-testid="inspector-needs-input" className="rounded-md bg-slate-50 p-2 text-sm text-slate-700 dark:bg-slate-800 dark:text-slate-200">
+        {runtime.error} Drag a wire from a matching output (the same colour) to the highlighted port.
+      </p>
+    );
+  }
   if (runtime?.status === 'stopped') {
     return (
       <p role="alert" data-testid="inspector-stopped" className="rounded-md bg-orange-50 p-2 text-sm text-orange-900 dark:bg-orange-950 dark:text-orange-100">

@@ -16,6 +16,7 @@ const LABEL: Record<NodeRuntime['status'], string> = {
   error: 'error',
   blocked: 'waiting',
   stopped: 'stopped',
+  'needs-input': 'needs input',
 };
 
 export function StatusBadge({ runtime }: { runtime: NodeRuntime | undefined }) {
@@ -27,7 +28,7 @@ export function StatusBadge({ runtime }: { runtime: NodeRuntime | undefined }) {
       title={status === 'cached' ? 'Reused from the cache: nothing it depends on changed' : undefined}
       className={clsx(
         'rounded-full px-2 py-0.5 text-[11px] font-medium whitespace-nowrap',
-        status === 'idle' && 'bg-slate-100 text-slate-500 dark:bg-slate-800 dark:text-slate-400',
+        (status === 'idle' || status === 'needs-input') && 'bg-slate-100 text-slate-500 dark:bg-slate-800 dark:text-slate-400',
         status === 'running' && 'bg-sky-100 text-sky-700 dark:bg-sky-900 dark:text-sky-200',
         status === 'done' && 'bg-emerald-100 text-emerald-700 dark:bg-emerald-900 dark:text-emerald-200',
         status === 'cached' && 'bg-indigo-100 text-indigo-700 dark:bg-indigo-900 dark:text-indigo-200',

@@ -6,8 +6,8 @@
  * In the browser the wasm binaries are fetched from the app itself (`/tfjs/`, copied there by
  * scripts/copy-tfjs-wasm.ts), never from a CDN; in Node the package reads them from its own dist/.
  *
- * Not handled here: choosing threads (the wasm backend uses threads only when the page is
- * cross-origin isolated), and switching back to another backend for other tfjs users in the same
+ * Not handled here: threads (the threaded wasm build cannot start its workers inside the
+ * engine's module worker, so the browser always runs the single-threaded one), and switching back to another backend for other tfjs users in the same
  * realm (tfjs' backend is global; nothing else in the app uses tfjs).
  */
 import type * as TfCore from '@tensorflow/tfjs';
@@ -65,6 +65,10 @@ export async function loadTf(choice: BackendChoice, where: 'browser' | 'server')
   } else if (choice === 'webgpu') {
     detail = 'wasm (WebGPU is available only in the browser)';
   }
+  // On a cross-origin isolated page tfjs would pick its threaded wasm build, whose pthread
+  // workers are made from a classic-script Blob that cannot start inside the engine's module
+  // worker: training then waits forever. Use the single-threaded SIMD build.
+  if (where === 'browser') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (tf.getBackend() !== backend) {
     const ok = await tf.setBackend(backend);
     if (!ok) throw new Error(`TensorFlow.js could not start its ${backend} backend.`);

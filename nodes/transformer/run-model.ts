@@ -92,6 +92,9 @@ function useOwnWasmFiles(resources: Resources): Promise<void> {
   if (!wasm) return Promise.resolve();
   const base = new URL('../ort/', new URL(resources.modelPath, globalThis.location?.href ?? 'http://localhost/')).href;
   wasm.wasmPaths = { mjs: base + ORT_WASM_FILES.mjs, wasm: base + ORT_WASM_FILES.wasm };
+  // ONNX Runtime logs graph-optimisation warnings through console.error; they are not the
+  // learner's errors. Keep its own errors.
+  (env.backends.onnx as { logLevel?: string }).logLevel = 'error';
   wasmFilesChecked ??= fetch(base + ORT_WASM_FILES.mjs, { method: 'HEAD' })
     .then((response) => {
       if (!response.ok) {
