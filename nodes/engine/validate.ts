@@ -183,7 +183,7 @@ export function wouldCreateCycle(edges: readonly Pick<GraphEdge, 'source' | 'tar
     if (id === source) return true;
     if (seen.has(id)) continue;
     seen.add(id);
-    stack.push(...(next.get(id) ?? []));
+    for (const t of next.get(id) ?? []) stack.push(t);
   }
   return false;
 }
