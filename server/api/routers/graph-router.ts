@@ -5,7 +5,8 @@
  * and an edit secret (256 random bits) that only the creator's browser keeps; the database
  * stores the secret's sha256. Anyone with the id can read and fork; only the secret updates.
  * Documents are migrated and validated with loadGraphDoc on the way in and on the way out,
- * and refused above MAX_GRAPH_BYTES serialized.
+ * and refused above MAX_GRAPH_BYTES serialized. Any string is stored exactly (U+0000 and lone
+ * surrogates included; server/db/schema.ts says how); listings show displayTitle, get the exact title.
  * Not handled here: deleting graphs, rotating secrets, user accounts, the HTTP body limit
  * (the route handler refuses oversized requests before they are parsed).
  */
@@ -18,7 +19,7 @@ import { validateGraph } from '@/nodes/engine/validate';
 import { registry } from '@/nodes';
 import { createTRPCRouter, publicProcedure } from '@/server/api/trpc';
 import type { Database } from '@/server/db/client';
-import { graphTable, type GraphRow } from '@/server/db/schema';
+import { displayTitle, graphTable, type GraphRow } from '@/server/db/schema';
 
 /** Largest graph accepted, measured as UTF-8 bytes of its JSON. */
 export const MAX_GRAPH_BYTES = 2_000_000;
@@ -119,7 +120,7 @@ async function insertGraph(db: Database, doc: GraphDoc, forkedFrom: string | nul
   const editSecret = randomBase64Url(EDIT_SECRET_BYTES);
   await db.insert(graphTable).values({
     id,
-    title: doc.title,
+    title: displayTitle(doc.title),
     doc,
     schemaVersion: doc.schemaVersion,
     editSecretHash: hashEditSecret(editSecret),
@@ -141,7 +142,7 @@ export const graphRouter = createTRPCRouter({
     if (!loaded.ok) {
       throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `The saved graph no longer loads: ${loaded.message}` });
     }
-    return { ...toGraphMeta(row), doc: loaded.doc };
+    return { ...toGraphMeta(row), title: loaded.doc.title, doc: loaded.doc };
   }),
 
   /** Replace a graph's document. Without the right edit secret: FORBIDDEN (fork instead). */
@@ -157,7 +158,7 @@ export const graphRouter = createTRPCRouter({
       }
       const [updated] = await ctx.db
         .update(graphTable)
-        .set({ title: input.doc.title, doc: input.doc, schemaVersion: input.doc.schemaVersion, updatedAt: sql`now()` })
+        .set({ title: displayTitle(input.doc.title), doc: input.doc, schemaVersion: input.doc.schemaVersion, updatedAt: sql`now()` })
         .where(eq(graphTable.id, input.id))
         .returning({ updatedAt: graphTable.updatedAt });
       if (!updated) throw new TRPCError({ code: 'NOT_FOUND', message: 'The graph was removed while saving.' });
