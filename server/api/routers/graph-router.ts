@@ -67,8 +67,9 @@ const graphDocInput = z.custom<z.input<typeof graphDocSchema>>(() => true).trans
   let serialized: string | undefined;
   try {
     serialized = JSON.stringify(raw);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'This graph cannot be saved: it is not plain JSON.' });
+  } catch (error) {
+    const why = error instanceof RangeError ? 'it is nested too deeply' : 'it is not plain JSON';
+    ctx.addIssue({ code: 'custom', message: `This graph cannot be saved: ${why}.` });
     return z.NEVER;
   }
   const bytes = serialized === undefined ? 0 : Buffer.byteLength(serialized, 'utf8');
@@ -85,9 +86,10 @@ const graphDocInput = z.custom<z.input<typeof graphDocSchema>>(() => true).trans
     return z.NEVER;
   }
   // A graph may be saved half-built (an input not wired yet), but not with nodes this server
-  // cannot run: an unknown type, params that fail their schema, two nodes with one id.
+  // cannot run: an unknown type, params that fail their schema, two nodes with one id, or an
+  // edge to a port its node does not have (the canvas never draws one).
   const broken = validateGraph(loaded.doc, registry).find(
-    (issue) => issue.code === 'unknown-type' || issue.code === 'bad-params' || issue.code === 'duplicate-id',
+    (issue) => issue.code === 'unknown-type' || issue.code === 'bad-params' || issue.code === 'duplicate-id' || issue.code === 'unknown-port',
   );
   if (broken) {
     ctx.addIssue({ code: 'custom', message: `This graph cannot be saved: ${broken.message}` });
