@@ -106,6 +106,13 @@ describe('hostile graphs against the engine', () => {
     expect((await run(graph)).outcomes.get('clean')).toMatchObject({ status: 'error' });
   });
 
+  it('refuses a 30 MB text param with a sentence naming the node and field', async () => {
+    const graph = doc([{ id: 'text', type: 'text', params: { text: 'a'.repeat(30_000_000) }, position: at }]);
+    const [issue] = validateGraph(graph, registry);
+    expect(issue).toMatchObject({ code: 'bad-params', nodeId: 'text', field: 'text', message: expect.stringMatching(/^Text 'text', field text: Too big/) });
+    expect((await run(graph)).outcomes.get('text')).toMatchObject({ status: 'error' });
+  });
+
   it('keeps texts with U+0000 and lone surrogates intact through Text and Clean', async () => {
     const text = 'a\u0000b\uD800c\uDFFF';
     const report = await run(cleanDoc(text, { replaceInvalid: false, stripControl: false, replacePattern: 'b', replaceWith: '[$&]' }));
