@@ -22,6 +22,6 @@ describe('node ids named like Object.prototype members on the canvas', () => {
     const positions = layoutLeftToRight(nodes, edges);
     expect(Object.keys(positions).sort()).toEqual(['__proto__', 'constructor']);
     expect(Object.hasOwn(positions, '__proto__')).toBe(true);
-    expect(positions.constructor!.x).toBeGreaterThan(positions['__proto__']!.x);
+    expect(positions['constructor' as string]!.x).toBeGreaterThan(positions['__proto__']!.x);
   });
 });
