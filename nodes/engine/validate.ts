@@ -2,9 +2,10 @@
  * Semantic validation of a GraphDoc against the registry: unknown node types, params that
  * fail their schema, edges to ports that do not exist, port-kind mismatches, two edges into
  * one input, missing required inputs, and cycles. Returns typed issues; never throws.
- * Every lookup by a name from the document (node type, port, param) goes through `ownEntry`,
- * so a node typed `__proto__` or `toString`, or an edge to port `constructor`, is an issue
- * about the user's graph rather than a crash on Object.prototype.
+ * Every lookup by a name from the document (node type, port) goes through `ownEntry`, so a
+ * node typed `__proto__` or `toString`, or an edge to port `constructor`, is an issue about the
+ * user's graph rather than a crash on Object.prototype. Params go through the kind's zod
+ * schema, which reads only the names it declares.
  *
  * Not handled here: the JSON shape (graph-doc.ts) and running anything (executor.ts).
  */
