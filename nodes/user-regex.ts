@@ -36,7 +36,7 @@ export class UserRegexError extends Error {
   override name = 'UserRegexError';
 }
 
-const LINEAR = 'patterns run on a linear-time engine (RE2 semantics), so a pattern can never freeze the lab';
+const LINEAR = 'patterns run on a linear-time engine (RE2 semantics) so that no pattern can freeze the lab';
 
 /** Constructs that parse as JavaScript but that RE2 refuses, with the sentence that names them. */
 function unsupportedConstruct(pattern: string): string | null {
@@ -47,10 +47,10 @@ function unsupportedConstruct(pattern: string): string | null {
       const next = pattern[i + 1] ?? '';
       if (!inClass && next >= '1' && next <= '9') {
         const digits = /^\d+/.exec(pattern.slice(i + 1, i + 4))?.[0] ?? next;
-        return `Backreference \\${digits} is not supported: ${LINEAR}, and backreferences need backtracking. Capture the group and use $1 in "Replace with" instead.`;
+        return `Backreference \\${digits} is not supported: ${LINEAR}, and a backreference needs backtracking. To reuse what a group matched, use $1 in "Replace with".`;
       }
       if (!inClass && next === 'k' && pattern[i + 2] === '<') {
-        return `Named backreference \\k<…> is not supported: ${LINEAR}, and backreferences need backtracking.`;
+        return `Named backreference \\k<…> is not supported: ${LINEAR}, and a backreference needs backtracking.`;
       }
       i++; // skip the escaped character
     } else if (inClass) {
@@ -59,10 +59,10 @@ function unsupportedConstruct(pattern: string): string | null {
       inClass = true;
     } else if (c === '(' && pattern[i + 1] === '?') {
       const head = pattern.slice(i + 2, i + 4);
-      if (head.startsWith('=')) return `Lookahead (?=…) is not supported: ${LINEAR}, which has no lookaround.`;
-      if (head.startsWith('!')) return `Negative lookahead (?!…) is not supported: ${LINEAR}, which has no lookaround.`;
-      if (head === '<=') return `Lookbehind (?<=…) is not supported: ${LINEAR}, which has no lookaround.`;
-      if (head === '<!') return `Negative lookbehind (?<!…) is not supported: ${LINEAR}, which has no lookaround.`;
+      if (head.startsWith('=')) return `Lookahead (?=…) is not supported: ${LINEAR}, and that engine has no lookaround.`;
+      if (head.startsWith('!')) return `Negative lookahead (?!…) is not supported: ${LINEAR}, and that engine has no lookaround.`;
+      if (head === '<=') return `Lookbehind (?<=…) is not supported: ${LINEAR}, and that engine has no lookaround.`;
+      if (head === '<!') return `Negative lookbehind (?<!…) is not supported: ${LINEAR}, and that engine has no lookaround.`;
     }
   }
   return null;
