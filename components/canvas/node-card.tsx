@@ -14,10 +14,11 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { nodeBodies } from './node-bodies';
 import { useLab } from './store';
 import type { LabNode } from './graph-convert';
+import { ownEntry } from '@/nodes/engine/validate';
 
 function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
   const def = nodeKinds[type];
-  const runtime = useLab((s) => s.runtime[id]);
+  const runtime = useLab((s) => ownEntry(s.runtime, id));
   const Body = nodeBodies[type as keyof typeof nodeBodies] as (props: { id: string; params: Record<string, unknown>; view: unknown }) => React.ReactNode;
   const inputs = Object.entries(def.inputs as PortMap);
   const outputs = Object.entries(def.outputs as PortMap);

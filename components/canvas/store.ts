@@ -9,7 +9,7 @@ import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, t
 import { create } from 'zustand';
 import type { RunEvent, Where } from '@/nodes/engine/executor';
 import type { GraphDoc, Lesson } from '@/nodes/engine/graph-doc';
-import { connectionRefusal, wouldCreateCycle } from '@/nodes/engine/validate';
+import { connectionRefusal, ownEntry, wouldCreateCycle } from '@/nodes/engine/validate';
 import { nodeKinds, registry, type NodeType } from '@/nodes';
 import { fromGraphDoc, newNodeId, toGraphDoc, withDefaults, type LabEdge, type LabNode } from './graph-convert';
 
@@ -434,10 +434,10 @@ function reduceRunEvent(s: LabState, event: RunEvent): Partial<LabState> {
         case 'run:done':
           return { run: { ...s.run, running: false, ms: event.ms, cancelled: event.cancelled } };
         case 'node:start':
-          return patch(event.nodeId, { ...s.runtime[event.nodeId], status: 'running', progress: 0 });
+          return patch(event.nodeId, { ...ownEntry(s.runtime, event.nodeId), status: 'running', progress: 0 });
         case 'node:progress':
           return patch(event.nodeId, {
-            ...s.runtime[event.nodeId],
+            ...ownEntry(s.runtime, event.nodeId),
             status: 'running',
             progress: event.fraction,
             progressMessage: event.message,

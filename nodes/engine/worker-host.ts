@@ -9,7 +9,7 @@
 import { createRecipeCache, type RecipeCache } from './cache';
 import { execute, type RunEvent, type Where } from './executor';
 import type { GraphDoc } from './graph-doc';
-import type { Registry } from './validate';
+import { kindOf, type Registry } from './validate';
 import type { Resources } from './define-node';
 
 export type HostRequest =
@@ -109,7 +109,7 @@ export function answerQuery(
   request: Extract<HostRequest, { type: 'query' }>,
 ): Extract<HostMessage, { type: 'query-result' }> {
   const { requestId } = request;
-  const def = registry[request.nodeType];
+  const def = kindOf(registry, request.nodeType);
   const hit = cache.get(request.key);
   if (!def?.query) return { type: 'query-result', requestId, ok: false, message: `${def?.title ?? request.nodeType} answers no questions.` };
   if (!hit) return { type: 'query-result', requestId, ok: false, message: 'That result is no longer held; it will be recomputed on the next run.' };
