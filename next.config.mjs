@@ -1,4 +1,5 @@
 import { hostname, networkInterfaces } from 'node:os';
+import process from 'node:process';
 
 /**
  * Security headers on every response (the page's Content-Security-Policy, which needs a

@@ -74,3 +74,15 @@ test('an engine that stops answering is replaced after the budget, the page answ
   await expect(page.getByTestId('node-text').getByTestId('node-status')).toHaveAttribute('data-status', 'done');
   await expect(input).toHaveValue('Typed while the engine was stuck, and then some');
 });
+
+test('a catastrophic regex in Clean runs in linear time: the node finishes and the page never freezes', async ({ page }) => {
+  await openLab(page);
+  await page.getByTestId('node-text').getByTestId('text-input').fill(`${'a'.repeat(40)}b`);
+  await page.getByTestId('node-clean').locator('span.font-semibold').first().click();
+  await page.getByLabel(/Replace pattern/i).fill('(a+)+$');
+  await expect(page.getByTestId('node-clean').getByTestId('node-status')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('node-pretokenize').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  // A construct the linear-time engine cannot run is refused as it is typed, by name.
+  await page.getByLabel(/Replace pattern/i).fill('(?<=a)b');
+  await expect(page.getByTestId('node-clean').getByTestId('node-error')).toContainText('Lookbehind');
+});
