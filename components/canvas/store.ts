@@ -418,6 +418,18 @@ export const useLab = create<LabState>()((set, get) => ({
   },
 }));
 
+/**
+ * The input ports of a node that has inputs but no wire into any of them (a node whose inputs
+ * are each optional says itself what to connect); null otherwise.
+ */
+function unwiredInputs(s: LabState, nodeId: string): string[] | null {
+  const type = s.nodes.find((n) => n.id === nodeId)?.type;
+  const def = type ? ownEntry(registry, type) : undefined;
+  const ports = def ? Object.keys(def.inputs) : [];
+  if (ports.length === 0 || s.edges.some((e) => e.target === nodeId)) return null;
+  return ports;
+}
+
 /** The store change one run event makes. */
 function reduceRunEvent(s: LabState, event: RunEvent): Partial<LabState> {
   {
@@ -448,7 +460,7 @@ function reduceRunEvent(s: LabState, event: RunEvent): Partial<LabState> {
         case 'node:cached':
           return patch(event.nodeId, { status: 'cached', ms: event.ms, view: event.view, key: event.key, where: s.run.where });
         case 'node:error': {
-          const needs = s.missingInputs[event.nodeId];
+          const needs = s.missingInputs[event.nodeId] ?? unwiredInputs(s, event.nodeId);
           if (needs) return patch(event.nodeId, { status: 'needs-input', error: event.message, needs });
           return patch(event.nodeId, { status: 'error', error: event.message });
         }
