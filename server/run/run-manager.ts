@@ -72,10 +72,20 @@ export interface RunManager {
   close(): Promise<void>;
 }
 
-/** sha256 of what the graph computes: node ids, types, params and the wiring; nothing visual. */
+/**
+ * sha256 of what the graph computes: node ids, types, params and the wiring; nothing visual.
+ * Params nested so deep that JSON.stringify overflows the stack (a hand-made document) are
+ * refused with a sentence rather than a RangeError.
+ */
 function fingerprintOf(doc: GraphDoc): string {
   const shape = [doc.nodes.map((n) => [n.id, n.type, n.params]), doc.edges.map((e) => [e.source, e.sourcePort, e.target, e.targetPort])];
-  return createHash('sha256').update(JSON.stringify(shape)).digest('base64url');
+  let json: string;
+  try {
+    json = JSON.stringify(shape);
+  } catch {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'This graph’s node settings are nested too deeply to run; remove the nested values.' });
+  }
+  return createHash('sha256').update(json).digest('base64url');
 }
 
 /** The params of the nodes that feed others and have no inputs: what a run's results hinge on. */
@@ -209,12 +219,22 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
 
   async function* start({ doc, client, runId, signal }: StartRunOptions): AsyncGenerator<RunEvent, void, void> {
     const release = await admit(client, signal);
+    // Everything after admission is inside this try: a throw anywhere (a graph that cannot be
+    // fingerprinted, an engine that failed to start) still gives the slot back.
+    try {
+      yield* watch({ doc, client, runId, signal });
+    } finally {
+      release();
+    }
+  }
+
+  async function* watch({ doc, client, runId, signal }: StartRunOptions): AsyncGenerator<RunEvent, void, void> {
+    const fingerprint = fingerprintOf(doc);
     const watcherKey = `${client}\u0000${runId}`;
     const cancelled = new AbortController();
     watchers.get(watcherKey)?.abort(); // the same run id again replaces the old watcher
     watchers.set(watcherKey, cancelled);
 
-    const fingerprint = fingerprintOf(doc);
     const running = executions.get(fingerprint);
     const execution = running && !running.finished && !running.controller.signal.aborted ? running : startExecution(doc, fingerprint);
     execution.watchers += 1;
@@ -256,7 +276,6 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     } finally {
       leave();
       if (watchers.get(watcherKey) === cancelled) watchers.delete(watcherKey);
-      release();
     }
   }
 

@@ -8,16 +8,20 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createTRPCClient, httpSubscriptionLink } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import { createServerRunner, type ServerRunner } from '@/components/canvas/server-runner';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
+import type { AppRouter } from '@/server/api/root';
 
 type RouteModule = typeof import('@/app/api/trpc/[trpc]/route');
 
 export interface RouteServer {
   url: string;
   runner(client: string): ServerRunner;
+  /** Start a staged graph (run.stage's id) as `client`; resolves with its events, rejects like runOnServer. */
+  startStaged(client: string, stagedId: string): Promise<RunEvent[]>;
   close(): Promise<void>;
 }
 
@@ -70,6 +74,34 @@ export async function serveRoute(): Promise<RouteServer> {
   return {
     url,
     runner: (client) => createServerRunner({ url, EventSource, headers: { 'x-tokenloom-client': client } }),
+    startStaged(client, stagedId) {
+      const headers = { 'x-tokenloom-client': client };
+      const trpc = createTRPCClient<AppRouter>({
+        links: [
+          httpSubscriptionLink({
+            url,
+            EventSource,
+            eventSourceOptions: {
+              fetch: (input: string | URL, init?: RequestInit) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...headers } }),
+            } as EventSourceInit,
+          }),
+        ],
+      });
+      const events: RunEvent[] = [];
+      return new Promise<RunEvent[]>((resolve, reject) => {
+        const subscription = trpc.run.start.subscribe(
+          { stagedId },
+          {
+            onData: (event) => events.push(event as RunEvent),
+            onError: (error) => {
+              subscription.unsubscribe();
+              reject(error);
+            },
+            onComplete: () => resolve(events),
+          },
+        );
+      });
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
