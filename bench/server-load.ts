@@ -39,7 +39,7 @@ export interface LightStats {
 
 export interface ServerLoadResult {
   engine: string;
-  threads: number;
+  processes: number;
   idle: LightStats;
   uncached: LightStats & { runsCompleted: number; runsPerSecond: number; runP50: number; runErrors: number };
   cached: LightStats & { runsCompleted: number; runsPerSecond: number; runP50: number; runErrors: number };
@@ -115,7 +115,7 @@ export async function benchServerLoad(): Promise<ServerLoadResult> {
       await fetch(`${TRPC}/graph.create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ doc: STARTER_GRAPH }) })
     ).json()) as { result: { data: { id: string } } };
     const lightPath = `/api/trpc/graph.get?input=${encodeURIComponent(JSON.stringify({ id: created.result.data.id }))}`;
-    await runner.runOnServer(STARTER_GRAPH, { onEvent: () => undefined }); // warm the engine threads
+    await runner.runOnServer(STARTER_GRAPH, { onEvent: () => undefined }); // warm the engine processes
 
     const idle = await measureLight(lightPath);
     const base = 'Students type their own sentences into the Text node, and every edit runs again. ';
@@ -123,7 +123,7 @@ export async function benchServerLoad(): Promise<ServerLoadResult> {
       starterWith(`${client}:${round} ${base.repeat(250)}`.slice(0, 20_000)),
     );
     const cached = await underLoad(lightPath, () => STARTER_GRAPH);
-    return { engine: info.engine, threads: info.threads, idle, uncached, cached };
+    return { engine: info.engine, processes: info.processes, idle, uncached, cached };
   } finally {
     server.stop();
   }
@@ -133,7 +133,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await benchServerLoad();
   const row = (s: LightStats) => ({ 'graph.get req/s': s.requestsPerSecond.toFixed(0), 'p50 ms': s.p50.toFixed(1), 'p95 ms': s.p95.toFixed(1), errors: s.errors });
   const runs = (s: ServerLoadResult['cached']) => ({ 'runs done': s.runsCompleted, 'runs/s': s.runsPerSecond.toFixed(1), 'run p50 ms': s.runP50.toFixed(0), 'run errors': s.runErrors });
-  console.log(`Server runs on ${r.engine} (${r.threads} engine thread${r.threads === 1 ? '' : 's'}); light request: graph.get, ${LIGHT_CONNECTIONS} connections, ${LIGHT_SECONDS} s`);
+  console.log(`Server runs on ${r.engine} (${r.processes} engine process${r.processes === 1 ? '' : 'es'}); light request: graph.get, ${LIGHT_CONNECTIONS} connections, ${LIGHT_SECONDS} s`);
   console.table({
     idle: row(r.idle),
     [`${CLIENTS} clients running, uncached (~20 KB texts)`]: { ...row(r.uncached), ...runs(r.uncached) },

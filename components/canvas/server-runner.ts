@@ -67,8 +67,16 @@ export interface ServerRunner {
   fetchValuePage(query: PageQuery, options?: { signal?: AbortSignal }): Promise<ValuePage>;
   cancelRun(runId: string): Promise<boolean>;
   queryNode(nodeType: string, key: string, request: unknown): Promise<unknown>;
-  /** The engine the server uses and its limits, for the UI ("server · 2 threads · 120 s"). */
-  serverInfo(): Promise<{ engine: 'threads' | 'in-process'; threads: number; maxInput: string; maxRunTime: string; maxRunsPerClient: number }>;
+  /** The engine the server uses and its limits, for the UI ("server · 2 processes · 120 s"). */
+  serverInfo(): Promise<{
+    engine: 'processes' | 'in-process';
+    processes: number;
+    maxProcesses: number;
+    maxMemory: string;
+    maxInput: string;
+    maxRunTime: string;
+    maxRunsPerClient: number;
+  }>;
 }
 
 function withHeaders(headers: Record<string, string> | undefined): FetchLike | undefined {

@@ -11,16 +11,20 @@
  * - Deduplication: a run whose graph computes exactly what a run in progress computes (same
  *   nodes, params and edges; positions and titles ignored) joins it instead of starting
  *   another; it gets the events so far, then the live ones. Partial overlaps are left to the
- *   recipe cache (a finished node is reused by every later run on the same thread).
- * - Wall time: an execution is aborted `maxRunMs` after it was accepted (queue time included,
- *   so an overloaded server sheds work); its watchers get the `run:done` event, then a TIMEOUT
- *   error "This run was stopped after 120 s …". Other runs are not touched.
+ *   recipe cache (a finished node is reused by later runs in the same engine process).
+ * - Wall time: an execution is aborted `maxRunMs` after an engine process took it (its own
+ *   start: time spent waiting behind other runs does not count against it); its watchers get
+ *   the `run:done` event, then a TIMEOUT error "This run was stopped after 120 s …". One that
+ *   does not stop is killed with its process ("This run ran past …"). Waiting for a process is
+ *   bounded by `maxRunMs` too, with its own message. Other runs are not touched.
+ * - Engine failures: a run whose process died of memory or a V8 size limit fails with
+ *   UNPROCESSABLE_CONTENT and the process-engine's sentence; the server goes on.
  * - Cancellation: a watcher that disconnects (the subscription's signal) or calls cancel
  *   leaves; when the last watcher leaves, the execution is aborted.
  * - Staging: a graph too large for a URL (subscriptions are GET requests) is first posted with
  *   `stage`, kept for STAGE_TTL_MS, and started by its id; an id works once.
  *
- * Not handled here: executing (engine.ts, thread-engine.ts), HTTP (run-router.ts). State is
+ * Not handled here: executing (engine.ts, process-engine.ts), HTTP (run-router.ts). State is
  * per process: with several server instances, stage and start must reach the same one.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -30,7 +34,7 @@ import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { createInProcessEngine, type NodeQuery, type RunEngine } from '@/server/run/engine';
 import { formatSeconds, readRunLimits, stringParamBytes, type RunLimits } from '@/server/run/limits';
 import type { PageRequest, ValuePage } from '@/server/run/paging';
-import { createThreadEngine } from '@/server/run/thread-engine';
+import { createProcessEngine, EngineProcessError } from '@/server/run/process-engine';
 
 export const STAGE_TTL_MS = 60_000;
 
@@ -46,7 +50,11 @@ interface Execution {
   fingerprint: string;
   events: RunEvent[];
   finished: boolean;
-  outcome?: { kind: 'time-limit' } | { kind: 'failed'; message: string };
+  outcome?:
+    | { kind: 'time-limit' | 'queue-limit' }
+    /** Its engine process was killed past the limit, or died of memory / a V8 size limit. */
+    | { kind: 'killed' | 'too-large'; message: string }
+    | { kind: 'failed'; message: string };
   watchers: number;
   controller: AbortController;
   wake: Set<() => void>;
@@ -61,7 +69,7 @@ export interface StartRunOptions {
 
 export interface RunManager {
   readonly limits: RunLimits;
-  info(): Promise<{ engine: RunEngine['kind']; threads: number }>;
+  info(): Promise<{ engine: RunEngine['kind']; processes: number; maxProcesses: number; memoryMb: number }>;
   stage(doc: GraphDoc): { stagedId: string; expiresInMs: number };
   takeStaged(stagedId: string): GraphDoc;
   start(options: StartRunOptions): AsyncGenerator<RunEvent, void, void>;
@@ -110,22 +118,27 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
   function engine(): Promise<RunEngine> {
     enginePromise ??= (async () => {
       if (options.engine) return options.engine;
-      if (limits.threads === 0) return createInProcessEngine({ cacheBytes: limits.cacheBytes });
-      let threaded: RunEngine | undefined;
+      if (limits.processes === 0) return createInProcessEngine({ cacheBytes: limits.cacheBytes });
+      let pool: RunEngine | undefined;
       try {
-        threaded = createThreadEngine({ threads: limits.threads, tasksPerThread: limits.tasksPerThread, cacheBytes: limits.cacheBytes });
-        await threaded.ready();
-        return threaded;
+        pool = createProcessEngine({
+          processes: limits.processes,
+          maxProcesses: limits.maxProcesses,
+          memoryMb: limits.memoryMb,
+          cacheBytes: limits.cacheBytes,
+        });
+        await pool.ready();
+        return pool;
       } catch (error) {
-        void threaded?.close().catch(() => undefined);
+        void pool?.close().catch(() => undefined);
         const reason = error instanceof Error ? error.message : String(error);
-        console.error(`[run] engine worker threads could not start (${reason}); running graphs in-process instead.`);
+        console.error(`[run] engine processes could not start (${reason}); running graphs in the web server's process instead, without isolation.`);
         return createInProcessEngine({ cacheBytes: limits.cacheBytes });
       }
     })();
     return enginePromise;
   }
-  // Start the threads now, so the first run does not pay for loading the engine.
+  // Start the engine processes now, so the first run does not pay for loading the engine.
   void engine();
 
   async function admit(client: string, signal: AbortSignal): Promise<() => void> {
@@ -177,23 +190,37 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
   function startExecution(doc: GraphDoc, fingerprint: string): Execution {
     const execution: Execution = { fingerprint, events: [], finished: false, watchers: 0, controller: new AbortController(), wake: new Set() };
     executions.set(fingerprint, execution);
-    const timer = setTimeout(() => {
-      execution.outcome ??= { kind: 'time-limit' };
+    // Waiting for a free engine process is bounded by the same limit as running, but counted
+    // apart: the run's own clock starts when a process takes it (onStarted), so a run queued
+    // behind a hung one is never blamed for that one's time.
+    let timer = setTimeout(() => {
+      execution.outcome ??= { kind: 'queue-limit' };
       execution.controller.abort();
     }, limits.maxRunMs);
+    const onStarted = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        execution.outcome ??= { kind: 'time-limit' };
+        execution.controller.abort();
+      }, limits.maxRunMs);
+    };
     void (async () => {
       try {
         const runner = await engine();
         await runner.run(doc, {
           signal: execution.controller.signal,
           affinity: affinityOf(doc),
+          onStarted,
           onEvent: (event) => {
             execution.events.push(event);
             wakeAll(execution);
           },
         });
       } catch (error) {
-        execution.outcome ??= { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+        if (error instanceof EngineProcessError && error.reason === 'killed') execution.outcome = { kind: 'killed', message: error.message };
+        else if (error instanceof EngineProcessError && (error.reason === 'memory' || error.reason === 'invalid-size')) {
+          execution.outcome = { kind: 'too-large', message: error.message };
+        } else execution.outcome ??= { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
       } finally {
         clearTimeout(timer);
         execution.finished = true;
@@ -264,14 +291,26 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
         await nextChange(execution, watching ? [signal, cancelled.signal] : [signal]);
       }
       if (signal.aborted) return;
-      if (execution.outcome?.kind === 'time-limit') {
-        throw new TRPCError({
-          code: 'TIMEOUT',
-          message: `This run was stopped after ${formatSeconds(limits.maxRunMs)}, the server's limit for one run. Use a smaller text, or run it in the browser.`,
-        });
-      }
-      if (execution.outcome?.kind === 'failed') {
-        throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: execution.outcome.message });
+      const outcome = execution.outcome;
+      switch (outcome?.kind) {
+        case undefined:
+          return;
+        case 'time-limit':
+          throw new TRPCError({
+            code: 'TIMEOUT',
+            message: `This run was stopped after ${formatSeconds(limits.maxRunMs)}, the server's limit for one run. Use a smaller text, or run it in the browser.`,
+          });
+        case 'killed':
+          throw new TRPCError({ code: 'TIMEOUT', message: outcome.message });
+        case 'queue-limit':
+          throw new TRPCError({
+            code: 'TOO_MANY_REQUESTS',
+            message: `Every engine process on the server was busy for ${formatSeconds(limits.maxRunMs)}, so this run never started. Try again in a moment, or run it in the browser.`,
+          });
+        case 'too-large':
+          throw new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: outcome.message });
+        case 'failed':
+          throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: outcome.message });
       }
     } finally {
       leave();
@@ -291,7 +330,8 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     limits,
     async info() {
       const runner = await engine();
-      return { engine: runner.kind, threads: runner.threads };
+      const isolated = runner.kind === 'processes';
+      return { engine: runner.kind, processes: runner.processes, maxProcesses: isolated ? limits.maxProcesses : 0, memoryMb: limits.memoryMb };
     },
     stage(doc) {
       const now = Date.now();

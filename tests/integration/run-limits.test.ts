@@ -26,7 +26,7 @@ describe('server run limits (TOKENLOOM_RUN_MAX_SECONDS=0.2, TOKENLOOM_RUN_MAX_IN
     process.env.TOKENLOOM_RUN_MAX_SECONDS = '0.2';
     process.env.TOKENLOOM_RUN_MAX_INPUT_MB = '1';
     server = await serveRoute();
-    expect(await server.runner('setup').serverInfo()).toMatchObject({ engine: 'threads', maxRunTime: '0.2 s', maxInput: '1 MB' });
+    expect(await server.runner('setup').serverInfo()).toMatchObject({ engine: 'processes', maxRunTime: '0.2 s', maxInput: '1 MB' });
   });
 
   afterAll(async () => {

@@ -12,11 +12,11 @@
  * - `cancel` (mutation): stops the caller's run `runId` (closing the stream does the same).
  * - `page` (query): a page of one output of a node, by the recipe key its `node:done` /
  *   `node:cached` event carried; see server/run/paging.ts for the paging rule.
- * - `info` (query): which engine runs graphs (worker threads or in-process) and the limits.
+ * - `info` (query): which engine runs graphs (engine processes or in-process) and the limits.
  *
  * Documents are migrated and validated by loadGraphDoc (GRAPH_LIMITS bound nodes and edges),
  * and refused when their string params exceed the input limit, before anything runs.
- * Not handled here: the limits' mechanics and the threads (server/run/), the HTTP body limit
+ * Not handled here: the limits' mechanics and the engine processes (server/run/), the HTTP body limit
  * (the route handler; `run.stage` gets a larger one than other procedures).
  */
 import { randomUUID } from 'node:crypto';
@@ -105,9 +105,17 @@ export function createRunRouter(manager: () => RunManager = getRunManager) {
 
     info: publicProcedure.query(async () => {
       const runs = manager();
-      const { engine, threads } = await runs.info();
+      const { engine, processes, maxProcesses, memoryMb } = await runs.info();
       const { maxInputBytes, maxRunMs, maxRunsPerClient } = runs.limits;
-      return { engine, threads, maxInput: formatMegabytes(maxInputBytes), maxRunTime: formatSeconds(maxRunMs), maxRunsPerClient };
+      return {
+        engine,
+        processes,
+        maxProcesses,
+        maxMemory: `${memoryMb} MB`,
+        maxInput: formatMegabytes(maxInputBytes),
+        maxRunTime: formatSeconds(maxRunMs),
+        maxRunsPerClient,
+      };
     }),
   });
 }
