@@ -141,9 +141,12 @@ export function createServerRunner(options: ServerRunnerOptions = {}): ServerRun
         onError: (error) => finish(error),
         onComplete: () => finish(),
         onConnectionStateChange: (state) => {
-          // The link would reconnect and run the graph again; report the failure instead.
+          // The link would reconnect and run the graph again; report the failure instead. An
+          // error the server sent (it has `data`, e.g. INTERNAL_SERVER_ERROR, which the link
+          // counts as retryable) is passed on as it is; a dropped connection says so.
           if (state.state === 'connecting' && state.error) {
-            finish(started ? new TRPCClientError(`The connection to the server was lost: ${state.error.message}`) : state.error);
+            const fromServer = state.error.data !== undefined && state.error.data !== null;
+            finish(started && !fromServer ? new TRPCClientError(`The connection to the server was lost: ${state.error.message}`) : state.error);
           }
         },
       });
