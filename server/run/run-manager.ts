@@ -16,7 +16,8 @@
  *   start: time spent waiting behind other runs does not count against it); its watchers get
  *   the `run:done` event, then a TIMEOUT error "This run was stopped after 120 s …". One that
  *   does not stop is killed with its process ("This run ran past …"). Waiting for a process is
- *   bounded by `maxRunMs` too, with its own message. Other runs are not touched.
+ *   bounded apart (maxRunMs + the hard-stop grace + a process start), with its own message.
+ *   Other runs are not touched.
  * - Engine failures: a run whose process died of memory or a V8 size limit fails with
  *   UNPROCESSABLE_CONTENT and the process-engine's sentence; the server goes on.
  * - Cancellation: a watcher that disconnects (the subscription's signal) or calls cancel
@@ -34,9 +35,11 @@ import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { createInProcessEngine, type NodeQuery, type RunEngine } from '@/server/run/engine';
 import { formatSeconds, readRunLimits, stringParamBytes, type RunLimits } from '@/server/run/limits';
 import type { PageRequest, ValuePage } from '@/server/run/paging';
-import { createProcessEngine, EngineProcessError } from '@/server/run/process-engine';
+import { createProcessEngine, EngineProcessError, HARD_STOP_MS } from '@/server/run/process-engine';
 
 export const STAGE_TTL_MS = 60_000;
+/** Room for replacing a killed engine process, in the bound on waiting for one. */
+const PROCESS_START_MS = 5000;
 
 /** Who is asking, for the per-client limit. Not an identity: a header anyone can set. */
 export function clientIdFrom(headers: Headers): string {
@@ -106,6 +109,7 @@ function affinityOf(doc: GraphDoc): string {
 
 export function createRunManager(options: { limits?: RunLimits; engine?: RunEngine } = {}): RunManager {
   const limits = options.limits ?? readRunLimits();
+  const queueLimitMs = limits.maxRunMs + HARD_STOP_MS + PROCESS_START_MS;
   const executions = new Map<string, Execution>();
   const activeByClient = new Map<string, number>();
   let activeTotal = 0;
@@ -190,13 +194,13 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
   function startExecution(doc: GraphDoc, fingerprint: string): Execution {
     const execution: Execution = { fingerprint, events: [], finished: false, watchers: 0, controller: new AbortController(), wake: new Set() };
     executions.set(fingerprint, execution);
-    // Waiting for a free engine process is bounded by the same limit as running, but counted
-    // apart: the run's own clock starts when a process takes it (onStarted), so a run queued
-    // behind a hung one is never blamed for that one's time.
+    // The run's own clock starts when a process takes it (onStarted), so a run queued behind
+    // a hung one is never blamed for that one's time. Waiting is bounded apart, by long enough
+    // for a hung run to reach its limit, be killed and its process be replaced.
     let timer = setTimeout(() => {
       execution.outcome ??= { kind: 'queue-limit' };
       execution.controller.abort();
-    }, limits.maxRunMs);
+    }, queueLimitMs);
     const onStarted = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
@@ -305,7 +309,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
         case 'queue-limit':
           throw new TRPCError({
             code: 'TOO_MANY_REQUESTS',
-            message: `Every engine process on the server was busy for ${formatSeconds(limits.maxRunMs)}, so this run never started. Try again in a moment, or run it in the browser.`,
+            message: `Every engine process on the server was busy for ${formatSeconds(queueLimitMs)}, so this run never started. Try again in a moment, or run it in the browser.`,
           });
         case 'too-large':
           throw new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: outcome.message });
