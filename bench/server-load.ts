@@ -70,7 +70,15 @@ function starterWith(text: string): GraphDoc {
   return doc;
 }
 
-/** CLIENTS loops of server runs, until `stop`; each loop is one client (its own header). */
+/** A client cookie of its own, as a browser gets it: the server sets it on a first request. */
+async function newClientCookie(): Promise<string> {
+  const response = await fetch(`${TRPC}/run.info`);
+  const cookie = response.headers.get('set-cookie')?.split(';')[0];
+  if (!cookie) throw new Error('the server set no client cookie');
+  return cookie;
+}
+
+/** CLIENTS loops of server runs, until `stop`; each loop is one client (its own cookie). */
 async function keepRunning(makeDoc: (client: number, round: number) => GraphDoc, stop: Promise<void>) {
   let stopped = false;
   void stop.then(() => (stopped = true));
@@ -79,7 +87,7 @@ async function keepRunning(makeDoc: (client: number, round: number) => GraphDoc,
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
-      const runner = createServerRunner({ url: TRPC, EventSource, headers: { 'x-tokenloom-client': `bench-${client}` } });
+      const runner = createServerRunner({ url: TRPC, EventSource, headers: { cookie: await newClientCookie() } });
       for (let round = 0; !stopped; round++) {
         const started = performance.now();
         try {
@@ -109,7 +117,7 @@ async function underLoad(lightPath: string, makeDoc: (client: number, round: num
 export async function benchServerLoad(): Promise<ServerLoadResult> {
   const server = await startServer(PORT);
   try {
-    const runner = createServerRunner({ url: TRPC, EventSource, headers: { 'x-tokenloom-client': 'bench-setup' } });
+    const runner = createServerRunner({ url: TRPC, EventSource, headers: { cookie: await newClientCookie() } });
     const info = await runner.serverInfo();
     const created = (await (
       await fetch(`${TRPC}/graph.create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ doc: STARTER_GRAPH }) })

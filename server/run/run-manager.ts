@@ -3,8 +3,8 @@
  * and fans each run's events out to whoever is watching it. One per server process
  * (getRunManager), created on first use; the tRPC run router is its only HTTP face.
  *
- * - Admission: at most `maxRunsPerClient` runs per client (the `x-tokenloom-client` header,
- *   else the first `x-forwarded-for` address, else `x-real-ip`) and `maxRunsTotal` overall. A run
+ * - Admission: at most `maxRunsPerClient` runs per client (the signed cookie's id, from
+ *   server/api/client-identity.ts; no header a client sets) and `maxRunsTotal` overall. A run
  *   over the limit waits up to `admissionGraceMs` for a slot (a canvas that replaces a stale run
  *   reconnects before the server has noticed the old stream close), then is refused with
  *   TOO_MANY_REQUESTS.
@@ -20,15 +20,16 @@
  *   Other runs are not touched.
  * - Engine failures: a run whose process died of memory or a V8 size limit fails with
  *   UNPROCESSABLE_CONTENT and the process-engine's sentence; the server goes on.
- * - Cancellation: a watcher that disconnects (the subscription's signal) or calls cancel
- *   leaves; when the last watcher leaves, the execution is aborted.
+ * - Cancellation: a watcher that disconnects (the subscription's signal) or calls cancel with
+ *   its run's token (given only to the client that started it) leaves; when the last watcher
+ *   leaves, the execution is aborted.
  * - Staging: a graph too large for a URL (subscriptions are GET requests) is first posted with
  *   `stage`, kept for STAGE_TTL_MS, and started by its id; an id works once.
  *
  * Not handled here: executing (engine.ts, process-engine.ts), HTTP (run-router.ts). State is
  * per process: with several server instances, stage and start must reach the same one.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
@@ -40,14 +41,6 @@ import { createProcessEngine, EngineProcessError, HARD_STOP_MS } from '@/server/
 export const STAGE_TTL_MS = 60_000;
 /** Room for replacing a killed engine process, in the bound on waiting for one. */
 const PROCESS_START_MS = 5000;
-
-/** Who is asking, for the per-client limit. Not an identity: a header anyone can set. */
-export function clientIdFrom(headers: Headers): string {
-  const explicit = headers.get('x-tokenloom-client')?.trim();
-  if (explicit) return `id:${explicit.slice(0, 100)}`;
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim() || headers.get('x-real-ip')?.trim();
-  return forwarded ? `ip:${forwarded}` : 'ip:unknown';
-}
 
 interface Execution {
   fingerprint: string;
@@ -65,18 +58,27 @@ interface Execution {
 
 export interface StartRunOptions {
   doc: GraphDoc;
+  /** Who started it (server/api/client-identity.ts): the per-client limit and cancel use it. */
   client: string;
   runId: string;
   signal: AbortSignal;
 }
+
+/**
+ * The first message of every run stream, before its RunEvents, once the run is admitted: its
+ * id and the token `cancel` needs. Only the stream's reader (the client that started the run)
+ * sees it, so only that client can cancel.
+ */
+export type RunAccepted = { type: 'run:accepted'; runId: string; cancelToken: string };
 
 export interface RunManager {
   readonly limits: RunLimits;
   info(): Promise<{ engine: RunEngine['kind']; processes: number; maxProcesses: number; memoryMb: number }>;
   stage(doc: GraphDoc): { stagedId: string; expiresInMs: number };
   takeStaged(stagedId: string): GraphDoc;
-  start(options: StartRunOptions): AsyncGenerator<RunEvent, void, void>;
-  cancel(client: string, runId: string): boolean;
+  start(options: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent, void, void>;
+  /** Stops `client`'s run `runId` when `cancelToken` is that run's; false (and nothing happens) otherwise. */
+  cancel(client: string, runId: string, cancelToken: string): boolean;
   page(request: PageRequest): Promise<ValuePage>;
   query(request: NodeQuery): Promise<unknown>;
   stats(): { activeRuns: number; executions: number; staged: number };
@@ -114,7 +116,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
   const activeByClient = new Map<string, number>();
   let activeTotal = 0;
   const slotWaiters = new Set<() => void>();
-  const watchers = new Map<string, AbortController>();
+  const watchers = new Map<string, { controller: AbortController; token: Buffer }>();
   const staged = new Map<string, { doc: GraphDoc; bytes: number; expiresAt: number }>();
   let stagedBytes = 0;
 
@@ -248,23 +250,25 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     });
   }
 
-  async function* start({ doc, client, runId, signal }: StartRunOptions): AsyncGenerator<RunEvent, void, void> {
-    const release = await admit(client, signal);
+  async function* start(options: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent, void, void> {
+    const release = await admit(options.client, options.signal);
     // Everything after admission is inside this try: a throw anywhere (a graph that cannot be
     // fingerprinted, an engine that failed to start) still gives the slot back.
     try {
-      yield* watch({ doc, client, runId, signal });
+      yield* watch(options);
     } finally {
       release();
     }
   }
 
-  async function* watch({ doc, client, runId, signal }: StartRunOptions): AsyncGenerator<RunEvent, void, void> {
+  async function* watch({ doc, client, runId, signal }: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent, void, void> {
     const fingerprint = fingerprintOf(doc);
     const watcherKey = `${client}\u0000${runId}`;
     const cancelled = new AbortController();
-    watchers.get(watcherKey)?.abort(); // the same run id again replaces the old watcher
-    watchers.set(watcherKey, cancelled);
+    const cancelToken = randomBytes(18).toString('base64url');
+    const watcher = { controller: cancelled, token: Buffer.from(cancelToken) };
+    watchers.get(watcherKey)?.controller.abort(); // the same run id again replaces the old watcher
+    watchers.set(watcherKey, watcher);
 
     const running = executions.get(fingerprint);
     const execution = running && !running.finished && !running.controller.signal.aborted ? running : startExecution(doc, fingerprint);
@@ -278,6 +282,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     };
 
     try {
+      yield { type: 'run:accepted', runId, cancelToken };
       let index = 0;
       for (;;) {
         while (index < execution.events.length) yield execution.events[index++]!;
@@ -318,7 +323,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       }
     } finally {
       leave();
-      if (watchers.get(watcherKey) === cancelled) watchers.delete(watcherKey);
+      if (watchers.get(watcherKey) === watcher) watchers.delete(watcherKey);
     }
   }
 
@@ -361,10 +366,12 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       return entry.doc;
     },
     start,
-    cancel(client, runId) {
-      const controller = watchers.get(`${client}\u0000${runId}`);
-      controller?.abort();
-      return Boolean(controller);
+    cancel(client, runId, cancelToken) {
+      const watcher = watchers.get(`${client}\u0000${runId}`);
+      const given = Buffer.from(cancelToken);
+      if (!watcher || given.length !== watcher.token.length || !timingSafeEqual(given, watcher.token)) return false;
+      watcher.controller.abort();
+      return true;
     },
     async page(request) {
       const lookup = await (await engine()).page(request);

@@ -4,7 +4,8 @@
  * does, but streaming: response bodies are piped as they are produced (server-sent events) and
  * the Request's signal aborts when the client goes away, so a closed stream cancels the run.
  * Also builds graphs for the tests and a server runner (components/canvas/server-runner.ts)
- * pointed at the server. Not a test file itself; touches nothing but 127.0.0.1.
+ * pointed at the server, one signed client cookie per simulated browser (made with the
+ * server's own secret, as if the browser had been given it). Not a test file itself; touches nothing but 127.0.0.1.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,12 +15,16 @@ import { createServerRunner, type ServerRunner } from '@/components/canvas/serve
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import type { AppRouter } from '@/server/api/root';
+import type { RunAccepted } from '@/server/run/run-manager';
 
 type RouteModule = typeof import('@/app/api/trpc/[trpc]/route');
 
 export interface RouteServer {
   url: string;
+  /** A server runner for the simulated browser `client` (one signed client cookie per name). */
   runner(client: string): ServerRunner;
+  /** The `cookie` header of the simulated browser `client`, for raw requests. */
+  cookieFor(client: string): string;
   /** Start a staged graph (run.stage's id) as `client`; resolves with its events, rejects like runOnServer. */
   startStaged(client: string, stagedId: string): Promise<RunEvent[]>;
   close(): Promise<void>;
@@ -32,6 +37,14 @@ export interface RouteServer {
 export async function serveRoute(): Promise<RouteServer> {
   process.env.PGLITE_DATA_DIR = 'memory://';
   const route: RouteModule = await import('@/app/api/trpc/[trpc]/route');
+  // Imported after the env is set: the secret depends on PGLITE_DATA_DIR (memory:// → per process).
+  const { CLIENT_COOKIE, issueClientCookieValue } = await import('@/server/api/client-identity');
+  const cookies = new Map<string, string>();
+  const cookieFor = (client: string) => {
+    let cookie = cookies.get(client);
+    if (!cookie) cookies.set(client, (cookie = `${CLIENT_COOKIE}=${issueClientCookieValue()}`));
+    return cookie;
+  };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const headers = new Headers();
@@ -73,35 +86,12 @@ export async function serveRoute(): Promise<RouteServer> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/trpc`;
   return {
     url,
-    runner: (client) => createServerRunner({ url, EventSource, headers: { 'x-tokenloom-client': client } }),
-    startStaged(client, stagedId) {
-      const headers = { 'x-tokenloom-client': client };
-      const trpc = createTRPCClient<AppRouter>({
-        links: [
-          httpSubscriptionLink({
-            url,
-            EventSource,
-            eventSourceOptions: {
-              fetch: (input: string | URL, init?: RequestInit) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...headers } }),
-            } as EventSourceInit,
-          }),
-        ],
-      });
-      const events: RunEvent[] = [];
-      return new Promise<RunEvent[]>((resolve, reject) => {
-        const subscription = trpc.run.start.subscribe(
-          { stagedId },
-          {
-            onData: (event) => events.push(event as RunEvent),
-            onError: (error) => {
-              subscription.unsubscribe();
-              reject(error);
-            },
-            onComplete: () => resolve(events),
-          },
-        );
-      });
-    },
+    runner: (client) => createServerRunner({ url, EventSource, headers: { cookie: cookieFor(client) } }),
+    cookieFor,
+    startStaged: (client, stagedId) =>
+      subscribeRun(url, { cookie: cookieFor(client) }, { stagedId }).then((messages) =>
+        messages.filter((m): m is RunEvent => m.type !== 'run:accepted'),
+      ),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -112,6 +102,45 @@ export async function serveRoute(): Promise<RouteServer> {
       delete process.env.PGLITE_DATA_DIR;
     },
   };
+}
+
+/**
+ * Start a run with a bare tRPC client, seeing every message the server sends, run:accepted
+ * (with the cancel token) included; `headers` go on the request (a cookie, forged headers).
+ * Resolves with the messages when the stream completes, rejects with its error.
+ */
+export function subscribeRun(
+  url: string,
+  headers: Record<string, string>,
+  input: { doc?: GraphDoc; stagedId?: string; runId?: string },
+  onMessage: (message: RunAccepted | RunEvent) => void = () => undefined,
+): Promise<(RunAccepted | RunEvent)[]> {
+  const trpc = createTRPCClient<AppRouter>({
+    links: [
+      httpSubscriptionLink({
+        url,
+        EventSource,
+        eventSourceOptions: {
+          fetch: (input: string | URL, init?: RequestInit) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...headers } }),
+        } as EventSourceInit,
+      }),
+    ],
+  });
+  const messages: (RunAccepted | RunEvent)[] = [];
+  return new Promise((resolve, reject) => {
+    const subscription = trpc.run.start.subscribe(input, {
+      onData: (data) => {
+        const message = data as RunAccepted | RunEvent; // the wire type only loosens `view`
+        messages.push(message);
+        onMessage(message);
+      },
+      onError: (error) => {
+        subscription.unsubscribe();
+        reject(error);
+      },
+      onComplete: () => resolve(messages),
+    });
+  });
 }
 
 /** Text → Clean → Pretokenize, the starter pipeline without its note. */

@@ -1,7 +1,7 @@
 /**
  * Server runs over real HTTP: the route handler served on 127.0.0.1 (run-http-server.ts),
  * driven by the canvas's own transport (components/canvas/server-runner.ts) with the
- * `eventsource` package, one `x-tokenloom-client` per simulated browser. The engine runs in
+ * `eventsource` package, one signed client cookie per simulated browser. The engine runs in
  * engine processes (child processes), as in production.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -91,7 +91,7 @@ describe('server run limits (TOKENLOOM_RUN_MAX_SECONDS=0.2, TOKENLOOM_RUN_MAX_IN
     for (let i = 0; i < 70; i++) {
       const staged = await fetch(`${server.url}/run.stage`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-tokenloom-client': 'deep-client' },
+        headers: { 'content-type': 'application/json', cookie: server.cookieFor('deep-client') },
         body: deepJson,
       });
       expect(staged.status).toBe(200);

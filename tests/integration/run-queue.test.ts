@@ -18,6 +18,7 @@ function drain(manager: RunManager, client: string, doc: GraphDoc, onEvent: (eve
   return (async () => {
     try {
       for await (const event of manager.start({ doc, client, runId: `${client}-run`, signal: new AbortController().signal })) {
+        if (event.type === 'run:accepted') continue;
         events.push(event);
         onEvent(event);
       }

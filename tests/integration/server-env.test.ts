@@ -42,4 +42,12 @@ describe('parseServerEnv', () => {
       /NODE_ENV must be development, test or production; DATABASE_URL must be/,
     );
   });
+
+  it('reads the identity settings: a secret of 32+ characters, how many proxies to trust, saves per minute', () => {
+    expect(parseServerEnv({})).toMatchObject({ TOKENLOOM_TRUST_PROXY: 0, TOKENLOOM_SAVES_PER_MINUTE: 30 });
+    expect(parseServerEnv({ TOKENLOOM_TRUST_PROXY: 'true', TOKENLOOM_SAVES_PER_MINUTE: '5' })).toMatchObject({ TOKENLOOM_TRUST_PROXY: 1, TOKENLOOM_SAVES_PER_MINUTE: 5 });
+    expect(parseServerEnv({ TOKENLOOM_TRUST_PROXY: '2' }).TOKENLOOM_TRUST_PROXY).toBe(2);
+    expect(() => parseServerEnv({ TOKENLOOM_SECRET: 'too short' })).toThrow(/^Invalid server environment: TOKENLOOM_SECRET must be at least 32 characters\.$/);
+    expect(() => parseServerEnv({ TOKENLOOM_SAVES_PER_MINUTE: '0' })).toThrow(/TOKENLOOM_SAVES_PER_MINUTE must be a whole number ≥ 1/);
+  });
 });

@@ -5,7 +5,8 @@
  * and an edit secret (256 random bits) that only the creator's browser keeps; the database
  * stores the secret's sha256. Anyone with the id can read and fork; only the secret updates.
  * Documents are migrated and validated with loadGraphDoc on the way in and on the way out,
- * and refused above MAX_GRAPH_BYTES serialized.
+ * and refused above MAX_GRAPH_BYTES serialized. Saves (create, update, fork) are rate-limited
+ * per client (saveProcedure, server/api/save-rate-limit.ts).
  * Not handled here: deleting graphs, rotating secrets, user accounts, the HTTP body limit
  * (the route handler refuses oversized requests before they are parsed).
  */
@@ -17,6 +18,7 @@ import { graphDocSchema, loadGraphDoc, type GraphDoc } from '@/nodes/engine/grap
 import { validateGraph } from '@/nodes/engine/validate';
 import { registry } from '@/nodes';
 import { createTRPCRouter, publicProcedure } from '@/server/api/trpc';
+import { saveProcedure } from '@/server/api/save-rate-limit';
 import type { Database } from '@/server/db/client';
 import { graphTable, type GraphRow } from '@/server/db/schema';
 
@@ -130,7 +132,7 @@ async function insertGraph(db: Database, doc: GraphDoc, forkedFrom: string | nul
 
 export const graphRouter = createTRPCRouter({
   /** Save a new graph. Keep `editSecret`: it is shown once and needed for every update. */
-  create: publicProcedure.input(z.object({ doc: graphDocInput })).mutation(async ({ ctx, input }) => {
+  create: saveProcedure.input(z.object({ doc: graphDocInput })).mutation(async ({ ctx, input }) => {
     return insertGraph(ctx.db, input.doc, null);
   }),
 
@@ -145,7 +147,7 @@ export const graphRouter = createTRPCRouter({
   }),
 
   /** Replace a graph's document. Without the right edit secret: FORBIDDEN (fork instead). */
-  update: publicProcedure
+  update: saveProcedure
     .input(z.object({ id: graphIdSchema, editSecret: z.string().max(200).optional(), doc: graphDocInput }))
     .mutation(async ({ ctx, input }) => {
       const row = await findGraphRow(ctx.db, input.id);
@@ -168,7 +170,7 @@ export const graphRouter = createTRPCRouter({
    * Copy a graph under a new id and secret, remembering where it came from. Pass `doc` to fork
    * with edits made on the read-only view; the original is never touched.
    */
-  fork: publicProcedure
+  fork: saveProcedure
     .input(z.object({ id: graphIdSchema, doc: graphDocInput.optional() }))
     .mutation(async ({ ctx, input }) => {
       const source = await findGraphRow(ctx.db, input.id);
