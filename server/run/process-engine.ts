@@ -7,8 +7,9 @@
  *
  * How it fits together:
  * - Pool. `processes` engine processes start with the server and are replaced when one dies.
- *   A run takes an idle one; when all are busy, another is started, up to `maxProcesses`
- *   (spares beyond `processes` exit after SPARE_IDLE_MS idle). At the cap a run waits in a
+ *   A run takes an idle one; when that was the last idle one, another is started in the
+ *   background for the next run, up to `maxProcesses` (spares beyond `processes` exit after
+ *   SPARE_IDLE_MS idle). At the cap a run waits in a
  *   queue, which the run manager bounds separately; `onStarted` tells it when the run enters a
  *   process, so a run's wall-time limit counts from its own start, never from another's hang.
  * - Why one run per process: a run that hangs holds its whole process, so interleaving runs
@@ -248,6 +249,9 @@ export function createProcessEngine(options: ProcessEngineOptions): RunEngine {
       if (proc) {
         proc.busy = true;
         clearTimeout(proc.spareTimer);
+        // Keep one process loading or idle for the next run, so a run arriving while every
+        // other process is busy (or hung) does not wait the second or two a process takes to load.
+        if (!live.some((p) => p.alive && !p.busy) && live.length < maxProcesses) retireWhenIdle(spawn());
         try {
           await proc.loaded;
           if (proc.alive) return proc;
@@ -268,15 +272,20 @@ export function createProcessEngine(options: ProcessEngineOptions): RunEngine {
     }
   }
 
+  /** A process beyond the warm ones ends after SPARE_IDLE_MS without a run. */
+  function retireWhenIdle(proc: EngineProcess) {
+    clearTimeout(proc.spareTimer);
+    if (!proc.alive || live.length <= warm) return;
+    proc.spareTimer = setTimeout(() => {
+      if (!proc.busy && live.length > warm) proc.child.kill();
+    }, SPARE_IDLE_MS);
+    proc.spareTimer.unref();
+  }
+
   function release(proc: EngineProcess) {
     proc.busy = false;
     proc.current = undefined;
-    if (proc.alive && live.length > warm) {
-      proc.spareTimer = setTimeout(() => {
-        if (!proc.busy && live.length > warm) proc.child.kill();
-      }, SPARE_IDLE_MS);
-      proc.spareTimer.unref();
-    }
+    retireWhenIdle(proc);
     wakeWaiters();
   }
 
