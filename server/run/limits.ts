@@ -61,6 +61,13 @@ const runEnvSchema = z.object({
 
 /** Read the run limits from an environment (process.env by default); throws EnvError on a bad value. */
 export function readRunLimits(source: Record<string, string | undefined> = process.env): RunLimits {
+  // Runs moved from worker threads to engine processes; a leftover setting is a mistake to show.
+  const obsolete = ['TOKENLOOM_RUN_THREADS', 'TOKENLOOM_RUN_TASKS_PER_THREAD'].filter((name) => source[name] !== undefined && source[name] !== '');
+  if (obsolete.length > 0) {
+    throw new EnvError(
+      `Invalid server run limits: ${obsolete.join(' and ')} no longer exist${obsolete.length === 1 ? 's' : ''}; server runs use engine processes: set TOKENLOOM_RUN_PROCESSES (0 = in-process) and TOKENLOOM_RUN_MAX_PROCESSES.`,
+    );
+  }
   const parsed = runEnvSchema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
