@@ -120,7 +120,7 @@ export function createProcessEngine(options: ProcessEngineOptions): RunEngine {
     if (proc.current?.killed) {
       const ms = performance.now() - proc.current.started;
       return new EngineProcessError(
-        `This run ran past ${formatSeconds(ms)} and did not stop when asked, so its engine process was ended. Use a smaller text or a simpler pattern, or run it in the browser.`,
+        `This run did not stop within ${formatSeconds(hardStopMs)} of being cancelled (it had run ${formatSeconds(ms)}), so its engine process was ended.`,
         'killed',
       );
     }

@@ -47,9 +47,10 @@ interface Execution {
   events: RunEvent[];
   finished: boolean;
   outcome?:
-    | { kind: 'time-limit' | 'queue-limit' }
-    /** Its engine process was killed past the limit, or died of memory / a V8 size limit. */
-    | { kind: 'killed' | 'too-large'; message: string }
+    /** Stopped at the limit; killed with its process at the limit (it did not stop); never started. */
+    | { kind: 'time-limit' | 'killed-at-limit' | 'queue-limit' }
+    /** Its engine process died of memory or a V8 size limit. */
+    | { kind: 'too-large'; message: string }
     | { kind: 'failed'; message: string };
   watchers: number;
   controller: AbortController;
@@ -223,7 +224,10 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
           },
         });
       } catch (error) {
-        if (error instanceof EngineProcessError && error.reason === 'killed') execution.outcome = { kind: 'killed', message: error.message };
+        if (error instanceof EngineProcessError && error.reason === 'killed') {
+          // Killed past the time limit: say which limit; killed after a cancel: nobody is watching.
+          execution.outcome = execution.outcome?.kind === 'time-limit' ? { kind: 'killed-at-limit' } : { kind: 'failed', message: error.message };
+        }
         else if (error instanceof EngineProcessError && (error.reason === 'memory' || error.reason === 'invalid-size')) {
           execution.outcome = { kind: 'too-large', message: error.message };
         } else execution.outcome ??= { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
@@ -309,8 +313,11 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
             code: 'TIMEOUT',
             message: `This run was stopped after ${formatSeconds(limits.maxRunMs)}, the server's limit for one run. Use a smaller text, or run it in the browser.`,
           });
-        case 'killed':
-          throw new TRPCError({ code: 'TIMEOUT', message: outcome.message });
+        case 'killed-at-limit':
+          throw new TRPCError({
+            code: 'TIMEOUT',
+            message: `This run ran past ${formatSeconds(limits.maxRunMs)}, the server's limit for one run, and did not stop when asked, so its engine process was ended. Use a smaller text or a simpler pattern, or run it in the browser.`,
+          });
         case 'queue-limit':
           throw new TRPCError({
             code: 'TOO_MANY_REQUESTS',

@@ -5,12 +5,14 @@
  * the Request's signal aborts when the client goes away, so a closed stream cancels the run.
  * Also builds graphs for the tests and a server runner (components/canvas/server-runner.ts)
  * pointed at the server, one signed client cookie per simulated browser (made with the
- * server's own secret, as if the browser had been given it). Not a test file itself; touches nothing but 127.0.0.1.
+ * server's own secret, as if the browser had been given it), and the helpers the isolation tests
+ * share (fault graphs, "the server still serves", "every slot is free"). Not a test file itself; touches nothing but 127.0.0.1.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTRPCClient, httpSubscriptionLink } from '@trpc/client';
+import { createTRPCClient, httpSubscriptionLink, type TRPCClientError } from '@trpc/client';
 import { EventSource } from 'eventsource';
+import { expect } from 'vitest';
 import { createServerRunner, type ServerRunner } from '@/components/canvas/server-runner';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
@@ -190,4 +192,62 @@ export async function collect(runner: ServerRunner, doc: GraphDoc, signal?: Abor
   const events: RunEvent[] = [];
   await runner.runOnServer(doc, { onEvent: (event) => events.push(event), signal });
   return events;
+}
+
+/**
+ * The pipeline plus a Note that, with TOKENLOOM_TEST_FAULTS=1 in the server's environment,
+ * makes its engine process fail as named (server/run/engine-process.ts).
+ */
+export function faultDoc(fault: 'oom' | 'invalid-size' | 'hang' | 'abort', id = 'fault'): GraphDoc {
+  const doc = pipelineDoc(`text beside the ${fault}`);
+  doc.nodes.push({ id, type: 'note', params: { text: `TOKENLOOM_TEST_FAULT:${fault}` }, position: { x: 0, y: 300 } });
+  return doc;
+}
+
+/** Start a run; `started` resolves when its node `nodeId` has started, `settled` with the outcome. */
+export function startRun(server: RouteServer, client: string, doc: GraphDoc, nodeId: string) {
+  const events: RunEvent[] = [];
+  let markStarted!: () => void;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const settled = server
+    .runner(client)
+    .runOnServer(doc, {
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === 'node:start' && event.nodeId === nodeId) markStarted();
+      },
+    })
+    .then(
+      () => ({ error: undefined, events }),
+      (error: unknown) => {
+        markStarted(); // a run refused before it started does not keep the test waiting
+        return { error: error as TRPCClientError<never>, events };
+      },
+    );
+  return { started, settled };
+}
+
+/** The server still saves and reads a graph (graph.create, then graph.get). */
+export async function serverStillServes(server: RouteServer): Promise<void> {
+  const created = await fetch(`${server.url}/graph.create`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: server.cookieFor('still-serves') },
+    body: JSON.stringify({ doc: pipelineDoc('saved while a run crashed') }),
+  });
+  expect(created.status).toBe(200);
+  const { id } = ((await created.json()) as { result: { data: { id: string } } }).result.data;
+  const loaded = await fetch(`${server.url}/graph.get?input=${encodeURIComponent(JSON.stringify({ id }))}`);
+  expect(loaded.status).toBe(200);
+  expect(((await loaded.json()) as { result: { data: { doc: GraphDoc } } }).result.data.doc.title).toBe('pipeline');
+}
+
+/** Waits until no run holds a slot or an execution, then asserts every counter is 0. */
+export async function slotsFree(): Promise<void> {
+  const { getRunManager } = await import('@/server/run/run-manager');
+  const t0 = Date.now();
+  while (getRunManager().stats().activeRuns > 0 || getRunManager().stats().executions > 0) {
+    if (Date.now() - t0 > 10_000) throw new Error(`runs still going: ${JSON.stringify(getRunManager().stats())}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  expect(getRunManager().stats()).toEqual({ activeRuns: 0, executions: 0, staged: 0 });
 }

@@ -1,77 +1,24 @@
 /**
  * Engine processes contain what no thread can: a run that exhausts its heap, hits a V8 fatal
- * error ("invalid size") or loops forever ends only its own run, with a sentence saying why;
+ * error ("invalid size") or aborts ends only its own run, with a sentence saying why;
  * the pool replaces the process, other clients' runs complete, the server keeps serving and
  * every slot is free afterwards. The faults come from the engine's test hook
  * (TOKENLOOM_TEST_FAULTS=1: a Note whose text is TOKENLOOM_TEST_FAULT:<fault>; see
  * server/run/engine-process.ts), which runs the same expressions a hostile Clean input does,
- * so these tests do not depend on Clean's regex engine. Limits: 8 s per run (the out-of-memory needs a few seconds on a busy machine), 2 warm
- * processes, 4 at most, 512 MB of heap each.
+ * so these tests do not depend on Clean's regex engine. Limits: 2 warm processes, 4 at
+ * most, 512 MB of heap each, 60 s per run (so a slow machine never turns a crash into a
+ * timeout). Runs that hang are in run-hang.test.ts.
  */
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '@/nodes/engine/executor';
-import type { GraphDoc } from '@/nodes/engine/graph-doc';
-import { getRunManager } from '@/server/run/run-manager';
-import { collect, pipelineDoc, serveRoute, type RouteServer } from './run-http-server';
+import { collect, faultDoc, pipelineDoc, serveRoute, serverStillServes, slotsFree, startRun, type RouteServer } from './run-http-server';
 
-function faultDoc(fault: 'oom' | 'invalid-size' | 'hang' | 'abort', id = 'fault'): GraphDoc {
-  const doc = pipelineDoc(`text beside the ${fault}`);
-  doc.nodes.push({ id, type: 'note', params: { text: `TOKENLOOM_TEST_FAULT:${fault}` }, position: { x: 0, y: 300 } });
-  return doc;
-}
-
-/** Start a run; `started` resolves when its node `nodeId` has started, `settled` with the outcome. */
-function startRun(server: RouteServer, client: string, doc: GraphDoc, nodeId: string) {
-  const events: RunEvent[] = [];
-  let markStarted!: () => void;
-  const started = new Promise<void>((resolve) => (markStarted = resolve));
-  const settled = server
-    .runner(client)
-    .runOnServer(doc, {
-      onEvent: (event) => {
-        events.push(event);
-        if (event.type === 'node:start' && event.nodeId === nodeId) markStarted();
-      },
-    })
-    .then(
-      () => ({ error: undefined, events }),
-      (error: unknown) => {
-        markStarted(); // a run refused before it started does not keep the test waiting
-        return { error: error as TRPCClientError<never>, events };
-      },
-    );
-  return { started, settled };
-}
-
-async function serverStillServes(server: RouteServer): Promise<void> {
-  const created = await fetch(`${server.url}/graph.create`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ doc: pipelineDoc('saved while a run crashed') }),
-  });
-  expect(created.status).toBe(200);
-  const { id } = ((await created.json()) as { result: { data: { id: string } } }).result.data;
-  const loaded = await fetch(`${server.url}/graph.get?input=${encodeURIComponent(JSON.stringify({ id }))}`);
-  expect(loaded.status).toBe(200);
-  expect(((await loaded.json()) as { result: { data: { doc: GraphDoc } } }).result.data.doc.title).toBe('pipeline');
-}
-
-async function slotsFree(): Promise<void> {
-  const t0 = Date.now();
-  while (getRunManager().stats().activeRuns > 0 || getRunManager().stats().executions > 0) {
-    if (Date.now() - t0 > 10_000) throw new Error(`runs still going: ${JSON.stringify(getRunManager().stats())}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  expect(getRunManager().stats()).toEqual({ activeRuns: 0, executions: 0, staged: 0 });
-}
-
-describe('engine processes isolate hostile runs (TOKENLOOM_RUN_MAX_SECONDS=8, 2–4 processes, 512 MB)', () => {
+describe('engine processes isolate hostile runs (2–4 processes, 512 MB each)', () => {
   let server: RouteServer;
 
   beforeAll(async () => {
     process.env.TOKENLOOM_TEST_FAULTS = '1';
-    process.env.TOKENLOOM_RUN_MAX_SECONDS = '8';
+    process.env.TOKENLOOM_RUN_MAX_SECONDS = '60';
     process.env.TOKENLOOM_RUN_PROCESSES = '2';
     process.env.TOKENLOOM_RUN_MAX_PROCESSES = '4';
     process.env.TOKENLOOM_RUN_MEMORY_MB = '512';
@@ -116,29 +63,6 @@ describe('engine processes isolate hostile runs (TOKENLOOM_RUN_MAX_SECONDS=8, 2�
     const after = await collect(server.runner('multiplier'), pipelineDoc('the same client, next run'));
     expect(after.at(-1)).toMatchObject({ type: 'run:done', cancelled: false });
     await serverStillServes(server);
-  });
-
-  it('kills a run stuck in a catastrophic regex at its own deadline, while other clients’ runs start at once and finish within their own budget', async () => {
-    // Two hung runs hold both warm processes; a third client's run gets a spare process.
-    const first = startRun(server, 'regex-a', faultDoc('hang', 'hang-a'), 'hang-a');
-    const second = startRun(server, 'regex-b', faultDoc('hang', 'hang-b'), 'hang-b');
-    await Promise.all([first.started, second.started]);
-    let hungSettled = false;
-    void Promise.race([first.settled, second.settled]).then(() => (hungSettled = true));
-    const other = await collect(server.runner('patient'), pipelineDoc('a small run behind two hung ones'));
-    expect(other.at(-1)).toMatchObject({ type: 'run:done', cancelled: false });
-    expect(hungSettled).toBe(false); // it did not wait for the hung runs to be killed
-    await serverStillServes(server);
-
-    for (const hung of [first, second]) {
-      const { error, events } = await hung.settled;
-      expect(error?.data).toMatchObject({ code: 'TIMEOUT' });
-      expect(error?.message).toMatch(
-        /^This run ran past (8|9|10)(\.\d+)? s and did not stop when asked, so its engine process was ended\. Use a smaller text or a simpler pattern, or run it in the browser\.$/,
-      );
-      expect(events.at(-1)).toMatchObject({ type: 'run:done', cancelled: true });
-    }
-    await slotsFree();
   });
 
   it('ends only the run whose process aborts, with a sentence rather than a stack trace', async () => {
