@@ -1,10 +1,52 @@
+import { hostname, networkInterfaces } from 'node:os';
+import process from 'node:process';
+
+/**
+ * Security headers on every response (the page's Content-Security-Policy, which needs a
+ * per-request nonce, is set by proxy.ts):
+ * - Cross-origin isolation (COOP same-origin + COEP require-corp): ONNX Runtime Web and
+ *   TensorFlow.js may then use WASM threads. Everything the app loads is its own, so nothing
+ *   needs a cross-origin resource policy; hub downloads for online users are CORS fetches.
+ * - nosniff, a referrer policy, and a Permissions-Policy that turns off what the lab never uses.
+ */
+const securityHeaders = [
+  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+  { key: 'Cross-Origin-Embedder-Policy', value: 'require-corp' },
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+  {
+    key: 'Permissions-Policy',
+    value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()',
+  },
+];
+
+/**
+ * `npm run dev` serves its scripts only to the origins Next.js allows: localhost, plus these.
+ * A class reaches the teacher's machine by its LAN address (the "Network:" line dev prints), or
+ * by 127.0.0.1, so allow every address of this machine's interfaces, and any host named in
+ * TOKENLOOM_DEV_ORIGINS (comma or space separated, e.g. "lab.school.lan").
+ */
+function devOrigins() {
+  const addresses = Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i && !i.internal && i.family === 'IPv4')
+    .map((i) => i.address);
+  const named = (process.env.TOKENLOOM_DEV_ORIGINS ?? '').split(/[\s,]+/).filter(Boolean);
+  return [...new Set(['127.0.0.1', hostname(), ...addresses, ...named])];
+}
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
+  poweredByHeader: false,
+  allowedDevOrigins: devOrigins(),
   // Type-checking is its own step of `npm test` (tsc --noEmit); the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
   // Native and WASM runtimes stay out of the server bundle; Node loads them itself.
   serverExternalPackages: ['@huggingface/transformers', 'onnxruntime-node', '@electric-sql/pglite', 'tokenizers'],
+  async headers() {
+    return [{ source: '/:path*', headers: securityHeaders }];
+  },
 };
 
 export default nextConfig;

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { connection } from 'next/server';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -6,7 +7,12 @@ export const metadata: Metadata = {
   description: 'See how a language model turns text into predictions, one node at a time.',
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+/**
+ * Every page renders per request: Next.js puts the request's CSP nonce (proxy.ts) on its inline
+ * scripts only when it renders them, and a prerendered page would carry none.
+ */
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  await connection();
   return (
     <html lang="en" suppressHydrationWarning>
       <body>{children}</body>

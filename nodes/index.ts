@@ -2,7 +2,7 @@
  * The registry of node kinds. Adding a kind here makes it appear in the palette, run in the
  * engine, and (through the mapped type in components/inspectors) require an inspector.
  */
-import type { Registry } from './engine/validate';
+import { ownEntry, type Registry } from './engine/validate';
 import type { PortMap, PortSpec } from './engine/ports';
 import { textNode } from './text';
 import { cleanNode } from './clean';
@@ -52,5 +52,5 @@ export const registry: Registry = nodeKinds;
 /** The spec of a node kind's port, or undefined if it has no such port. */
 export function portSpec(type: NodeType, side: 'in' | 'out', port: string): PortSpec | undefined {
   const ports: PortMap = side === 'in' ? nodeKinds[type].inputs : nodeKinds[type].outputs;
-  return ports[port];
+  return ownEntry(ports, port);
 }

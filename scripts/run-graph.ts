@@ -21,6 +21,7 @@ import { createRecipeCache } from '@/nodes/engine/cache';
 import { execute, type RunEvent } from '@/nodes/engine/executor';
 import { loadGraphDoc, type GraphDoc } from '@/nodes/engine/graph-doc';
 import { registry } from '@/nodes/index';
+import { kindOf } from '@/nodes/engine/validate';
 import { serverResources } from '@/server/run/engine';
 
 const USAGE = 'usage: npx tsx scripts/run-graph.ts <graph.json> [--set <nodeId>.<param>=<value>]... [--text <nodeId>=<file>]...';
@@ -90,7 +91,7 @@ function findNode(doc: GraphDoc, nodeId: string) {
 
 /** The param names a node kind accepts, when its schema is a zod object. */
 function paramNames(type: string): string[] | undefined {
-  const schema = registry[type]?.params;
+  const schema = kindOf(registry, type)?.params;
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : undefined;
 }
 

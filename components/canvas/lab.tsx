@@ -3,6 +3,7 @@
  * The lab: palette, canvas, inspector and toolbar around one graph. Edits go to the store; the
  * engine hook runs the graph in a Web Worker and streams results back into it.
  */
+import '@/nodes/shared/zod-jitless';
 import {
   Background,
   Controls,
@@ -36,7 +37,7 @@ import { DRAG_MIME, Palette } from './palette';
 import { layoutLeftToRight } from './layout';
 import { SHORTCUTS, isTypingTarget } from './shortcuts';
 import { useEngine } from './use-engine';
-import { useLab } from './store';
+import { MAX_RUN_BUDGET_S, MIN_RUN_BUDGET_S, useLab } from './store';
 import type { LabNode } from './graph-convert';
 
 const nodeTypes = {
@@ -143,7 +144,29 @@ function ShortcutsHelp({ onClose }: { onClose(): void }) {
           ))}
         </tbody>
       </table>
+      <RunBudgetSetting />
     </div>
+  );
+}
+
+/** How long a node may hold the browser's engine without yielding before the watchdog stops it. */
+function RunBudgetSetting() {
+  const budget = useLab((s) => s.runBudgetS);
+  const setRunBudget = useLab((s) => s.setRunBudget);
+  return (
+    <label className="mt-3 flex items-center gap-2 border-t border-slate-100 pt-3 text-xs dark:border-slate-800">
+      Stop a node that holds the browser engine for over
+      <input
+        type="number"
+        min={MIN_RUN_BUDGET_S}
+        max={MAX_RUN_BUDGET_S}
+        className="w-16 rounded border border-slate-300 px-1 dark:border-slate-600 dark:bg-slate-800"
+        data-testid="run-budget"
+        value={budget}
+        onChange={(e) => setRunBudget(Number(e.target.value))}
+      />
+      s
+    </label>
   );
 }
 

@@ -5,6 +5,7 @@
  */
 import { ArrowDown, ArrowUp, Play, Plus, Trash2, X } from 'lucide-react';
 import { nodeKinds } from '@/nodes';
+import { ownEntry } from '@/nodes/engine/validate';
 import type { LessonStep } from '@/nodes/engine/graph-doc';
 import { EMPTY_LESSON, useLab } from './store';
 
@@ -29,7 +30,7 @@ export function LessonPanel({ onClose }: { onClose(): void }) {
     });
 
   const paramsOfInspected = inspectedNode?.type ? Object.keys(nodeKinds[inspectedNode.type].params.shape ?? {}) : [];
-  const visible = inspected ? lesson.controls.visibleParams[inspected] : undefined;
+  const visible = inspected ? ownEntry(lesson.controls.visibleParams, inspected) : undefined; // node ids are any string
 
   return (
     <section
@@ -110,11 +111,12 @@ export function LessonPanel({ onClose }: { onClose(): void }) {
                       checked={!visible || visible.includes(p)}
                       onChange={(e) =>
                         setLesson((l) => {
-                          const current = l.controls.visibleParams[inspectedNode.id] ?? paramsOfInspected;
+                          const current = ownEntry(l.controls.visibleParams, inspectedNode.id) ?? paramsOfInspected;
                           const next = e.target.checked ? [...new Set([...current, p])] : current.filter((x) => x !== p);
-                          const visibleParams = { ...l.controls.visibleParams };
-                          if (next.length === paramsOfInspected.length) delete visibleParams[inspectedNode.id];
-                          else visibleParams[inspectedNode.id] = next;
+                          // Built from entries, so an id like '__proto__' stays an own key.
+                          const entries = Object.entries(l.controls.visibleParams).filter(([id]) => id !== inspectedNode.id);
+                          if (next.length !== paramsOfInspected.length) entries.push([inspectedNode.id, next]);
+                          const visibleParams = Object.fromEntries(entries);
                           return { ...l, controls: { ...l.controls, visibleParams } };
                         })
                       }

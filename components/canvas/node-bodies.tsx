@@ -11,6 +11,7 @@ import { TokenChip } from '@/components/ui/token-chip';
 import { PRETRAINED_CHOICES } from '@/nodes/pretrained';
 import { SHIPPED_TOKENIZER_LABELS } from '@/nodes/pretrained/shipped';
 import { TextBody } from './text-body';
+import { ownEntry } from '@/nodes/engine/validate';
 
 type BodyProps = { id: string; params: Record<string, unknown>; view: unknown };
 
@@ -218,7 +219,7 @@ function TransformerBody({ view }: BodyProps) {
 }
 
 function GenerateBody({ id, view }: BodyProps) {
-  const runtime = useLab((s) => s.runtime[id]);
+  const runtime = useLab((s) => ownEntry(s.runtime, id));
   const v = view as ViewOf<'generate'> | undefined;
   const streaming = runtime?.status === 'running' ? runtime.progressMessage : undefined;
   if (streaming !== undefined) {

@@ -5,6 +5,7 @@
  */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import clsx from 'clsx';
+import { Square } from 'lucide-react';
 import { memo } from 'react';
 import { nodeKinds } from '@/nodes';
 import { PORT_KIND_LABEL, type PortMap } from '@/nodes/engine/ports';
@@ -13,10 +14,11 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { nodeBodies } from './node-bodies';
 import { useLab } from './store';
 import type { LabNode } from './graph-convert';
+import { ownEntry } from '@/nodes/engine/validate';
 
 function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
   const def = nodeKinds[type];
-  const runtime = useLab((s) => s.runtime[id]);
+  const runtime = useLab((s) => ownEntry(s.runtime, id));
   const Body = nodeBodies[type as keyof typeof nodeBodies] as (props: { id: string; params: Record<string, unknown>; view: unknown }) => React.ReactNode;
   const inputs = Object.entries(def.inputs as PortMap);
   const outputs = Object.entries(def.outputs as PortMap);
@@ -32,7 +34,20 @@ function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
     >
       <div className="flex items-center justify-between gap-2 rounded-t-xl border-b border-slate-100 px-3 py-2 dark:border-slate-800">
         <span className="font-semibold">{def.title}</span>
-        <StatusBadge runtime={runtime} />
+        <span className="flex items-center gap-1">
+          <StatusBadge runtime={runtime} />
+          {runtime?.status === 'running' && runtime.startedAt !== undefined && (
+            <button
+              type="button"
+              className="nodrag rounded border border-slate-300 px-1.5 text-[11px] hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800"
+              data-testid="node-stop"
+              aria-label={`Stop ${def.title}`}
+              onClick={() => useLab.getState().requestStop?.()}
+            >
+              <Square size={10} className="inline" /> Stop
+            </button>
+          )}
+        </span>
       </div>
       {runtime?.status === 'running' && (
         <>
@@ -56,6 +71,8 @@ function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
                 id={port}
                 data-testid={`handle-${id}-in-${port}`}
                 style={{ background: PORT_COLOR[spec.kind], width: 12, height: 12 }}
+                className={clsx(runtime?.needs?.includes(port) && 'animate-pulse !ring-4 !ring-sky-300 dark:!ring-sky-600')}
+                data-needed={runtime?.needs?.includes(port) ? 'true' : undefined}
               />
               {spec.label} <span className="opacity-60">({spec.kind})</span>
             </div>
@@ -82,6 +99,16 @@ function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
       {runtime?.status === 'error' && (
         <div data-testid="node-error" className="rounded-b-xl bg-rose-50 px-3 py-2 text-xs text-rose-700 dark:bg-rose-950 dark:text-rose-200">
           {runtime.error}
+        </div>
+      )}
+      {runtime?.status === 'needs-input' && (
+        <div data-testid="node-needs-input" className="rounded-b-xl bg-slate-50 px-3 py-2 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+          {runtime.error}
+        </div>
+      )}
+      {runtime?.status === 'stopped' && (
+        <div data-testid="node-stopped" className="rounded-b-xl bg-orange-50 px-3 py-2 text-xs text-orange-900 dark:bg-orange-950 dark:text-orange-100">
+          {runtime.stoppedBecause}
         </div>
       )}
       {runtime?.status === 'blocked' && (

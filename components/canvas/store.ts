@@ -9,11 +9,11 @@ import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, t
 import { create } from 'zustand';
 import type { RunEvent, Where } from '@/nodes/engine/executor';
 import type { GraphDoc, Lesson } from '@/nodes/engine/graph-doc';
-import { connectionRefusal, wouldCreateCycle } from '@/nodes/engine/validate';
+import { connectionRefusal, ownEntry, wouldCreateCycle } from '@/nodes/engine/validate';
 import { nodeKinds, registry, type NodeType } from '@/nodes';
 import { fromGraphDoc, newNodeId, toGraphDoc, withDefaults, type LabEdge, type LabNode } from './graph-convert';
 
-export type NodeStatus = 'idle' | 'running' | 'done' | 'cached' | 'error' | 'blocked';
+export type NodeStatus = 'idle' | 'running' | 'done' | 'cached' | 'error' | 'blocked' | 'stopped' | 'needs-input';
 
 export interface NodeRuntime {
   status: NodeStatus;
@@ -29,6 +29,12 @@ export interface NodeRuntime {
   progressMessage?: string;
   /** What the node reported while running, for a live inspector. */
   progressData?: unknown;
+  /** When it started (Date.now()), once it has run long enough for the elapsed time to matter. */
+  startedAt?: number;
+  /** Why it was stopped ('stopped' status): "Stopped after 31 s: …". */
+  stoppedBecause?: string;
+  /** The input ports still to connect ('needs-input' status): a fresh node, not a failure. */
+  needs?: string[];
 }
 
 interface Snapshot {
@@ -61,6 +67,8 @@ export interface LabState extends Snapshot {
   coalesce: { key: string; at: number } | null;
   runtime: Record<string, NodeRuntime>;
   run: { running: boolean; ms?: number; where: Where; cancelled?: boolean };
+  /** The current run's unconnected required inputs, by node (from its run:start issues). */
+  missingInputs: Record<string, string[]>;
   inspected: string | null;
   toast: Toast | null;
   clipboard: Snapshot | null;
@@ -94,6 +102,11 @@ export interface LabState extends Snapshot {
   setPositions(positions: Record<string, XYPosition>): void;
   inspect(id: string | null): void;
   showToast(message: string, tone?: Toast['tone']): void;
+  /** The engine's hard stop, registered by useEngine; the node cards' Stop buttons call it. */
+  requestStop: (() => void) | null;
+  /** Seconds a browser run may take before the watchdog stops it (a setting, kept per browser). */
+  runBudgetS: number;
+  setRunBudget(seconds: number): void;
   dismissToast(): void;
   applyRunEvent(event: RunEvent): void;
   /** Several events in one state update (one render). */
@@ -101,6 +114,11 @@ export interface LabState extends Snapshot {
 }
 
 const snapshot = (s: Snapshot): Snapshot => ({ title: s.title, nodes: s.nodes, edges: s.edges, lesson: s.lesson });
+
+export const DEFAULT_RUN_BUDGET_S = 30;
+export const MIN_RUN_BUDGET_S = 2;
+export const MAX_RUN_BUDGET_S = 3600;
+export const RUN_BUDGET_KEY = 'tokenloom:run-budget-s';
 
 export const EMPTY_LESSON: Lesson = { steps: [], controls: { hidePalette: false, lockGraph: false, visibleParams: {} } };
 let toastId = 0;
@@ -118,6 +136,18 @@ export const useLab = create<LabState>()((set, get) => ({
   coalesce: null,
   runtime: {},
   run: { running: false, where: 'browser' },
+  missingInputs: {},
+  requestStop: null,
+  runBudgetS: DEFAULT_RUN_BUDGET_S,
+  setRunBudget(seconds) {
+    const clamped = Math.min(MAX_RUN_BUDGET_S, Math.max(MIN_RUN_BUDGET_S, Math.round(seconds) || DEFAULT_RUN_BUDGET_S));
+    set({ runBudgetS: clamped });
+    try {
+      localStorage.setItem(RUN_BUDGET_KEY, String(clamped));
+    } catch {
+      // Storage may be off (private mode); the setting then lasts for this page.
+    }
+  },
   inspected: null,
   toast: null,
   clipboard: null,
@@ -394,15 +424,20 @@ function reduceRunEvent(s: LabState, event: RunEvent): Partial<LabState> {
     {
       const patch = (id: string, value: NodeRuntime) => ({ runtime: { ...s.runtime, [id]: value } });
       switch (event.type) {
-        case 'run:start':
-          return { run: { ...s.run, running: true, cancelled: false } };
+        case 'run:start': {
+          const missingInputs: Record<string, string[]> = {};
+          for (const issue of event.issues) {
+            if (issue.code === 'missing-input') (missingInputs[issue.nodeId] ??= []).push(issue.port);
+          }
+          return { run: { ...s.run, running: true, cancelled: false }, missingInputs };
+        }
         case 'run:done':
           return { run: { ...s.run, running: false, ms: event.ms, cancelled: event.cancelled } };
         case 'node:start':
-          return patch(event.nodeId, { ...s.runtime[event.nodeId], status: 'running', progress: 0 });
+          return patch(event.nodeId, { ...ownEntry(s.runtime, event.nodeId), status: 'running', progress: 0 });
         case 'node:progress':
           return patch(event.nodeId, {
-            ...s.runtime[event.nodeId],
+            ...ownEntry(s.runtime, event.nodeId),
             status: 'running',
             progress: event.fraction,
             progressMessage: event.message,
@@ -412,10 +447,17 @@ function reduceRunEvent(s: LabState, event: RunEvent): Partial<LabState> {
           return patch(event.nodeId, { status: 'done', ms: event.ms, view: event.view, key: event.key, where: s.run.where });
         case 'node:cached':
           return patch(event.nodeId, { status: 'cached', ms: event.ms, view: event.view, key: event.key, where: s.run.where });
-        case 'node:error':
+        case 'node:error': {
+          const needs = s.missingInputs[event.nodeId];
+          if (needs) return patch(event.nodeId, { status: 'needs-input', error: event.message, needs });
           return patch(event.nodeId, { status: 'error', error: event.message });
+        }
         case 'node:blocked':
           return patch(event.nodeId, { status: 'blocked', blockedBy: event.by });
+        default: {
+          const unhandled: never = event;
+          return unhandled;
+        }
       }
     }
   }

@@ -4,12 +4,26 @@
  * feeds the streamed events back into the store. Events of stale runs are dropped; the worker
  * cancels a stale run itself when the next one arrives. `stop()` is the hard stop: it
  * terminates the worker (and its cache) and starts a fresh one.
+ *
+ * The watchdog: the worker says at once which node started (an unbatched 'started' message),
+ * so even a node that blocks the worker's thread for good is seen from here. A node running
+ * for over WATCH_AFTER_MS shows Running, its elapsed time and a Stop button. While a run is in
+ * flight the worker also says it is alive every ALIVE_EVERY_MS; when it has been silent for
+ * longer than the run budget (a setting, default 30 s), its thread is held by a node that does
+ * not yield, so the worker is replaced and the node marked "stopped after N s". A node that
+ * has reported progress in this run (training, a model download) is long work by design, whose
+ * single steps may be slow on a busy machine: it keeps running, and Stop is there for it. The graph itself lives in the page's store, so nothing the user typed is lost, and
+ * the next edit runs again on the fresh worker.
+ *
+ * Not handled here: server runs (the server enforces its own limits).
  */
 import { useCallback, useEffect, useRef } from 'react';
+import type { RunEvent } from '@/nodes/engine/executor';
 import type { HostMessage, HostRequest } from '@/nodes/engine/worker-host';
-import { useLab } from './store';
+import { RUN_BUDGET_KEY, useLab } from './store';
 import { queryServerNode, runOnServer } from './server-runner';
 import { describeApiError } from './api-client';
+import { ALIVE_EVERY_MS } from '@/nodes/engine/worker-host';
 
 /** Pending inspector questions, by request id, answered by the worker ('query-result'). */
 const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -31,6 +45,10 @@ export function queryEngine(nodeType: string, key: string, request: unknown): Pr
   });
 }
 
+/** A node running longer than this gets the Running badge, its elapsed time and Stop. */
+const WATCH_AFTER_MS = 1000;
+const WATCH_EVERY_MS = 250;
+
 function spawn(): Worker {
   return new Worker(new URL('../../nodes/engine/browser-worker.ts', import.meta.url), { type: 'module' });
 }
@@ -42,6 +60,16 @@ export function useEngine() {
   const post = useCallback((request: HostRequest) => worker.current?.postMessage(request), []);
 
   const serverRun = useRef<AbortController | null>(null);
+  /** Nodes that started in the worker and have not finished, with their start time. Kept across
+   *  a newer run's post (a node that blocks the worker never sees that run), cleared when the
+   *  worker finishes the current run. */
+  const inFlight = useRef(new Map<string, number>());
+  /** Whether the worker owes us the current run's end. */
+  const busy = useRef(false);
+  /** When the worker last said anything while busy (Date.now()). */
+  const lastHeard = useRef(Date.now());
+  /** Nodes that reported progress since the worker was last idle: cooperative long work. */
+  const progressed = useRef(new Set<string>());
 
   const runNow = useCallback(() => {
     runId.current += 1;
@@ -50,9 +78,14 @@ export function useEngine() {
     serverRun.current?.abort();
     serverRun.current = null;
     if (lab.run.where === 'browser') {
+      // Typing into a stuck worker must not keep resetting its silence.
+      if (!busy.current) lastHeard.current = Date.now();
+      busy.current = true;
       post({ type: 'run', runId: id, doc: lab.doc() });
       return;
     }
+    busy.current = false;
+    inFlight.current.clear();
     // On the server: the same events over a stream; a newer run closes the stale stream,
     // which cancels it on the server.
     if (activeWorker) post({ type: 'cancel', runId: id - 1 });
@@ -71,13 +104,28 @@ export function useEngine() {
     });
   }, [post]);
 
+  /** Apply a batch of the current run's events, and forget the nodes it finished. */
+  const settle = useCallback((events: readonly RunEvent[]) => {
+    for (const e of events) {
+      if (e.type === 'node:progress') progressed.current.add(e.nodeId);
+      if (e.type === 'run:done') {
+        busy.current = false;
+        inFlight.current.clear();
+        progressed.current.clear();
+      } else if (e.type !== 'run:start' && e.type !== 'node:start' && e.type !== 'node:progress') inFlight.current.delete(e.nodeId);
+    }
+    useLab.getState().applyRunEvents(events);
+  }, []);
+
   const attach = useCallback(() => {
     const w = spawn();
     activeWorker = w;
     w.onmessage = (event: MessageEvent<HostMessage>) => {
       const message = event.data;
-      if (message.type === 'event' && message.runId === runId.current) useLab.getState().applyRunEvents([message.event]);
-      if (message.type === 'events' && message.runId === runId.current) useLab.getState().applyRunEvents(message.events);
+      lastHeard.current = Date.now();
+      if (message.type === 'started' && message.runId === runId.current) inFlight.current.set(message.nodeId, Date.now());
+      if (message.type === 'event' && message.runId === runId.current) settle([message.event]);
+      if (message.type === 'events' && message.runId === runId.current) settle(message.events);
       if (message.type === 'query-result') {
         const waiter = pending.get(message.requestId);
         pending.delete(message.requestId);
@@ -92,7 +140,7 @@ export function useEngine() {
       runNow();
     };
     return w;
-  }, [runNow]);
+  }, [runNow, settle]);
 
   useEffect(() => {
     worker.current = attach();
@@ -114,18 +162,89 @@ export function useEngine() {
     };
   }, [attach, runNow]);
 
-  const stop = useCallback(() => {
-    serverRun.current?.abort();
-    serverRun.current = null;
-    worker.current?.terminate();
-    worker.current = attach();
-    const lab = useLab.getState();
-    lab.applyRunEvent({ type: 'run:done', ms: 0, cancelled: true });
-    for (const [id, r] of Object.entries(lab.runtime)) {
-      if (r.status === 'running') useLab.setState((s) => ({ runtime: { ...s.runtime, [id]: { status: 'idle' } } }));
+  /**
+   * The hard stop: replace the worker. Nodes that were running are marked stopped, with the
+   * reason; the graph and its cached results on the page stay.
+   */
+  const stopWith = useCallback(
+    (reason: 'pressed' | 'budget') => {
+      serverRun.current?.abort();
+      serverRun.current = null;
+      worker.current?.terminate();
+      worker.current = attach();
+      const lab = useLab.getState();
+      const now = Date.now();
+      const started = new Map(inFlight.current);
+      inFlight.current.clear();
+      progressed.current.clear();
+      busy.current = false;
+      lab.applyRunEvent({ type: 'run:done', ms: 0, cancelled: true });
+      useLab.setState((s) => {
+        const runtime = { ...s.runtime };
+        for (const [id, r] of Object.entries(s.runtime)) {
+          if (r.status !== 'running' && !started.has(id)) continue;
+          const since = started.get(id) ?? r.startedAt;
+          if (since === undefined) {
+            runtime[id] = { status: 'idle' };
+            continue;
+          }
+          const seconds = Math.max(1, Math.round((now - since) / 1000));
+          const why = reason === 'budget' ? `it held the engine for over ${s.runBudgetS} s without yielding` : 'you pressed Stop';
+          runtime[id] = { status: 'stopped', stoppedBecause: `Stopped after ${seconds} s: ${why}.` };
+        }
+        return { runtime };
+      });
+      lab.showToast(
+        reason === 'pressed'
+          ? 'Stopped. Edit the graph or press Run to compute again.'
+          : started.size > 0
+            ? `A node held the engine for over ${lab.runBudgetS} s and was stopped; the engine was restarted. Your graph is as you left it.`
+            : `The engine did not answer for over ${lab.runBudgetS} s and was restarted. Your graph is as you left it: edit it to run again.`,
+        'info',
+      );
+    },
+    [attach],
+  );
+  const stop = useCallback(() => stopWith('pressed'), [stopWith]);
+
+  // The watchdog: show long-running nodes as running (with elapsed time and Stop), and stop a
+  // run past its budget.
+  useEffect(() => {
+    try {
+      const stored = Number(localStorage.getItem(RUN_BUDGET_KEY));
+      if (stored > 0) useLab.getState().setRunBudget(stored);
+    } catch {
+      // No storage: the default budget.
     }
-    lab.showToast('Stopped. Edit the graph or press Run to compute again.', 'info');
-  }, [attach]);
+    useLab.setState({ requestStop: stop });
+    const timer = setInterval(() => {
+      const lab = useLab.getState();
+      if (lab.run.where !== 'browser' || !busy.current) return;
+      const now = Date.now();
+      const longRunning: [string, number][] = [];
+      for (const [id, since] of inFlight.current) {
+        if (now - since >= WATCH_AFTER_MS && lab.runtime[id]?.startedAt === undefined) longRunning.push([id, since]);
+      }
+      // A node that reported progress is cooperative long work whose single steps may be slow on
+      // a busy machine: it keeps its Stop button but is not stopped for being quiet.
+      const silent = busy.current && now - lastHeard.current > Math.max(lab.runBudgetS * 1000, 4 * ALIVE_EVERY_MS);
+      const cooperative = inFlight.current.size > 0 && [...inFlight.current.keys()].every((id) => progressed.current.has(id));
+      if (silent && !cooperative) {
+        stopWith('budget');
+        return;
+      }
+      if (longRunning.length === 0) return;
+      useLab.setState((s) => {
+        const runtime = { ...s.runtime };
+        for (const [id, since] of longRunning) runtime[id] = { ...s.runtime[id], status: 'running', startedAt: since };
+        return { runtime, run: { ...s.run, running: true } };
+      });
+    }, WATCH_EVERY_MS);
+    return () => {
+      clearInterval(timer);
+      useLab.setState({ requestStop: null });
+    };
+  }, [stop, stopWith]);
 
   return { stop, rerun: runNow };
 }

@@ -3,9 +3,10 @@
 import { useEffect, useState } from 'react';
 import { queryEngine } from './use-engine';
 import { useLab } from './store';
+import { ownEntry } from '@/nodes/engine/validate';
 
 export function useNodeQuery<T>(nodeId: string, nodeType: string, request: unknown | null) {
-  const key = useLab((s) => s.runtime[nodeId]?.key);
+  const key = useLab((s) => ownEntry(s.runtime, nodeId)?.key);
   const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: false });
   const serialized = JSON.stringify(request);
   useEffect(() => {
@@ -24,7 +25,7 @@ export function useNodeQuery<T>(nodeId: string, nodeType: string, request: unkno
 
 /** One-off question, e.g. an export. */
 export function askNode(nodeId: string, nodeType: string, request: unknown): Promise<unknown> {
-  const key = useLab.getState().runtime[nodeId]?.key;
+  const key = ownEntry(useLab.getState().runtime, nodeId)?.key;
   if (!key) return Promise.reject(new Error('This node has no result yet.'));
   return queryEngine(nodeType, key, request);
 }

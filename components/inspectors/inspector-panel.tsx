@@ -7,6 +7,7 @@
 import type { ComponentType, ReactNode } from 'react';
 import { X } from 'lucide-react';
 import { nodeKinds, type NodeType } from '@/nodes';
+import { ownEntry } from '@/nodes/engine/validate';
 import { useLab } from '@/components/canvas/store';
 import { ParamsForm } from '@/components/ui/params-form';
 import { StatusBadge } from '@/components/ui/status-badge';
@@ -18,7 +19,7 @@ const optionLabels = { pretokenize: { mode: Object.fromEntries(Object.entries(MO
 /** The answer for one node: status problems, or its inspector fed with the live view. */
 export function NodeAnswer({ nodeId }: { nodeId: string }) {
   const node = useLab((s) => s.nodes.find((n) => n.id === nodeId));
-  const runtime = useLab((s) => s.runtime[nodeId]);
+  const runtime = useLab((s) => ownEntry(s.runtime, nodeId));
   const updateParams = useLab((s) => s.updateParams);
   if (!node?.type) return null;
   const Inspector = inspectors[node.type] as ComponentType<{
@@ -31,6 +32,20 @@ export function NodeAnswer({ nodeId }: { nodeId: string }) {
     return (
       <p role="alert" className="rounded-md bg-rose-50 p-2 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
         {runtime.error}
+      </p>
+    );
+  }
+  if (runtime?.status === 'needs-input') {
+    return (
+      <p data-testid="inspector-needs-input" className="rounded-md bg-slate-50 p-2 text-sm text-slate-700 dark:bg-slate-800 dark:text-slate-200">
+        {runtime.error} Drag a wire from a matching output (the same colour) to the highlighted port.
+      </p>
+    );
+  }
+  if (runtime?.status === 'stopped') {
+    return (
+      <p role="alert" data-testid="inspector-stopped" className="rounded-md bg-orange-50 p-2 text-sm text-orange-900 dark:bg-orange-950 dark:text-orange-100">
+        {runtime.stoppedBecause} Change its settings or its input and it runs again.
       </p>
     );
   }
@@ -57,7 +72,7 @@ export function NodeAnswer({ nodeId }: { nodeId: string }) {
 /** The params a student sees: the kind's own hidden ones are edited in place, a lesson may hide more. */
 function hiddenFor(type: NodeType, nodeId: string, visible: Record<string, string[]> | undefined): readonly string[] {
   const own = hiddenParams[type] ?? [];
-  const allowed = visible?.[nodeId];
+  const allowed = visible ? ownEntry(visible, nodeId) : undefined; // a node may be called 'constructor'
   if (!allowed) return own;
   return [...own, ...Object.keys(nodeKinds[type].params.shape ?? {}).filter((k) => !allowed.includes(k))];
 }
@@ -65,7 +80,7 @@ function hiddenFor(type: NodeType, nodeId: string, visible: Record<string, strin
 export function InspectorPanel({ empty }: { empty?: ReactNode }) {
   const inspected = useLab((s) => s.inspected);
   const node = useLab((s) => s.nodes.find((n) => n.id === s.inspected));
-  const runtime = useLab((s) => (s.inspected ? s.runtime[s.inspected] : undefined));
+  const runtime = useLab((s) => (s.inspected ? ownEntry(s.runtime, s.inspected) : undefined));
   const updateParams = useLab((s) => s.updateParams);
   const inspect = useLab((s) => s.inspect);
   const readOnly = useLab((s) => s.readOnly);

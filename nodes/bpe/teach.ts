@@ -86,7 +86,7 @@ export function idFrequencyCorrelation(merges: readonly TrainedMerge[]): number 
 
 /**
  * A pair of merged tokens that shows "ID ≠ frequency": the lower ID is the rarer token. Prefers
- * a token spelled "un"/"Ġun" when the corpus has one (the seed's own example).
+ * a token spelled "un"/"Ġun" when the corpus has one (a classic example of ID order against frequency).
  */
 export function inversionExample(rows: readonly MergeRow[]): { earlier: MergeRow; later: MergeRow } | null {
   const un = rows.find((r) => r.merged === 'un' || r.merged === 'Ġun');

@@ -6,11 +6,13 @@
  *     .text  // 'café nlp'   (e + U+0301 composed into U+00E9, two spaces into one)
  *
  * Order: invalid-Unicode repair, control characters, Unicode form, accents, lowercase,
- * whitespace, then the user's regex. Not handled here: language-specific case rules
- * (toLowerCase is locale-independent), and a pathological user regex (the worker's hard stop
- * is the answer to one that never finishes).
+ * whitespace, then the user's regex. The regex runs on RE2 semantics (nodes/user-regex.ts):
+ * linear time whatever the pattern, no backreferences or lookaround, and a replacement whose
+ * result would pass MAX_TEXT_OUTPUT_CHARS is refused before it is built.
+ * Not handled here: language-specific case rules (toLowerCase is locale-independent).
  */
 import { findLoneSurrogates } from '../text/text';
+import { compileUserRegex, replaceAllWithinBudget } from '../user-regex';
 
 export const UNICODE_FORMS = ['none', 'NFC', 'NFD', 'NFKC', 'NFKD'] as const;
 export type UnicodeForm = (typeof UNICODE_FORMS)[number];
@@ -60,16 +62,6 @@ export function countCodePoints(text: string): number {
   return n;
 }
 
-/** Compile the user's pattern, or throw an Error whose message a beginner can act on. */
-export function compileUserPattern(pattern: string): RegExp {
-  try {
-    return new RegExp(pattern, 'gu');
-  } catch (e) {
-    const why = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e);
-    throw new Error(`The replace pattern is not a valid regular expression: ${why}`, { cause: e });
-  }
-}
-
 export function cleanText(input: string, options: CleanOptions): CleanResult {
   const steps: CleanStep[] = [];
   let text = input;
@@ -90,8 +82,8 @@ export function cleanText(input: string, options: CleanOptions): CleanResult {
   apply('Lowercase', options.lowercase, (t) => t.toLowerCase());
   apply('Collapse whitespace', options.collapseWhitespace, (t) => t.replace(/[^\S\n]+/gu, ' ').replace(/\n{3,}/g, '\n\n').trim());
   if (options.replacePattern !== '') {
-    const re = compileUserPattern(options.replacePattern);
-    apply(`Replace /${options.replacePattern}/`, true, (t) => t.replace(re, options.replaceWith));
+    const re = compileUserRegex(options.replacePattern);
+    apply(`Replace /${options.replacePattern}/`, true, (t) => replaceAllWithinBudget(re, t, options.replaceWith));
   }
   return { text, steps, loneSurrogates };
 }

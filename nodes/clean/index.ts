@@ -4,6 +4,7 @@ import { defineNode } from '../engine/define-node';
 import { cleanText, UNICODE_FORMS } from './clean';
 import { describeChanges } from './changes';
 import { findLoneSurrogates } from '../text/text';
+import { userRegexRefusal } from '../user-regex';
 
 export const cleanNode = defineNode({
   type: 'clean',
@@ -21,7 +22,15 @@ export const cleanNode = defineNode({
     stripControl: z.boolean().default(true).describe('Strip control and invisible format characters'),
     collapseWhitespace: z.boolean().default(false).describe('Collapse runs of spaces'),
     replaceInvalid: z.boolean().default(true).describe('Replace invalid Unicode (lone surrogates) with U+FFFD'),
-    replacePattern: z.string().max(500).default('').describe('Replace pattern (regular expression)'),
+    replacePattern: z
+      .string()
+      .max(500)
+      .default('')
+      .superRefine((pattern, ctx) => {
+        const refusal = userRegexRefusal(pattern);
+        if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+      })
+      .describe('Replace pattern (regular expression, RE2 semantics)'),
     replaceWith: z.string().max(500).default('').describe('Replace with'),
   }),
   run: ({ text }, params) => {

@@ -2,6 +2,7 @@
  * Entry point of the browser's engine Web Worker: wires the run host to postMessage.
  * Loaded by the canvas with `new Worker(new URL(...), { type: 'module' })`.
  */
+import '../shared/zod-jitless';
 import { registry } from '../index';
 import { createRunHost, type HostMessage, type HostRequest } from './worker-host';
 

@@ -13,7 +13,7 @@
 import type { AnyNodeDefinition, Resources, RunContext } from './define-node';
 import type { GraphDoc } from './graph-doc';
 import { type RecipeCache, recipeKey } from './cache';
-import { type GraphIssue, type Registry, nodesOnCycles, topologicalOrder, validateGraph } from './validate';
+import { type GraphIssue, type Registry, kindOf, nodesOnCycles, topologicalOrder, validateGraph } from './validate';
 
 export type Where = RunContext['where'];
 
@@ -175,7 +175,7 @@ export async function execute(doc: GraphDoc, options: ExecuteOptions): Promise<R
       emit({ type: 'node:error', nodeId, message: issueMessage });
       continue;
     }
-    const def = registry[node.type] as AnyNodeDefinition; // validated above
+    const def = kindOf(registry, node.type) as AnyNodeDefinition; // validated above
 
     // Gather inputs; a failed or blocked upstream blocks this node.
     const inputs: Record<string, unknown> = {};

@@ -104,6 +104,38 @@ const migrations: Record<number, (raw: Record<string, unknown>) => Record<string
 
 export type LoadResult = { ok: true; doc: GraphDoc; migratedFrom?: number } | { ok: false; message: string };
 
+/** "null", "the number 1", "a list": what a JSON value is, for a sentence. */
+function describeJsonValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'number') return `the number ${String(value)}`;
+  if (typeof value === 'boolean') return `the value ${String(value)}`;
+  return `a ${typeof value}`;
+}
+
+/**
+ * One sentence per entry of `nodes` or `edges` that is not a JSON object, naming its index
+ * (nodes[2] is "Node 2"), at most 5 of them. Checked before migrations, which read fields of
+ * every entry: `{ schemaVersion: 0, nodes: [1, null, "x"] }` gets three sentences, not a crash.
+ */
+function malformedEntries(value: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  for (const [field, name] of [['nodes', 'Node'], ['edges', 'Edge']] as const) {
+    const list = value[field];
+    if (list !== undefined && !Array.isArray(list)) {
+      found.push(`The graph's ${field} must be a list, but it is ${describeJsonValue(list)}.`);
+      continue;
+    }
+    for (const [index, entry] of (list ?? []).entries()) {
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+        found.push(`${name} ${index} is not an object: it is ${describeJsonValue(entry)}, where ${field === 'nodes' ? 'a node' : 'an edge'} with an id was expected.`);
+      }
+    }
+  }
+  return found.length > 5 ? [...found.slice(0, 5), `…and ${found.length - 5} more malformed entries.`] : found;
+}
+
 /** Migrate then validate an untrusted value (a file, a URL hash, a request body). */
 export function loadGraphDoc(raw: unknown): LoadResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -121,6 +153,8 @@ export function loadGraphDoc(raw: unknown): LoadResult {
       message: `This graph was made by a newer Tokenloom (schema ${version}; this one reads up to ${CURRENT_SCHEMA_VERSION}).`,
     };
   }
+  const malformed = malformedEntries(value);
+  if (malformed.length > 0) return { ok: false, message: `This graph cannot be read. ${malformed.join(' ')}` };
   const from = version;
   while (version < CURRENT_SCHEMA_VERSION) {
     const step = migrations[version];

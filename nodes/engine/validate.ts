@@ -2,6 +2,10 @@
  * Semantic validation of a GraphDoc against the registry: unknown node types, params that
  * fail their schema, edges to ports that do not exist, port-kind mismatches, two edges into
  * one input, missing required inputs, and cycles. Returns typed issues; never throws.
+ * Every lookup by a name from the document (node type, port) goes through `ownEntry`, so a
+ * node typed `__proto__` or `toString`, or an edge to port `constructor`, is an issue about the
+ * user's graph rather than a crash on Object.prototype. Params go through the kind's zod
+ * schema, which reads only the names it declares.
  *
  * Not handled here: the JSON shape (graph-doc.ts) and running anything (executor.ts).
  */
@@ -22,18 +26,44 @@ export type GraphIssue =
 
 export type Registry = Readonly<Record<string, AnyNodeDefinition>>;
 
+/**
+ * `record[key]` when `key` is the record's own property, else undefined. The one way nodes/
+ * looks up a name that came from a document, a URL or a request:
+ *   ownEntry(registry, 'clean')      // cleanNode
+ *   ownEntry(registry, 'toString')   // undefined, not Object.prototype.toString
+ */
+export function ownEntry<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** The definition of a node type, or undefined for a type the registry does not hold. */
+export function kindOf(registry: Registry, type: string): AnyNodeDefinition | undefined {
+  return ownEntry(registry, type);
+}
+
+/** "text, tokens" or "none": the names a user may pick from. */
+function portNames(ports: Readonly<Record<string, unknown>>): string {
+  const names = Object.keys(ports);
+  return names.length ? names.map((n) => `'${n}'`).join(', ') : 'none';
+}
+
+/** zod's messages have no final period; our own sentences do. Either reads well after a colon. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 /** Why an output port may not feed an input port, or null when it may. Shared by the canvas. */
 export function connectionRefusal(
   registry: Registry,
   from: { type: string; port: string },
   to: { type: string; port: string },
 ): string | null {
-  const source = registry[from.type];
-  const target = registry[to.type];
+  const source = kindOf(registry, from.type);
+  const target = kindOf(registry, to.type);
   if (!source) return `Unknown node type '${from.type}'.`;
   if (!target) return `Unknown node type '${to.type}'.`;
-  const out = source.outputs[from.port];
-  const inp = target.inputs[to.port];
+  const out = ownEntry(source.outputs, from.port);
+  const inp = ownEntry(target.inputs, to.port);
   if (!out) return `${source.title} has no output '${from.port}'.`;
   if (!inp) return `${target.title} has no input '${to.port}'.`;
   if (out.kind !== inp.kind) {
@@ -81,7 +111,7 @@ export function validateGraph(doc: GraphDoc, registry: Registry): GraphIssue[] {
       continue;
     }
     byId.set(node.id, node);
-    const def = registry[node.type];
+    const def = kindOf(registry, node.type);
     if (!def) {
       issues.push({ code: 'unknown-type', nodeId: node.id, message: `Node '${node.id}' has an unknown type '${node.type}'.` });
       continue;
@@ -94,13 +124,13 @@ export function validateGraph(doc: GraphDoc, registry: Registry): GraphIssue[] {
           code: 'bad-params',
           nodeId: node.id,
           field,
-          message: `${def.title} '${node.id}', field ${field}: ${issue.message}.`,
+          message: `${def.title} '${node.id}', field ${field}: ${sentence(issue.message)}`,
         });
       }
     }
   }
 
-  const fed = new Map<string, string>(); // "node:port" -> edge id
+  const fed = new Map<string, string>(); // JSON [node, port] -> edge id
   for (const edge of doc.edges) {
     const source = byId.get(edge.source);
     const target = byId.get(edge.target);
@@ -108,18 +138,35 @@ export function validateGraph(doc: GraphDoc, registry: Registry): GraphIssue[] {
       issues.push({ code: 'dangling-edge', edgeId: edge.id, message: `Edge '${edge.id}' points at a node that does not exist.` });
       continue;
     }
-    if (!registry[source.type] || !registry[target.type]) continue; // already reported
+    const sourceDef = kindOf(registry, source.type);
+    const targetDef = kindOf(registry, target.type);
+    if (!sourceDef || !targetDef) continue; // already reported
+    if (!ownEntry(sourceDef.outputs, edge.sourcePort)) {
+      issues.push({
+        code: 'unknown-port',
+        edgeId: edge.id,
+        message: `Edge '${edge.id}' leaves ${sourceDef.title} '${source.id}' from an output '${edge.sourcePort}' it does not have (its outputs: ${portNames(sourceDef.outputs)}).`,
+      });
+      continue;
+    }
+    if (!ownEntry(targetDef.inputs, edge.targetPort)) {
+      issues.push({
+        code: 'unknown-port',
+        edgeId: edge.id,
+        message: `Edge '${edge.id}' goes into ${targetDef.title} '${target.id}' at an input '${edge.targetPort}' it does not have (its inputs: ${portNames(targetDef.inputs)}).`,
+      });
+      continue;
+    }
     const refusal = connectionRefusal(
       registry,
       { type: source.type, port: edge.sourcePort },
       { type: target.type, port: edge.targetPort },
     );
     if (refusal) {
-      const unknownPort = refusal.includes(' has no ');
-      issues.push({ code: unknownPort ? 'unknown-port' : 'port-kind-mismatch', edgeId: edge.id, message: refusal });
+      issues.push({ code: 'port-kind-mismatch', edgeId: edge.id, message: `Edge '${edge.id}': ${refusal}` });
       continue;
     }
-    const slot = `${edge.target}:${edge.targetPort}`;
+    const slot = JSON.stringify([edge.target, edge.targetPort]);
     if (fed.has(slot)) {
       issues.push({
         code: 'duplicate-input',
@@ -133,10 +180,10 @@ export function validateGraph(doc: GraphDoc, registry: Registry): GraphIssue[] {
   }
 
   for (const node of byId.values()) {
-    const def = registry[node.type];
+    const def = kindOf(registry, node.type);
     if (!def) continue;
     for (const [port, spec] of Object.entries(def.inputs)) {
-      if (!spec.optional && !fed.has(`${node.id}:${port}`)) {
+      if (!spec.optional && !fed.has(JSON.stringify([node.id, port]))) {
         issues.push({
           code: 'missing-input',
           nodeId: node.id,
@@ -183,7 +230,7 @@ export function wouldCreateCycle(edges: readonly Pick<GraphEdge, 'source' | 'tar
     if (id === source) return true;
     if (seen.has(id)) continue;
     seen.add(id);
-    stack.push(...(next.get(id) ?? []));
+    for (const t of next.get(id) ?? []) stack.push(t);
   }
   return false;
 }

@@ -3,12 +3,13 @@
  * the browser; the same host logic is used by tests in Node). A new run cancels the stale one,
  * and the recipe cache lives as long as the host, so a keystroke recomputes only what changed.
  *
- * Not handled here: hard stop (the canvas terminates the worker and makes a new one).
+ * Not handled here: hard stop and the watchdog (the canvas terminates a worker whose node runs
+ * past its budget and makes a new one; see components/canvas/use-engine.ts).
  */
 import { createRecipeCache, type RecipeCache } from './cache';
 import { execute, type RunEvent, type Where } from './executor';
 import type { GraphDoc } from './graph-doc';
-import type { Registry } from './validate';
+import { kindOf, type Registry } from './validate';
 import type { Resources } from './define-node';
 
 export type HostRequest =
@@ -21,8 +22,16 @@ export type HostMessage =
   | { type: 'event'; runId: number; event: RunEvent }
   | { type: 'events'; runId: number; events: RunEvent[] }
   | { type: 'backend'; where: Where; detail: string }
+  /** Sent at once, unbatched, when a node starts: the canvas's watchdog learns what is running
+   *  even when that node then blocks the worker's thread and no batch is ever flushed. */
+  | { type: 'started'; runId: number; nodeId: string }
+  /** Sent every ALIVE_EVERY_MS while a run is in flight and the worker's event loop turns: a
+   *  node that blocks the thread stops these, a slow but cooperative one does not. */
+  | { type: 'alive'; runId: number }
   | { type: 'query-result'; requestId: number; ok: true; result: unknown }
   | { type: 'query-result'; requestId: number; ok: false; message: string };
+
+export const ALIVE_EVERY_MS = 500;
 
 export function createRunHost(options: {
   registry: Registry;
@@ -49,6 +58,7 @@ export function createRunHost(options: {
       setTimeout(flush, 0);
     }
     buffer.events.push(event);
+    if (event.type === 'node:start') options.post({ type: 'started', runId, nodeId: event.nodeId });
     if (event.type === 'run:done') flush();
   };
 
@@ -56,15 +66,20 @@ export function createRunHost(options: {
     current?.controller.abort();
     const controller = new AbortController();
     current = { runId, controller };
-    await execute(doc, {
-      registry: options.registry,
-      cache,
-      where: options.where,
-      resources: options.resources,
-      signal: controller.signal,
-      onEvent: (event) => emit(runId, event),
-    });
-    if (current?.runId === runId) current = undefined;
+    const alive = setInterval(() => options.post({ type: 'alive', runId }), ALIVE_EVERY_MS);
+    try {
+      await execute(doc, {
+        registry: options.registry,
+        cache,
+        where: options.where,
+        resources: options.resources,
+        signal: controller.signal,
+        onEvent: (event) => emit(runId, event),
+      });
+    } finally {
+      clearInterval(alive);
+      if (current?.runId === runId) current = undefined;
+    }
   }
 
   return {
@@ -94,7 +109,7 @@ export function answerQuery(
   request: Extract<HostRequest, { type: 'query' }>,
 ): Extract<HostMessage, { type: 'query-result' }> {
   const { requestId } = request;
-  const def = registry[request.nodeType];
+  const def = kindOf(registry, request.nodeType);
   const hit = cache.get(request.key);
   if (!def?.query) return { type: 'query-result', requestId, ok: false, message: `${def?.title ?? request.nodeType} answers no questions.` };
   if (!hit) return { type: 'query-result', requestId, ok: false, message: 'That result is no longer held; it will be recomputed on the next run.' };

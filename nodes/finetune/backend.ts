@@ -6,11 +6,12 @@
  * In the browser the wasm binaries are fetched from the app itself (`/tfjs/`, copied there by
  * scripts/copy-tfjs-wasm.ts), never from a CDN; in Node the package reads them from its own dist/.
  *
- * Not handled here: choosing threads (the wasm backend uses threads only when the page is
- * cross-origin isolated), and switching back to another backend for other tfjs users in the same
+ * Not handled here: threads (the threaded wasm build cannot start its workers inside the
+ * engine's module worker, so the browser always runs the single-threaded one), and switching back to another backend for other tfjs users in the same
  * realm (tfjs' backend is global; nothing else in the app uses tfjs).
  */
 import type * as TfCore from '@tensorflow/tfjs';
+import { webGpuAdapter } from '../shared/gpu-adapter';
 
 export type Tf = typeof TfCore;
 export const FINETUNE_BACKENDS = ['auto', 'wasm', 'webgpu'] as const;
@@ -26,25 +27,11 @@ export interface LoadedTf {
   detail: string;
 }
 
-interface GpuAdapterLike {
-  isFallbackAdapter?: boolean;
-  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
-}
-
-/** A WebGPU adapter that is hardware, not a software fallback such as SwiftShader; null if none. */
+/** A WebGPU adapter's name; null if none, or if it is software and hardware is required. */
 async function gpuAdapter(requireHardware: boolean): Promise<string | null> {
-  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } } }).navigator?.gpu;
-  if (!gpu) return null;
-  try {
-    const adapter = await gpu.requestAdapter();
-    if (!adapter) return null;
-    const info = adapter.info ?? {};
-    const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
-    const software = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true || /swiftshader|llvmpipe|software/i.test(name);
-    return software && requireHardware ? null : name;
-  } catch {
-    return null;
-  }
+  const adapter = await webGpuAdapter();
+  if (!adapter || (requireHardware && !adapter.hardware)) return null;
+  return adapter.name;
 }
 
 let loading: Promise<Tf> | undefined;
@@ -78,6 +65,10 @@ export async function loadTf(choice: BackendChoice, where: 'browser' | 'server')
   } else if (choice === 'webgpu') {
     detail = 'wasm (WebGPU is available only in the browser)';
   }
+  // On a cross-origin isolated page tfjs would pick its threaded wasm build, whose pthread
+  // workers are made from a classic-script Blob that cannot start inside the engine's module
+  // worker: training then waits forever. Use the single-threaded SIMD build.
+  if (where === 'browser') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (tf.getBackend() !== backend) {
     const ok = await tf.setBackend(backend);
     if (!ok) throw new Error(`TensorFlow.js could not start its ${backend} backend.`);

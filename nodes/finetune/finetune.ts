@@ -19,6 +19,7 @@ import type { Tf } from './backend';
 import { EMBEDDING, Gpt2, configFromInitializers, weightNames } from './gpt2';
 import { readInitializers, replaceInitializers } from '../onnx/initializers';
 import { seededRandom } from '../transformer/sampling';
+import { pushAll } from '../arrays';
 
 export interface FinetuneOptions {
   steps: number;
@@ -103,7 +104,10 @@ const TOP_K = 5;
 export function padStream(ids: readonly number[], length: number, separator: number): number[] {
   if (ids.length >= length) return [...ids];
   const out: number[] = [];
-  while (out.length < length) out.push(...ids, separator);
+  while (out.length < length) {
+    pushAll(out, ids);
+    out.push(separator);
+  }
   return out;
 }
 

@@ -24,6 +24,7 @@
  * models. For those, placing a piece fails and the caller gets `null` offsets with a reason,
  * never wrong ones.
  */
+import { maxOf, minOf, pushAll } from '../arrays';
 import { CHAR_TO_BYTE } from '../pretokenize/byte-level';
 
 /** The parts of a tokenizer.json that decide how text maps to pieces. Loosely typed on purpose. */
@@ -103,8 +104,8 @@ function composeClusters(chars: SeenChar[], form: 'NFC' | 'NFKC'): SeenChar[] {
     let j = i + 1;
     while (j < chars.length && /^\p{M}$/u.test(chars[j]!.char)) j++;
     const cluster = chars.slice(i, j);
-    const span = { char: '', start: cluster[0]!.start, end: Math.max(...cluster.map((c) => c.end)) };
-    out.push(...spread(span, cluster.map((c) => c.char).join('').normalize(form)));
+    const span = { char: '', start: cluster[0]!.start, end: maxOf(cluster, (c) => c.end) };
+    pushAll(out, spread(span, cluster.map((c) => c.char).join('').normalize(form)));
     i = j;
   }
   return out;
@@ -161,12 +162,12 @@ function replacePattern(chars: SeenChar[], pattern: RegExp, content: string): Se
     if (match[0].length === 0) continue;
     const first = charAt[match.index]!;
     const last = charAt[match.index + match[0].length - 1]!;
-    out.push(...chars.slice(next, first));
+    pushAll(out, chars.slice(next, first));
     const covered = chars.slice(first, last + 1);
-    out.push(...spread({ char: '', start: covered[0]!.start, end: Math.max(...covered.map((c) => c.end)) }, content));
+    pushAll(out, spread({ char: '', start: covered[0]!.start, end: maxOf(covered, (c) => c.end) }, content));
     next = last + 1;
   }
-  out.push(...chars.slice(next));
+  pushAll(out, chars.slice(next));
   return out;
 }
 
@@ -338,7 +339,7 @@ function replayText(text: string, tokenizerJson: TokenizerJsonLike): Unit[] | nu
     const normalized = normalizeWithOrigins(charsOf(text, section.from, section.to), tokenizerJson.normalizer);
     if (normalized === null) return null;
     if (normalized.length === 0) continue;
-    units.push(...toUnits(preTokenizeWithOrigins(normalized, tokenizerJson.pre_tokenizer, sectionIndex)));
+    pushAll(units, toUnits(preTokenizeWithOrigins(normalized, tokenizerJson.pre_tokenizer, sectionIndex)));
   }
   return units;
 }
@@ -491,8 +492,8 @@ export function placePieces(text: string, pieces: readonly string[], tokenizerJs
     const lastUnit = to.byte === 0 ? to.unit - 1 : to.unit;
     const touched = units.slice(from.unit, lastUnit + 1);
     spans.push({
-      start: Math.min(...touched.map((u) => u.start)),
-      end: Math.max(...touched.map((u) => u.end)),
+      start: minOf(touched, (u) => u.start),
+      end: maxOf(touched, (u) => u.end),
       splitsCharacter: from.byte !== 0 || to.byte !== 0,
     });
     cursor = to;

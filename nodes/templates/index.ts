@@ -69,7 +69,7 @@ export const STARTER_GRAPH: GraphDoc = {
   ]),
 };
 
-/** Text → Clean → Pretokenize → BPE → IDs → Decode, the tokenizer half of the seed pipeline. */
+/** Text → Clean → Pretokenize → BPE → IDs → Decode, the tokenizer half of the whole pipeline. */
 function tokenizerChain(opts: {
   title: string;
   text: string;
@@ -138,7 +138,7 @@ export const TEMPLATES: readonly Template[] = [
           id: 'note',
           type: 'note',
           params: {
-            text: 'Each model numbers its own vocabulary. The seed example claims GPT-2 gives [40, 1212, 20275]; the real GPT-2 gives 40 1842 399 19930 (NLP is two tokens).',
+            text: 'Each model numbers its own vocabulary. A common tutorial example claims GPT-2 gives [40, 1212, 20275]; the real GPT-2 gives 40 1842 399 19930 (NLP is two tokens).',
             color: 'blue',
           },
           position: { x: 0, y: 260 },

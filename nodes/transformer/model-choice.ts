@@ -28,7 +28,7 @@ export const HUB_SUGGESTIONS = ['Xenova/distilgpt2', 'Xenova/gpt2', 'Xenova/Tiny
 export const modelParams = {
   model: z.enum(MODEL_CHOICES).default(SHIPPED_MODEL.name).describe('Model (used when no model is wired in)'),
   hubId: z.string().max(200).default('').describe('Hugging Face id (when Model is "hub"), e.g. Xenova/distilgpt2'),
-  device: z.enum(DEVICE_PREFERENCES).default('auto').describe('Device in the browser (auto = WebGPU if available, else WASM)'),
+  device: z.enum(DEVICE_PREFERENCES).default('auto').describe('Device in the browser (auto = WebGPU on a hardware GPU, else WASM)'),
 };
 
 /** The tokenizer a hub model reads, guessed from its id (a shipped one when the family matches). */

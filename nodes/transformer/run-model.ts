@@ -1,7 +1,7 @@
 /**
  * Load and run a causal language model with transformers.js, isomorphically: in Node on
- * onnxruntime-node ('cpu'), in the browser's worker on onnxruntime-web ('webgpu' when
- * navigator.gpu gives an adapter, else 'wasm'). This module is only ever imported dynamically
+ * onnxruntime-node ('cpu'), in the browser's worker on onnxruntime-web ('webgpu' on a hardware
+ * GPU adapter or when asked for, else 'wasm'). This module is only ever imported dynamically
  * (by the Transformer and Generate nodes), so transformers.js, the ONNX Runtime WASM and the
  * model weights are fetched when a model node first runs, never on page load.
  *
@@ -27,6 +27,7 @@ import { findEmbeddingTable, type FloatMatrix } from '../onnx/initializers';
 import type { Backend, DevicePreference } from './model-choice';
 import { SHIPPED_MODELS } from './model-choice';
 import { ORT_WASM_FILES } from './ort-files';
+import { webGpuAdapter } from '../shared/gpu-adapter';
 import { readModelBytes } from '../onnx/model-bytes';
 
 export interface LoadedModel {
@@ -66,32 +67,19 @@ type SessionClass = { create(bytes: Uint8Array, options: Record<string, unknown>
 
 const EXECUTION_PROVIDER: Record<Backend, string> = { cpu: 'cpu', wasm: 'wasm', webgpu: 'webgpu' };
 
-let adapterCheck: Promise<boolean> | null = null;
-/** Whether this browser (or worker) gets a WebGPU adapter; asked once. */
-export function hasWebGpuAdapter(): Promise<boolean> {
-  adapterCheck ??= (async () => {
-    const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
-    if (!gpu) return false;
-    try {
-      return (await gpu.requestAdapter()) != null;
-    } catch {
-      return false;
-    }
-  })();
-  return adapterCheck;
-}
-
 /** Which backend a preference resolves to where the node runs, and why if it differs. */
 export async function resolveBackend(preference: DevicePreference, where: 'browser' | 'server'): Promise<{ backend: Backend; note: string | null }> {
   if (where === 'server') {
     return { backend: 'cpu', note: preference === 'webgpu' ? 'WebGPU was asked for, but server runs use onnxruntime-node on the CPU.' : null };
   }
   if (preference === 'wasm') return { backend: 'wasm', note: null };
-  if (await hasWebGpuAdapter()) return { backend: 'webgpu', note: null };
-  return {
-    backend: 'wasm',
-    note: preference === 'webgpu' ? 'WebGPU was asked for, but this browser gives no WebGPU adapter: ran on WASM instead.' : null,
-  };
+  const adapter = await webGpuAdapter();
+  // Auto takes WebGPU only on real hardware: a software adapter is ~100× slower than WASM here.
+  if (adapter && (adapter.hardware || preference === 'webgpu')) return { backend: 'webgpu', note: null };
+  if (preference === 'webgpu') {
+    return { backend: 'wasm', note: 'WebGPU was asked for, but this browser gives no WebGPU adapter: ran on WASM instead.' };
+  }
+  return { backend: 'wasm', note: adapter ? `no hardware GPU (the WebGPU adapter here is software, ${adapter.name}, and slower than WASM)` : 'this browser has no WebGPU' };
 }
 
 let wasmFilesChecked: Promise<void> | null = null;
@@ -104,6 +92,9 @@ function useOwnWasmFiles(resources: Resources): Promise<void> {
   if (!wasm) return Promise.resolve();
   const base = new URL('../ort/', new URL(resources.modelPath, globalThis.location?.href ?? 'http://localhost/')).href;
   wasm.wasmPaths = { mjs: base + ORT_WASM_FILES.mjs, wasm: base + ORT_WASM_FILES.wasm };
+  // ONNX Runtime logs graph-optimisation warnings through console.error; they are not the
+  // learner's errors. Keep its own errors.
+  (env.backends.onnx as { logLevel?: string }).logLevel = 'error';
   wasmFilesChecked ??= fetch(base + ORT_WASM_FILES.mjs, { method: 'HEAD' })
     .then((response) => {
       if (!response.ok) {

@@ -4,7 +4,10 @@
  * Context is `{ db, headers, client }`; the route handler builds it per request from the app's
  * database and the client cookie, tests build it with a throwaway database. Input validation errors (zod) come back as
  * BAD_REQUEST with a readable `message` (see readableInputErrors) and, over HTTP, the issues
- * as `data.zodIssues`. No transformer:
+ * as `data.zodIssues`. An unexpected failure (a database error, a bug) reaches the client as
+ * one fixed sentence, never its message or stack: a driver's message quotes the SQL and every
+ * parameter, which for a save is the whole document. `describeErrorForLog` is the one line the
+ * server logs for it instead. No transformer:
  * procedures return plain JSON (times as ISO strings), so no superjson is needed.
  * Not handled here: authentication (graphs are guarded by per-graph edit secrets instead), rate
  * limits (save-rate-limit.ts, server/run/run-manager.ts).
@@ -50,9 +53,47 @@ export function readableZodMessage(error: z.ZodError): string {
     .join('; ');
 }
 
+/** What the client is told about a failure it cannot act on. */
+export const UNEXPECTED_FAILURE_MESSAGE = 'The server could not complete this request because of an internal error. Try again in a moment.';
+
+/**
+ * True for an error tRPC wrapped from something a procedure threw that was not a TRPCError: its
+ * message is the thrown error's own (SQL, file paths, a document). A TRPCError we throw
+ * ourselves, even INTERNAL_SERVER_ERROR, carries a sentence written for the user and is kept.
+ */
+export function isUnexpectedFailure(error: TRPCError): boolean {
+  return error.code === 'INTERNAL_SERVER_ERROR' && error.cause instanceof Error && !(error.cause instanceof TRPCError) && error.message === error.cause.message;
+}
+
+/**
+ * One log line for a failed call: procedure, code, and the error's kind (class names down the
+ * cause chain, a Postgres SQLSTATE when there is one), never a message, which may hold SQL or a
+ * document.
+ *
+ * @example
+ * describeErrorForLog(error, 'graph.create') // "[trpc] graph.create failed: INTERNAL_SERVER_ERROR (DrizzleQueryError < error, SQLSTATE 23514)"
+ */
+export function describeErrorForLog(error: TRPCError, path: string | undefined): string {
+  const kinds: string[] = [];
+  let sqlState: string | undefined;
+  let cause: unknown = error.cause;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
+    kinds.push(cause.constructor?.name || cause.name || 'Error');
+    const code = (cause as { code?: unknown }).code;
+    if (sqlState === undefined && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) sqlState = code;
+    cause = cause.cause;
+  }
+  const reason = [kinds.join(' < '), sqlState ? `SQLSTATE ${sqlState}` : ''].filter(Boolean).join(', ');
+  return `[trpc] ${path ?? '(no path)'} failed: ${error.code}${reason ? ` (${reason})` : ''}`;
+}
+
 const t = initTRPC.context<TRPCContext>().create({
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof z.ZodError ? error.cause : null;
+    if (isUnexpectedFailure(error)) {
+      const { stack: _stack, ...data } = shape.data;
+      return { ...shape, message: UNEXPECTED_FAILURE_MESSAGE, data: { ...data, zodIssues: null } };
+    }
     return {
       ...shape,
       data: {

@@ -6,9 +6,13 @@
  * process, applies migrations once, and caches the promise on globalThis (see below).
  * `openDatabase()` opens an explicit target; tests use it for throwaway databases.
  * `closeDb()` closes the cached one (graceful shutdown, tests).
+ * PGlite's data folder is made private (0700) before PGlite opens it: PGlite creates its files
+ * 0666 (it ignores the umask), so the folder is what keeps other users of the machine from
+ * reading or rewriting the graphs. PGlite runs with fsync off: an acknowledged save survives
+ * the process being killed, not an OS crash (README, Storage).
  * Not handled here: connection-pool tuning, read replicas, deleting old graphs.
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
@@ -33,13 +37,22 @@ export function databaseTargetFromEnv(serverEnv: ServerEnv = env): DatabaseTarge
     : { driver: 'pglite', dataDir: serverEnv.PGLITE_DATA_DIR };
 }
 
+/** Mode of PGlite's data folder: owner only. */
+export const PGLITE_DIR_MODE = 0o700;
+
+/** Create `dir` (and missing parents) owner-only, and tighten it if it already existed looser. */
+async function makePrivateFolder(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: PGLITE_DIR_MODE });
+  await chmod(dir, PGLITE_DIR_MODE);
+}
+
 /** Open a database and bring its schema up to date; the caller owns `close()`. */
 export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
   switch (target.driver) {
     case 'pglite': {
       const inMemory = target.dataDir.startsWith('memory://');
       const dataDir = inMemory ? target.dataDir : path.resolve(target.dataDir);
-      if (!inMemory) await mkdir(dataDir, { recursive: true });
+      if (!inMemory) await makePrivateFolder(dataDir);
       const client = await PGlite.create(dataDir);
       try {
         await applyMigrations({ driver: 'pglite', client });

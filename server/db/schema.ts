@@ -4,19 +4,42 @@
  * A row is public by id (anyone with the link reads it); changing it needs the edit secret,
  * of which only a sha256 hash is stored. Not handled here: id/secret generation and the
  * secret check (graph-router.ts), document validation (nodes/engine/graph-doc.ts).
+ *
+ * Lossless storage of any text. A document is stored as its JSON text (`JSON.stringify`) in a
+ * `text` column, not as jsonb: Postgres text and jsonb cannot hold U+0000, and jsonb refuses
+ * lone surrogates, but JSON.stringify writes both as `\u0000` / `\ud800` escapes, so the stored
+ * text is well-formed UTF-8 without NUL and JSON.parse gives back exactly the strings saved.
+ * Rows saved before migration 0001 held jsonb; that migration turned them into the same JSON
+ * text. The `title` column is a display copy (see displayTitle); the document keeps the exact one.
  * After changing this file run `npx drizzle-kit generate` and commit the new SQL in drizzle/.
  */
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
-import { index, integer, jsonb, pgTable, text, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { customType, index, integer, pgTable, text, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
+
+/** A JSON value stored as JSON text; see the header for why not jsonb. */
+const jsonText = customType<{ data: GraphDoc; driverData: string }>({
+  dataType: () => 'text',
+  toDriver: (value) => JSON.stringify(value),
+  fromDriver: (value) => JSON.parse(value) as GraphDoc,
+});
+
+/**
+ * The title as a Postgres text column can hold it: lone surrogates become U+FFFD and U+0000 is
+ * dropped. Only listings read it; graph.get answers the document's own title.
+ */
+export function displayTitle(title: string): string {
+  return title.toWellFormed().replaceAll('\u0000', '');
+}
 
 export const graphTable = pgTable(
   'graph',
   {
     /** Public id in share links: 128 random bits as 22 base64url characters. Never sequential. */
     id: text('id').primaryKey(),
-    /** Copy of doc.title, so listing a user's graphs does not read whole documents. */
+    /** displayTitle(doc.title), so listing a user's graphs does not read whole documents. */
     title: text('title').notNull(),
-    doc: jsonb('doc').$type<GraphDoc>().notNull(),
+    /** The GraphDoc as JSON text (lossless for any string; see the header). */
+    doc: jsonText('doc').notNull(),
     /** doc.schemaVersion at save time; lets a future migration find the rows it must upgrade. */
     schemaVersion: integer('schema_version').notNull(),
     /** Hex sha256 of the edit secret. The secret is 256 random bits, so a fast hash suffices. */

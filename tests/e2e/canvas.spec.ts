@@ -32,8 +32,13 @@ test('a node dragged from the palette can be wired into the pipeline', async ({ 
   const added = page.locator('.react-flow__node-pretokenize').last();
   const addedId = await added.getAttribute('data-id');
   expect(addedId).toMatch(/^pretokenize-/);
-  // Unconnected, it reports the missing input on itself.
-  await expect(page.getByTestId(`node-${addedId}`).getByTestId('node-error')).toContainText('needs text');
+  // Unconnected, it says which input to connect, in a neutral state (a fresh node has not failed),
+  // and highlights that port.
+  await expect(page.getByTestId(`node-${addedId}`).getByTestId('node-needs-input')).toContainText('needs text');
+  await expect(page.getByTestId(`node-${addedId}`).getByTestId('node-status')).toHaveAttribute('data-status', 'needs-input');
+  await expect(page.getByTestId(`node-${addedId}`).getByTestId('node-status')).toHaveText('needs input');
+  await expect(page.getByTestId(`node-${addedId}`).getByTestId('node-error')).toHaveCount(0);
+  await expect(page.getByTestId(`handle-${addedId}-in-text`)).toHaveAttribute('data-needed', 'true');
   const wire = await dragWire(page, page.getByTestId('handle-clean-out-text'), page.getByTestId(`handle-${addedId}-in-text`));
   await wire.release();
   await expect(page.getByTestId(`node-${addedId}`).getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
@@ -57,7 +62,7 @@ test('deleting a node can be undone, and the pipeline runs again', async ({ page
   await page.getByTestId('node-clean').locator('span.font-semibold').first().click();
   await page.keyboard.press('Delete');
   await expect(page.getByTestId('node-clean')).toHaveCount(0);
-  await expect(page.getByTestId('node-pretokenize').getByTestId('node-error')).toContainText('needs text');
+  await expect(page.getByTestId('node-pretokenize').getByTestId('node-needs-input')).toContainText('needs text');
   await page.keyboard.press('Control+z');
   await expect(page.getByTestId('node-clean')).toHaveCount(1);
   await expect(page.locator('.react-flow__edge')).toHaveCount(2);

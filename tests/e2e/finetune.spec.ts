@@ -15,7 +15,7 @@ test('fine-tuning in the browser on WASM leaves the IDs unchanged and moves the 
   const node = page.getByTestId('node-finetune');
   // While it trains, the inspector draws the curves step by step.
   await expect(page.getByTestId('inspector').getByTestId('finetune-live')).toContainText('Training: step', { timeout: 200_000 });
-  await expect(node.getByTestId('node-progress')).toContainText('Step');
+  await expect(node.getByTestId('node-progress')).toContainText('Step', { timeout: 200_000 });
   await expect(node.getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/, { timeout: 200_000 });
   await expect(node.getByTestId('finetune-body')).toContainText('IDs unchanged');
 

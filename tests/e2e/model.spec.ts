@@ -114,7 +114,8 @@ test('BERT IDs wired into the GPT-2-family model get a plain warning on the node
 test('the same Transformer node on the server (tRPC run, onnxruntime-node) shows the same top-5 and says CPU', async ({ page }) => {
   await page.goto('/?template=pipeline');
   await page.getByTestId('run-on-server').click();
-  await expect(page.getByTestId('inspector-where')).toHaveText('on the server (Node, same engine)');
+  // The server run starts once the switch reaches it; on a busy machine that can take a while.
+  await expect(page.getByTestId('inspector-where')).toHaveText('on the server (Node, same engine)', { timeout: 120_000 });
   const backend = page.getByTestId('transformer-backend');
   await expect(backend).toHaveAttribute('data-backend', 'cpu', { timeout: 120_000 });
   await expect(backend).toContainText('Ran on CPU (onnxruntime-node)');

@@ -10,7 +10,7 @@ test('the N-gram node counts bigrams of the Text node and predicts the next word
   const id = await added.getAttribute('data-id');
   expect(id).toMatch(/^ngram-/);
   // Nothing connected: the node says what to connect.
-  await expect(page.getByTestId(`node-${id}`).getByTestId('node-error')).toContainText('connect text');
+  await expect(page.getByTestId(`node-${id}`).getByTestId('node-needs-input')).toContainText('connect text');
 
   const wire = await dragWire(page, page.getByTestId('handle-text-out-text'), page.getByTestId(`handle-${id}-in-text`));
   await wire.release();

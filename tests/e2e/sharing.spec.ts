@@ -57,8 +57,10 @@ test('a link with the graph inside opens with the server down, and a failed save
   await offlinePage.getByTestId('save').click();
   await expect(offlinePage.getByTestId('toast')).toContainText('Could not save: The server could not be reached.');
   await expect(offlinePage.getByTestId('node-text').getByTestId('text-input')).toHaveValue('Edited offline');
-  // The draft survives a reload.
-  await offlinePage.waitForTimeout(600);
+  // The draft survives a reload: wait until it is written, not for a fixed time.
+  await expect
+    .poll(() => offlinePage.evaluate(() => Object.keys(localStorage).some((k) => localStorage.getItem(k)?.includes('Edited offline'))))
+    .toBe(true);
   await offlinePage.goto('/');
   await expect(offlinePage.getByTestId('node-text').getByTestId('text-input')).toHaveValue('Edited offline');
   await offline.close();

@@ -1,32 +1,19 @@
-import { TRPCError } from '@trpc/server';
+/**
+ * A saved graph, opened by its link. The browser decides whether it may edit (it holds the
+ * secret). An id with no graph (or one that is not a graph id at all) answers HTTP 404 with
+ * not-found.tsx; a database that does not answer gets a friendly 200 page without its error.
+ */
+import { notFound } from 'next/navigation';
 import { Lab } from '@/components/canvas/lab';
-import { createCaller } from '@/server/api/root';
-import { getDb } from '@/server/db/client';
+import { GraphLinkMessage } from '@/components/ui/graph-link-message';
+import { loadSavedGraph } from './load-saved-graph';
 
 export const dynamic = 'force-dynamic';
 
-/** A saved graph, opened by its link. The browser decides whether it may edit (it holds the secret). */
 export default async function SavedGraph({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  let graph;
-  try {
-    const caller = createCaller({ db: await getDb(), headers: new Headers() });
-    graph = await caller.graph.get({ id });
-  } catch (error) {
-    const notFound = error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST');
-    return (
-      <main className="mx-auto grid max-w-xl gap-3 p-10">
-        <h1 className="text-2xl font-semibold">{notFound ? 'No graph at this link' : 'This graph cannot be loaded right now'}</h1>
-        <p>
-          {notFound
-            ? 'The link may be mistyped, or the graph was never saved on this server.'
-            : `The database did not answer (${error instanceof Error ? error.message : String(error)}). Try again in a moment.`}
-        </p>
-        <a className="text-sky-700 underline" href="/">
-          Open the lab
-        </a>
-      </main>
-    );
-  }
+  const graph = await loadSavedGraph(id);
+  if (graph === 'not-found') notFound(); // throws: Next renders not-found.tsx with status 404
+  if (graph === 'unavailable') return <GraphLinkMessage reason="unavailable" />;
   return <Lab initial={graph.doc} graphId={graph.id} />;
 }

@@ -5,8 +5,9 @@
  * and an edit secret (256 random bits) that only the creator's browser keeps; the database
  * stores the secret's sha256. Anyone with the id can read and fork; only the secret updates.
  * Documents are migrated and validated with loadGraphDoc on the way in and on the way out,
- * and refused above MAX_GRAPH_BYTES serialized. Saves (create, update, fork) are rate-limited
- * per client (saveProcedure, server/api/save-rate-limit.ts).
+ * and refused above MAX_GRAPH_BYTES serialized. Any string is stored exactly (U+0000 and lone
+ * surrogates included; server/db/schema.ts says how); listings show displayTitle, get the exact title.
+ * Saves (create, update, fork) are rate-limited per client (saveProcedure, server/api/save-rate-limit.ts).
  * Not handled here: deleting graphs, rotating secrets, user accounts, the HTTP body limit
  * (the route handler refuses oversized requests before they are parsed).
  */
@@ -20,7 +21,7 @@ import { registry } from '@/nodes';
 import { createTRPCRouter, publicProcedure } from '@/server/api/trpc';
 import { saveProcedure } from '@/server/api/save-rate-limit';
 import type { Database } from '@/server/db/client';
-import { graphTable, type GraphRow } from '@/server/db/schema';
+import { displayTitle, graphTable, type GraphRow } from '@/server/db/schema';
 
 /** Largest graph accepted, measured as UTF-8 bytes of its JSON. */
 export const MAX_GRAPH_BYTES = 2_000_000;
@@ -68,8 +69,9 @@ const graphDocInput = z.custom<z.input<typeof graphDocSchema>>(() => true).trans
   let serialized: string | undefined;
   try {
     serialized = JSON.stringify(raw);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'This graph cannot be saved: it is not plain JSON.' });
+  } catch (error) {
+    const why = error instanceof RangeError ? 'it is nested too deeply' : 'it is not plain JSON';
+    ctx.addIssue({ code: 'custom', message: `This graph cannot be saved: ${why}.` });
     return z.NEVER;
   }
   const bytes = serialized === undefined ? 0 : Buffer.byteLength(serialized, 'utf8');
@@ -86,9 +88,10 @@ const graphDocInput = z.custom<z.input<typeof graphDocSchema>>(() => true).trans
     return z.NEVER;
   }
   // A graph may be saved half-built (an input not wired yet), but not with nodes this server
-  // cannot run: an unknown type, params that fail their schema, two nodes with one id.
+  // cannot run: an unknown type, params that fail their schema, two nodes with one id, or an
+  // edge to a port its node does not have (the canvas never draws one).
   const broken = validateGraph(loaded.doc, registry).find(
-    (issue) => issue.code === 'unknown-type' || issue.code === 'bad-params' || issue.code === 'duplicate-id',
+    (issue) => issue.code === 'unknown-type' || issue.code === 'bad-params' || issue.code === 'duplicate-id' || issue.code === 'unknown-port',
   );
   if (broken) {
     ctx.addIssue({ code: 'custom', message: `This graph cannot be saved: ${broken.message}` });
@@ -121,7 +124,7 @@ async function insertGraph(db: Database, doc: GraphDoc, forkedFrom: string | nul
   const editSecret = randomBase64Url(EDIT_SECRET_BYTES);
   await db.insert(graphTable).values({
     id,
-    title: doc.title,
+    title: displayTitle(doc.title),
     doc,
     schemaVersion: doc.schemaVersion,
     editSecretHash: hashEditSecret(editSecret),
@@ -143,7 +146,7 @@ export const graphRouter = createTRPCRouter({
     if (!loaded.ok) {
       throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `The saved graph no longer loads: ${loaded.message}` });
     }
-    return { ...toGraphMeta(row), doc: loaded.doc };
+    return { ...toGraphMeta(row), title: loaded.doc.title, doc: loaded.doc };
   }),
 
   /** Replace a graph's document. Without the right edit secret: FORBIDDEN (fork instead). */
@@ -159,7 +162,7 @@ export const graphRouter = createTRPCRouter({
       }
       const [updated] = await ctx.db
         .update(graphTable)
-        .set({ title: input.doc.title, doc: input.doc, schemaVersion: input.doc.schemaVersion, updatedAt: sql`now()` })
+        .set({ title: displayTitle(input.doc.title), doc: input.doc, schemaVersion: input.doc.schemaVersion, updatedAt: sql`now()` })
         .where(eq(graphTable.id, input.id))
         .returning({ updatedAt: graphTable.updatedAt });
       if (!updated) throw new TRPCError({ code: 'NOT_FOUND', message: 'The graph was removed while saving.' });

@@ -15,7 +15,7 @@ import { TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '@/server/api/root';
 import { formatMegabytesAbove, MAX_GRAPH_BYTES } from '@/server/api/routers/graph-router';
-import { createTRPCContext } from '@/server/api/trpc';
+import { createTRPCContext, describeErrorForLog } from '@/server/api/trpc';
 import { formatMegabytes } from '@/server/run/limits';
 import { getRunManager } from '@/server/run/run-manager';
 
@@ -83,7 +83,8 @@ function handleTrpcRequest(req: Request): Promise<Response> {
     createContext: ({ req: limitedReq, resHeaders }) =>
       createTRPCContext({ headers: limitedReq.headers, resHeaders, secure: new URL(limitedReq.url).protocol === 'https:' }),
     onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '(no path)'} failed:`, error);
+      // One line, no message: a database error's message holds the SQL and the whole document.
+      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(describeErrorForLog(error, path));
     },
   });
 }

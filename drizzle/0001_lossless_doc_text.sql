@@ -1,0 +1,1 @@
+ALTER TABLE "graph" ALTER COLUMN "doc" SET DATA TYPE text;

@@ -1,0 +1,37 @@
+/**
+ * Next.js proxy (runs before every page request): gives each page render a fresh nonce and the
+ * Content-Security-Policy that allows only scripts carrying it (server/http/csp.ts). Next.js
+ * reads the nonce from the request's CSP header and puts it on its own inline scripts, which is
+ * why pages render dynamically.
+ *
+ * Not handled here: API routes and static files (no HTML, no CSP needed); the other security
+ * headers (next.config.mjs).
+ */
+import { NextResponse, type NextRequest } from 'next/server';
+import { contentSecurityPolicy, frameAncestorsFrom } from '@/server/http/csp';
+
+const frame = frameAncestorsFrom(process.env.TOKENLOOM_FRAME_ANCESTORS);
+if (frame.problem) console.warn(`[security] ${frame.problem}`);
+
+export function proxy(request: NextRequest) {
+  const nonce = btoa(crypto.randomUUID());
+  const csp = contentSecurityPolicy({ nonce, dev: process.env.NODE_ENV === 'development', frameAncestors: frame.sources });
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set('x-nonce', nonce);
+  requestHeaders.set('Content-Security-Policy', csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set('Content-Security-Policy', csp);
+  return response;
+}
+
+export const config = {
+  matcher: [
+    {
+      source: '/((?!api|_next/static|_next/image|favicon.ico|ort/|tfjs/|models/|hub/).*)',
+      missing: [
+        { type: 'header', key: 'next-router-prefetch' },
+        { type: 'header', key: 'purpose', value: 'prefetch' },
+      ],
+    },
+  ],
+};
