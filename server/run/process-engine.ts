@@ -314,6 +314,7 @@ export function createProcessEngine(options: ProcessEngineOptions): RunEngine {
     try {
       await new Promise<void>((resolve, reject) => {
         proc.current = { runId, onEvent, sawDone: false, started: performance.now(), killed: false, resolve, reject };
+        proc.stderrTail = ''; // a crash is read from what this run printed, not an earlier one
         if (signal.aborted) cancel();
         else signal.addEventListener('abort', cancel, { once: true });
         try {
