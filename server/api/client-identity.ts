@@ -23,7 +23,7 @@
  * still collect many cookies; the server-wide run limit bounds what that buys.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { env, type ServerEnv } from '@/server/env';
 
@@ -32,13 +32,19 @@ const COOKIE_MAX_AGE_S = 365 * 24 * 3600;
 
 const holder = globalThis as typeof globalThis & { __tokenloomSecret?: Buffer };
 
-function readOrCreateSecretFile(file: string): Buffer {
+/**
+ * The secret kept in `file`: made (32 random bytes, base64url, mode 0600) if the file does not
+ * exist, read if it does (its mode tightened to 0600 when looser). `wx` makes two processes
+ * starting at once agree on one secret.
+ */
+export function readOrCreateSecretFile(file: string): Buffer {
   mkdirSync(path.dirname(file), { recursive: true });
   try {
     writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   const text = readFileSync(file, 'utf8').trim();
   if (text.length < 32) throw new Error(`The server secret in ${file} is shorter than 32 characters; delete the file to make a new one.`);
   return Buffer.from(text, 'utf8');

@@ -7,6 +7,9 @@
  * 3 saves per minute. Server modules are imported after the env is set (server/env.ts reads it
  * once, on import).
  */
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +122,21 @@ describe('client identity: a signed cookie, not headers', () => {
       await Promise.all(held);
     }
     await waitFor(() => getRunManager().stats().activeRuns === 0 && getRunManager().stats().executions === 0, 'all slots free');
+  });
+
+  it('makes the cookie secret once, keeps it in an owner-only file, and reads the same one back', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tokenloom-secret-'));
+    try {
+      const file = path.join(dir, 'data', 'tokenloom-secret');
+      const made = identity.readOrCreateSecretFile(file);
+      expect(made.length).toBeGreaterThanOrEqual(32);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      await chmod(file, 0o644);
+      expect(identity.readOrCreateSecretFile(file).equals(made)).toBe(true);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('honours X-Forwarded-For only as far as TOKENLOOM_TRUST_PROXY trusts it', () => {
