@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     environment: 'node',
+    // Tests never touch the working tree's .data/: a module that reads the server env before a
+    // test sets its own database gets an in-memory PGlite (and an in-memory cookie secret).
+    env: { PGLITE_DATA_DIR: 'memory://' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

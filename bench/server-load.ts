@@ -39,7 +39,7 @@ export interface LightStats {
 
 export interface ServerLoadResult {
   engine: string;
-  threads: number;
+  processes: number;
   idle: LightStats;
   uncached: LightStats & { runsCompleted: number; runsPerSecond: number; runP50: number; runErrors: number };
   cached: LightStats & { runsCompleted: number; runsPerSecond: number; runP50: number; runErrors: number };
@@ -70,7 +70,15 @@ function starterWith(text: string): GraphDoc {
   return doc;
 }
 
-/** CLIENTS loops of server runs, until `stop`; each loop is one client (its own header). */
+/** A client cookie of its own, as a browser gets it: the server sets it on a first request. */
+async function newClientCookie(): Promise<string> {
+  const response = await fetch(`${TRPC}/run.info`);
+  const cookie = response.headers.get('set-cookie')?.split(';')[0];
+  if (!cookie) throw new Error('the server set no client cookie');
+  return cookie;
+}
+
+/** CLIENTS loops of server runs, until `stop`; each loop is one client (its own cookie). */
 async function keepRunning(makeDoc: (client: number, round: number) => GraphDoc, stop: Promise<void>) {
   let stopped = false;
   void stop.then(() => (stopped = true));
@@ -79,7 +87,7 @@ async function keepRunning(makeDoc: (client: number, round: number) => GraphDoc,
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
-      const runner = createServerRunner({ url: TRPC, EventSource, headers: { 'x-tokenloom-client': `bench-${client}` } });
+      const runner = createServerRunner({ url: TRPC, EventSource, headers: { cookie: await newClientCookie() } });
       for (let round = 0; !stopped; round++) {
         const started = performance.now();
         try {
@@ -109,13 +117,13 @@ async function underLoad(lightPath: string, makeDoc: (client: number, round: num
 export async function benchServerLoad(): Promise<ServerLoadResult> {
   const server = await startServer(PORT);
   try {
-    const runner = createServerRunner({ url: TRPC, EventSource, headers: { 'x-tokenloom-client': 'bench-setup' } });
+    const runner = createServerRunner({ url: TRPC, EventSource, headers: { cookie: await newClientCookie() } });
     const info = await runner.serverInfo();
     const created = (await (
       await fetch(`${TRPC}/graph.create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ doc: STARTER_GRAPH }) })
     ).json()) as { result: { data: { id: string } } };
     const lightPath = `/api/trpc/graph.get?input=${encodeURIComponent(JSON.stringify({ id: created.result.data.id }))}`;
-    await runner.runOnServer(STARTER_GRAPH, { onEvent: () => undefined }); // warm the engine threads
+    await runner.runOnServer(STARTER_GRAPH, { onEvent: () => undefined }); // warm the engine processes
 
     const idle = await measureLight(lightPath);
     const base = 'Students type their own sentences into the Text node, and every edit runs again. ';
@@ -123,7 +131,7 @@ export async function benchServerLoad(): Promise<ServerLoadResult> {
       starterWith(`${client}:${round} ${base.repeat(250)}`.slice(0, 20_000)),
     );
     const cached = await underLoad(lightPath, () => STARTER_GRAPH);
-    return { engine: info.engine, threads: info.threads, idle, uncached, cached };
+    return { engine: info.engine, processes: info.processes, idle, uncached, cached };
   } finally {
     server.stop();
   }
@@ -133,7 +141,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await benchServerLoad();
   const row = (s: LightStats) => ({ 'graph.get req/s': s.requestsPerSecond.toFixed(0), 'p50 ms': s.p50.toFixed(1), 'p95 ms': s.p95.toFixed(1), errors: s.errors });
   const runs = (s: ServerLoadResult['cached']) => ({ 'runs done': s.runsCompleted, 'runs/s': s.runsPerSecond.toFixed(1), 'run p50 ms': s.runP50.toFixed(0), 'run errors': s.runErrors });
-  console.log(`Server runs on ${r.engine} (${r.threads} engine thread${r.threads === 1 ? '' : 's'}); light request: graph.get, ${LIGHT_CONNECTIONS} connections, ${LIGHT_SECONDS} s`);
+  console.log(`Server runs on ${r.engine} (${r.processes} engine process${r.processes === 1 ? '' : 'es'}); light request: graph.get, ${LIGHT_CONNECTIONS} connections, ${LIGHT_SECONDS} s`);
   console.table({
     idle: row(r.idle),
     [`${CLIENTS} clients running, uncached (~20 KB texts)`]: { ...row(r.uncached), ...runs(r.uncached) },

@@ -5,6 +5,13 @@
  *   PostgreSQL server (node-postgres). Empty counts as unset.
  * - PGLITE_DATA_DIR (optional, default `.data/pglite`): where embedded PGlite keeps its files
  *   when DATABASE_URL is unset; created on first run. `memory://` keeps nothing on disk.
+ * - TOKENLOOM_SECRET (optional, 32+ characters): signs client cookies. Unset, the server makes
+ *   one at first start and keeps it in `tokenloom-secret` beside the PGlite folder (mode 0600;
+ *   server/api/client-identity.ts). Set it when several instances serve one site.
+ * - TOKENLOOM_TRUST_PROXY (optional): how many proxies in front of the server append to
+ *   X-Forwarded-For (`1`/`true` = one). Unset or 0: the header is ignored (anyone can set it).
+ * - TOKENLOOM_SAVES_PER_MINUTE (optional, default 30): graph saves (create/update/fork) one
+ *   client may make per minute.
  *
  * A bad value throws an EnvError whose message (and stack) is one line naming the variable,
  * so the terminal shows the mistake, not a stack trace. Never echoes a URL: it may hold a
@@ -28,6 +35,15 @@ const envSchema = z.object({
       .optional(),
   ),
   PGLITE_DATA_DIR: z.preprocess(emptyAsUnset, z.string().default('.data/pglite')),
+  TOKENLOOM_SECRET: z.preprocess(emptyAsUnset, z.string().min(32, { message: 'must be at least 32 characters' }).optional()),
+  TOKENLOOM_TRUST_PROXY: z.preprocess(
+    (value) => (value === '' || value === 'false' ? '0' : value === 'true' ? '1' : value),
+    z.coerce.number().int().min(0, { message: 'must be true, false or a number of proxies' }).default(0),
+  ),
+  TOKENLOOM_SAVES_PER_MINUTE: z.preprocess(
+    emptyAsUnset,
+    z.coerce.number({ message: 'must be a whole number ≥ 1' }).int({ message: 'must be a whole number ≥ 1' }).min(1, { message: 'must be a whole number ≥ 1' }).default(30),
+  ),
 });
 
 export type ServerEnv = z.output<typeof envSchema>;

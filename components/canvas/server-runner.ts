@@ -14,10 +14,13 @@
  * - A dropped connection rejects rather than silently re-running the graph.
  * - `fetchValuePage` pages through a large output kept on the server, by the recipe key from
  *   the node's `node:done` / `node:cached` event.
+ * - `cancelRun(runId)` stops a run this runner started, with the cancel token the server sent
+ *   in the stream's first message (`run:accepted`, not passed to onEvent).
+ * - Identity is the server's httpOnly client cookie: browsers send it by themselves.
  *
  * Not handled here: choosing between server and browser, the store (the canvas does both).
  * In Node (tests, scripts), pass `url` (absolute), `EventSource` (the `eventsource` package)
- * and optionally `headers` (e.g. x-tokenloom-client), which go on every request.
+ * and optionally `headers` (e.g. `cookie` with a client cookie), which go on every request.
  */
 import {
   createTRPCClient,
@@ -44,7 +47,7 @@ export interface ServerRunnerOptions {
   url?: string;
   /** EventSource implementation; globalThis.EventSource by default. */
   EventSource?: typeof EventSource;
-  /** Headers for every request (Node only for the event stream: browsers' EventSource cannot send headers). */
+  /** Headers for every request, e.g. a `cookie` (Node only for the event stream: browsers' EventSource cannot send headers). */
   headers?: Record<string, string>;
 }
 
@@ -67,8 +70,16 @@ export interface ServerRunner {
   fetchValuePage(query: PageQuery, options?: { signal?: AbortSignal }): Promise<ValuePage>;
   cancelRun(runId: string): Promise<boolean>;
   queryNode(nodeType: string, key: string, request: unknown): Promise<unknown>;
-  /** The engine the server uses and its limits, for the UI ("server · 2 threads · 120 s"). */
-  serverInfo(): Promise<{ engine: 'threads' | 'in-process'; threads: number; maxInput: string; maxRunTime: string; maxRunsPerClient: number }>;
+  /** The engine the server uses and its limits, for the UI ("server · 2 processes · 120 s"). */
+  serverInfo(): Promise<{
+    engine: 'processes' | 'in-process';
+    processes: number;
+    maxProcesses: number;
+    maxMemory: string;
+    maxInput: string;
+    maxRunTime: string;
+    maxRunsPerClient: number;
+  }>;
 }
 
 function withHeaders(headers: Record<string, string> | undefined): FetchLike | undefined {
@@ -94,6 +105,9 @@ export function createServerRunner(options: ServerRunnerOptions = {}): ServerRun
     ],
   });
 
+  /** The cancel token of each run this runner has going (from its `run:accepted` message). */
+  const cancelTokens = new Map<string, string>();
+
   async function runOnServer(doc: GraphDoc, { onEvent, signal, runId = crypto.randomUUID() }: RunOnServerOptions): Promise<void> {
     if (signal?.aborted) return;
     const inline = encodeURIComponent(JSON.stringify({ doc })).length <= INLINE_LIMIT;
@@ -116,6 +130,7 @@ export function createServerRunner(options: ServerRunnerOptions = {}): ServerRun
       const finish = (error?: unknown) => {
         if (settled) return;
         settled = true;
+        cancelTokens.delete(runId);
         signal?.removeEventListener('abort', onAbort);
         subscription.unsubscribe();
         if (error === undefined) resolve();
@@ -127,15 +142,22 @@ export function createServerRunner(options: ServerRunnerOptions = {}): ServerRun
           started = true;
         },
         onData: (event) => {
+          if (event.type === 'run:accepted') {
+            cancelTokens.set(runId, event.cancelToken);
+            return;
+          }
           // The wire type only loosens `view: unknown` to optional; it is a RunEvent.
           if (!settled) onEvent(event as RunEvent);
         },
         onError: (error) => finish(error),
         onComplete: () => finish(),
         onConnectionStateChange: (state) => {
-          // The link would reconnect and run the graph again; report the failure instead.
+          // The link would reconnect and run the graph again; report the failure instead. An
+          // error the server sent (it has `data`, e.g. INTERNAL_SERVER_ERROR, which the link
+          // counts as retryable) is passed on as it is; a dropped connection says so.
           if (state.state === 'connecting' && state.error) {
-            finish(started ? new TRPCClientError(`The connection to the server was lost: ${state.error.message}`) : state.error);
+            const fromServer = state.error.data !== undefined && state.error.data !== null;
+            finish(started && !fromServer ? new TRPCClientError(`The connection to the server was lost: ${state.error.message}`) : state.error);
           }
         },
       });
@@ -147,7 +169,11 @@ export function createServerRunner(options: ServerRunnerOptions = {}): ServerRun
     runOnServer,
     fetchValuePage: ({ key, port, offset = 0, limit = 500 }, { signal } = {}) =>
       client.run.page.query({ key, port, offset, limit }, { signal }) as Promise<ValuePage>,
-    cancelRun: async (runId) => (await client.run.cancel.mutate({ runId })).cancelled,
+    cancelRun: async (runId) => {
+      const cancelToken = cancelTokens.get(runId);
+      if (cancelToken === undefined) return false; // not a run of ours that is still going
+      return (await client.run.cancel.mutate({ runId, cancelToken })).cancelled;
+    },
     queryNode: (nodeType, key, request) => client.run.query.query({ nodeType, key, request }),
     serverInfo: () => client.run.info.query(),
   };

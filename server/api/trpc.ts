@@ -1,24 +1,41 @@
 /**
  * tRPC setup: the request context, the procedure builders and the error formatter.
  *
- * Context is `{ db, headers }`; the route handler builds it per request from the app's
- * database, tests build it with a throwaway one. Input validation errors (zod) come back as
+ * Context is `{ db, headers, client }`; the route handler builds it per request from the app's
+ * database and the client cookie, tests build it with a throwaway database. Input validation errors (zod) come back as
  * BAD_REQUEST with a readable `message` (see readableInputErrors) and, over HTTP, the issues
  * as `data.zodIssues`. An unexpected failure (a database error, a bug) reaches the client as
  * one fixed sentence, never its message or stack: a driver's message quotes the SQL and every
  * parameter, which for a save is the whole document. `describeErrorForLog` is the one line the
  * server logs for it instead. No transformer:
  * procedures return plain JSON (times as ISO strings), so no superjson is needed.
- * Not handled here: authentication (graphs are guarded by per-graph edit secrets instead), rate limits.
+ * Not handled here: authentication (graphs are guarded by per-graph edit secrets instead), rate
+ * limits (save-rate-limit.ts, server/run/run-manager.ts).
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { identifyClient } from '@/server/api/client-identity';
 import { getDb, type Database } from '@/server/db/client';
 
-export type TRPCContext = { db: Database; headers: Headers };
+export type TRPCContext = {
+  db: Database;
+  headers: Headers;
+  /**
+   * Who is asking (server/api/client-identity.ts): the signed cookie's id, or an anonymous
+   * budget. Absent for in-process callers (server components, tests), which no per-client
+   * limit applies to.
+   */
+  client?: string;
+};
 
-export async function createTRPCContext(opts: { headers: Headers }): Promise<TRPCContext> {
-  return { db: await getDb(), headers: opts.headers };
+/**
+ * Per HTTP request: the database, and the client from its cookie; a request without a valid
+ * cookie gets a new one through `resHeaders` (the fetch adapter's response headers).
+ */
+export async function createTRPCContext(opts: { headers: Headers; resHeaders?: Headers; secure?: boolean }): Promise<TRPCContext> {
+  const { client, setCookie } = identifyClient(opts.headers, { secure: opts.secure });
+  if (setCookie) opts.resHeaders?.append('set-cookie', setCookie);
+  return { db: await getDb(), headers: opts.headers, client };
 }
 
 export type ZodIssueSummary = { path: string; message: string };

@@ -5,9 +5,11 @@
  * An engine runs one GraphDoc with the shared executor (nodes/engine/executor.ts, where:
  * 'server') and the app's registry, streams its RunEvents, stops on the signal, and answers
  * page requests from its recipe cache. Two implementations:
- * - thread-engine.ts (the default): graph runs inside piscina worker threads;
- * - createInProcessEngine (here): the same executor on the main thread, for TOKENLOOM_RUN_THREADS=0
- *   and as the fallback when worker threads cannot start. It relies on the executor's
+ * - process-engine.ts (the default): graph runs inside engine child processes, one run per
+ *   process, so a fatal error or a hang ends only its own run;
+ * - createInProcessEngine (here): the same executor on the main thread, for TOKENLOOM_RUN_PROCESSES=0
+ *   and as the fallback when engine processes cannot start. No isolation: a V8 fatal error
+ *   there takes the web server with it. It relies on the executor's
  *   cooperative yielding (ctx.checkpoint, between nodes), so a node with a long synchronous
  *   step (Pretokenize on megabytes) does hold the event loop for that step.
  *
@@ -25,8 +27,10 @@ import { NotPageableError, pageOf, type PageRequest, type ValuePage } from '@/se
 export interface EngineRunOptions {
   signal: AbortSignal;
   onEvent: (event: RunEvent) => void;
-  /** Runs with the same affinity go to the same thread (and so find each other's cache entries). */
+  /** Runs with the same affinity go to the same process (and so find each other's cache entries). */
   affinity?: string;
+  /** Called when the run starts executing (an engine process took it), after any queueing. */
+  onStarted?: () => void;
 }
 
 /** The answer to a page request: the page, or why there is none. */
@@ -35,13 +39,14 @@ export type PageLookup =
   | { ok: false; reason: 'missing-key' | 'missing-port' | 'not-pageable'; message: string };
 
 export interface RunEngine {
-  readonly kind: 'threads' | 'in-process';
-  readonly threads: number;
-  /** Resolves once the engine can take runs (worker threads started and loaded). */
+  readonly kind: 'processes' | 'in-process';
+  /** Engine processes running now (0 in-process). */
+  readonly processes: number;
+  /** Resolves once the engine can take runs (its first processes started and loaded). */
   ready(): Promise<void>;
   /**
    * Run a graph. Resolves after its `run:done` event (also when cancelled); rejects only when
-   * the engine itself failed (a thread died), after emitting a closing `run:done`.
+   * the engine itself failed (its process died), after emitting a closing `run:done`.
    */
   run(doc: GraphDoc, options: EngineRunOptions): Promise<void>;
   page(request: PageRequest): Promise<PageLookup>;
@@ -53,7 +58,7 @@ export interface RunEngine {
 export type NodeQuery = { nodeType: string; key: string; request: unknown };
 export type QueryLookup = { ok: true; result: unknown } | { ok: false; missing: boolean; message: string };
 
-/** Answer a node query from one recipe cache; shared by both engines (and the worker threads). */
+/** Answer a node query from one recipe cache; shared by both engines (and the engine processes). */
 export function lookupQuery(cache: RecipeCache, query: NodeQuery): QueryLookup {
   if (!cache.get(query.key)) return { ok: false, missing: true, message: 'The server no longer holds this result; run the graph again.' };
   const answer = answerQuery(registry, cache, { type: 'query', requestId: 0, ...query });
@@ -73,7 +78,7 @@ export function serverResources(root = process.cwd(), source: Record<string, str
   };
 }
 
-/** Look a page up in one recipe cache; shared by both engines (and the worker threads). */
+/** Look a page up in one recipe cache; shared by both engines (and the engine processes). */
 export function lookupPage(cache: RecipeCache, request: PageRequest): PageLookup {
   const hit = cache.get(request.key);
   if (!hit) {
@@ -96,9 +101,10 @@ export function createInProcessEngine(options: { cacheBytes: number; resources?:
   const resources = options.resources ?? serverResources();
   return {
     kind: 'in-process',
-    threads: 0,
+    processes: 0,
     ready: () => Promise.resolve(),
-    async run(doc, { signal, onEvent }) {
+    async run(doc, { signal, onEvent, onStarted }) {
+      onStarted?.();
       await execute(doc, { registry, cache, where: 'server', resources, signal, onEvent });
     },
     page: (request) => Promise.resolve(lookupPage(cache, request)),

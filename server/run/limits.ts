@@ -4,12 +4,13 @@
  * | variable                          | default | meaning                                              |
  * |-----------------------------------|---------|------------------------------------------------------|
  * | TOKENLOOM_RUN_MAX_INPUT_MB        | 20      | UTF-8 megabytes of string params in one graph        |
- * | TOKENLOOM_RUN_MAX_SECONDS         | 120     | wall time of one run, from acceptance (queue included)|
+ * | TOKENLOOM_RUN_MAX_SECONDS         | 120     | wall time of one run, from when its engine process takes it |
  * | TOKENLOOM_RUN_MAX_PER_CLIENT      | 3       | runs one client may have going at once               |
  * | TOKENLOOM_RUN_MAX_TOTAL           | 64      | runs the whole server has going at once              |
- * | TOKENLOOM_RUN_CACHE_MB            | 512     | recipe cache, all engine threads together            |
- * | TOKENLOOM_RUN_THREADS             | cores-1 (1..4) | engine threads; 0 runs in-process             |
- * | TOKENLOOM_RUN_TASKS_PER_THREAD    | 4       | runs interleaved on one thread (they yield)          |
+ * | TOKENLOOM_RUN_CACHE_MB            | 512     | recipe cache, the warm engine processes together     |
+ * | TOKENLOOM_RUN_PROCESSES           | cores-1 (1..4) | engine processes kept warm; 0 runs in-process |
+ * | TOKENLOOM_RUN_MAX_PROCESSES       | 8       | engine processes at most (busy ones + spares)        |
+ * | TOKENLOOM_RUN_MEMORY_MB           | 1024    | V8 heap of one engine process (one run at a time)    |
  *
  * Graph size (nodes, edges) is GRAPH_LIMITS, checked by loadGraphDoc. A bad value throws an
  * EnvError naming the variable, like server/env.ts.
@@ -26,8 +27,12 @@ export interface RunLimits {
   maxRunsPerClient: number;
   maxRunsTotal: number;
   cacheBytes: number;
-  threads: number;
-  tasksPerThread: number;
+  /** Engine processes kept running (0: run in the web server's process, no isolation). */
+  processes: number;
+  /** Engine processes at most; a run arriving when all are busy waits for one. */
+  maxProcesses: number;
+  /** `--max-old-space-size` of an engine process, in MB. */
+  memoryMb: number;
   /** How long a run over the per-client limit waits for a slot before it is refused. */
   admissionGraceMs: number;
 }
@@ -41,7 +46,7 @@ const count = (fallback: number, min: number) =>
     z.coerce.number().int({ message: `must be a whole number ≥ ${min}` }).min(min, { message: `must be a whole number ≥ ${min}` }).default(fallback),
   );
 
-const defaultThreads = Math.max(1, Math.min(4, os.availableParallelism() - 1));
+const defaultProcesses = Math.max(1, Math.min(4, os.availableParallelism() - 1));
 
 const runEnvSchema = z.object({
   TOKENLOOM_RUN_MAX_INPUT_MB: positive(20, 'a positive number of megabytes'),
@@ -49,12 +54,20 @@ const runEnvSchema = z.object({
   TOKENLOOM_RUN_MAX_PER_CLIENT: count(3, 1),
   TOKENLOOM_RUN_MAX_TOTAL: count(64, 1),
   TOKENLOOM_RUN_CACHE_MB: positive(512, 'a positive number of megabytes'),
-  TOKENLOOM_RUN_THREADS: count(defaultThreads, 0),
-  TOKENLOOM_RUN_TASKS_PER_THREAD: count(4, 1),
+  TOKENLOOM_RUN_PROCESSES: count(defaultProcesses, 0),
+  TOKENLOOM_RUN_MAX_PROCESSES: count(8, 1),
+  TOKENLOOM_RUN_MEMORY_MB: count(1024, 64),
 });
 
 /** Read the run limits from an environment (process.env by default); throws EnvError on a bad value. */
 export function readRunLimits(source: Record<string, string | undefined> = process.env): RunLimits {
+  // Runs moved from worker threads to engine processes; a leftover setting is a mistake to show.
+  const obsolete = ['TOKENLOOM_RUN_THREADS', 'TOKENLOOM_RUN_TASKS_PER_THREAD'].filter((name) => source[name] !== undefined && source[name] !== '');
+  if (obsolete.length > 0) {
+    throw new EnvError(
+      `Invalid server run limits: ${obsolete.join(' and ')} no longer exist${obsolete.length === 1 ? 's' : ''}; server runs use engine processes: set TOKENLOOM_RUN_PROCESSES (0 = in-process) and TOKENLOOM_RUN_MAX_PROCESSES.`,
+    );
+  }
   const parsed = runEnvSchema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
@@ -67,8 +80,9 @@ export function readRunLimits(source: Record<string, string | undefined> = proce
     maxRunsPerClient: e.TOKENLOOM_RUN_MAX_PER_CLIENT,
     maxRunsTotal: e.TOKENLOOM_RUN_MAX_TOTAL,
     cacheBytes: Math.round(e.TOKENLOOM_RUN_CACHE_MB * 1024 * 1024),
-    threads: e.TOKENLOOM_RUN_THREADS,
-    tasksPerThread: e.TOKENLOOM_RUN_TASKS_PER_THREAD,
+    processes: e.TOKENLOOM_RUN_PROCESSES,
+    maxProcesses: Math.max(e.TOKENLOOM_RUN_MAX_PROCESSES, e.TOKENLOOM_RUN_PROCESSES),
+    memoryMb: e.TOKENLOOM_RUN_MEMORY_MB,
     admissionGraceMs: 750,
   };
 }

@@ -3,50 +3,55 @@
  * and fans each run's events out to whoever is watching it. One per server process
  * (getRunManager), created on first use; the tRPC run router is its only HTTP face.
  *
- * - Admission: at most `maxRunsPerClient` runs per client (the `x-tokenloom-client` header,
- *   else the first `x-forwarded-for` address, else `x-real-ip`) and `maxRunsTotal` overall. A run
+ * - Admission: at most `maxRunsPerClient` runs per client (the signed cookie's id, from
+ *   server/api/client-identity.ts; no header a client sets) and `maxRunsTotal` overall. A run
  *   over the limit waits up to `admissionGraceMs` for a slot (a canvas that replaces a stale run
  *   reconnects before the server has noticed the old stream close), then is refused with
  *   TOO_MANY_REQUESTS.
  * - Deduplication: a run whose graph computes exactly what a run in progress computes (same
  *   nodes, params and edges; positions and titles ignored) joins it instead of starting
  *   another; it gets the events so far, then the live ones. Partial overlaps are left to the
- *   recipe cache (a finished node is reused by every later run on the same thread).
- * - Wall time: an execution is aborted `maxRunMs` after it was accepted (queue time included,
- *   so an overloaded server sheds work); its watchers get the `run:done` event, then a TIMEOUT
- *   error "This run was stopped after 120 s …". Other runs are not touched.
- * - Cancellation: a watcher that disconnects (the subscription's signal) or calls cancel
- *   leaves; when the last watcher leaves, the execution is aborted.
+ *   recipe cache (a finished node is reused by later runs in the same engine process).
+ * - Wall time: an execution is aborted `maxRunMs` after an engine process took it (its own
+ *   start: time spent waiting behind other runs does not count against it); its watchers get
+ *   the `run:done` event, then a TIMEOUT error "This run was stopped after 120 s …". One that
+ *   does not stop is killed with its process ("This run ran past …"). Waiting for a process is
+ *   bounded apart (maxRunMs + the hard-stop grace + a process start), with its own message.
+ *   Other runs are not touched.
+ * - Engine failures: a run whose process died of memory or a V8 size limit fails with
+ *   UNPROCESSABLE_CONTENT and the process-engine's sentence; the server goes on.
+ * - Cancellation: a watcher that disconnects (the subscription's signal) or calls cancel with
+ *   its run's token (given only to the client that started it) leaves; when the last watcher
+ *   leaves, the execution is aborted.
  * - Staging: a graph too large for a URL (subscriptions are GET requests) is first posted with
  *   `stage`, kept for STAGE_TTL_MS, and started by its id; an id works once.
  *
- * Not handled here: executing (engine.ts, thread-engine.ts), HTTP (run-router.ts). State is
+ * Not handled here: executing (engine.ts, process-engine.ts), HTTP (run-router.ts). State is
  * per process: with several server instances, stage and start must reach the same one.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { createInProcessEngine, type NodeQuery, type RunEngine } from '@/server/run/engine';
 import { formatSeconds, readRunLimits, stringParamBytes, type RunLimits } from '@/server/run/limits';
 import type { PageRequest, ValuePage } from '@/server/run/paging';
-import { createThreadEngine } from '@/server/run/thread-engine';
+import { createProcessEngine, EngineProcessError, HARD_STOP_MS } from '@/server/run/process-engine';
 
 export const STAGE_TTL_MS = 60_000;
-
-/** Who is asking, for the per-client limit. Not an identity: a header anyone can set. */
-export function clientIdFrom(headers: Headers): string {
-  const explicit = headers.get('x-tokenloom-client')?.trim();
-  if (explicit) return `id:${explicit.slice(0, 100)}`;
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim() || headers.get('x-real-ip')?.trim();
-  return forwarded ? `ip:${forwarded}` : 'ip:unknown';
-}
+/** Room for replacing a killed engine process, in the bound on waiting for one. */
+const PROCESS_START_MS = 5000;
 
 interface Execution {
   fingerprint: string;
   events: RunEvent[];
   finished: boolean;
-  outcome?: { kind: 'time-limit' } | { kind: 'failed'; message: string };
+  outcome?:
+    /** Stopped at the limit; killed with its process at the limit (it did not stop); never started. */
+    | { kind: 'time-limit' | 'killed-at-limit' | 'queue-limit' }
+    /** Its engine process died of memory or a V8 size limit. */
+    | { kind: 'too-large'; message: string }
+    | { kind: 'failed'; message: string };
   watchers: number;
   controller: AbortController;
   wake: Set<() => void>;
@@ -54,28 +59,47 @@ interface Execution {
 
 export interface StartRunOptions {
   doc: GraphDoc;
+  /** Who started it (server/api/client-identity.ts): the per-client limit and cancel use it. */
   client: string;
   runId: string;
   signal: AbortSignal;
 }
 
+/**
+ * The first message of every run stream, before its RunEvents, once the run is admitted: its
+ * id and the token `cancel` needs. Only the stream's reader (the client that started the run)
+ * sees it, so only that client can cancel.
+ */
+export type RunAccepted = { type: 'run:accepted'; runId: string; cancelToken: string };
+
 export interface RunManager {
   readonly limits: RunLimits;
-  info(): Promise<{ engine: RunEngine['kind']; threads: number }>;
+  info(): Promise<{ engine: RunEngine['kind']; processes: number; maxProcesses: number; memoryMb: number }>;
   stage(doc: GraphDoc): { stagedId: string; expiresInMs: number };
   takeStaged(stagedId: string): GraphDoc;
-  start(options: StartRunOptions): AsyncGenerator<RunEvent, void, void>;
-  cancel(client: string, runId: string): boolean;
+  start(options: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent, void, void>;
+  /** Stops `client`'s run `runId` when `cancelToken` is that run's; false (and nothing happens) otherwise. */
+  cancel(client: string, runId: string, cancelToken: string): boolean;
   page(request: PageRequest): Promise<ValuePage>;
   query(request: NodeQuery): Promise<unknown>;
   stats(): { activeRuns: number; executions: number; staged: number };
   close(): Promise<void>;
 }
 
-/** sha256 of what the graph computes: node ids, types, params and the wiring; nothing visual. */
+/**
+ * sha256 of what the graph computes: node ids, types, params and the wiring; nothing visual.
+ * Params nested so deep that JSON.stringify overflows the stack (a hand-made document) are
+ * refused with a sentence rather than a RangeError.
+ */
 function fingerprintOf(doc: GraphDoc): string {
   const shape = [doc.nodes.map((n) => [n.id, n.type, n.params]), doc.edges.map((e) => [e.source, e.sourcePort, e.target, e.targetPort])];
-  return createHash('sha256').update(JSON.stringify(shape)).digest('base64url');
+  let json: string;
+  try {
+    json = JSON.stringify(shape);
+  } catch {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'This graph’s node settings are nested too deeply to run; remove the nested values.' });
+  }
+  return createHash('sha256').update(json).digest('base64url');
 }
 
 /** The params of the nodes that feed others and have no inputs: what a run's results hinge on. */
@@ -88,11 +112,12 @@ function affinityOf(doc: GraphDoc): string {
 
 export function createRunManager(options: { limits?: RunLimits; engine?: RunEngine } = {}): RunManager {
   const limits = options.limits ?? readRunLimits();
+  const queueLimitMs = limits.maxRunMs + HARD_STOP_MS + PROCESS_START_MS;
   const executions = new Map<string, Execution>();
   const activeByClient = new Map<string, number>();
   let activeTotal = 0;
   const slotWaiters = new Set<() => void>();
-  const watchers = new Map<string, AbortController>();
+  const watchers = new Map<string, { controller: AbortController; token: Buffer }>();
   const staged = new Map<string, { doc: GraphDoc; bytes: number; expiresAt: number }>();
   let stagedBytes = 0;
 
@@ -100,22 +125,27 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
   function engine(): Promise<RunEngine> {
     enginePromise ??= (async () => {
       if (options.engine) return options.engine;
-      if (limits.threads === 0) return createInProcessEngine({ cacheBytes: limits.cacheBytes });
-      let threaded: RunEngine | undefined;
+      if (limits.processes === 0) return createInProcessEngine({ cacheBytes: limits.cacheBytes });
+      let pool: RunEngine | undefined;
       try {
-        threaded = createThreadEngine({ threads: limits.threads, tasksPerThread: limits.tasksPerThread, cacheBytes: limits.cacheBytes });
-        await threaded.ready();
-        return threaded;
+        pool = createProcessEngine({
+          processes: limits.processes,
+          maxProcesses: limits.maxProcesses,
+          memoryMb: limits.memoryMb,
+          cacheBytes: limits.cacheBytes,
+        });
+        await pool.ready();
+        return pool;
       } catch (error) {
-        void threaded?.close().catch(() => undefined);
+        void pool?.close().catch(() => undefined);
         const reason = error instanceof Error ? error.message : String(error);
-        console.error(`[run] engine worker threads could not start (${reason}); running graphs in-process instead.`);
+        console.error(`[run] engine processes could not start (${reason}); running graphs in the web server's process instead, without isolation.`);
         return createInProcessEngine({ cacheBytes: limits.cacheBytes });
       }
     })();
     return enginePromise;
   }
-  // Start the threads now, so the first run does not pay for loading the engine.
+  // Start the engine processes now, so the first run does not pay for loading the engine.
   void engine();
 
   async function admit(client: string, signal: AbortSignal): Promise<() => void> {
@@ -167,23 +197,40 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
   function startExecution(doc: GraphDoc, fingerprint: string): Execution {
     const execution: Execution = { fingerprint, events: [], finished: false, watchers: 0, controller: new AbortController(), wake: new Set() };
     executions.set(fingerprint, execution);
-    const timer = setTimeout(() => {
-      execution.outcome ??= { kind: 'time-limit' };
+    // The run's own clock starts when a process takes it (onStarted), so a run queued behind
+    // a hung one is never blamed for that one's time. Waiting is bounded apart, by long enough
+    // for a hung run to reach its limit, be killed and its process be replaced.
+    let timer = setTimeout(() => {
+      execution.outcome ??= { kind: 'queue-limit' };
       execution.controller.abort();
-    }, limits.maxRunMs);
+    }, queueLimitMs);
+    const onStarted = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        execution.outcome ??= { kind: 'time-limit' };
+        execution.controller.abort();
+      }, limits.maxRunMs);
+    };
     void (async () => {
       try {
         const runner = await engine();
         await runner.run(doc, {
           signal: execution.controller.signal,
           affinity: affinityOf(doc),
+          onStarted,
           onEvent: (event) => {
             execution.events.push(event);
             wakeAll(execution);
           },
         });
       } catch (error) {
-        execution.outcome ??= { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+        if (error instanceof EngineProcessError && error.reason === 'killed') {
+          // Killed past the time limit: say which limit; killed after a cancel: nobody is watching.
+          execution.outcome = execution.outcome?.kind === 'time-limit' ? { kind: 'killed-at-limit' } : { kind: 'failed', message: error.message };
+        }
+        else if (error instanceof EngineProcessError && (error.reason === 'memory' || error.reason === 'invalid-size')) {
+          execution.outcome = { kind: 'too-large', message: error.message };
+        } else execution.outcome ??= { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
       } finally {
         clearTimeout(timer);
         execution.finished = true;
@@ -207,14 +254,26 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     });
   }
 
-  async function* start({ doc, client, runId, signal }: StartRunOptions): AsyncGenerator<RunEvent, void, void> {
-    const release = await admit(client, signal);
+  async function* start(options: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent, void, void> {
+    const release = await admit(options.client, options.signal);
+    // Everything after admission is inside this try: a throw anywhere (a graph that cannot be
+    // fingerprinted, an engine that failed to start) still gives the slot back.
+    try {
+      yield* watch(options);
+    } finally {
+      release();
+    }
+  }
+
+  async function* watch({ doc, client, runId, signal }: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent, void, void> {
+    const fingerprint = fingerprintOf(doc);
     const watcherKey = `${client}\u0000${runId}`;
     const cancelled = new AbortController();
-    watchers.get(watcherKey)?.abort(); // the same run id again replaces the old watcher
-    watchers.set(watcherKey, cancelled);
+    const cancelToken = randomBytes(18).toString('base64url');
+    const watcher = { controller: cancelled, token: Buffer.from(cancelToken) };
+    watchers.get(watcherKey)?.controller.abort(); // the same run id again replaces the old watcher
+    watchers.set(watcherKey, watcher);
 
-    const fingerprint = fingerprintOf(doc);
     const running = executions.get(fingerprint);
     const execution = running && !running.finished && !running.controller.signal.aborted ? running : startExecution(doc, fingerprint);
     execution.watchers += 1;
@@ -227,6 +286,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     };
 
     try {
+      yield { type: 'run:accepted', runId, cancelToken };
       let index = 0;
       for (;;) {
         while (index < execution.events.length) yield execution.events[index++]!;
@@ -244,19 +304,33 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
         await nextChange(execution, watching ? [signal, cancelled.signal] : [signal]);
       }
       if (signal.aborted) return;
-      if (execution.outcome?.kind === 'time-limit') {
-        throw new TRPCError({
-          code: 'TIMEOUT',
-          message: `This run was stopped after ${formatSeconds(limits.maxRunMs)}, the server's limit for one run. Use a smaller text, or run it in the browser.`,
-        });
-      }
-      if (execution.outcome?.kind === 'failed') {
-        throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: execution.outcome.message });
+      const outcome = execution.outcome;
+      switch (outcome?.kind) {
+        case undefined:
+          return;
+        case 'time-limit':
+          throw new TRPCError({
+            code: 'TIMEOUT',
+            message: `This run was stopped after ${formatSeconds(limits.maxRunMs)}, the server's limit for one run. Use a smaller text, or run it in the browser.`,
+          });
+        case 'killed-at-limit':
+          throw new TRPCError({
+            code: 'TIMEOUT',
+            message: `This run ran past ${formatSeconds(limits.maxRunMs)}, the server's limit for one run, and did not stop when asked, so its engine process was ended. Use a smaller text or a simpler pattern, or run it in the browser.`,
+          });
+        case 'queue-limit':
+          throw new TRPCError({
+            code: 'TOO_MANY_REQUESTS',
+            message: `Every engine process on the server was busy for ${formatSeconds(queueLimitMs)}, so this run never started. Try again in a moment, or run it in the browser.`,
+          });
+        case 'too-large':
+          throw new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: outcome.message });
+        case 'failed':
+          throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: outcome.message });
       }
     } finally {
       leave();
-      if (watchers.get(watcherKey) === cancelled) watchers.delete(watcherKey);
-      release();
+      if (watchers.get(watcherKey) === watcher) watchers.delete(watcherKey);
     }
   }
 
@@ -272,7 +346,8 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     limits,
     async info() {
       const runner = await engine();
-      return { engine: runner.kind, threads: runner.threads };
+      const isolated = runner.kind === 'processes';
+      return { engine: runner.kind, processes: runner.processes, maxProcesses: isolated ? limits.maxProcesses : 0, memoryMb: limits.memoryMb };
     },
     stage(doc) {
       const now = Date.now();
@@ -298,10 +373,12 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       return entry.doc;
     },
     start,
-    cancel(client, runId) {
-      const controller = watchers.get(`${client}\u0000${runId}`);
-      controller?.abort();
-      return Boolean(controller);
+    cancel(client, runId, cancelToken) {
+      const watcher = watchers.get(`${client}\u0000${runId}`);
+      const given = Buffer.from(cancelToken);
+      if (!watcher || given.length !== watcher.token.length || !timingSafeEqual(given, watcher.token)) return false;
+      watcher.controller.abort();
+      return true;
     },
     async page(request) {
       const lookup = await (await engine()).page(request);

@@ -4,20 +4,31 @@
  * does, but streaming: response bodies are piped as they are produced (server-sent events) and
  * the Request's signal aborts when the client goes away, so a closed stream cancels the run.
  * Also builds graphs for the tests and a server runner (components/canvas/server-runner.ts)
- * pointed at the server. Not a test file itself; touches nothing but 127.0.0.1.
+ * pointed at the server, one signed client cookie per simulated browser (made with the
+ * server's own secret, as if the browser had been given it), and the helpers the isolation tests
+ * share (fault graphs, "the server still serves", "every slot is free"). Not a test file itself; touches nothing but 127.0.0.1.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createTRPCClient, httpSubscriptionLink, type TRPCClientError } from '@trpc/client';
 import { EventSource } from 'eventsource';
+import { expect } from 'vitest';
 import { createServerRunner, type ServerRunner } from '@/components/canvas/server-runner';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
+import type { AppRouter } from '@/server/api/root';
+import type { RunAccepted } from '@/server/run/run-manager';
 
 type RouteModule = typeof import('@/app/api/trpc/[trpc]/route');
 
 export interface RouteServer {
   url: string;
+  /** A server runner for the simulated browser `client` (one signed client cookie per name). */
   runner(client: string): ServerRunner;
+  /** The `cookie` header of the simulated browser `client`, for raw requests. */
+  cookieFor(client: string): string;
+  /** Start a staged graph (run.stage's id) as `client`; resolves with its events, rejects like runOnServer. */
+  startStaged(client: string, stagedId: string): Promise<RunEvent[]>;
   close(): Promise<void>;
 }
 
@@ -28,6 +39,14 @@ export interface RouteServer {
 export async function serveRoute(): Promise<RouteServer> {
   process.env.PGLITE_DATA_DIR = 'memory://';
   const route: RouteModule = await import('@/app/api/trpc/[trpc]/route');
+  // Imported after the env is set: the secret depends on PGLITE_DATA_DIR (memory:// → per process).
+  const { CLIENT_COOKIE, issueClientCookieValue } = await import('@/server/api/client-identity');
+  const cookies = new Map<string, string>();
+  const cookieFor = (client: string) => {
+    let cookie = cookies.get(client);
+    if (!cookie) cookies.set(client, (cookie = `${CLIENT_COOKIE}=${issueClientCookieValue()}`));
+    return cookie;
+  };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const headers = new Headers();
@@ -69,7 +88,12 @@ export async function serveRoute(): Promise<RouteServer> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/trpc`;
   return {
     url,
-    runner: (client) => createServerRunner({ url, EventSource, headers: { 'x-tokenloom-client': client } }),
+    runner: (client) => createServerRunner({ url, EventSource, headers: { cookie: cookieFor(client) } }),
+    cookieFor,
+    startStaged: (client, stagedId) =>
+      subscribeRun(url, { cookie: cookieFor(client) }, { stagedId }).then((messages) =>
+        messages.filter((m): m is RunEvent => m.type !== 'run:accepted'),
+      ),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -80,6 +104,45 @@ export async function serveRoute(): Promise<RouteServer> {
       delete process.env.PGLITE_DATA_DIR;
     },
   };
+}
+
+/**
+ * Start a run with a bare tRPC client, seeing every message the server sends, run:accepted
+ * (with the cancel token) included; `headers` go on the request (a cookie, forged headers).
+ * Resolves with the messages when the stream completes, rejects with its error.
+ */
+export function subscribeRun(
+  url: string,
+  headers: Record<string, string>,
+  input: { doc?: GraphDoc; stagedId?: string; runId?: string },
+  onMessage: (message: RunAccepted | RunEvent) => void = () => undefined,
+): Promise<(RunAccepted | RunEvent)[]> {
+  const trpc = createTRPCClient<AppRouter>({
+    links: [
+      httpSubscriptionLink({
+        url,
+        EventSource,
+        eventSourceOptions: {
+          fetch: (input: string | URL, init?: RequestInit) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...headers } }),
+        } as EventSourceInit,
+      }),
+    ],
+  });
+  const messages: (RunAccepted | RunEvent)[] = [];
+  return new Promise((resolve, reject) => {
+    const subscription = trpc.run.start.subscribe(input, {
+      onData: (data) => {
+        const message = data as RunAccepted | RunEvent; // the wire type only loosens `view`
+        messages.push(message);
+        onMessage(message);
+      },
+      onError: (error) => {
+        subscription.unsubscribe();
+        reject(error);
+      },
+      onComplete: () => resolve(messages),
+    });
+  });
 }
 
 /** Text → Clean → Pretokenize, the starter pipeline without its note. */
@@ -129,4 +192,62 @@ export async function collect(runner: ServerRunner, doc: GraphDoc, signal?: Abor
   const events: RunEvent[] = [];
   await runner.runOnServer(doc, { onEvent: (event) => events.push(event), signal });
   return events;
+}
+
+/**
+ * The pipeline plus a Note that, with TOKENLOOM_TEST_FAULTS=1 in the server's environment,
+ * makes its engine process fail as named (server/run/engine-process.ts).
+ */
+export function faultDoc(fault: 'oom' | 'invalid-size' | 'hang' | 'abort', id = 'fault'): GraphDoc {
+  const doc = pipelineDoc(`text beside the ${fault}`);
+  doc.nodes.push({ id, type: 'note', params: { text: `TOKENLOOM_TEST_FAULT:${fault}` }, position: { x: 0, y: 300 } });
+  return doc;
+}
+
+/** Start a run; `started` resolves when its node `nodeId` has started, `settled` with the outcome. */
+export function startRun(server: RouteServer, client: string, doc: GraphDoc, nodeId: string) {
+  const events: RunEvent[] = [];
+  let markStarted!: () => void;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const settled = server
+    .runner(client)
+    .runOnServer(doc, {
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === 'node:start' && event.nodeId === nodeId) markStarted();
+      },
+    })
+    .then(
+      () => ({ error: undefined, events }),
+      (error: unknown) => {
+        markStarted(); // a run refused before it started does not keep the test waiting
+        return { error: error as TRPCClientError<never>, events };
+      },
+    );
+  return { started, settled };
+}
+
+/** The server still saves and reads a graph (graph.create, then graph.get). */
+export async function serverStillServes(server: RouteServer): Promise<void> {
+  const created = await fetch(`${server.url}/graph.create`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: server.cookieFor('still-serves') },
+    body: JSON.stringify({ doc: pipelineDoc('saved while a run crashed') }),
+  });
+  expect(created.status).toBe(200);
+  const { id } = ((await created.json()) as { result: { data: { id: string } } }).result.data;
+  const loaded = await fetch(`${server.url}/graph.get?input=${encodeURIComponent(JSON.stringify({ id }))}`);
+  expect(loaded.status).toBe(200);
+  expect(((await loaded.json()) as { result: { data: { doc: GraphDoc } } }).result.data.doc.title).toBe('pipeline');
+}
+
+/** Waits until no run holds a slot or an execution, then asserts every counter is 0. */
+export async function slotsFree(): Promise<void> {
+  const { getRunManager } = await import('@/server/run/run-manager');
+  const t0 = Date.now();
+  while (getRunManager().stats().activeRuns > 0 || getRunManager().stats().executions > 0) {
+    if (Date.now() - t0 > 10_000) throw new Error(`runs still going: ${JSON.stringify(getRunManager().stats())}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  expect(getRunManager().stats()).toEqual({ activeRuns: 0, executions: 0, staged: 0 });
 }

@@ -1,8 +1,8 @@
 /**
  * Server runs over real HTTP: the route handler served on 127.0.0.1 (run-http-server.ts),
  * driven by the canvas's own transport (components/canvas/server-runner.ts) with the
- * `eventsource` package, one `x-tokenloom-client` per simulated browser. The engine runs in
- * piscina worker threads, as in production.
+ * `eventsource` package, one signed client cookie per simulated browser. The engine runs in
+ * engine processes (child processes), as in production.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCClientError } from '@trpc/client';
@@ -53,7 +53,7 @@ describe('running graphs on the server over HTTP', () => {
   beforeAll(async () => {
     server = await serveRoute();
     // Opens the database and starts the engine threads before the timing-sensitive tests.
-    expect((await server.runner('setup').serverInfo()).engine).toBe('threads');
+    expect((await server.runner('setup').serverInfo()).engine).toBe('processes');
   });
 
   afterAll(async () => {

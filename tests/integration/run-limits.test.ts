@@ -7,6 +7,7 @@ import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
+import { getRunManager } from '@/server/run/run-manager';
 import { collect, pipelineDoc, serveRoute, slowDoc, type RouteServer } from './run-http-server';
 
 async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<never>> {
@@ -25,7 +26,7 @@ describe('server run limits (TOKENLOOM_RUN_MAX_SECONDS=0.2, TOKENLOOM_RUN_MAX_IN
     process.env.TOKENLOOM_RUN_MAX_SECONDS = '0.2';
     process.env.TOKENLOOM_RUN_MAX_INPUT_MB = '1';
     server = await serveRoute();
-    expect(await server.runner('setup').serverInfo()).toMatchObject({ engine: 'threads', maxRunTime: '0.2 s', maxInput: '1 MB' });
+    expect(await server.runner('setup').serverInfo()).toMatchObject({ engine: 'processes', maxRunTime: '0.2 s', maxInput: '1 MB' });
   });
 
   afterAll(async () => {
@@ -78,6 +79,31 @@ describe('server run limits (TOKENLOOM_RUN_MAX_SECONDS=0.2, TOKENLOOM_RUN_MAX_IN
     const error = await rejection(collect(server.runner('limits'), doc));
     expect(error.data).toMatchObject({ code: 'BAD_REQUEST' });
     expect(error.message).toMatch(/^The graph is malformed at nodes: .*300/);
+  });
+
+  it('gives every slot back when a run fails before it starts (params nested 4,500 deep), so the client and others still run', async () => {
+    // Built as text: JSON.stringify itself overflows on such a value, so no client library can send it.
+    const deepJson = JSON.stringify({ doc: pipelineDoc('deep') }).replace(
+      '"params":{}',
+      `"params":{"nested":${'['.repeat(4500)}${']'.repeat(4500)}}`,
+    );
+    const runner = server.runner('deep-client');
+    for (let i = 0; i < 70; i++) {
+      const staged = await fetch(`${server.url}/run.stage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: server.cookieFor('deep-client') },
+        body: deepJson,
+      });
+      expect(staged.status).toBe(200);
+      const { stagedId } = ((await staged.json()) as { result: { data: { stagedId: string } } }).result.data;
+      const error = await rejection(server.startStaged('deep-client', stagedId));
+      expect(error.data).toMatchObject({ code: 'BAD_REQUEST' });
+      expect(error.message).toBe('This graph’s node settings are nested too deeply to run; remove the nested values.');
+    }
+    expect(getRunManager().stats()).toMatchObject({ activeRuns: 0, executions: 0 });
+    expect((await collect(runner, pipelineDoc('after the deep ones'))).at(-1)).toMatchObject({ type: 'run:done', cancelled: false });
+    expect((await collect(server.runner('someone-else'), pipelineDoc('another client'))).at(-1)).toMatchObject({ type: 'run:done', cancelled: false });
+    expect(getRunManager().stats()).toMatchObject({ activeRuns: 0, executions: 0 });
   });
 
   it('refuses a malformed graph naming the node and field', async () => {

@@ -7,6 +7,7 @@
  * Documents are migrated and validated with loadGraphDoc on the way in and on the way out,
  * and refused above MAX_GRAPH_BYTES serialized. Any string is stored exactly (U+0000 and lone
  * surrogates included; server/db/schema.ts says how); listings show displayTitle, get the exact title.
+ * Saves (create, update, fork) are rate-limited per client (saveProcedure, server/api/save-rate-limit.ts).
  * Not handled here: deleting graphs, rotating secrets, user accounts, the HTTP body limit
  * (the route handler refuses oversized requests before they are parsed).
  */
@@ -18,6 +19,7 @@ import { graphDocSchema, loadGraphDoc, type GraphDoc } from '@/nodes/engine/grap
 import { validateGraph } from '@/nodes/engine/validate';
 import { registry } from '@/nodes';
 import { createTRPCRouter, publicProcedure } from '@/server/api/trpc';
+import { saveProcedure } from '@/server/api/save-rate-limit';
 import type { Database } from '@/server/db/client';
 import { displayTitle, graphTable, type GraphRow } from '@/server/db/schema';
 
@@ -133,7 +135,7 @@ async function insertGraph(db: Database, doc: GraphDoc, forkedFrom: string | nul
 
 export const graphRouter = createTRPCRouter({
   /** Save a new graph. Keep `editSecret`: it is shown once and needed for every update. */
-  create: publicProcedure.input(z.object({ doc: graphDocInput })).mutation(async ({ ctx, input }) => {
+  create: saveProcedure.input(z.object({ doc: graphDocInput })).mutation(async ({ ctx, input }) => {
     return insertGraph(ctx.db, input.doc, null);
   }),
 
@@ -148,7 +150,7 @@ export const graphRouter = createTRPCRouter({
   }),
 
   /** Replace a graph's document. Without the right edit secret: FORBIDDEN (fork instead). */
-  update: publicProcedure
+  update: saveProcedure
     .input(z.object({ id: graphIdSchema, editSecret: z.string().max(200).optional(), doc: graphDocInput }))
     .mutation(async ({ ctx, input }) => {
       const row = await findGraphRow(ctx.db, input.id);
@@ -171,7 +173,7 @@ export const graphRouter = createTRPCRouter({
    * Copy a graph under a new id and secret, remembering where it came from. Pass `doc` to fork
    * with edits made on the read-only view; the original is never touched.
    */
-  fork: publicProcedure
+  fork: saveProcedure
     .input(z.object({ id: graphIdSchema, doc: graphDocInput.optional() }))
     .mutation(async ({ ctx, input }) => {
       const source = await findGraphRow(ctx.db, input.id);

@@ -3,20 +3,23 @@
  * the same registry, where: 'server') and stream its events; page through large results.
  *
  * - `start` (subscription, SSE): `{ doc }` or `{ stagedId }` (from `stage`), optional `runId`.
- *   Yields the executor's RunEvents as they happen, exactly what the browser worker posts.
+ *   Yields `run:accepted` once admitted (the run id and its cancel token), then the executor's RunEvents as
+ *   they happen, exactly what the browser worker posts. The client is the signed cookie's
+ *   (server/api/client-identity.ts, via ctx.client).
  *   Ends after `run:done`; a run stopped by the wall-time limit then fails with TIMEOUT.
  *   Closing the stream cancels the run. Refused with TOO_MANY_REQUESTS over the per-client
  *   or server-wide number of runs.
  * - `stage` (mutation): posts a graph too large for the subscription's URL; returns a one-use
  *   id valid for a minute. components/canvas/server-runner.ts decides when to use it.
- * - `cancel` (mutation): stops the caller's run `runId` (closing the stream does the same).
+ * - `cancel` (mutation): stops the caller's run `runId` given its `cancelToken` (closing the
+ *   stream does the same); another client, or a wrong token, cancels nothing.
  * - `page` (query): a page of one output of a node, by the recipe key its `node:done` /
  *   `node:cached` event carried; see server/run/paging.ts for the paging rule.
- * - `info` (query): which engine runs graphs (worker threads or in-process) and the limits.
+ * - `info` (query): which engine runs graphs (engine processes or in-process) and the limits.
  *
  * Documents are migrated and validated by loadGraphDoc (GRAPH_LIMITS bound nodes and edges),
  * and refused when their string params exceed the input limit, before anything runs.
- * Not handled here: the limits' mechanics and the threads (server/run/), the HTTP body limit
+ * Not handled here: the limits' mechanics and the engine processes (server/run/), the HTTP body limit
  * (the route handler; `run.stage` gets a larger one than other procedures).
  */
 import { randomUUID } from 'node:crypto';
@@ -25,7 +28,7 @@ import { loadGraphDoc, type GraphDoc, type graphDocSchema } from '@/nodes/engine
 import { createTRPCRouter, publicProcedure } from '@/server/api/trpc';
 import { formatMegabytes, formatSeconds, stringParamBytes } from '@/server/run/limits';
 import { MAX_PAGE_CHARS } from '@/server/run/paging';
-import { clientIdFrom, getRunManager, type RunManager } from '@/server/run/run-manager';
+import { getRunManager, type RunManager } from '@/server/run/run-manager';
 
 /**
  * A GraphDoc for running: migrated and validated by loadGraphDoc (its message names the
@@ -53,6 +56,9 @@ function runDocInput(manager: () => RunManager) {
 
 const runIdSchema = z.string().min(1).max(100);
 
+/** In-process callers (createCaller without an HTTP request) share one identity. */
+const IN_PROCESS_CLIENT = 'in-process';
+
 export function createRunRouter(manager: () => RunManager = getRunManager) {
   const docInput = runDocInput(manager);
   return createTRPCRouter({
@@ -71,15 +77,15 @@ export function createRunRouter(manager: () => RunManager = getRunManager) {
         const doc = input.doc ?? runs.takeStaged(input.stagedId!);
         yield* runs.start({
           doc,
-          client: clientIdFrom(ctx.headers),
+          client: ctx.client ?? IN_PROCESS_CLIENT,
           runId: input.runId ?? randomUUID(),
           signal: signal ?? new AbortController().signal,
         });
       }),
 
     cancel: publicProcedure
-      .input(z.object({ runId: runIdSchema }))
-      .mutation(({ ctx, input }) => ({ cancelled: manager().cancel(clientIdFrom(ctx.headers), input.runId) })),
+      .input(z.object({ runId: runIdSchema, cancelToken: z.string().min(1).max(100) }))
+      .mutation(({ ctx, input }) => ({ cancelled: manager().cancel(ctx.client ?? IN_PROCESS_CLIENT, input.runId, input.cancelToken) })),
 
     page: publicProcedure
       .input(
@@ -105,9 +111,17 @@ export function createRunRouter(manager: () => RunManager = getRunManager) {
 
     info: publicProcedure.query(async () => {
       const runs = manager();
-      const { engine, threads } = await runs.info();
+      const { engine, processes, maxProcesses, memoryMb } = await runs.info();
       const { maxInputBytes, maxRunMs, maxRunsPerClient } = runs.limits;
-      return { engine, threads, maxInput: formatMegabytes(maxInputBytes), maxRunTime: formatSeconds(maxRunMs), maxRunsPerClient };
+      return {
+        engine,
+        processes,
+        maxProcesses,
+        maxMemory: `${memoryMb} MB`,
+        maxInput: formatMegabytes(maxInputBytes),
+        maxRunTime: formatSeconds(maxRunMs),
+        maxRunsPerClient,
+      };
     }),
   });
 }

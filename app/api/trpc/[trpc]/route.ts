@@ -8,7 +8,8 @@
  * default) gets a larger body limit: twice that limit, for JSON escaping, plus the envelope.
  * Responses stream as they are produced: `run.start` is a server-sent-events subscription, and
  * the request's signal (aborted by Next when the client disconnects) cancels the run.
- * Not handled here: CORS (same-origin app), rate limiting, auth (edit secrets are per graph).
+ * The context sets the client cookie on responses to requests without a valid one.
+ * Not handled here: CORS (same-origin app), rate limiting (per procedure), auth (edit secrets are per graph).
  */
 import { TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
@@ -79,7 +80,8 @@ function handleTrpcRequest(req: Request): Promise<Response> {
     req: withBodyLimit(req, bodyLimitFor(req)),
     router: appRouter,
     maxBatchSize: 20,
-    createContext: ({ req: limitedReq }) => createTRPCContext({ headers: limitedReq.headers }),
+    createContext: ({ req: limitedReq, resHeaders }) =>
+      createTRPCContext({ headers: limitedReq.headers, resHeaders, secure: new URL(limitedReq.url).protocol === 'https:' }),
     onError({ error, path }) {
       // One line, no message: a database error's message holds the SQL and the whole document.
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(describeErrorForLog(error, path));

@@ -1,0 +1,132 @@
+/**
+ * The body of one engine process (a child of the web server, started by process-engine.ts
+ * through engine-process.mjs, which teaches it TypeScript). It runs one graph at a time with
+ * the shared executor and registry (where: 'server') and keeps its own recipe cache for its
+ * whole life, so a fatal V8 error, an out-of-memory or an endless loop in a run ends this
+ * process only: the pool sees the exit, tells that run why, and starts another.
+ *
+ * Messages (IPC, structured clone) from the pool, ParentToEngine:
+ * - `run { runId, doc }`: execute; every RunEvent is sent back as `event { runId, event }`.
+ * - `cancel { runId }`: abort; the executor stops at its next checkpoint.
+ * - `page` / `query { requestId, … }`: answered from this process's cache with `reply`.
+ * It sends `ready` once loaded.
+ *
+ * Test faults: only when TOKENLOOM_TEST_FAULTS=1 is in its environment, a Note whose text is
+ * `TOKENLOOM_TEST_FAULT:<fault>` does, while running, what a hostile input would:
+ * `oom` (allocate until the heap limit), `invalid-size` (split 256 MB into characters: the
+ * same V8 "invalid size" fatal error as the Clean replace "$&"×250 on a million characters,
+ * cheaper), `hang` (the catastrophic regex
+ * `(a+)+$` on "a"×40+"b"), `abort` (process.abort()). Off by default, and nothing else
+ * reads the variable.
+ *
+ * Not handled here: limits, deadlines, killing (the pool does that), scheduling.
+ */
+import { createRecipeCache } from '@/nodes/engine/cache';
+import type { AnyNodeDefinition } from '@/nodes/engine/define-node';
+import { execute, type RunEvent } from '@/nodes/engine/executor';
+import type { GraphDoc } from '@/nodes/engine/graph-doc';
+import type { Registry } from '@/nodes/engine/validate';
+import { registry } from '@/nodes/index';
+import { lookupPage, lookupQuery, serverResources, type NodeQuery, type PageLookup, type QueryLookup } from '@/server/run/engine';
+import type { PageRequest } from '@/server/run/paging';
+
+export type ParentToEngine =
+  | { type: 'run'; runId: number; doc: GraphDoc }
+  | { type: 'cancel'; runId: number }
+  | { type: 'page'; requestId: number; request: PageRequest }
+  | { type: 'query'; requestId: number; query: NodeQuery };
+
+export type EngineToParent =
+  | { type: 'ready' }
+  | { type: 'event'; runId: number; event: RunEvent }
+  | { type: 'failed'; runId: number; message: string }
+  | { type: 'reply'; requestId: number; lookup: PageLookup | QueryLookup };
+
+const FAULT_PREFIX = 'TOKENLOOM_TEST_FAULT:';
+
+function triggerFault(fault: string): void {
+  if (fault === 'oom') {
+    const keep: number[][] = [];
+    for (let i = 0; ; i++) keep.push(new Array<number>(4_000_000).fill(i + 0.5));
+  }
+  // V8's "Fatal JavaScript invalid size error", as Clean's "$&"×250 replace on a million
+  // characters raises it, but in 1 s and 300 MB instead of 7 s and 2 GB.
+  if (fault === 'invalid-size') console.log('a'.repeat(2 ** 28).split('').length);
+  if (fault === 'hang') console.log(/(a+)+$/.test(`${'a'.repeat(40)}b`));
+  if (fault === 'abort') process.abort();
+}
+
+/** The app's registry, with the test-fault Note when TOKENLOOM_TEST_FAULTS=1. */
+function engineRegistry(): Registry {
+  if (process.env.TOKENLOOM_TEST_FAULTS !== '1') return registry;
+  const note = registry.note as AnyNodeDefinition;
+  const faultyNote: AnyNodeDefinition = {
+    ...note,
+    run: async (inputs, params, ctx) => {
+      const text = (params as { text?: unknown }).text;
+      if (typeof text === 'string' && text.startsWith(FAULT_PREFIX)) {
+        // Let node:start reach the pool first, so tests can wait for it instead of sleeping.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        triggerFault(text.slice(FAULT_PREFIX.length));
+      }
+      return note.run(inputs, params, ctx);
+    },
+  };
+  return { ...registry, note: faultyNote };
+}
+
+function main() {
+  const send = (message: EngineToParent) => process.send?.(message);
+  const cache = createRecipeCache({ maxBytes: Number(process.env.TOKENLOOM_ENGINE_CACHE_BYTES) || 64 * 1024 * 1024 });
+  const resources = serverResources();
+  const runs = new Map<number, AbortController>();
+  const runRegistry = engineRegistry();
+
+  async function run(runId: number, doc: GraphDoc) {
+    const controller = new AbortController();
+    runs.set(runId, controller);
+    try {
+      await execute(doc, {
+        registry: runRegistry,
+        cache,
+        where: 'server',
+        resources,
+        signal: controller.signal,
+        onEvent: (event) => send({ type: 'event', runId, event }),
+      });
+    } catch (error) {
+      send({ type: 'failed', runId, message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      runs.delete(runId);
+    }
+  }
+
+  process.on('message', (message: ParentToEngine) => {
+    switch (message.type) {
+      case 'run':
+        void run(message.runId, message.doc);
+        return;
+      case 'cancel':
+        runs.get(message.runId)?.abort();
+        return;
+      case 'page': {
+        let lookup: PageLookup;
+        try {
+          lookup = lookupPage(cache, message.request);
+        } catch (error) {
+          lookup = { ok: false, reason: 'not-pageable', message: error instanceof Error ? error.message : String(error) };
+        }
+        send({ type: 'reply', requestId: message.requestId, lookup });
+        return;
+      }
+      case 'query':
+        send({ type: 'reply', requestId: message.requestId, lookup: lookupQuery(cache, message.query) });
+        return;
+    }
+  });
+  // The web server went away (or closed the pool): nothing left to do.
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready' });
+}
+
+if (process.send) main();
