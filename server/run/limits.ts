@@ -11,6 +11,7 @@
  * | TOKENLOOM_RUN_PROCESSES           | cores-1 (1..4) | engine processes kept warm; 0 runs in-process |
  * | TOKENLOOM_RUN_MAX_PROCESSES       | 8       | engine processes at most (busy ones + spares)        |
  * | TOKENLOOM_RUN_MEMORY_MB           | 1024    | V8 heap of one engine process (one run at a time)    |
+ * | TOKENLOOM_RUN_STOP_GRACE_SECONDS  | 2       | a stopped run's time to end itself before its process is killed |
  *
  * Graph size (nodes, edges) is GRAPH_LIMITS, checked by loadGraphDoc. A bad value throws an
  * EnvError naming the variable, like server/env.ts.
@@ -33,6 +34,8 @@ export interface RunLimits {
   maxProcesses: number;
   /** `--max-old-space-size` of an engine process, in MB. */
   memoryMb: number;
+  /** Between asking a run to stop and killing its process. */
+  stopGraceMs: number;
   /** How long a run over the per-client limit waits for a slot before it is refused. */
   admissionGraceMs: number;
 }
@@ -57,6 +60,7 @@ const runEnvSchema = z.object({
   TOKENLOOM_RUN_PROCESSES: count(defaultProcesses, 0),
   TOKENLOOM_RUN_MAX_PROCESSES: count(8, 1),
   TOKENLOOM_RUN_MEMORY_MB: count(1024, 64),
+  TOKENLOOM_RUN_STOP_GRACE_SECONDS: positive(2, 'a positive number of seconds'),
 });
 
 /** Read the run limits from an environment (process.env by default); throws EnvError on a bad value. */
@@ -83,6 +87,7 @@ export function readRunLimits(source: Record<string, string | undefined> = proce
     processes: e.TOKENLOOM_RUN_PROCESSES,
     maxProcesses: Math.max(e.TOKENLOOM_RUN_MAX_PROCESSES, e.TOKENLOOM_RUN_PROCESSES),
     memoryMb: e.TOKENLOOM_RUN_MEMORY_MB,
+    stopGraceMs: e.TOKENLOOM_RUN_STOP_GRACE_SECONDS * 1000,
     admissionGraceMs: 750,
   };
 }

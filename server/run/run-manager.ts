@@ -36,7 +36,7 @@ import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { createInProcessEngine, type NodeQuery, type RunEngine } from '@/server/run/engine';
 import { formatSeconds, readRunLimits, stringParamBytes, type RunLimits } from '@/server/run/limits';
 import type { PageRequest, ValuePage } from '@/server/run/paging';
-import { createProcessEngine, EngineProcessError, HARD_STOP_MS } from '@/server/run/process-engine';
+import { createProcessEngine, EngineProcessError } from '@/server/run/process-engine';
 
 export const STAGE_TTL_MS = 60_000;
 /** Room for replacing a killed engine process, in the bound on waiting for one. */
@@ -112,7 +112,7 @@ function affinityOf(doc: GraphDoc): string {
 
 export function createRunManager(options: { limits?: RunLimits; engine?: RunEngine } = {}): RunManager {
   const limits = options.limits ?? readRunLimits();
-  const queueLimitMs = limits.maxRunMs + HARD_STOP_MS + PROCESS_START_MS;
+  const queueLimitMs = limits.maxRunMs + limits.stopGraceMs + PROCESS_START_MS;
   const executions = new Map<string, Execution>();
   const activeByClient = new Map<string, number>();
   let activeTotal = 0;
@@ -133,6 +133,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
           maxProcesses: limits.maxProcesses,
           memoryMb: limits.memoryMb,
           cacheBytes: limits.cacheBytes,
+          hardStopMs: limits.stopGraceMs,
         });
         await pool.ready();
         return pool;

@@ -24,13 +24,16 @@ describe('hung runs over HTTP (TOKENLOOM_RUN_MAX_SECONDS=8, 2–4 processes)', (
     process.env.TOKENLOOM_RUN_MAX_SECONDS = '8';
     process.env.TOKENLOOM_RUN_PROCESSES = '2';
     process.env.TOKENLOOM_RUN_MAX_PROCESSES = '4';
+    // The hung runs are killed 8 s + 20 s after they start: room for the small run beside them to
+    // start a spare process and finish first even on a starved machine.
+    process.env.TOKENLOOM_RUN_STOP_GRACE_SECONDS = '20';
     server = await serveRoute();
     expect(await server.runner('setup').serverInfo()).toMatchObject({ engine: 'processes', processes: 2, maxProcesses: 4 });
   });
 
   afterAll(async () => {
     await server?.close();
-    for (const name of ['TOKENLOOM_RUN_MAX_SECONDS', 'TOKENLOOM_RUN_PROCESSES', 'TOKENLOOM_RUN_MAX_PROCESSES']) delete process.env[name];
+    for (const name of ['TOKENLOOM_RUN_MAX_SECONDS', 'TOKENLOOM_RUN_PROCESSES', 'TOKENLOOM_RUN_MAX_PROCESSES', 'TOKENLOOM_RUN_STOP_GRACE_SECONDS']) delete process.env[name];
   });
 
   it('kills a run stuck in a catastrophic regex at its own deadline, while other clients’ runs start at once and finish within their own budget', async () => {

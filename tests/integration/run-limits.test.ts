@@ -25,6 +25,9 @@ describe('server run limits (TOKENLOOM_RUN_MAX_SECONDS=0.2, TOKENLOOM_RUN_MAX_IN
   beforeAll(async () => {
     process.env.TOKENLOOM_RUN_MAX_SECONDS = '0.2';
     process.env.TOKENLOOM_RUN_MAX_INPUT_MB = '1';
+    // A stopped run that yields ends itself; on a starved machine that can take seconds, so the
+    // kill (tested in run-hang and run-isolation) waits long enough not to pre-empt it.
+    process.env.TOKENLOOM_RUN_STOP_GRACE_SECONDS = '60';
     server = await serveRoute();
     expect(await server.runner('setup').serverInfo()).toMatchObject({ engine: 'processes', maxRunTime: '0.2 s', maxInput: '1 MB' });
   });
@@ -33,6 +36,7 @@ describe('server run limits (TOKENLOOM_RUN_MAX_SECONDS=0.2, TOKENLOOM_RUN_MAX_IN
     await server?.close();
     delete process.env.TOKENLOOM_RUN_MAX_SECONDS;
     delete process.env.TOKENLOOM_RUN_MAX_INPUT_MB;
+    delete process.env.TOKENLOOM_RUN_STOP_GRACE_SECONDS;
   });
 
   it('stops a run at the wall-time limit with a clear error, and the engine keeps serving (cache intact)', async () => {
