@@ -10,24 +10,14 @@
 import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { TRPCClientError } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerRunner } from '@/components/canvas/server-runner';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { RunAccepted } from '@/server/run/run-manager';
-import { collect, pipelineDoc, serveRoute, slowDoc, subscribeRun, type RouteServer } from './run-http-server';
+import { collect, pipelineDoc, serveRoute, slowDoc, subscribeRun, type RouteServer, rejection } from './run-http-server';
 
 const COOKIE_FORMAT = /^tl_client=v1\.[\w-]{22}\.[\w-]{43}; HttpOnly; SameSite=Lax; Path=\/; Max-Age=31536000$/;
-
-async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<never>> {
-  const error = await promise.then(
-    () => new Error('expected a refusal'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<never>;
-}
 
 async function waitFor(test: () => boolean, what: string): Promise<void> {
   const t0 = Date.now();

@@ -10,7 +10,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTRPCClient, httpSubscriptionLink, type TRPCClientError } from '@trpc/client';
+import { TRPCClientError, createTRPCClient, httpSubscriptionLink } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import { expect } from 'vitest';
 import { createServerRunner, type ServerRunner } from '@/components/canvas/server-runner';
@@ -250,4 +250,14 @@ export async function slotsFree(): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
   expect(getRunManager().stats()).toEqual({ activeRuns: 0, executions: 0, staged: 0 });
+}
+
+/** The TRPCClientError a call was refused with; throws when it was not refused that way. */
+export async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<never>> {
+  const outcome = await promise.then(
+    () => new Error('expected the call to be refused, but it succeeded'),
+    (caught: unknown) => caught,
+  );
+  if (!(outcome instanceof TRPCClientError)) throw outcome instanceof Error ? outcome : new Error(String(outcome));
+  return outcome as TRPCClientError<never>;
 }

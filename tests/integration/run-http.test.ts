@@ -5,7 +5,6 @@
  * engine processes (child processes), as in production.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRPCClientError } from '@trpc/client';
 import { createRecipeCache } from '@/nodes/engine/cache';
 import { execute, type RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
@@ -13,22 +12,13 @@ import { registry } from '@/nodes/index';
 import { pretokenize } from '@/nodes/pretokenize/pretokenize';
 import { serverResources } from '@/server/run/engine';
 import { getRunManager } from '@/server/run/run-manager';
-import { collect, pipelineDoc, serveRoute, slowDoc, type RouteServer } from './run-http-server';
+import { collect, pipelineDoc, serveRoute, slowDoc, type RouteServer, rejection } from './run-http-server';
 
 type NodeEvent = Extract<RunEvent, { nodeId: string }>;
 type ResultEvent = Extract<RunEvent, { type: 'node:done' | 'node:cached' }>;
 
 const results = (events: RunEvent[]) => events.filter((e): e is ResultEvent => e.type === 'node:done' || e.type === 'node:cached');
 const resultOf = (events: RunEvent[], nodeId: string) => results(events).find((e) => e.nodeId === nodeId);
-
-async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<never>> {
-  const error = await promise.then(
-    () => new Error('expected the run to be refused'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<never>;
-}
 
 /** Resolves once `events` has an event matching `test` (polls: events arrive from the stream). */
 async function until(events: RunEvent[], test: (e: RunEvent) => boolean, ms = 30_000): Promise<void> {

@@ -3,21 +3,11 @@
  * way an operator would set them: wall time 0.2 s, 1 MB of text per graph. Must be set before
  * the route (and so the run manager) loads; Vitest gives each test file its own modules.
  */
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { getRunManager } from '@/server/run/run-manager';
-import { collect, pipelineDoc, serveRoute, slowDoc, type RouteServer } from './run-http-server';
-
-async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<never>> {
-  const error = await promise.then(
-    () => new Error('expected the run to be refused'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<never>;
-}
+import { collect, pipelineDoc, serveRoute, slowDoc, type RouteServer, rejection } from './run-http-server';
 
 describe('server run limits (TOKENLOOM_RUN_MAX_SECONDS=0.2, TOKENLOOM_RUN_MAX_INPUT_MB=1)', () => {
   let server: RouteServer;
