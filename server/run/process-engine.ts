@@ -143,7 +143,8 @@ export function createProcessEngine(options: ProcessEngineOptions): RunEngine {
   }
 
   function spawn(): EngineProcess {
-    const child = fork(entryFile, [], {
+    // turbopackIgnore: the entry is a file read at run time (it loads tsx), not a module to bundle.
+    const child = fork(/* turbopackIgnore: true */ entryFile, [], {
       cwd: process.cwd(),
       execArgv: [`--max-old-space-size=${options.memoryMb}`],
       serialization: 'advanced',
