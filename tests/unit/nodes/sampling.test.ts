@@ -1,0 +1,118 @@
+/**
+ * The Generate node's decoding rules on a real vocabulary size: 50,257 logits (GPT-2's), drawn
+ * from a seeded distribution, so the full-sort path of chooseNext is the one exercised. The
+ * reference nucleus is computed here independently: sort by probability, most probable first,
+ * and take the shortest prefix whose mass reaches p.
+ */
+import { describe, expect, it } from 'vitest';
+import { chooseNext, seededRandom, softmax, topCandidates, type DecodingRule } from '@/nodes/transformer/sampling';
+
+const VOCAB = 50_257;
+
+/** Gaussian logits (Box–Muller over a seeded uniform), `spread` wide: a peaked, tie-free distribution. */
+function gaussianLogits(seed: number, spread: number): Float32Array {
+  const uniform = seededRandom(seed);
+  const logits = new Float32Array(VOCAB);
+  for (let i = 0; i < VOCAB; i++) {
+    const u = 1 - uniform();
+    logits[i] = spread * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
+  }
+  return logits;
+}
+
+/** The smallest set of ids whose probabilities reach p: most probable first, ties by lower id. */
+function nucleus(probs: Float64Array, p: number): Set<number> {
+  const ids = Array.from(probs.keys()).sort((a, b) => probs[b]! - probs[a]! || a - b);
+  const kept = new Set<number>();
+  let mass = 0;
+  for (const id of ids) {
+    kept.add(id);
+    mass += probs[id]!;
+    if (mass >= p) break;
+  }
+  return kept;
+}
+
+const sample = (topP: number, temperature = 1, topK = 0): DecodingRule => ({ strategy: 'sample', temperature, topK, topP });
+
+describe('nucleus (top-p) sampling over 50,257 tokens', () => {
+  const logits = gaussianLogits(2026, 2.5);
+
+  for (const [topP, temperature] of [
+    [0.5, 1],
+    [0.9, 1],
+    [0.9, 0.7],
+  ] as const) {
+    it(`samples only ids in the smallest set whose mass reaches p = ${topP} (temperature ${temperature})`, () => {
+      const allowed = nucleus(softmax(logits, temperature), topP);
+      // Peaked enough that the nucleus is a small part of the vocabulary, and not a single token.
+      expect(allowed.size).toBeGreaterThan(10);
+      expect(allowed.size).toBeLessThan(VOCAB / 2);
+      const random = seededRandom(7);
+      const seen = new Set<number>();
+      for (let draw = 0; draw < 10; draw++) {
+        const choice = chooseNext(logits, sample(topP, temperature), random);
+        expect(allowed.has(choice.id), `id ${choice.id}`).toBe(true);
+        expect(choice.pool).toBe(allowed.size);
+        seen.add(choice.id);
+      }
+      expect(seen.size).toBeGreaterThan(1);
+    });
+  }
+
+  it('reports each sampled token’s probability under the model at temperature 1, before any cut', () => {
+    const plain = softmax(logits);
+    const choice = chooseNext(logits, sample(0.9, 0.7), seededRandom(3));
+    expect(choice.prob).toBe(plain[choice.id]);
+  });
+
+  it('keeps the whole vocabulary when p is 1 and k is 0', () => {
+    expect(chooseNext(logits, sample(1), seededRandom(1)).pool).toBe(VOCAB);
+  });
+});
+
+describe('top-k ties', () => {
+  it('lists equally likely tokens lower id first', () => {
+    expect(topCandidates([0.2, 0.2, 0.2, 0.2, 0.2], 3)).toEqual([
+      { id: 0, prob: 0.2 },
+      { id: 1, prob: 0.2 },
+      { id: 2, prob: 0.2 },
+    ]);
+    expect(topCandidates([0.1, 0.3, 0.3, 0.3], 2).map((c) => c.id)).toEqual([1, 2]);
+    expect(topCandidates([0.25, 0.5, 0.25], 3).map((c) => c.id)).toEqual([1, 0, 2]);
+  });
+
+  it('keeps the k lowest ids among tokens tied at the cut, on the short path (k < 1000)', () => {
+    const logits = [Math.log(0.1), Math.log(0.3), Math.log(0.3), Math.log(0.3)];
+    const random = seededRandom(11);
+    const seen = new Set<number>();
+    for (let draw = 0; draw < 50; draw++) {
+      const choice = chooseNext(logits, sample(1, 1, 2), random);
+      expect(choice.pool).toBe(2);
+      seen.add(choice.id);
+    }
+    expect([...seen].sort()).toEqual([1, 2]);
+  });
+
+  it('keeps only 1,000 tokens at top-k 1000 (the Generate node’s maximum, the full-sort path), the lowest ids among equals', () => {
+    const flat = new Float32Array(VOCAB);
+    const random = seededRandom(5);
+    for (let draw = 0; draw < 20; draw++) {
+      const choice = chooseNext(flat, sample(1, 1, 1000), random);
+      expect(choice.pool).toBe(1000);
+      expect(choice.id).toBeLessThan(1000);
+    }
+  });
+
+  it('cuts a flat nucleus at the lowest ids: p = 0.01 of 50,257 equal tokens keeps ids 0 to 502', () => {
+    const flat = new Float32Array(VOCAB);
+    const random = seededRandom(9);
+    const expected = nucleus(softmax(flat), 0.01);
+    expect(Math.max(...expected)).toBe(expected.size - 1);
+    for (let draw = 0; draw < 20; draw++) {
+      const choice = chooseNext(flat, sample(0.01), random);
+      expect(choice.pool).toBe(expected.size);
+      expect(choice.id).toBeLessThan(expected.size);
+    }
+  });
+});
