@@ -10,6 +10,7 @@ import { execute, type RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import type { Registry } from '@/nodes/engine/validate';
 import { cleanNode } from '@/nodes/clean';
+import { defineNode } from '@/nodes/engine/define-node';
 import { graph, nodeResources, testRegistry } from './fixtures';
 
 async function runRecording(doc: GraphDoc, cache: ReturnType<typeof createRecipeCache>, registry: Registry = testRegistry) {
@@ -39,19 +40,19 @@ describe('the recipe key', () => {
     // A new release of Clean whose algorithm changed: same type, same params, version + 1.
     const upgraded: Registry = {
       ...testRegistry,
-      clean: {
+      clean: defineNode({
         ...cleanNode,
         version: cleanNode.version + 1,
-        run: (inputs, params, ctx) => {
-          const result = cleanNode.run(inputs, params, ctx) as Awaited<ReturnType<typeof cleanNode.run>>;
+        run: async (inputs, params, ctx) => {
+          const result = await cleanNode.run(inputs, params, ctx);
           return { ...result, text: `${result.text}!` };
         },
-      } as Registry[string],
+      }),
     };
     const after = await runRecording(lowercasePipeline(), cache, upgraded);
     expect(after.cached).toEqual(['t']);
     expect(after.ran).toEqual(['c', 'p']);
-    const clean = after.report.outcomes.get('c') as { outputs: { text: string } };
+    const clean = after.report.outcomes.get('c') as unknown as { outputs: { text: string } };
     expect(clean.outputs.text).toBe('école!');
   });
 

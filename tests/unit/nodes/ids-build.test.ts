@@ -113,7 +113,7 @@ describe('the IDs node', () => {
       ],
     );
     const report = await execute(doc, { registry, cache: createRecipeCache(), where: 'server', resources: nodeResources });
-    const ids = report.outcomes.get('ids') as { outputs: { ids: { ids: number[]; attentionMask: number[] } }; view: { truncated: number } };
+    const ids = report.outcomes.get('ids') as unknown as { outputs: { ids: { ids: number[]; attentionMask: number[] } }; view: { truncated: number } };
     const native = NativeTokenizer.fromFile(join(HUB, 'bert-base-uncased', 'tokenizer.json'));
     native.setTruncation(maxLength);
     const reference = await native.encode(TEXT);
