@@ -31,6 +31,8 @@ export default {
   concurrency: 1,
   timeoutMS: 30_000,
   timeoutFactor: 2,
+  // The first run of the related tests, instrumented, on a busy machine.
+  dryRunTimeoutMinutes: 20,
   // Re-test only mutants whose code or tests changed since the last run. The file is local
   // (reports/ is gitignored): see tests/mutation/README.md.
   incremental: true,
