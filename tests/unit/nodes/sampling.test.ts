@@ -116,3 +116,63 @@ describe('top-k ties', () => {
     }
   });
 });
+
+describe('the seeded generator and the distribution it samples', () => {
+  it('draws the published mulberry32 sequence, so a saved seed gives the same text on every machine and release', () => {
+    const random = seededRandom(42);
+    expect([random(), random(), random(), random()]).toEqual([0.6011037519201636, 0.44829055899754167, 0.8524657934904099, 0.6697340414393693]);
+    const zero = seededRandom(0);
+    expect([zero(), zero()]).toEqual([0.26642920868471265, 0.0003297457005828619]);
+  });
+
+  it('divides the logits by the temperature before softmax: below 1 sharpens, above 1 flattens', () => {
+    const logits = [0, Math.log(2)];
+    expect(Array.from(softmax(logits))).toEqual([expect.closeTo(1 / 3, 12), expect.closeTo(2 / 3, 12)]);
+    expect(Array.from(softmax(logits, 0.5))).toEqual([expect.closeTo(1 / 5, 12), expect.closeTo(4 / 5, 12)]);
+    expect(Array.from(softmax(logits, 2))).toEqual([expect.closeTo(1 / (1 + Math.SQRT2), 12), expect.closeTo(Math.SQRT2 / (1 + Math.SQRT2), 12)]);
+    // Stable for large logits (no Infinity / NaN).
+    expect(Array.from(softmax([1000, 1000 + Math.log(3)]))).toEqual([expect.closeTo(0.25, 12), expect.closeTo(0.75, 12)]);
+  });
+
+  it('samples tokens in proportion to their probability, renormalised over what top-k keeps', () => {
+    const logits = [Math.log(0.5), Math.log(0.3), Math.log(0.2)];
+    const count = (rule: DecodingRule, draws = 4000) => {
+      const random = seededRandom(123);
+      const counts = [0, 0, 0];
+      for (let i = 0; i < draws; i++) counts[chooseNext(logits, rule, random).id]!++;
+      return counts.map((c) => c / draws);
+    };
+    const all = count(sample(1));
+    expect(all[0]).toBeCloseTo(0.5, 1);
+    expect(all[1]).toBeCloseTo(0.3, 1);
+    expect(all[2]).toBeCloseTo(0.2, 1);
+    // Top-2 keeps ids 0 and 1 and shares out their 0.8: 0.625 and 0.375.
+    const top2 = count(sample(1, 1, 2));
+    expect(top2[0]).toBeCloseTo(0.625, 1);
+    expect(top2[1]).toBeCloseTo(0.375, 1);
+    expect(top2[2]).toBe(0);
+  });
+
+  it('picks the most probable token when the random number is 0 and the last one kept when it is just below 1', () => {
+    const logits = [Math.log(0.2), Math.log(0.5), Math.log(0.3)];
+    expect(chooseNext(logits, sample(1), () => 0).id).toBe(1);
+    expect(chooseNext(logits, sample(1), () => 0.999_999).id).toBe(0);
+    expect(chooseNext(logits, sample(0.75), () => 0.999_999)).toMatchObject({ id: 2, pool: 2 });
+  });
+
+  it('samples almost only the top token at a very low temperature, and widely at a high one', () => {
+    const logits = gaussianLogits(99, 1).subarray(0, 500);
+    const top = topCandidates(softmax(logits), 1)[0]!.id;
+    const cold = seededRandom(1);
+    for (let i = 0; i < 20; i++) expect(chooseNext(logits, sample(1, 0.01), cold).id).toBe(top);
+    const hot = seededRandom(1);
+    const seen = new Set(Array.from({ length: 40 }, () => chooseNext(logits, sample(1, 5), hot).id));
+    expect(seen.size).toBeGreaterThan(30);
+  });
+
+  it('takes the first of equal maxima when greedy, with the probability the model gives it', () => {
+    const logits = [1, 3, 3, 2];
+    const choice = chooseNext(logits, { strategy: 'greedy', temperature: 0.5, topK: 1, topP: 0.1 }, () => 0.9);
+    expect(choice).toEqual({ id: 1, prob: softmax(logits)[1], pool: 1 });
+  });
+});
