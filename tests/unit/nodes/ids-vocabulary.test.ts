@@ -30,6 +30,7 @@ describe('searching the vocabulary', () => {
     // Not a number: a text search that happens to contain digits.
     expect(searchVocabulary(['a1', 'b2', 'c12'], '1x', 0).total).toBe(0);
     expect(searchVocabulary(['a1', 'b2', 'c12'], 'c1', 0).rows).toEqual([{ id: 2, token: 'c12' }]);
+    expect(searchVocabulary(['a1', '1x2'], '1x', 0).rows).toEqual([{ id: 1, token: '1x2' }]);
   });
 
   it('pages 50 rows at a time, and a page before the first shows the first', () => {
@@ -84,6 +85,11 @@ describe('buildInputIds', () => {
       padded: 0,
       added: [2],
     });
+  });
+
+  it('does not ask for a padding token when nothing needs padding', () => {
+    expect(buildInputIds([5, 6], { eos: 2 }, { maxLength: 3, padding: true, truncation: true }).ids).toEqual([5, 6, 2]);
+    expect(buildInputIds([5, 6, 7, 8], {}, { maxLength: 3, padding: true, truncation: true }).ids).toEqual([5, 6, 7]);
   });
 
   it('does not pad when padding is off, even below max length', () => {

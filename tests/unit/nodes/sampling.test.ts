@@ -160,6 +160,20 @@ describe('the seeded generator and the distribution it samples', () => {
     expect(chooseNext(logits, sample(0.75), () => 0.999_999)).toMatchObject({ id: 2, pool: 2 });
   });
 
+  it('counts a nucleus whose mass equals p exactly as reached', () => {
+    // Probabilities 0.5, 0.25, 0.25 exactly (powers of two): the first two reach p = 0.75.
+    const logits = [0, -Math.LN2, -Math.LN2];
+    expect(Array.from(softmax(logits))).toEqual([0.5, 0.25, 0.25]);
+    expect(chooseNext(logits, sample(0.75), seededRandom(1)).pool).toBe(2);
+    expect(chooseNext(logits, sample(0.5), seededRandom(1)).pool).toBe(1);
+  });
+
+  it('still picks a kept token, the last one, if rounding leaves the random draw unspent', () => {
+    const logits = [Math.log(0.2), Math.log(0.5), Math.log(0.3)];
+    expect(chooseNext(logits, sample(1), () => 1)).toMatchObject({ id: 0, pool: 3 });
+    expect(chooseNext(logits, sample(0.75), () => 1)).toMatchObject({ id: 2, pool: 2 });
+  });
+
   it('samples almost only the top token at a very low temperature, and widely at a high one', () => {
     const logits = gaussianLogits(99, 1).subarray(0, 500);
     const top = topCandidates(softmax(logits), 1)[0]!.id;
