@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
  * React, Next, React Flow, the server, or Node-only modules.
  */
 export default tseslint.config(
-  { ignores: ['node_modules/', '.next/', 'drizzle/', 'test-results/', 'playwright-report/', 'public/', 'next-env.d.ts', '**/*.py'] },
+  { ignores: ['node_modules/', '.next/', 'drizzle/', 'test-results/', 'playwright-report/', '.stryker-tmp/', 'reports/', 'public/', 'next-env.d.ts', '**/*.py'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

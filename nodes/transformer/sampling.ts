@@ -97,10 +97,11 @@ export function chooseNext(logits: ArrayLike<number>, rule: DecodingRule, random
   // Sort ids by probability only as far as top-k / top-p need; a full sort of 50k is ~10 ms.
   const limit = rule.topK > 0 ? Math.min(rule.topK, probs.length) : probs.length;
   const ranked = limit < 1000 ? topCandidates(probs, limit) : Array.from(probs, (prob, id) => ({ id, prob })).sort((a, b) => b.prob - a.prob || a.id - b.id);
-  let pool = ranked.length;
+  // The full sort ranks every id; top-k still keeps only `limit` of them.
+  let pool = limit;
   if (rule.topP < 1) {
     let cumulative = 0;
-    for (let i = 0; i < ranked.length; i++) {
+    for (let i = 0; i < limit; i++) {
       cumulative += ranked[i]!.prob;
       if (cumulative >= rule.topP) {
         pool = i + 1;

@@ -111,9 +111,23 @@ describe('running graphs on the server over HTTP', () => {
     expect(results(second).map((e) => e.key)).toEqual(results(first).map((e) => e.key));
   });
 
-  it('computes a graph once when two clients start it at the same moment', async () => {
-    const doc = slowDoc('dedupe', 300_000, 2);
-    const [a, b] = await Promise.all([collect(server.runner('twin-a'), doc), collect(server.runner('twin-b'), doc)]);
+  it('computes a graph once when a second client starts it while the first client’s run is going', async () => {
+    const doc = slowDoc('dedupe', 1_000_000, 2);
+    // Client B asks once A's run has demonstrably started on the server (its first node:start),
+    // rather than "at the same moment", which a busy machine does not guarantee.
+    const a: RunEvent[] = [];
+    let aStarted: () => void = () => undefined;
+    const aIsRunning = new Promise<void>((resolve) => (aStarted = resolve));
+    const runA = server.runner('twin-a').runOnServer(doc, {
+      onEvent: (e) => {
+        a.push(e);
+        if (e.type === 'node:start') aStarted();
+      },
+    });
+    await aIsRunning;
+    const b = await collect(server.runner('twin-b'), doc);
+    await runA;
+    // Had B started an execution of its own after A's, it would have found every node cached.
     // Both watched one execution: identical events, computed (node:done) rather than cached,
     // down to each node's measured time.
     expect(results(a).every((e) => e.type === 'node:done')).toBe(true);

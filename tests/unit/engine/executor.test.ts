@@ -141,11 +141,23 @@ describe('execute', () => {
       ],
       [['t', 's']],
     );
-    const pending = runRecording(doc, cache, controller.signal);
-    setTimeout(() => controller.abort(), 50);
-    const { report, events } = await pending;
+    // Cancel once the slow node is demonstrably inside its loop (its first progress event), not
+    // after a wall-clock delay that a busy machine may not honour.
+    const events: RunEvent[] = [];
+    const report = await execute(doc, {
+      registry: testRegistry,
+      cache,
+      where: 'server',
+      resources: nodeResources,
+      signal: controller.signal,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'node:progress' && e.nodeId === 's') controller.abort();
+      },
+    });
     expect(report.cancelled).toBe(true);
-    expect(events.some((e) => e.type === 'node:progress')).toBe(true);
+    expect(events.filter((e) => e.type === 'node:progress')).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ type: 'run:done', cancelled: true });
     expect(report.outcomes.has('s')).toBe(false);
     const again = await runRecording(graph([['t', 'text', {}]], []), cache);
     expect(again.cached).toEqual(['t']);
@@ -154,7 +166,20 @@ describe('execute', () => {
 
   it('cancels the stale run when the host receives a new one', async () => {
     const messages: HostMessage[] = [];
-    const host = createRunHost({ registry: testRegistry, where: 'browser', resources: nodeResources, post: (m) => messages.push(m) });
+    let slowStarted: () => void = () => undefined;
+    const slowIsRunning = new Promise<void>((resolve) => (slowStarted = resolve));
+    const host = createRunHost({
+      registry: testRegistry,
+      where: 'browser',
+      resources: nodeResources,
+      post: (m) => {
+        messages.push(m);
+        if (m.type === 'events' && m.runId === 1 && m.events.some((e) => e.type === 'node:start' && e.nodeId === 's')) slowStarted();
+      },
+    });
+    // Warm the cache: the second run is then all hits and never yields (the executor yields
+    // after 12 ms of computing, which a busy machine can reach between two fast nodes).
+    await host.handle({ type: 'run', runId: 0, doc: pipeline() });
     const slow = graph(
       [
         ['t', 'text', {}],
@@ -163,14 +188,16 @@ describe('execute', () => {
       [['t', 's']],
     );
     const first = host.handle({ type: 'run', runId: 1, doc: slow });
-    await new Promise((r) => setTimeout(r, 30));
+    await slowIsRunning;
     await host.handle({ type: 'run', runId: 2, doc: pipeline() });
     await first;
     const events = (runId: number) => messages.flatMap((m) => (m.type === 'events' && m.runId === runId ? m.events : []));
     const done = (runId: number) => events(runId).find((e) => e.type === 'run:done') as { cancelled: boolean } | undefined;
     expect(done(1)?.cancelled).toBe(true);
     expect(done(2)?.cancelled).toBe(false);
-    // Fast nodes' events travel together: the whole second run fits in one message.
+    expect(events(1).some((e) => e.type === 'node:done' && e.nodeId === 's')).toBe(false);
+    // Events emitted within one task travel together: the whole second run fits in one message.
     expect(messages.filter((m) => m.type === 'events' && m.runId === 2)).toHaveLength(1);
+    expect(events(2).filter((e) => e.type === 'node:cached')).toHaveLength(3);
   });
 });

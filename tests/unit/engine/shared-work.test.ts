@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AbortError } from '@/nodes/engine/executor';
 import { fingerprint, shareWork, type WorkHooks } from '@/nodes/engine/shared-work';
 import { createRecipeCache } from '@/nodes/engine/cache';
@@ -6,58 +6,83 @@ import { execute, type RunEvent } from '@/nodes/engine/executor';
 import { registry } from '@/nodes';
 import { nodeResources } from './fixtures';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 function run() {
   const controller = new AbortController();
   const progress: number[] = [];
   return { controller, progress, ctx: { signal: controller.signal, progress: (f: number) => progress.push(f) } };
 }
 
-/** Work that counts its starts and takes `steps` × 5 ms. */
-function slowWork(starts: { n: number }, steps = 20) {
-  return async ({ checkpoint, progress }: WorkHooks) => {
+/**
+ * Work that counts its starts, reports half-way, then waits for the test to `finish()` it: no
+ * sleeps, so nothing depends on how fast the machine is.
+ */
+function gatedWork() {
+  const starts = { n: 0 };
+  let finish: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (finish = resolve));
+  let aborted = false;
+  const work = async (hooks: WorkHooks) => {
     starts.n++;
-    for (let i = 1; i <= steps; i++) {
-      await sleep(5);
-      await checkpoint();
-      progress(i / steps);
-    }
+    hooks.signal.addEventListener('abort', () => (aborted = true));
+    hooks.progress(0.5);
+    await gate;
+    await hooks.checkpoint();
+    hooks.progress(1);
     return 'trained';
   };
+  return { work, starts, finish: () => finish(), aborted: () => aborted };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('shareWork', () => {
   it('keeps going when the run that started it is cancelled and the next run wants the same work', async () => {
-    const starts = { n: 0 };
+    const { work, starts, finish } = gatedWork();
     const first = run();
-    const a = shareWork('same-key', first.ctx, slowWork(starts));
-    await sleep(30);
+    const a = shareWork('same-key', first.ctx, work);
     first.controller.abort();
     await expect(a).rejects.toBeInstanceOf(AbortError);
     const second = run();
-    await expect(shareWork('same-key', second.ctx, slowWork(starts))).resolves.toBe('trained');
+    const b = shareWork('same-key', second.ctx, work);
+    finish();
+    await expect(b).resolves.toBe('trained');
     expect(starts.n).toBe(1);
-    expect(second.progress.at(-1)).toBe(1);
+    expect(second.progress).toEqual([1]);
     // Remembered: asking again returns at once without working.
-    await expect(shareWork('same-key', run().ctx, slowWork(starts))).resolves.toBe('trained');
+    await expect(shareWork('same-key', run().ctx, work)).resolves.toBe('trained');
     expect(starts.n).toBe(1);
   });
 
-  it('stops the work once nobody has wanted it for the grace period', async () => {
-    const starts = { n: 0 };
-    let aborted = false;
+  it('stops the work once nobody has wanted it for the 400 ms grace period, and not before', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { work, aborted } = gatedWork();
     const only = run();
-    const pending = shareWork('orphan', only.ctx, async (hooks) => {
-      hooks.signal.addEventListener('abort', () => (aborted = true));
-      return slowWork(starts, 400)(hooks);
-    });
-    await sleep(20);
+    const pending = shareWork('orphan', only.ctx, work);
     only.controller.abort();
     await expect(pending).rejects.toBeInstanceOf(AbortError);
-    expect(aborted).toBe(false);
-    await sleep(600);
-    expect(aborted).toBe(true);
+    vi.advanceTimersByTime(399);
+    expect(aborted()).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(aborted()).toBe(true);
+  });
+
+  it('keeps the work for a run that asks again within the grace period', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { work, starts, finish, aborted } = gatedWork();
+    const first = run();
+    const a = shareWork('typed-again', first.ctx, work);
+    first.controller.abort();
+    await expect(a).rejects.toBeInstanceOf(AbortError);
+    vi.advanceTimersByTime(399);
+    const next = run();
+    const b = shareWork('typed-again', next.ctx, work);
+    vi.advanceTimersByTime(1_000);
+    expect(aborted()).toBe(false);
+    finish();
+    await expect(b).resolves.toBe('trained');
+    expect(starts.n).toBe(1);
   });
 
   it('fingerprints long strings apart, and equal strings alike', () => {
