@@ -83,7 +83,8 @@ export const STDLIB_MATCH_LINE = 'MATCH: the standard-library replay gives the s
  * alternative at each position, with letters and numbers from `unicodedata.category` and `\s` as
  * JavaScript's whitespace set (the lab's). It is exact for every text whose characters Python's
  * Unicode database classifies as the browser's does (all but characters added in the newest
- * Unicode versions). Added tokens (<|endoftext|>) are split off first, as HF tokenizers does.
+ * Unicode versions). Like the lab's BPE node, it reads a special token's text in the input
+ * ("<|endoftext|>") as plain text; HF tokenizers matches it as the added token instead.
  */
 export function stdlibCheckCell(check: StdlibCheck): string {
   return `# Needs nothing but Python's standard library and ${check.tokenizerPath}.
@@ -102,8 +103,6 @@ ranks = {}
 for rank, merge in enumerate(spec['model']['merges']):
     pair = tuple(merge) if isinstance(merge, list) else tuple(merge.split(' ', 1))
     ranks.setdefault(pair, rank)
-added = sorted((t['content'] for t in spec.get('added_tokens', [])), key=len, reverse=True)
-added_ids = {t['content']: t['id'] for t in spec.get('added_tokens', [])}
 
 
 def bytes_to_unicode():
@@ -188,17 +187,11 @@ def bpe(word):
 
 
 def encode(text):
-    ids, rest = [], text
-    while rest:
-        hits = [(rest.find(a), a) for a in added if a in rest]
-        cut, token = min(hits, key=lambda h: h[0]) if hits else (len(rest), None)
-        for piece in split_gpt2(rest[:cut]):
-            as_bytes = ''.join(c if not 0xD800 <= ord(c) <= 0xDFFF else '\\ufffd' for c in piece).encode('utf-8')
-            ids.extend(vocab[t] for t in bpe(''.join(BYTE_TO_CHAR[b] for b in as_bytes)))
-        if token is None:
-            break
-        ids.append(added_ids[token])
-        rest = rest[cut + len(token):]
+    """Like the lab's BPE node, special tokens' text (<|endoftext|>) is read as plain text here."""
+    ids = []
+    for piece in split_gpt2(text):
+        as_bytes = ''.join(c if not 0xD800 <= ord(c) <= 0xDFFF else '\\ufffd' for c in piece).encode('utf-8')
+        ids.extend(vocab[t] for t in bpe(''.join(BYTE_TO_CHAR[b] for b in as_bytes)))
     return ids
 
 

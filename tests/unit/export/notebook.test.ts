@@ -13,7 +13,7 @@ import { TEMPLATES } from '@/nodes/templates';
 import { buildNotebook, type BpeNotebookData, type NotebookExport } from '@/nodes/export/notebook';
 import { bundleNotebook, notebookJson } from '@/nodes/export/bundle';
 import { pyLiteral, STDLIB_MATCH_LINE } from '@/nodes/export/python';
-import { nodeResources } from '../engine/fixtures';
+import { graph, nodeResources } from '../engine/fixtures';
 
 /** Runs a graph as the lab does and builds its notebook from the run's views and BPE exports. */
 async function exportGraph(doc: GraphDoc): Promise<NotebookExport> {
@@ -166,5 +166,50 @@ describe('Python literals', () => {
     const src = `import json\nprint(json.dumps(${pyLiteral(values)}))`;
     const out = execFileSync(PYTHON, ['-c', src], { encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual(values);
+  });
+});
+
+describe('notebook export of hand-built graphs', () => {
+  const text = 'Café  CAFÉ naïve — the <|endoftext|> isn’t 42 ବିଦ୍ୟାଳୟ 😀\n\n\n\tend';
+  const modes = ['whitespace', 'bert', 'gpt2', 'gpt4', 'gpt2-marks', 'metaspace', 'bytelevel'] as const;
+  const doc = graph(
+    [
+      ['text', 'text', { text, origin: 'typed' }],
+      ['clean', 'clean', { form: 'NFKC', lowercase: true, stripAccents: true, collapseWhitespace: true, replacePattern: '[0-9]+', replaceWith: '#' }],
+      ...modes.map((mode): [string, string, Record<string, unknown>] => [`pre-${mode}`, 'pretokenize', { mode }]),
+      ['bpe', 'bpe', { vocabSize: 300, minFrequency: 1, specialTokens: '<|endoftext|>, <pad>' }],
+      ['mystery', 'no-such-kind'],
+    ],
+    [['text', 'clean'], ...modes.map((mode): [string, string] => ['clean', `pre-${mode}`]), ['pre-bytelevel', 'bpe', 'pretokens', 'pretokens']],
+  );
+  let nb: NotebookExport;
+  beforeAll(async () => {
+    nb = await exportGraph(doc);
+  });
+
+  it('writes every cleaning setting and pre-tokenizer mode as valid Python', () => {
+    const dir = writeOut(nb);
+    expect(python(['-c', VALIDATE, join(dir, 'graph.ipynb')], dir).stdout.trim()).toBe('valid');
+    const compiled = python(['-c', COMPILE, join(dir, 'graph.ipynb')], dir);
+    expect(compiled.stderr).toBe('');
+    const source = nb.notebook.cells.map((c) => c.source.join('')).join('\n');
+    expect(source).toContain('normalizers.NFKC(), normalizers.NFD(), normalizers.StripAccents(), normalizers.NFKC(), normalizers.Lowercase()');
+    expect(source).toContain("normalizers.Replace(Regex('[0-9]+'), '#')");
+    expect(source).toContain('pre_tokenizers.BertPreTokenizer()');
+    expect(source).toContain("special_tokens=['<|endoftext|>', '<pad>']");
+  });
+
+  it('explains in markdown a node kind it has no Python for', () => {
+    const cell = nb.notebook.cells.find((c) => c.source.join('').includes('`mystery`'))!;
+    expect(cell.cell_type).toBe('markdown');
+    expect(cell.source.join('')).toContain('no Python version here');
+  });
+
+  it('replays a trained BPE on text with a special token, accents and emoji with the standard library', () => {
+    const dir = writeOut(nb);
+    writeFileSync(join(dir, 'check.py'), nb.stdlibCells.bpe!);
+    const run = python(['check.py'], dir);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(STDLIB_MATCH_LINE);
   });
 });
