@@ -19,7 +19,7 @@
  * the notebook prints beside the lab's instead of asserting; the lab's user-regex budget.
  */
 import type { GraphDoc, GraphNode } from '../engine/graph-doc';
-import { topologicalOrder } from '../engine/validate';
+import { kindOf, topologicalOrder } from '../engine/validate';
 import type { HuggingFaceFiles } from '../bpe/hf-export';
 import { nodeKinds, type NodeType, type ViewOf } from '../index';
 import { isShippedTokenizer, SHIPPED_TOKENIZER_LABELS, type ShippedTokenizerName } from '../pretrained/shipped';
@@ -196,7 +196,7 @@ def top_k_next(model, ids, k, position=-1):
 
 /** The markdown for a node: its title, the question, and the lab's answer. */
 function nodeHeading(node: GraphNode, answer: string | null): string {
-  const def = nodeKinds[node.type as NodeType];
+  const def = kindOf(nodeKinds, node.type);
   const title = def?.title ?? node.type;
   const out = [`## ${title} · node \`${node.id}\``, '', `**${def?.question ?? ''}**`];
   if (answer) out.push('', `In the lab: ${answer}`);
@@ -237,7 +237,7 @@ export function buildNotebook(input: NotebookInput): NotebookExport {
   for (const id of order) {
     const node = byId.get(id)!;
     const v = pyName(node.id);
-    const def = nodeKinds[node.type as NodeType];
+    const def = kindOf(nodeKinds, node.type);
     if (!def) {
       w.markdown(`## \`${node.id}\` (${node.type})\n\nThis kind of node has no Python version here.`, v);
       continue;

@@ -179,6 +179,7 @@ describe('notebook export of hand-built graphs', () => {
       ...modes.map((mode): [string, string, Record<string, unknown>] => [`pre-${mode}`, 'pretokenize', { mode }]),
       ['bpe', 'bpe', { vocabSize: 300, minFrequency: 1, specialTokens: '<|endoftext|>, <pad>' }],
       ['mystery', 'no-such-kind'],
+      ['proto', '__proto__'],
     ],
     [['text', 'clean'], ...modes.map((mode): [string, string] => ['clean', `pre-${mode}`]), ['pre-bytelevel', 'bpe', 'pretokens', 'pretokens']],
   );
@@ -199,10 +200,13 @@ describe('notebook export of hand-built graphs', () => {
     expect(source).toContain("special_tokens=['<|endoftext|>', '<pad>']");
   });
 
-  it('explains in markdown a node kind it has no Python for', () => {
+  it('explains in markdown a node kind it has no Python for, __proto__ included', () => {
     const cell = nb.notebook.cells.find((c) => c.source.join('').includes('`mystery`'))!;
     expect(cell.cell_type).toBe('markdown');
     expect(cell.source.join('')).toContain('no Python version here');
+    const proto = nb.notebook.cells.find((c) => c.source.join('').includes('`proto`'))!;
+    expect(proto.cell_type).toBe('markdown');
+    expect(proto.source.join('')).toContain('no Python version here');
   });
 
   it('replays a trained BPE on text with a special token, accents and emoji with the standard library', () => {
