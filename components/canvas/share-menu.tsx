@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from './api-client';
 import { myGraphIds } from './sharing';
-import { Download, GitFork, Link2, Save, Share2, Upload } from 'lucide-react';
+import { BookOpen, Download, GitFork, Link2, Save, Share2, Upload } from 'lucide-react';
+import { downloadNotebook } from './notebook-download';
 import { MAX_HASH_CHARS, downloadJson, encodeGraphForHash, readGraphFile, slugify } from './sharing';
 import { useLab } from './store';
 import { useSharing } from './use-sharing';
@@ -118,6 +119,20 @@ export function ShareMenu({ sharing }: { sharing: ReturnType<typeof useSharing> 
               onFocus={(e) => e.currentTarget.select()}
             />
           )}
+          <button
+            type="button"
+            className="btn justify-start"
+            data-testid="export-notebook"
+            title="A Python notebook that redoes this graph with tokenizers, transformers and torch, and checks the lab’s values"
+            onClick={() =>
+              void downloadNotebook().then(
+                (name) => useLab.getState().showToast(`Downloaded ${name}.`, 'info'),
+                (e: Error) => useLab.getState().showToast(`Notebook not exported: ${e.message}`),
+              )
+            }
+          >
+            <BookOpen size={14} /> Open in JupyterLab (.ipynb)
+          </button>
           <div className="flex gap-2 border-t border-slate-100 pt-2 dark:border-slate-800">
             <button
               type="button"

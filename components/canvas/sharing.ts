@@ -72,9 +72,9 @@ export function decodeGraphFromHash(hash: string): LoadResult | null {
   }
 }
 
-/** Save text as a file through the browser's download. */
-export function downloadText(filename: string, text: string, type = 'application/json') {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Save text (or bytes: a zip) as a file through the browser's download. */
+export function downloadText(filename: string, text: string | Uint8Array, type = 'application/json') {
+  const url = URL.createObjectURL(new Blob([typeof text === 'string' ? text : new Uint8Array(text)], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;

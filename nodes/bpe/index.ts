@@ -13,6 +13,7 @@ import { bpeEncoderFor, loadPretrained, type TokenizerRef } from '../tokenizer-r
 import { MAX_VOCAB_SIZE, MIN_VOCAB_SIZE, trainBpe } from './train-bpe';
 import { modelFromVocabAndMerges } from './vocab-files';
 import { toHuggingFaceFiles } from './hf-export';
+import { checkSample } from '../export/sample';
 import type { BpeModel, TrainedBpe } from './types';
 import type { SplitPattern } from './gpt2-split';
 import {
@@ -158,12 +159,17 @@ export const bpeNode = defineNode({
       },
     };
   },
-  /** Export as Hugging Face files, built on demand where the model lives. */
-  query: ({ outputs }, request: { export?: boolean }) => {
-    if (!request.export) throw new Error('Unknown question for the BPE node.');
+  /**
+   * Export as Hugging Face files, built on demand where the model lives; `notebook` adds the
+   * text and IDs a notebook checks the files against (nodes/export).
+   */
+  query: ({ outputs }, request: { export?: boolean; notebook?: boolean }) => {
+    if (!request.export && !request.notebook) throw new Error('Unknown question for the BPE node.');
     const ref = outputs.tokenizer;
     if (ref.kind !== 'bpe') throw new Error('Only a BPE tokenizer can be exported here.');
-    return toHuggingFaceFiles(ref.model);
+    const files = toHuggingFaceFiles(ref.model);
+    if (!request.notebook) return files;
+    return { files, check: checkSample(outputs.tokens), pattern: ref.model.pattern ?? 'gpt2' };
   },
   view: ({ outputs, details }) => ({
     ...details!,
