@@ -4,13 +4,12 @@ import process from 'node:process';
 /**
  * Security headers on every response (the page's Content-Security-Policy, which needs a
  * per-request nonce, is set by proxy.ts):
- * - Cross-origin isolation (COOP same-origin + COEP require-corp): ONNX Runtime Web and
- *   TensorFlow.js may then use WASM threads. Everything the app loads is its own, so nothing
- *   needs a cross-origin resource policy; hub downloads for online users are CORS fetches.
+ * - Cross-origin isolation (COEP require-corp here, COOP same-origin on pages from proxy.ts): ONNX
+ *   Runtime Web may then use WASM threads. Everything the app loads is its own, so nothing needs
+ *   a cross-origin resource policy; hub downloads for online users are CORS fetches.
  * - nosniff, a referrer policy, and a Permissions-Policy that turns off what the lab never uses.
  */
 const securityHeaders = [
-  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
   { key: 'Cross-Origin-Embedder-Policy', value: 'require-corp' },
   { key: 'X-Content-Type-Options', value: 'nosniff' },
   { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },

@@ -4,6 +4,8 @@
  * reads the nonce from the request's CSP header and puts it on its own inline scripts, which is
  * why pages render dynamically.
  *
+ * Also Cross-Origin-Opener-Policy, where the browser can honour it (see isSecureContextFor).
+ *
  * Not handled here: API routes and static files (no HTML, no CSP needed); the other security
  * headers (next.config.mjs).
  */
@@ -21,7 +23,18 @@ export function proxy(request: NextRequest) {
   requestHeaders.set('Content-Security-Policy', csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set('Content-Security-Policy', csp);
+  // Isolation needs a secure context (https, or localhost); over a classroom's plain-http LAN
+  // address the browser ignores COOP and says so in the console, so send it only where it works.
+  if (isSecureContextFor(request)) response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   return response;
+}
+
+/** Whether a browser treats this page's origin as secure: https, or a loopback host. */
+function isSecureContextFor(request: NextRequest): boolean {
+  const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
+  if ((forwarded ?? request.nextUrl.protocol.replace(':', '')) === 'https') return true;
+  const host = request.nextUrl.hostname;
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 export const config = {

@@ -25,11 +25,12 @@ test('pages carry the CSP with a fresh nonce, isolation and the other security h
   expect(inline.length).toBeGreaterThan(0);
   for (const attrs of inline) expect(attrs).toContain(`nonce="${nonce(csp)}"`);
 
+  // The page opens in its own browsing context group (isolation); on a loopback host like this.
+  expect(h['cross-origin-opener-policy']).toBe('same-origin');
   for (const response of [first, await request.get('/api/trpc/graph.get?input=%7B%22json%22%3A%7B%22id%22%3A%22x%22%7D%7D'), await request.head('/ort/ort-wasm-simd-threaded.asyncify.mjs')]) {
     const headers = response.headers();
     expect(headers['x-content-type-options']).toBe('nosniff');
     expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
-    expect(headers['cross-origin-opener-policy']).toBe('same-origin');
     expect(headers['cross-origin-embedder-policy']).toBe('require-corp');
     expect(headers['permissions-policy']).toContain('camera=()');
     expect(headers['x-powered-by']).toBeUndefined();
