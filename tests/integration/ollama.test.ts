@@ -5,6 +5,7 @@ import { createRecipeCache } from '@/nodes/engine/cache';
 import type { Resources } from '@/nodes/engine/define-node';
 import { execute, type NodeOutcome, type RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
+import { buildNotebook } from '@/nodes/export/notebook';
 import { ndjsonLines, normalizeOllamaUrl, versionAtLeast } from '@/nodes/shared/ollama';
 import { contentSecurityPolicy, ollamaOriginsFrom } from '@/server/http/csp';
 import { parseServerEnv } from '@/server/env';
@@ -101,6 +102,17 @@ describe('Ollama as a model source (a loopback Ollama answering from tokenloom-t
     expect(streamed.at(-1)).toBe(iLove.greedy.text);
     const ids = outputs.ids as { ids: number[] };
     expect(ids.ids.slice(0, 2)).toEqual(iLove.input_ids);
+  });
+
+  it('exports a notebook that says it does not redo the Ollama node, instead of asserting the lab’s Ollama numbers against tokenloom-tiny', async () => {
+    const doc = pipeline('I love', ['model', 'transformer', ollamaParams(ollama.url)]);
+    const report = await run(doc, { resources: allowed });
+    const views: Record<string, unknown> = {};
+    for (const [id, outcome] of report.outcomes) if (outcome.status === 'done') views[id] = outcome.view;
+    expect(Object.keys(views)).toContain('model');
+    const sources = buildNotebook({ doc, views, bpe: {} }).notebook.cells.map((c) => (Array.isArray(c.source) ? c.source.join('') : String(c.source)));
+    expect(sources.some((s) => s.includes("This node asked the Ollama model 'tokenloom-tiny'; the notebook does not redo it"))).toBe(true);
+    expect(sources.some((s) => s.includes('top_k_next(model_model'))).toBe(false);
   });
 
   it('says the model is not pulled when Ollama answers 404 model not found', async () => {
