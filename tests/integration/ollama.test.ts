@@ -9,7 +9,7 @@ import { buildNotebook } from '@/nodes/export/notebook';
 import { ndjsonLines, normalizeOllamaUrl, versionAtLeast } from '@/nodes/shared/ollama';
 import { contentSecurityPolicy, ollamaOriginsFrom } from '@/server/http/csp';
 import { parseServerEnv } from '@/server/env';
-import { serverResources } from '@/server/run/engine';
+import { createInProcessEngine, serverResources } from '@/server/run/engine';
 import { nodeResources } from '../unit/engine/fixtures';
 import { closedPortUrl, startFakeOllama, type FakeOllama } from './ollama-fake-server';
 
@@ -132,6 +132,23 @@ describe('Ollama as a model source (a loopback Ollama answering from tokenloom-t
       expect(fetchSpy.mock.calls.some(([url]) => String(url).includes('10.1.2.3'))).toBe(false);
     } finally {
       fetchSpy.mockRestore();
+    }
+  });
+
+  it("runs on the server engine against TOKENLOOM_OLLAMA_URL, and refuses there a graph naming another Ollama", async () => {
+    const engine = createInProcessEngine({ cacheBytes: 16 << 20, resources: serverResources(process.cwd(), { TOKENLOOM_OLLAMA_URL: ollama.url }) });
+    try {
+      const events: RunEvent[] = [];
+      const signal = new AbortController().signal;
+      await engine.run(pipeline('I love', ['model', 'transformer', ollamaParams(ollama.url)]), { signal, onEvent: (e) => events.push(e) });
+      const finished = events.find((e) => e.type === 'node:done' && e.nodeId === 'model');
+      expect(finished?.type === 'node:done' && (finished.view as ViewOf<'transformer'>).backend).toBe('ollama');
+      events.length = 0;
+      await engine.run(pipeline('I love', ['model', 'transformer', ollamaParams('http://localhost:11434')]), { signal, onEvent: (e) => events.push(e) });
+      const refused = events.find((e) => e.type === 'node:error' && e.nodeId === 'model');
+      expect(refused?.type === 'node:error' && refused.message).toMatch(/^This server talks only to the Ollama at http:\/\/127\.0\.0\.1:\d+; it never connects to an address named in a graph/);
+    } finally {
+      await engine.close();
     }
   });
 
