@@ -17,6 +17,8 @@
  * - Errors become sentences a learner can act on: not running, model not pulled, too old for
  *   probabilities (logprobs need Ollama 0.12.11 or newer).
  *
+ * - A model that is not pulled is named with the ones that are (GET /api/tags).
+ *
  * Not handled here: /api/chat and chat templates (prompts go with `raw: true`), images, model
  * pulls, tokenizing (Ollama has no tokenize endpoint, so no token IDs are ever known).
  */
@@ -118,7 +120,7 @@ async function call(base: string, path: string, init: RequestInit, signal: Abort
 }
 
 /** Turn a non-2xx answer into a sentence; 404 "model … not found" means the model is not pulled. */
-async function failure(response: Response, base: string, model: string): Promise<Error> {
+async function failure(response: Response, base: string, model: string, signal: AbortSignal): Promise<Error> {
   const text = await response.text().catch(() => '');
   let message = text.slice(0, 300);
   try {
@@ -128,9 +130,19 @@ async function failure(response: Response, base: string, model: string): Promise
     // Not JSON: keep the text.
   }
   if (response.status === 404 && /not found/i.test(message)) {
-    return new Error(`The model '${model}' is not pulled in this Ollama: run \`ollama pull ${model}\`, then run again.`);
+    const pulled = await ollamaModels(base, signal).catch(() => []);
+    const here = pulled.length ? ` Pulled here: ${pulled.slice(0, 10).join(', ')}.` : '';
+    return new Error(`The model '${model}' is not pulled in this Ollama: run \`ollama pull ${model}\`, then run again.${here}`);
   }
   return new Error(`The Ollama at ${base} answered HTTP ${response.status}: ${message || response.statusText}.`);
+}
+
+/** GET /api/tags: the names of the models pulled in this Ollama. */
+export async function ollamaModels(base: string, signal: AbortSignal): Promise<string[]> {
+  const response = await call(base, '/api/tags', {}, signal);
+  if (!response.ok) return [];
+  const body = (await response.json().catch(() => ({}))) as { models?: { name?: unknown }[] };
+  return (body.models ?? []).flatMap((m) => (typeof m.name === 'string' ? [m.name] : []));
 }
 
 /** GET /api/version: the server's version, or null if it does not say. */
@@ -144,7 +156,7 @@ export async function ollamaVersion(base: string, signal: AbortSignal): Promise<
 /** POST /api/show: the model's family (details.family), e.g. 'llama' or 'gpt2'; throws if not pulled. */
 export async function ollamaFamily(base: string, model: string, signal: AbortSignal): Promise<string | null> {
   const response = await call(base, '/api/show', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model }) }, signal);
-  if (!response.ok) throw await failure(response, base, model);
+  if (!response.ok) throw await failure(response, base, model, signal);
   const body = (await response.json().catch(() => ({}))) as { details?: { family?: unknown } };
   return typeof body.details?.family === 'string' ? body.details.family : null;
 }
@@ -152,7 +164,7 @@ export async function ollamaFamily(base: string, model: string, signal: AbortSig
 /** POST /api/generate with stream: false. */
 export async function ollamaGenerate(base: string, request: OllamaGenerateRequest & { stream: false }, signal: AbortSignal): Promise<OllamaGenerateChunk> {
   const response = await call(base, '/api/generate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) }, signal);
-  if (!response.ok) throw await failure(response, base, request.model);
+  if (!response.ok) throw await failure(response, base, request.model, signal);
   const body = (await response.json()) as OllamaGenerateChunk;
   if (body.error) throw new Error(`The Ollama at ${base} reported: ${body.error}.`);
   return body;
@@ -184,7 +196,7 @@ export async function* ndjsonLines<T>(body: ReadableStream<Uint8Array>): AsyncGe
 /** POST /api/generate with stream: true: yields each NDJSON chunk as it arrives. */
 export async function* ollamaGenerateStream(base: string, request: OllamaGenerateRequest & { stream: true }, signal: AbortSignal): AsyncGenerator<OllamaGenerateChunk> {
   const response = await call(base, '/api/generate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) }, signal);
-  if (!response.ok) throw await failure(response, base, request.model);
+  if (!response.ok) throw await failure(response, base, request.model, signal);
   if (!response.body) throw new Error(`The Ollama at ${base} sent no stream.`);
   for await (const chunk of ndjsonLines<OllamaGenerateChunk>(response.body)) {
     if (chunk.error) throw new Error(`The Ollama at ${base} reported: ${chunk.error}.`);

@@ -117,7 +117,7 @@ describe('Ollama as a model source (a loopback Ollama answering from tokenloom-t
 
   it('says the model is not pulled when Ollama answers 404 model not found', async () => {
     const report = await run(pipeline('I love', ['model', 'transformer', ollamaParams(ollama.url, { ollamaModel: 'llama3.2' })]), { resources: allowed });
-    expect(errorOf(report.outcomes.get('model'))).toMatch(/^The model 'llama3\.2' is not pulled in this Ollama: run `ollama pull llama3\.2`/);
+    expect(errorOf(report.outcomes.get('model'))).toMatch(/^The model 'llama3\.2' is not pulled in this Ollama: run `ollama pull llama3\.2`, then run again\. Pulled here: tokenloom-tiny:latest\.$/);
     const gen = await run(pipeline('I love', ['gen', 'generate', ollamaParams(ollama.url, { ollamaModel: 'llama3.2' })]), { resources: allowed });
     expect(errorOf(gen.outcomes.get('gen'))).toMatch(/^The model 'llama3\.2' is not pulled in this Ollama/);
   });
