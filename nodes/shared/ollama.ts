@@ -16,7 +16,6 @@
  *   the server connect anywhere its operator did not allow.
  * - Errors become sentences a learner can act on: not running, model not pulled, too old for
  *   probabilities (logprobs need Ollama 0.12.11 or newer).
- *
  * - A model that is not pulled is named with the ones that are (GET /api/tags).
  *
  * Not handled here: /api/chat and chat templates (prompts go with `raw: true`), images, model
