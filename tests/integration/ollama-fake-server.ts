@@ -29,6 +29,8 @@ export interface FakeOllama {
   url: string;
   /** Every request as "METHOD /path". */
   requests: string[];
+  /** The JSON body of every POST /api/generate. */
+  generateBodies: Record<string, unknown>[];
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   const text = (id: number) => tokenizer.decode([id], { skip_special_tokens: false });
   const entry = (id: number, logprobs: Float64Array) => ({ token: text(id), logprob: Math.log(logprobs[id]!), bytes: [...new TextEncoder().encode(text(id))] });
   const requests: string[] = [];
+  const generateBodies: Record<string, unknown>[] = [];
 
   const server: Server = createServer((request, response) => {
     void (async () => {
@@ -69,6 +72,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       if (!MODEL_NAMES.has(model)) return send(404, { error: `model '${model}' not found` });
       if (path === '/api/show') return send(200, { details: { family: 'gpt2', families: ['gpt2'], format: 'onnx' }, model_info: { 'general.architecture': 'gpt2' } });
       if (path !== '/api/generate') return send(404, { error: 'not found' });
+      generateBodies.push(body);
 
       const opts = (body.options ?? {}) as { temperature?: number; top_k?: number; top_p?: number; seed?: number; num_predict?: number };
       const greedy = opts.temperature === 0 || opts.top_k === 1;
@@ -112,6 +116,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    generateBodies,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

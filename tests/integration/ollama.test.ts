@@ -115,6 +115,21 @@ describe('Ollama as a model source (a loopback Ollama answering from tokenloom-t
     expect(sources.some((s) => s.includes('top_k_next(model_model'))).toBe(false);
   });
 
+  it("passes Generate's sampling settings to Ollama as options, with a raw prompt decoded from the IDs", async () => {
+    const params = ollamaParams(ollama.url, { strategy: 'sample', temperature: 0.7, topK: 12, topP: 0.9, seed: 7, maxNewTokens: 5 });
+    const report = await run(pipeline('I love', ['gen', 'generate', params]), { resources: allowed });
+    const { view } = done<ViewOf<'generate'>>(report.outcomes.get('gen'));
+    expect(view.steps.length).toBeGreaterThan(0);
+    expect(view.steps.length).toBeLessThanOrEqual(5);
+    expect(ollama.generateBodies.at(-1)).toMatchObject({
+      model: 'tokenloom-tiny',
+      prompt: 'I love',
+      raw: true,
+      stream: true,
+      options: { temperature: 0.7, top_k: 12, top_p: 0.9, seed: 7, num_predict: 5 },
+    });
+  });
+
   it('says the model is not pulled when Ollama answers 404 model not found', async () => {
     const report = await run(pipeline('I love', ['model', 'transformer', ollamaParams(ollama.url, { ollamaModel: 'llama3.2' })]), { resources: allowed });
     expect(errorOf(report.outcomes.get('model'))).toMatch(/^The model 'llama3\.2' is not pulled in this Ollama: run `ollama pull llama3\.2`, then run again\. Pulled here: tokenloom-tiny:latest\.$/);
