@@ -10,14 +10,15 @@
  * headers (next.config.mjs).
  */
 import { NextResponse, type NextRequest } from 'next/server';
-import { contentSecurityPolicy, frameAncestorsFrom } from '@/server/http/csp';
+import { contentSecurityPolicy, frameAncestorsFrom, ollamaOriginsFrom } from '@/server/http/csp';
 
 const frame = frameAncestorsFrom(process.env.TOKENLOOM_FRAME_ANCESTORS);
 if (frame.problem) console.warn(`[security] ${frame.problem}`);
+const ollamaOrigins = ollamaOriginsFrom(process.env.TOKENLOOM_OLLAMA_URL);
 
 export function proxy(request: NextRequest) {
   const nonce = btoa(crypto.randomUUID());
-  const csp = contentSecurityPolicy({ nonce, dev: process.env.NODE_ENV === 'development', frameAncestors: frame.sources });
+  const csp = contentSecurityPolicy({ nonce, dev: process.env.NODE_ENV === 'development', frameAncestors: frame.sources, ollamaOrigins });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);
   requestHeaders.set('Content-Security-Policy', csp);

@@ -13,6 +13,10 @@
  * - TOKENLOOM_SAVES_PER_MINUTE (optional, default 30): graph saves (create/update/fork) one
  *   client may make per minute.
  *
+ * - TOKENLOOM_OLLAMA_URL (optional): the one Ollama server runs may talk to (http(s) URL, e.g.
+ *   http://127.0.0.1:11434). Unset, server runs refuse Ollama; a graph naming any other URL is
+ *   refused too (nodes/shared/ollama.ts). Its origin is also added to the page's connect-src.
+ *
  * A bad value throws an EnvError whose message (and stack) is one line naming the variable,
  * so the terminal shows the mistake, not a stack trace. Never echoes a URL: it may hold a
  * password. Not handled here: reading .env files (Next.js does that before we run).
@@ -20,6 +24,11 @@
 import { z } from 'zod';
 
 const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
+
+/** Whether a value is an http(s) URL (TOKENLOOM_OLLAMA_URL). */
+export function isHttpUrl(value: string): boolean {
+  return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+}
 
 const envSchema = z.object({
   NODE_ENV: z
@@ -43,6 +52,13 @@ const envSchema = z.object({
   TOKENLOOM_SAVES_PER_MINUTE: z.preprocess(
     emptyAsUnset,
     z.coerce.number({ message: 'must be a whole number ≥ 1' }).int({ message: 'must be a whole number ≥ 1' }).min(1, { message: 'must be a whole number ≥ 1' }).default(30),
+  ),
+  TOKENLOOM_OLLAMA_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .refine((value) => isHttpUrl(value), { message: 'must be an http:// or https:// URL, e.g. http://127.0.0.1:11434' })
+      .optional(),
   ),
 });
 

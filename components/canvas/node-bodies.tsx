@@ -205,8 +205,8 @@ function TransformerBody({ view }: BodyProps) {
   return (
     <div className="grid gap-1 text-[11px]" data-testid="transformer-body">
       {v.warning && <span className="text-amber-700" data-testid="transformer-body-warning">⚠ IDs from {v.idsTokenizer}, model reads {v.modelTokenizer}</span>}
-      {v.topK[0]?.candidates.slice(0, 3).map((c) => (
-        <div key={c.id} className="flex justify-between gap-2">
+      {v.topK[0]?.candidates.slice(0, 3).map((c, i) => (
+        <div key={i} className="flex justify-between gap-2">
           <span className="truncate font-mono">{visibleWhitespace(c.token)}</span>
           <span className="text-slate-500">{(c.prob * 100).toFixed(1)}%</span>
         </div>

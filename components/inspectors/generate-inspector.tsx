@@ -26,6 +26,11 @@ export function GenerateInspector({ view }: InspectorProps<'generate'>) {
           ⚠ {view.warning}
         </p>
       )}
+      {view.ollama && (
+        <p className="text-sm" data-testid="generate-ollama">
+          {view.ollama.note}
+        </p>
+      )}
       <p className="rounded-lg bg-sky-50 p-3 text-base dark:bg-sky-950">
         The model only ever predicts <b>one</b> next token. To write, it picks one, appends it to the input and predicts again.{' '}
         {view.strategy === 'greedy'
@@ -57,9 +62,9 @@ export function GenerateInspector({ view }: InspectorProps<'generate'>) {
             <tr key={i} className="border-t border-slate-100 dark:border-slate-800">
               <td>{i + 1}</td>
               <td className="whitespace-pre">{visibleWhitespace(s.token)}</td>
-              <td>{s.id}</td>
-              <td className="text-right">{(s.prob * 100).toFixed(2)}%</td>
-              <td className="text-right">{s.pool === 1 ? 'argmax' : `${s.pool.toLocaleString('en')} tokens`}</td>
+              <td>{s.id >= 0 ? s.id : '—'}</td>
+              <td className="text-right">{Number.isFinite(s.prob) ? `${(s.prob * 100).toFixed(2)}%` : '—'}</td>
+              <td className="text-right">{s.pool === 0 ? 'Ollama' : s.pool === 1 ? 'argmax' : `${s.pool.toLocaleString('en')} tokens`}</td>
             </tr>
           ))}
         </tbody>

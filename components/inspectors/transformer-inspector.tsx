@@ -10,9 +10,10 @@
 import { useState } from 'react';
 import { visibleWhitespace } from '@/components/canvas/node-bodies';
 import type { PredictionCandidate } from '@/nodes/engine/ports';
+import type { OllamaView } from '@/nodes/transformer/ollama-run';
 import type { InspectorProps } from './types';
 
-export const BACKEND_LABEL = { webgpu: 'WebGPU', wasm: 'WASM (CPU in the browser)', cpu: 'CPU (onnxruntime-node)' } as const;
+export const BACKEND_LABEL = { webgpu: 'WebGPU', wasm: 'WASM (CPU in the browser)', cpu: 'CPU (onnxruntime-node)', ollama: 'Ollama' } as const;
 
 const percent = (p: number) => `${(p * 100).toFixed(p >= 0.1 ? 1 : 2)}%`;
 const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${Math.round(x)} ms`);
@@ -83,8 +84,49 @@ function EmbeddingStrip({ values }: { values: number[] }) {
   );
 }
 
+const hexBytes = (bytes: number[]) => bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
+
+/** An Ollama run: the top-k as the model's own tokens (text + bytes, no IDs), and what Ollama cannot show. */
+function OllamaPanel({ ollama }: { ollama: OllamaView }) {
+  const max = ollama.candidates[0]?.prob ?? 1;
+  return (
+    <div className="grid gap-3" data-testid="transformer-ollama">
+      <p className="rounded-lg bg-sky-50 p-3 text-base dark:bg-sky-950">
+        {ollama.model} (served by Ollama {ollama.version ?? ''} at {ollama.url}) predicts the next token after your text. These are its most likely
+        next tokens and their probabilities.
+      </p>
+      <div className="grid grid-cols-[minmax(0,auto)_1fr_auto_auto] items-center gap-x-2 gap-y-0.5 text-xs" data-testid="topk-last">
+        {ollama.candidates.map((c, i) => (
+          <div key={i} className="contents" data-testid="topk-row">
+            <span className="truncate font-mono" data-testid="topk-token">
+              {visibleWhitespace(c.token)}
+            </span>
+            <div className="h-3 w-full rounded bg-slate-100 dark:bg-slate-800">
+              <div className="h-3 rounded bg-fuchsia-500 dark:bg-fuchsia-400" style={{ width: `${Math.max(1, (c.prob / max) * 100)}%` }} />
+            </div>
+            <span className="text-right tabular-nums" data-testid="topk-prob" data-prob={c.prob}>
+              {percent(c.prob)}
+            </span>
+            <span className="text-right font-mono text-[10px] text-slate-500" data-testid="topk-bytes" title="UTF-8 bytes">
+              {hexBytes(c.bytes)}
+            </span>
+          </div>
+        ))}
+      </div>
+      {ollama.topKNote && <p className="text-xs text-slate-500">{ollama.topKNote}</p>}
+      <p className="text-sm" data-testid="ollama-no-ids">
+        {ollama.noIds} {ollama.suggestedTokenizer ? ollama.suggestedTokenizer.note : 'No shipped tokenizer is known to match this model.'}
+      </p>
+      <p className="text-sm" data-testid="ollama-no-internals">
+        {ollama.noInternals}
+      </p>
+    </div>
+  );
+}
+
 export function TransformerInspector({ view, params, setParams }: InspectorProps<'transformer'>) {
   const [layer, setLayer] = useState(0);
+  if (view.ollama) return <OllamaPanel ollama={view.ollama} />;
   const last = view.topK[0];
   const chosen = view.topK.find((t) => t.position === view.position && t.position !== last?.position);
   const attentionLayer = view.attention?.layers[Math.min(layer, (view.attention?.layers.length ?? 1) - 1)];

@@ -51,6 +51,11 @@ export interface Resources {
   modelPath: string;
   /** Whether a Hugging Face id may be fetched from the hub. */
   allowRemote: boolean;
+  /**
+   * The only Ollama a server run may talk to (TOKENLOOM_OLLAMA_URL); unset, server runs refuse
+   * Ollama. Browser runs ignore it and use the node's own URL.
+   */
+  ollamaUrl?: string;
 }
 
 export type NodeCategory = 'input' | 'text' | 'tokenize' | 'model' | 'teach';

@@ -52,6 +52,7 @@ export interface TokenIds {
 
 /** One candidate next token: its id, its piece as the vocabulary writes it ('Ġof'), its probability. */
 export interface PredictionCandidate {
+  /** -1 when the model's source does not expose IDs (Ollama). */
   id: number;
   token: string;
   prob: number;
@@ -71,7 +72,8 @@ export interface Predictions {
   /** The input IDs as the model's vocabulary writes them. */
   tokens: string[];
   topK: { position: number; candidates: PredictionCandidate[] }[];
-  backend: 'webgpu' | 'wasm' | 'cpu';
+  /** 'ollama': the probabilities came from an Ollama server, not a model run here. */
+  backend: 'webgpu' | 'wasm' | 'cpu' | 'ollama';
 }
 
 /** Human-readable description of a port kind, used in refusals ("this port gives ids"). */

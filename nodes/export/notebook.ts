@@ -245,6 +245,18 @@ export function buildNotebook(input: NotebookInput): NotebookExport {
     const parsed = def.params.safeParse(node.params);
     const params: Record<string, unknown> = parsed.success ? parsed.data : {};
     const tag = `${node.type}-${node.id}`;
+    if ((node.type === 'transformer' || node.type === 'generate') && params.model === 'ollama' && !wired(node.id, 'model')) {
+      // An Ollama model lives on the learner's machine, not in the notebook: say so, and pass the
+      // prompt IDs on so later cells still run.
+      const ids = wired(node.id, 'ids') ?? '[]';
+      const mask = ids.replace(/_ids$/, '_attention_mask');
+      w.markdown(
+        `## \`${node.id}\` (${node.type})\n\nThis node asked the Ollama model ${pyStr(String(params.ollamaModel ?? ''))}; the notebook does not redo it (Ollama is not a Python library, and it does not expose its tokenizer).`,
+        tag,
+      );
+      if (node.type === 'generate') w.code(`${v}_ids = [i for i, m in zip(${ids}, ${mask}) if m]  # the prompt only\n${v}_attention_mask = [1] * len(${v}_ids)`, tag);
+      continue;
+    }
     switch (node.type as NodeType) {
       case 'text': {
         const view = viewFor(input, node, 'text');

@@ -3,6 +3,10 @@
  * (temperature, top-k, top-p) with a seed, so the same settings give the same text. The text so
  * far streams to the canvas as progress messages; Stop works between tokens.
  *
+ * With Model = "ollama" the tokens stream from an Ollama server's /api/generate instead
+ * (nodes/transformer/ollama-run.ts): text without IDs, so the output IDs are the new text
+ * re-encoded with the prompt's own tokenizer, and the view says so.
+ *
  * Not handled here: the model (nodes/transformer/run-model.ts), turning IDs into text for the
  * next node (Decode does that), chat templates.
  */
@@ -10,7 +14,7 @@ import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
 import { loadPretrained } from '../tokenizer-ref';
 import { modelVocabulary } from '../transformer';
-import { checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerLabel } from '../transformer/model-choice';
+import { checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerFamily, tokenizerLabel } from '../transformer/model-choice';
 import type { Backend } from '../transformer/model-choice';
 import type { GenerateStep, StopReason } from './generate';
 import type { Resources } from '../engine/define-node';
@@ -25,7 +29,7 @@ export interface GenerateDetails {
   steps: (GenerateStep & { token: string })[];
   stopped: StopReason;
   warning: string | null;
-  backend: Backend;
+  backend: Backend | 'ollama';
   backendNote: string | null;
   loadMs: number;
   loadWaitMs: number;
@@ -36,6 +40,8 @@ export interface GenerateDetails {
   budget: number;
   maxPositions: number;
   model: string;
+  /** Set when the tokens came from Ollama: where, and what that means for IDs. */
+  ollama: { url: string; note: string } | null;
 }
 
 /** Decode with the model's tokenizer for display; '' if it cannot be loaded here. */
@@ -71,6 +77,51 @@ export const generateNode = defineNode({
     stopAtEos: z.boolean().default(true).describe('Stop at end-of-text'),
   }),
   run: async ({ ids, model: wired }, params, ctx) => {
+    if (!wired && params.model === 'ollama') {
+      if (realIds(ids).length === 0) throw new Error('No prompt IDs: type some text upstream.');
+      const { generateWithOllama, promptText } = await import('../transformer/ollama-run');
+      const { OLLAMA_NO_IDS } = await import('../shared/ollama');
+      const prompt = await promptText(ids, ctx);
+      ctx.progress(0.01, 'Asking Ollama…');
+      const out = await generateWithOllama({
+        prompt,
+        params,
+        ctx,
+        onToken: async (steps, text) => ctx.progress(Math.min(1, steps.length / params.maxNewTokens), text),
+      });
+      // Ollama's own IDs are unknown: re-encode the new text with the prompt's tokenizer, so the
+      // next node gets IDs it can decode (they are that tokenizer's, not the Ollama model's).
+      const promptIds = realIds(ids);
+      let newIds: number[] = [];
+      try {
+        const { tokenizer } = await loadPretrained(tokenizerFamily(ids.tokenizer), ctx.resources);
+        newIds = tokenizer.encode(out.text, { add_special_tokens: false });
+      } catch {
+        // The prompt IDs came from a tokenizer that cannot be loaded here: pass the prompt on alone.
+      }
+      const all = [...promptIds, ...newIds];
+      const details: GenerateDetails = {
+        promptText: prompt,
+        text: out.text,
+        steps: out.steps.map((s) => ({ id: -1, prob: s.prob ?? Number.NaN, pool: 0, token: s.token })),
+        stopped: out.stopped,
+        warning: null,
+        backend: 'ollama',
+        backendNote: `Ollama at ${out.url}`,
+        loadMs: 0,
+        loadWaitMs: 0,
+        firstTokenMs: out.firstTokenMs,
+        msPerToken: out.msPerToken,
+        budget: params.maxNewTokens,
+        maxPositions: 0,
+        model: `${out.model} (Ollama)`,
+        ollama: {
+          url: out.url,
+          note: `${OLLAMA_NO_IDS} The output IDs are the new text encoded again with ${ids.tokenizer}, not the Ollama model's own IDs. Ollama always stops at its end token.`,
+        },
+      };
+      return { ids: { ids: all, tokenizer: ids.tokenizer, attentionMask: all.map(() => 1) }, details };
+    }
     const ref = chosenModel(wired, params);
     const warning = mismatchWarning(ids, ref);
     const prompt = realIds(ids);
@@ -136,6 +187,7 @@ export const generateNode = defineNode({
       budget,
       maxPositions: loaded.maxPositions,
       model: ref.label,
+      ollama: null,
     };
     return {
       ids: { ids: all, tokenizer: tokenizerLabel(ref.tokenizer), attentionMask: all.map(() => 1) },

@@ -3,6 +3,9 @@
  * embedding a token starts as. The model (transformers.js + ONNX Runtime + weights) is imported
  * and loaded on first run only.
  *
+ * With Model = "ollama" the probabilities come from an Ollama server instead (ollama-run.ts): the
+ * model's own tokens as text and bytes, no IDs, no attention, no embeddings, and the view says so.
+ *
  * Not handled here: generating text (nodes/generate), loading details (run-model.ts).
  */
 import { z } from 'zod';
@@ -12,6 +15,7 @@ import { analyse, type Analysis } from './transformer';
 import { checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerLabel } from './model-choice';
 import type { Backend } from './model-choice';
 import type { Resources } from '../engine/define-node';
+import type { OllamaView } from './ollama-run';
 
 export interface TransformerDetails extends Analysis {
   warning: string | null;
@@ -33,6 +37,8 @@ export interface TransformerDetails extends Analysis {
   idsTokenizer: string;
   hasAttentionOutputs: boolean;
   fineTuned: boolean;
+  /** Set when the probabilities came from Ollama (Model = "ollama"). */
+  ollama: OllamaView | null;
 }
 
 /** The model tokenizer's vocabulary by id, to show tokens; empty if it cannot be loaded here. */
@@ -62,6 +68,39 @@ export const transformerNode = defineNode({
     position: z.number().int().min(-1).max(100_000).default(-1).describe('Position to inspect (-1 = last)'),
   }),
   run: async ({ ids, model: wired }, params, ctx) => {
+    if (!wired && params.model === 'ollama') {
+      if (realIds(ids).length === 0) throw new Error('No token IDs to read: type some text upstream.');
+      const { predictWithOllama } = await import('./ollama-run');
+      const { view: ollama, candidates, runMs } = await predictWithOllama({ ids, params, ctx });
+      const label = `${ollama.model} (Ollama)`;
+      const tokens = [ollama.prompt];
+      const predictions = { model: label, positions: 1, ids: [], tokens, topK: [{ position: 0, candidates }], backend: 'ollama' as const };
+      const details: TransformerDetails = {
+        predictions,
+        position: 0,
+        positionNote: params.position >= 0 ? 'Ollama answers only for the next token after the whole text, not at an earlier position.' : null,
+        attention: null,
+        embedding: null,
+        warning: null,
+        backendNote: `Ollama ${ollama.version ?? '(version unknown)'} at ${ollama.url}`,
+        dropped: 0,
+        paddingDropped: 0,
+        loadMs: 0,
+        loadWaitMs: 0,
+        runMs,
+        layers: 0,
+        heads: 0,
+        width: 0,
+        vocabSize: 0,
+        maxPositions: 0,
+        modelTokenizer: 'its own (not exposed by Ollama)',
+        idsTokenizer: ids.tokenizer,
+        hasAttentionOutputs: false,
+        fineTuned: false,
+        ollama,
+      };
+      return { predictions, details };
+    }
     const ref = chosenModel(wired, params);
     const warning = mismatchWarning(ids, ref);
     const real = realIds(ids);
@@ -104,6 +143,7 @@ export const transformerNode = defineNode({
       idsTokenizer: ids.tokenizer,
       hasAttentionOutputs: loaded.hasAttentions,
       fineTuned: ref.onnx !== undefined,
+      ollama: null,
     };
     return { predictions: analysis.predictions, details };
   },
@@ -112,7 +152,7 @@ export const transformerNode = defineNode({
     const p = outputs.predictions;
     return {
       model: p.model,
-      backend: p.backend as Backend,
+      backend: p.backend as Backend | 'ollama',
       backendNote: d.backendNote,
       warning: d.warning,
       tokens: p.tokens.slice(-256),
@@ -137,6 +177,7 @@ export const transformerNode = defineNode({
       idsTokenizer: d.idsTokenizer,
       hasAttentionOutputs: d.hasAttentionOutputs,
       fineTuned: d.fineTuned,
+      ollama: d.ollama,
     };
   },
 });

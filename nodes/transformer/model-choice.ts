@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { TokenIds } from '../engine/ports';
 import { SHIPPED_MODEL, type ModelRef } from '../model-ref';
 import { SHIPPED_TOKENIZER_LABELS, isShippedTokenizer } from '../pretrained/shipped';
+import { DEFAULT_OLLAMA_URL } from '../shared/ollama';
 
 export type Backend = 'webgpu' | 'wasm' | 'cpu';
 export const DEVICE_PREFERENCES = ['auto', 'wasm', 'webgpu'] as const;
@@ -20,7 +21,8 @@ export type DevicePreference = (typeof DEVICE_PREFERENCES)[number];
 
 /** Models shipped in public/models/ (the only ones that load offline). */
 export const SHIPPED_MODELS = [SHIPPED_MODEL.name] as const;
-export const MODEL_CHOICES = [SHIPPED_MODEL.name, 'hub'] as const;
+/** 'ollama': a model served by Ollama (nodes/shared/ollama.ts); text and probabilities only. */
+export const MODEL_CHOICES = [SHIPPED_MODEL.name, 'hub', 'ollama'] as const;
 /** Causal LMs with ONNX exports on the hub that transformers.js runs; for online users. */
 export const HUB_SUGGESTIONS = ['Xenova/distilgpt2', 'Xenova/gpt2', 'Xenova/TinyLlama-1.1B-Chat-v1.0'] as const;
 
@@ -28,6 +30,8 @@ export const HUB_SUGGESTIONS = ['Xenova/distilgpt2', 'Xenova/gpt2', 'Xenova/Tiny
 export const modelParams = {
   model: z.enum(MODEL_CHOICES).default(SHIPPED_MODEL.name).describe('Model (used when no model is wired in)'),
   hubId: z.string().max(200).default('').describe('Hugging Face id (when Model is "hub"), e.g. Xenova/distilgpt2'),
+  ollamaUrl: z.string().max(200).default(DEFAULT_OLLAMA_URL).describe('Ollama address (when Model is "ollama")'),
+  ollamaModel: z.string().max(200).default('').describe('Ollama model name (when Model is "ollama"), e.g. llama3.2; see `ollama list`'),
   device: z.enum(DEVICE_PREFERENCES).default('auto').describe('Device in the browser (auto = WebGPU on a hardware GPU, else WASM)'),
 };
 
@@ -41,6 +45,7 @@ function hubTokenizer(id: string): string {
 /** The model a node uses: the wired one, else the picker's choice. */
 export function chosenModel(wired: ModelRef | undefined, params: { model: string; hubId: string }): ModelRef {
   if (wired) return wired;
+  if (params.model === 'ollama') throw new Error('An Ollama model is not loaded here: the node talks to Ollama instead (ollama-run.ts).');
   if (params.model !== 'hub') return SHIPPED_MODEL;
   const id = params.hubId.trim();
   if (!id) throw new Error(`Type a Hugging Face model id, e.g. ${HUB_SUGGESTIONS.join(', ')}, or pick tokenloom-tiny.`);

@@ -22,6 +22,7 @@ import { execute, type RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { registry } from '@/nodes/index';
 import { answerQuery } from '@/nodes/engine/worker-host';
+import { isHttpUrl } from '@/server/env';
 import { NotPageableError, pageOf, type PageRequest, type ValuePage } from '@/server/run/paging';
 
 export interface EngineRunOptions {
@@ -68,13 +69,16 @@ export function lookupQuery(cache: RecipeCache, query: NodeQuery): QueryLookup {
 /**
  * Where server runs find shipped files: the same public/ folders the browser fetches, read from
  * disk. Fetching other tokenizers from the Hugging Face hub is off unless TOKENLOOM_RUN_ALLOW_HUB=1
- * (a server reaching out on a student's behalf is a choice for its operator).
+ * (a server reaching out on a student's behalf is a choice for its operator). Likewise the one
+ * Ollama server runs may use is TOKENLOOM_OLLAMA_URL (server/env.ts validates it); unset or not an
+ * http(s) URL, server runs refuse Ollama.
  */
 export function serverResources(root = process.cwd(), source: Record<string, string | undefined> = process.env): Resources {
   return {
     hubPath: path.join(root, 'public', 'hub') + path.sep,
     modelPath: path.join(root, 'public', 'models') + path.sep,
     allowRemote: source.TOKENLOOM_RUN_ALLOW_HUB === '1',
+    ...(source.TOKENLOOM_OLLAMA_URL && isHttpUrl(source.TOKENLOOM_OLLAMA_URL.trim()) ? { ollamaUrl: source.TOKENLOOM_OLLAMA_URL.trim() } : {}),
   };
 }
 
