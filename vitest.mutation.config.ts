@@ -2,8 +2,8 @@
  * Vitest for Stryker (stryker.config.mjs): the usual suite minus tests whose code under test
  * runs where Stryker cannot switch mutants on, so they can never kill one and only cost time:
  * - run-cli.test.ts spawns `tsx` (another process; it also fails inside Stryker's sandbox);
- * - with STRYKER_SKIP_HTTP=1, also run-http and run-limits, whose graphs run in piscina worker
- *   threads. Keep them (the default) when server/run/run-manager.ts is mutated: it runs in the
+ * - with STRYKER_SKIP_HTTP=1, also run-http and run-limits, whose graphs run in engine child
+ *   processes. Keep them (the default) when server/run/run-manager.ts is mutated: it runs in the
  *   test's own thread and only they exercise it. Skip them for runs scoped to nodes/.
  */
 import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
