@@ -5,17 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cleanText, countCodePoints, type CleanOptions } from '@/nodes/clean/clean';
-
-const OFF: CleanOptions = {
-  form: 'none',
-  lowercase: false,
-  stripAccents: false,
-  stripControl: false,
-  collapseWhitespace: false,
-  replaceInvalid: false,
-  replacePattern: '',
-  replaceWith: '',
-};
+import { OFF } from './clean-fixtures';
 
 describe('countCodePoints', () => {
   it('counts a surrogate pair as one code point and a lone surrogate as one', () => {

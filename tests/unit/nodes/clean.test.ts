@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeChanges } from '@/nodes/clean/changes';
-import { cleanText, type CleanOptions } from '@/nodes/clean/clean';
-
-const OFF: CleanOptions = {
-  form: 'none',
-  lowercase: false,
-  stripAccents: false,
-  stripControl: false,
-  collapseWhitespace: false,
-  replaceInvalid: false,
-  replacePattern: '',
-  replaceWith: '',
-};
+import { cleanText } from '@/nodes/clean/clean';
+import { OFF } from './clean-fixtures';
 
 describe('cleanText', () => {
   it('composes e + U+0301 into é under NFC and decomposes it under NFD', () => {

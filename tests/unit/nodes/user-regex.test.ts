@@ -1,19 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanNode } from '@/nodes/clean';
-import { cleanText, type CleanOptions } from '@/nodes/clean/clean';
+import { cleanText } from '@/nodes/clean/clean';
 import { compileUserRegex, replaceAllWithinBudget, replacedLength, userRegexRefusal } from '@/nodes/user-regex';
-
-const OFF: CleanOptions = {
-  form: 'none',
-  lowercase: false,
-  stripAccents: false,
-  stripControl: false,
-  collapseWhitespace: false,
-  replaceInvalid: false,
-  replacePattern: '',
-  replaceWith: '',
-};
+import { OFF } from './clean-fixtures';
 
 describe('user regexes on RE2', () => {
   it('answers (a+)+$ on "a"×40 + "b" at once instead of backtracking exponentially', () => {
