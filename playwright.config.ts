@@ -2,6 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/chromium';
 
 const PORT = Number(process.env.E2E_PORT ?? 3123);
+const OLLAMA_PORT = Number(process.env.E2E_OLLAMA_PORT ?? 11435);
 
 /**
  * End-to-end tests drive Debian's Chromium (/usr/bin/chromium); Playwright never downloads a
@@ -33,7 +34,8 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
     // A fresh in-memory database for every e2e run.
-    env: { PGLITE_DATA_DIR: 'memory://' },
+    // The loopback Ollama of tests/e2e/ollama.spec.ts is the one this server (and its CSP) allows.
+    env: { PGLITE_DATA_DIR: 'memory://', TOKENLOOM_OLLAMA_URL: `http://127.0.0.1:${OLLAMA_PORT}` },
     timeout: 120_000,
   },
 });

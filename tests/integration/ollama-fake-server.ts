@@ -23,6 +23,8 @@ export interface FakeOllamaOptions {
   version?: string;
   /** Whether /api/generate honours `logprobs` (an old Ollama ignores it). Default true. */
   logprobs?: boolean;
+  /** Port on 127.0.0.1 (default 0: any free one). */
+  port?: number;
 }
 
 export interface FakeOllama {
@@ -58,6 +60,14 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     void (async () => {
       const path = new URL(request.url ?? '/', 'http://x').pathname;
       requests.push(`${request.method} ${path}`);
+      // As Ollama does by default: pages on localhost origins may call it from the browser.
+      const origin = request.headers.origin;
+      if (origin && /^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin)) {
+        response.setHeader('access-control-allow-origin', origin);
+        response.setHeader('access-control-allow-headers', 'content-type');
+        response.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+      }
+      if (request.method === 'OPTIONS') return void response.writeHead(204).end();
       const send = (status: number, body: unknown) => {
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(JSON.stringify(body));
@@ -111,7 +121,10 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       response.end(JSON.stringify({ error: String(error) }) + '\n');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
