@@ -18,29 +18,46 @@ export const BACKEND_LABEL = { webgpu: 'WebGPU', wasm: 'WASM (CPU in the browser
 const percent = (p: number) => `${(p * 100).toFixed(p >= 0.1 ? 1 : 2)}%`;
 const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${Math.round(x)} ms`);
 
-function TopK({ candidates, testId }: { candidates: PredictionCandidate[]; testId: string }) {
+/**
+ * Ranked next tokens with probability bars; the last column is the token's ID, or whatever
+ * `trailing` shows instead (Ollama's tokens have no IDs: their UTF-8 bytes).
+ */
+function TopK<C extends { token: string; prob: number }>({
+  candidates,
+  testId,
+  trailing,
+}: {
+  candidates: C[];
+  testId: string;
+  trailing: (c: C) => { testId: string; title?: string; text: string };
+}) {
   const max = candidates[0]?.prob ?? 1;
   return (
     <div className="grid grid-cols-[minmax(0,auto)_1fr_auto_auto] items-center gap-x-2 gap-y-0.5 text-xs" data-testid={testId}>
-      {candidates.map((c) => (
-        <div key={c.id} className="contents" data-testid="topk-row">
-          <span className="truncate font-mono" data-testid="topk-token">
-            {visibleWhitespace(c.token)}
-          </span>
-          <div className="h-3 w-full rounded bg-slate-100 dark:bg-slate-800">
-            <div className="h-3 rounded bg-fuchsia-500 dark:bg-fuchsia-400" style={{ width: `${Math.max(1, (c.prob / max) * 100)}%` }} />
+      {candidates.map((c, i) => {
+        const last = trailing(c);
+        return (
+          <div key={i} className="contents" data-testid="topk-row">
+            <span className="truncate font-mono" data-testid="topk-token">
+              {visibleWhitespace(c.token)}
+            </span>
+            <div className="h-3 w-full rounded bg-slate-100 dark:bg-slate-800">
+              <div className="h-3 rounded bg-fuchsia-500 dark:bg-fuchsia-400" style={{ width: `${Math.max(1, (c.prob / max) * 100)}%` }} />
+            </div>
+            <span className="text-right tabular-nums" data-testid="topk-prob" data-prob={c.prob}>
+              {percent(c.prob)}
+            </span>
+            <span className="text-right font-mono text-[10px] text-slate-500" data-testid={last.testId} title={last.title}>
+              {last.text}
+            </span>
           </div>
-          <span className="text-right tabular-nums" data-testid="topk-prob" data-prob={c.prob}>
-            {percent(c.prob)}
-          </span>
-          <span className="text-right font-mono text-[10px] text-slate-500" data-testid="topk-id">
-            {c.id}
-          </span>
-        </div>
-      ))}
+        );
+      })}
     </div>
   );
 }
+
+const idColumn = (c: PredictionCandidate) => ({ testId: 'topk-id', text: String(c.id) });
 
 /** One head's attention: row = the token looking, column = the token looked at. */
 function Heatmap({ matrix, tokens, label }: { matrix: number[][]; tokens: string[]; label: string }) {
@@ -88,31 +105,13 @@ const hexBytes = (bytes: number[]) => bytes.map((b) => b.toString(16).padStart(2
 
 /** An Ollama run: the top-k as the model's own tokens (text + bytes, no IDs), and what Ollama cannot show. */
 function OllamaPanel({ ollama }: { ollama: OllamaView }) {
-  const max = ollama.candidates[0]?.prob ?? 1;
   return (
     <div className="grid gap-3" data-testid="transformer-ollama">
       <p className="rounded-lg bg-sky-50 p-3 text-base dark:bg-sky-950">
         {ollama.model} (served by Ollama {ollama.version ?? ''} at {ollama.url}) predicts the next token after your text. These are its most likely
         next tokens and their probabilities.
       </p>
-      <div className="grid grid-cols-[minmax(0,auto)_1fr_auto_auto] items-center gap-x-2 gap-y-0.5 text-xs" data-testid="topk-last">
-        {ollama.candidates.map((c, i) => (
-          <div key={i} className="contents" data-testid="topk-row">
-            <span className="truncate font-mono" data-testid="topk-token">
-              {visibleWhitespace(c.token)}
-            </span>
-            <div className="h-3 w-full rounded bg-slate-100 dark:bg-slate-800">
-              <div className="h-3 rounded bg-fuchsia-500 dark:bg-fuchsia-400" style={{ width: `${Math.max(1, (c.prob / max) * 100)}%` }} />
-            </div>
-            <span className="text-right tabular-nums" data-testid="topk-prob" data-prob={c.prob}>
-              {percent(c.prob)}
-            </span>
-            <span className="text-right font-mono text-[10px] text-slate-500" data-testid="topk-bytes" title="UTF-8 bytes">
-              {hexBytes(c.bytes)}
-            </span>
-          </div>
-        ))}
-      </div>
+      <TopK candidates={ollama.candidates} testId="topk-last" trailing={(c) => ({ testId: 'topk-bytes', title: 'UTF-8 bytes', text: hexBytes(c.bytes) })} />
       {ollama.topKNote && <p className="text-xs text-slate-500">{ollama.topKNote}</p>}
       <p className="text-sm" data-testid="ollama-no-ids">
         {ollama.noIds} {ollama.suggestedTokenizer ? ollama.suggestedTokenizer.note : 'No shipped tokenizer is known to match this model.'}
@@ -172,7 +171,7 @@ export function TransformerInspector({ view, params, setParams }: InspectorProps
           <h4 className="text-sm font-semibold">
             Next token after “{visibleWhitespace(view.tokens.at(-1) ?? '')}” (top {last.candidates.length})
           </h4>
-          <TopK candidates={last.candidates} testId="topk-last" />
+          <TopK candidates={last.candidates} testId="topk-last" trailing={idColumn} />
         </div>
       )}
       {chosen && (
@@ -180,7 +179,7 @@ export function TransformerInspector({ view, params, setParams }: InspectorProps
           <h4 className="text-sm font-semibold">
             After position {chosen.position}, “{visibleWhitespace(view.tokens[chosen.position + offset] ?? '')}”, the model expected
           </h4>
-          <TopK candidates={chosen.candidates} testId="topk-chosen" />
+          <TopK candidates={chosen.candidates} testId="topk-chosen" trailing={idColumn} />
           {view.ids[chosen.position + offset + 1] !== undefined && (
             <p className="text-xs text-slate-500">
               The text actually continues with “{visibleWhitespace(view.tokens[chosen.position + offset + 1] ?? '')}”.
