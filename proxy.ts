@@ -34,7 +34,8 @@ export function proxy(request: NextRequest) {
 function isSecureContextFor(request: NextRequest): boolean {
   const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
   if ((forwarded ?? request.nextUrl.protocol.replace(':', '')) === 'https') return true;
-  const host = request.nextUrl.hostname;
+  // The Host header the browser sent (nextUrl may be normalised to localhost by the dev server).
+  const host = (request.headers.get('host') ?? request.nextUrl.host).replace(/:\d+$/, '');
   return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
