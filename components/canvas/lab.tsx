@@ -52,6 +52,7 @@ const nodeTypes = {
   transformer: NodeCard,
   generate: NodeCard,
   finetune: NodeCard,
+  'train-model': NodeCard,
   ngram: NodeCard,
   note: NoteCard,
 } satisfies Record<NodeType, unknown>;

@@ -259,6 +259,27 @@ function FinetuneBody({ view }: BodyProps) {
   );
 }
 
+function TrainModelBody({ view }: BodyProps) {
+  const v = view as ViewOf<'train-model'> | undefined;
+  if (!v) return null;
+  const heldOut = v.history.filter((h) => h.heldOutLoss !== null);
+  const [first, last] = [heldOut[0], heldOut.at(-1)];
+  const beaten = last && last.heldOutLoss! < v.baselines.bigram;
+  return (
+    <div className="grid gap-1 text-xs" data-testid="train-model-body">
+      <span className="text-slate-500">
+        {v.layers} × {v.width} · vocab {v.vocabSize.toLocaleString('en')} · {v.steps} steps
+      </span>
+      {first && last && (
+        <span>
+          held-out {first.heldOutLoss!.toFixed(2)} → {last.heldOutLoss!.toFixed(2)}{' '}
+          <span className={beaten ? 'text-emerald-700' : 'text-slate-500'}>{beaten ? '(below the bigram)' : `(bigram ${v.baselines.bigram.toFixed(2)})`}</span>
+        </span>
+      )}
+    </div>
+  );
+}
+
 export const nodeBodies = {
   bpe: BpeBody,
   ids: IdsBody,
@@ -272,4 +293,5 @@ export const nodeBodies = {
   transformer: TransformerBody,
   generate: GenerateBody,
   finetune: FinetuneBody,
+  'train-model': TrainModelBody,
 } satisfies Record<Exclude<NodeType, 'note'>, (props: BodyProps) => React.ReactNode>;

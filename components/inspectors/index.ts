@@ -18,6 +18,7 @@ import { NgramInspector } from './ngram-inspector';
 import { TransformerInspector } from './transformer-inspector';
 import { GenerateInspector } from './generate-inspector';
 import { FinetuneInspector, FinetuneLiveView } from './finetune-inspector';
+import { TrainModelInspector, TrainModelLiveView } from './train-model-inspector';
 
 export const inspectors = {
   text: TextInspector,
@@ -32,12 +33,14 @@ export const inspectors = {
   transformer: TransformerInspector,
   generate: GenerateInspector,
   finetune: FinetuneInspector,
+  'train-model': TrainModelInspector,
   note: NoteInspector,
 } satisfies { [K in NodeType]: ComponentType<InspectorProps<K>> };
 
 /** Views some nodes draw while they run, from the data their progress reports carry. */
 export const liveInspectors: { [K in NodeType]?: ComponentType<{ data: never }> } = {
   finetune: FinetuneLiveView as ComponentType<{ data: never }>,
+  'train-model': TrainModelLiveView as ComponentType<{ data: never }>,
 };
 
 /** Params each inspector's settings form leaves out because the node edits them in place. */

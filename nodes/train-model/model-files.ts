@@ -1,0 +1,80 @@
+/**
+ * A model trained here as Hugging Face files, the layout the Transformer node loads and
+ * transformers.js reads from a folder: config.json, generation_config.json, tokenizer.json,
+ * tokenizer_config.json and onnx/model.onnx.
+ *
+ *   const files = await modelFiles(ref, resources);
+ *   files['config.json']     // '{"model_type":"gpt2","n_layer":2,…,"transformers.js_config":{"dtype":"fp32"}}'
+ *
+ * Not handled here: zipping (the inspector's download), models without an ONNX file.
+ */
+import type { Resources } from '../engine/define-node';
+import type { Gpt2Config } from '../finetune/gpt2';
+import type { ModelRef } from '../model-ref';
+import { loadPretrained, specialTokensOf, type TokenizerRef } from '../tokenizer-ref';
+import { toTokenizerConfigJson, toTokenizerJson } from '../bpe/hf-export';
+
+/** The end-of-text id: the tokenizer's eos (or bos) special token, null when it has none. */
+export function eosIdOf(tokenizer: TokenizerRef): number | null {
+  const specials = specialTokensOf(tokenizer);
+  return (specials.find((t) => t.roles.includes('eos')) ?? specials.find((t) => t.roles.includes('bos')))?.id ?? null;
+}
+
+/** config.json of a GPT-2 of this size (the fields transformers.js and HF transformers read). */
+export function hfConfig(config: Gpt2Config, eosId: number | null): Record<string, unknown> {
+  return {
+    architectures: ['GPT2LMHeadModel'],
+    model_type: 'gpt2',
+    activation_function: 'gelu_new',
+    n_layer: config.nLayer,
+    n_head: config.nHead,
+    n_embd: config.nEmbd,
+    n_inner: null,
+    n_positions: config.nPositions,
+    n_ctx: config.nPositions,
+    vocab_size: config.vocabSize,
+    layer_norm_epsilon: config.layerNormEps,
+    initializer_range: 0.02,
+    resid_pdrop: 0,
+    embd_pdrop: 0,
+    attn_pdrop: 0,
+    scale_attn_weights: true,
+    tie_word_embeddings: true,
+    use_cache: true,
+    bos_token_id: eosId,
+    eos_token_id: eosId,
+    torch_dtype: 'float32',
+    'transformers.js_config': { dtype: 'fp32' },
+  };
+}
+
+export interface ModelFiles {
+  'config.json': string;
+  'generation_config.json': string;
+  'tokenizer.json': string;
+  'tokenizer_config.json': string;
+  'onnx/model.onnx': Uint8Array;
+}
+
+export async function modelFiles(ref: ModelRef, resources: Resources): Promise<ModelFiles> {
+  if (!ref.onnx || !ref.config || !ref.tokenizerRef) throw new Error(`${ref.label} was not trained here: its files are the shipped ones.`);
+  const tokenizer = ref.tokenizerRef;
+  let tokenizerJson: string;
+  let tokenizerConfig: string;
+  if (tokenizer.kind === 'bpe') {
+    tokenizerJson = toTokenizerJson(tokenizer.model);
+    tokenizerConfig = toTokenizerConfigJson(tokenizer.model);
+  } else {
+    const loaded = await loadPretrained(tokenizer.name, resources);
+    tokenizerJson = JSON.stringify(loaded.tokenizerJson);
+    tokenizerConfig = JSON.stringify(loaded.tokenizerConfig);
+  }
+  const eos = ref.config.eos_token_id ?? null;
+  return {
+    'config.json': JSON.stringify(ref.config, null, 2),
+    'generation_config.json': JSON.stringify({ bos_token_id: eos, eos_token_id: eos, max_length: ref.config.n_positions }, null, 2),
+    'tokenizer.json': tokenizerJson,
+    'tokenizer_config.json': tokenizerConfig,
+    'onnx/model.onnx': ref.onnx,
+  };
+}
