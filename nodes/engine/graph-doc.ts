@@ -11,7 +11,7 @@ import { issueSentence } from './issue-sentence';
 export const CURRENT_SCHEMA_VERSION = 1;
 
 /** Limits that keep a document shareable; the server enforces its own byte limit too. */
-export const GRAPH_LIMITS = { nodes: 300, edges: 1000, idLength: 64, titleLength: 200 } as const;
+export const GRAPH_LIMITS = { nodes: 300, edges: 1000, idLength: 64, titleLength: 200, nodeTitleLength: 60 } as const;
 
 const id = z.string().min(1).max(GRAPH_LIMITS.idLength);
 
@@ -20,6 +20,8 @@ export const graphNodeSchema = z.object({
   type: z.string().min(1).max(64),
   params: z.record(z.string(), z.unknown()).default({}),
   position: z.object({ x: z.number().finite(), y: z.number().finite() }),
+  /** The node's own title ("Corpus", "Base model"), shown instead of its kind's; set by renaming it. */
+  title: z.string().max(GRAPH_LIMITS.nodeTitleLength).optional(),
   /** Only notes use a size; other nodes size to their content. */
   size: z.object({ width: z.number().positive(), height: z.number().positive() }).optional(),
 });
