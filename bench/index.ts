@@ -42,6 +42,10 @@ const sections: { name: string; run: () => Promise<void> }[] = [
     run: script('bench/finetune.ts'),
   },
   {
+    name: 'Train model: ms per step, tokens/s, held-out loss after 60 s against the bigram, peak memory; tiny and small, Node and Chromium (wasm)',
+    run: script('bench/train-model.ts'),
+  },
+  {
     name: 'Server under load: 50 concurrent runs of the starter pipeline, latency of a light request (graph.get)',
     run: script('bench/server-load.ts'),
   },

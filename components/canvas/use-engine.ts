@@ -205,7 +205,41 @@ export function useEngine() {
     },
     [attach],
   );
-  const stop = useCallback(() => stopWith('pressed'), [stopWith]);
+  /**
+   * Stop pressed while every running node is cooperative (it reports progress, so it checks for
+   * cancellation between steps): cancel the run instead of replacing the worker, so what those
+   * nodes keep in the worker survives. A stopped training then continues from the step it reached
+   * on the next run. The run's late events are ignored (a new run id); a worker that does not end
+   * the run is caught by the watchdog as before.
+   */
+  const softStop = useCallback(() => {
+    post({ type: 'cancel', runId: runId.current });
+    runId.current += 1;
+    const now = Date.now();
+    const started = new Map(inFlight.current);
+    inFlight.current.clear();
+    progressed.current.clear();
+    busy.current = false;
+    const lab = useLab.getState();
+    lab.applyRunEvent({ type: 'run:done', ms: 0, cancelled: true });
+    useLab.setState((s) => {
+      const runtime = { ...s.runtime };
+      for (const [id, r] of Object.entries(s.runtime)) {
+        if (r.status !== 'running' && !started.has(id)) continue;
+        const since = started.get(id) ?? r.startedAt;
+        runtime[id] =
+          since === undefined ? { status: 'idle' } : { status: 'stopped', stoppedBecause: `Stopped after ${Math.max(1, Math.round((now - since) / 1000))} s: you pressed Stop.` };
+      }
+      return { runtime };
+    });
+    lab.showToast('Stopped. Press Run to compute again: a model in training continues from the step it reached.', 'info');
+  }, [post]);
+
+  const stop = useCallback(() => {
+    const cooperative = busy.current && inFlight.current.size > 0 && [...inFlight.current.keys()].every((id) => progressed.current.has(id));
+    if (useLab.getState().run.where === 'browser' && cooperative) softStop();
+    else stopWith('pressed');
+  }, [softStop, stopWith]);
 
   // The watchdog: show long-running nodes as running (with elapsed time and Stop), and stop a
   // run past its budget.

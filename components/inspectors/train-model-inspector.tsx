@@ -99,11 +99,17 @@ export function TrainModelInspector({ view }: InspectorProps<'train-model'>) {
   const perChar = last ? last.heldOutLoss! / view.charsPerToken : null;
   return (
     <div className="grid gap-4">
-      <p className="text-sm" data-testid="train-summary" data-backend={view.backend}>
+      <p
+        className="text-sm"
+        data-testid="train-summary"
+        data-backend={view.backend}
+        data-bench={JSON.stringify({ backend: view.backend, msPerStep: view.msPerStep, tokensPerSecond: view.tokensPerSecond, stepsDone: view.stepsDone, baselines: view.baselines, history: last ? [last] : [] })}
+      >
         A GPT-2 with {view.layers} layers × {view.width} dimensions ({view.heads} heads), a context of {view.context} tokens and {view.vocabSize.toLocaleString('en')} embedding
-        rows, one per token of {view.tokenizer}: {view.parameters.toLocaleString('en')} weights, trained from random for {view.steps} steps on{' '}
+        rows, one per token of {view.tokenizer}: {view.parameters.toLocaleString('en')} weights, trained from random for {view.stepsDone} steps on{' '}
         {view.trainTokens.toLocaleString('en')} tokens ({view.batchSize} windows a step), on {view.backendDetail}.
         {view.resumedFrom > 0 && ` This run continued from step ${view.resumedFrom}.`}
+        {view.stepsDone < view.steps && ` The time budget of ${view.timeBudget} s ran out at step ${view.stepsDone} of ${view.steps}: on a faster machine it gets further.`}
       </p>
       <TrainCurves live={view} />
       {perChar !== null && (

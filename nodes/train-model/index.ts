@@ -77,6 +77,9 @@ export interface TrainDetails extends TrainLive {
   batchSize: number;
   /** Characters of held-out text per held-out token: loss per token ÷ this = loss per character, comparable across tokenizers. */
   charsPerToken: number;
+  /** Steps trained: fewer than asked when the time budget ran out. */
+  stepsDone: number;
+  timeBudget: number;
   /** The step this run continued from (0: it started fresh). */
   resumedFrom: number;
   modelLabel: string;
@@ -121,6 +124,7 @@ export const trainModelNode = defineNode({
     prompt: z.string().max(200).default('').describe('Sample prompt (empty: the start of the held-out text)'),
     sampleEvery: z.number().int().min(1).max(1000).default(25).describe('A sample every … steps'),
     evalEvery: z.number().int().min(1).max(1000).default(10).describe('Held-out loss every … steps'),
+    timeBudget: z.number().int().min(0).max(600).default(0).describe('Time budget in seconds (0 = none; stops early, so the result then depends on the machine)'),
     layers: z.number().int().min(CUSTOM_BOUNDS.nLayer[0]).max(CUSTOM_BOUNDS.nLayer[1]).default(2).describe('Layers (custom size)'),
     width: z.number().int().min(CUSTOM_BOUNDS.nEmbd[0]).max(CUSTOM_BOUNDS.nEmbd[1]).multipleOf(4).default(64).describe('Width (custom size; a multiple of 4)'),
     context: z.number().int().min(CUSTOM_BOUNDS.context[0]).max(CUSTOM_BOUNDS.context[1]).default(64).describe('Context in tokens (custom size)'),
@@ -173,14 +177,16 @@ export const trainModelNode = defineNode({
       };
     };
 
-    const result = await shareWork(`train-model:${recipe}:${params.steps}`, ctx, async ({ checkpoint, progress }) => {
+    const result = await shareWork(`train-model:${recipe}:${params.steps}:${params.timeBudget}`, ctx, async ({ checkpoint, progress }) => {
       const create = () => new Trainer(loaded.tf, config, { trainIds: train, heldOutIds: heldOut, promptIds }, options);
       return withTrainer(recipe, params.steps, create, async (trainer) => {
         const resumedFrom = trainer.step;
+        const started = performance.now();
         trainer.resumedAt = trainer.step;
         trainer.trainMs = 0;
         await trainer.trainTo(params.steps, {
           checkpoint,
+          until: () => params.timeBudget > 0 && performance.now() - started > params.timeBudget * 1000,
           onStep: async (t) => {
             const live = await liveOf(t, params.steps);
             const last = t.history.at(-1)!;
@@ -189,12 +195,12 @@ export const trainModelNode = defineNode({
           },
         });
         const onnx = gpt2Onnx(config, await trainer.weights());
-        return { onnx, live: await liveOf(trainer, params.steps), resumedFrom, fullHistory: [...trainer.history] };
+        return { onnx, live: await liveOf(trainer, params.steps), resumedFrom, fullHistory: [...trainer.history], stepsDone: trainer.step };
       });
     });
 
     const weightsId = `trained-${shortHash(result.onnx)}`;
-    const modelLabel = `${spec.label.split(':')[0]} model on ${tokenizer.label} (${config.nLayer} × ${config.nEmbd}, ${params.steps} steps)`;
+    const modelLabel = `${spec.label.split(':')[0]} model on ${tokenizer.label} (${config.nLayer} × ${config.nEmbd}, ${result.stepsDone} steps)`;
     const model: ModelRef = {
       name: 'trained',
       label: modelLabel,
@@ -226,6 +232,8 @@ export const trainModelNode = defineNode({
       batchSize,
       charsPerToken: heldOutChars / heldOut.length,
       resumedFrom: result.resumedFrom,
+      stepsDone: result.stepsDone,
+      timeBudget: params.timeBudget,
       modelLabel,
       weightsId,
       onnxBytes: result.onnx.length,

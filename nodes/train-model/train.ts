@@ -57,6 +57,8 @@ export interface SamplePoint {
 
 export interface TrainHooks {
   checkpoint?(): Promise<void>;
+  /** Checked before each step: true ends training early (a time budget), in a resumable state. */
+  until?(trainer: Trainer): boolean;
   /** After step 0 and every step. */
   onStep?(trainer: Trainer): void | Promise<void>;
 }
@@ -165,6 +167,11 @@ export class Trainer {
     }
     while (this.step < target) {
       await hooks.checkpoint?.();
+      if (hooks.until?.(this)) {
+        await this.finishEarly();
+        await hooks.onStep?.(this);
+        break;
+      }
       const step = this.step + 1;
       const batch = this.windows(this.data.trainIds, this.batchStarts(step));
       const t0 = performance.now();
@@ -178,6 +185,13 @@ export class Trainer {
       if (this.due(step, this.options.sampleEvery, target)) this.samples.push({ step, ids: await this.sample() });
       await hooks.onStep?.(this);
     }
+  }
+
+  /** Stopped before the target: the last step gets the held-out loss and sample a last step has. */
+  private async finishEarly(): Promise<void> {
+    const last = this.history.at(-1)!;
+    if (last.heldOutLoss === null) last.heldOutLoss = await this.heldOutLoss();
+    if (this.samples.at(-1)?.step !== this.step) this.samples.push({ step: this.step, ids: await this.sample() });
   }
 
   /** The weights now, by ONNX initializer name, with their shapes. */

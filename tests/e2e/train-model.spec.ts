@@ -1,0 +1,42 @@
+import { expect, test } from '@playwright/test';
+import { inspect } from './helpers';
+
+/**
+ * The Odia template in a real Chromium: a BPE trained on the Odia sample, then a tiny GPT trained
+ * from scratch on it with TensorFlow.js on WASM in the engine's Web Worker. The loss curve (with
+ * the unigram and bigram lines) and the samples appear while it trains, and Generate runs the new
+ * model through ONNX Runtime Web.
+ */
+test('trains a model on an Odia tokenizer in the browser, draws it learning, and Generate runs it', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('/?template=train-odia');
+  const node = page.getByTestId('node-train');
+  const inspector = page.getByTestId('inspector');
+  await expect(inspector.getByTestId('inspector-question')).toHaveText('Can I train a language model on my own tokenizer?');
+
+  // Live, while it trains: the curves and the first samples.
+  const live = inspector.getByTestId('train-live');
+  await expect(live.getByTestId('train-loss-chart')).toBeVisible({ timeout: 240_000 });
+  await expect(live.getByTestId('chart-rule')).toHaveCount(2);
+  await expect(live.getByTestId('train-sample').first()).toContainText('step 0');
+  await expect(node.getByTestId('node-progress')).toContainText('Step', { timeout: 240_000 });
+
+  await expect(node.getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/, { timeout: 240_000 });
+  await expect(inspector.getByTestId('train-summary')).toContainText('40 steps');
+  await expect(inspector.getByTestId('train-summary')).toHaveAttribute('data-backend', 'wasm');
+  await expect(inspector.getByTestId('train-summary')).toContainText('280 embedding');
+  const samples = inspector.getByTestId('train-sample');
+  await expect(samples).toHaveCount(5);
+  await expect(samples.last()).toContainText('step 40');
+  // The samples are Odia text (the prompt continued), not IDs.
+  expect(await samples.last().textContent()).toMatch(/\p{Script=Oriya}/u);
+  await expect(inspector.getByTestId('train-verdict')).toContainText('Held-out loss at step 40');
+  await expect(node.getByTestId('train-model-body')).toContainText('vocab 280');
+
+  await inspect(page, 'generate');
+  await expect(page.getByTestId('node-generate').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/, { timeout: 120_000 });
+  await expect(inspector.getByTestId('generate-backend')).toHaveAttribute('data-backend', 'wasm');
+  const text = await inspector.getByTestId('generate-text').textContent();
+  expect(text).toMatch(/\p{Script=Oriya}/u);
+  await expect(inspector).toContainText('tiny model on BPE (trained)');
+});
