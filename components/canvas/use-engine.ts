@@ -232,7 +232,7 @@ export function useEngine() {
       }
       return { runtime };
     });
-    lab.showToast('Stopped. Press Run to compute again: a model in training continues from the step it reached.', 'info');
+    lab.showToast('Stopped. Edit the graph to run it again: a model in training continues from the step it reached.', 'info');
   }, [post]);
 
   const stop = useCallback(() => {

@@ -9,9 +9,41 @@
  * Not handled here: the training (nodes/train-model, where the node ran), the embedding
  * projection.
  */
+import { useState } from 'react';
+import { strToU8, zipSync } from 'fflate';
 import { LineChart } from '@/components/ui/charts';
+import { downloadText } from '@/components/canvas/sharing';
+import { askNode } from '@/components/canvas/use-node-query';
 import type { TrainLive } from '@/nodes/train-model';
+import type { ModelFiles } from '@/nodes/train-model/model-files';
 import type { InspectorProps } from './types';
+
+/**
+ * The model as a folder in a zip: config.json, tokenizer files, onnx/model.onnx, the layout the
+ * Transformer node and transformers.js (AutoModelForCausalLM.from_pretrained on the folder) load.
+ */
+function DownloadModel({ nodeId, folder }: { nodeId: string; folder: string }) {
+  const [state, setState] = useState<string | null>(null);
+  const download = async () => {
+    setState('Packing…');
+    try {
+      const files = (await askNode(nodeId, 'train-model', { files: true })) as ModelFiles;
+      const entries = Object.fromEntries(Object.entries(files).map(([name, content]) => [`${folder}/${name}`, typeof content === 'string' ? strToU8(content) : content]));
+      downloadText(`${folder}.zip`, zipSync(entries, { level: 6 }), 'application/zip');
+      setState(null);
+    } catch (error) {
+      setState(error instanceof Error ? error.message : String(error));
+    }
+  };
+  return (
+    <div className="flex items-center gap-2 text-xs">
+      <button type="button" className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50 dark:border-slate-600 dark:hover:bg-slate-800" onClick={() => void download()} data-testid="train-download">
+        Download the model (.zip: ONNX, config.json, tokenizer.json)
+      </button>
+      {state && <span className="text-slate-500">{state}</span>}
+    </div>
+  );
+}
 
 const seconds = (s: number) => (s >= 90 ? `${Math.round(s / 60)} min` : `${Math.max(0, Math.round(s))} s`);
 
@@ -93,7 +125,7 @@ export function TrainModelLiveView({ data }: { data: TrainLive }) {
   );
 }
 
-export function TrainModelInspector({ view }: InspectorProps<'train-model'>) {
+export function TrainModelInspector({ nodeId, view }: InspectorProps<'train-model'>) {
   if (!view) return <p className="text-sm text-slate-500">Connect a tokenizer and a corpus to train on.</p>;
   const last = view.history.filter((h) => h.heldOutLoss !== null).at(-1);
   const perChar = last ? last.heldOutLoss! / view.charsPerToken : null;
@@ -122,6 +154,7 @@ export function TrainModelInspector({ view }: InspectorProps<'train-model'>) {
         Output: {view.modelLabel} (weights {view.weightsId}, {(view.onnxBytes / 1e6).toFixed(1)} MB of ONNX). Connect it to a Transformer or Generate node, with IDs from the same
         tokenizer. A saved graph keeps this recipe, not the weights: opening it trains again, to the same weights on the same backend.
       </p>
+      <DownloadModel nodeId={nodeId} folder={view.weightsId} />
     </div>
   );
 }

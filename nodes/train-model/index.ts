@@ -28,7 +28,7 @@ import type { ModelRef } from '../model-ref';
 import { baselines, type Baselines } from './baselines';
 import { CUSTOM_BOUNDS, PRESETS, architecture, checkVocabulary, presetSpec, splitCorpus } from './presets';
 import { Trainer, type LossPoint } from './train';
-import { eosIdOf, hfConfig } from './model-files';
+import { eosIdOf, hfConfig, modelFiles, pretrainedFilesOf, type PretrainedFiles } from './model-files';
 import { withTrainer } from './resume';
 
 /** Points of the curves sent with each progress message (the whole history comes at the end). */
@@ -85,6 +85,11 @@ export interface TrainDetails extends TrainLive {
   modelLabel: string;
   weightsId: string;
   onnxBytes: number;
+}
+
+/** What the node keeps with its result besides the view: the pretrained tokenizer's files, for the download. */
+interface Kept extends TrainDetails {
+  pretrainedFiles: PretrainedFiles | null;
 }
 
 function vocabSizeOf(tokenizer: TokenizerRef): number {
@@ -213,7 +218,8 @@ export const trainModelNode = defineNode({
     };
     const c = config.nEmbd;
     const parameters = (vocabSize + config.nPositions) * c + config.nLayer * (12 * c * c + 13 * c) + 2 * c;
-    const details: TrainDetails = {
+    const details: Kept = {
+      pretrainedFiles: await pretrainedFilesOf(tokenizer, ctx.resources),
       ...result.live,
       history: result.fullHistory,
       backend: loaded.backend,
@@ -240,5 +246,11 @@ export const trainModelNode = defineNode({
     };
     return { model, details };
   },
-  view: ({ details }): TrainDetails | null => (details ? { ...details, history: thin(details.history, 2000) } : null),
+  view: ({ details }): TrainDetails | null => {
+    if (!details) return null;
+    const { pretrainedFiles: _files, ...shown } = details;
+    return { ...shown, history: thin(details.history, 2000) };
+  },
+  /** The model's files (ONNX, config.json, tokenizer.json, …) for the inspector's download. */
+  query: ({ outputs, details }, request: { files: true }) => (request.files ? modelFiles(outputs.model, details?.pretrainedFiles ?? null) : null),
 });

@@ -3,8 +3,11 @@
  * transformers.js reads from a folder: config.json, generation_config.json, tokenizer.json,
  * tokenizer_config.json and onnx/model.onnx.
  *
- *   const files = await modelFiles(ref, resources);
+ *   const files = modelFiles(ref, pretrainedFiles);   // pretrainedFiles: null for a BPE from the canvas
  *   files['config.json']     // '{"model_type":"gpt2","n_layer":2,…,"transformers.js_config":{"dtype":"fp32"}}'
+ *
+ * Synchronous, so the node's query can answer the inspector's download at once: a pretrained
+ * tokenizer's own files are read when the node runs (pretrainedFiles) and kept with its result.
  *
  * Not handled here: zipping (the inspector's download), models without an ONNX file.
  */
@@ -12,6 +15,19 @@ import type { Resources } from '../engine/define-node';
 import type { Gpt2Config } from '../finetune/gpt2';
 import type { ModelRef } from '../model-ref';
 import { loadPretrained, specialTokensOf, type TokenizerRef } from '../tokenizer-ref';
+
+/** A pretrained tokenizer's tokenizer.json and tokenizer_config.json, as loaded. */
+export interface PretrainedFiles {
+  tokenizerJson: unknown;
+  tokenizerConfig: unknown;
+}
+
+/** The files of a pretrained tokenizer, read where the node runs; null for a BPE from the canvas. */
+export async function pretrainedFilesOf(tokenizer: TokenizerRef, resources: Resources): Promise<PretrainedFiles | null> {
+  if (tokenizer.kind === 'bpe') return null;
+  const loaded = await loadPretrained(tokenizer.name, resources);
+  return { tokenizerJson: loaded.tokenizerJson, tokenizerConfig: loaded.tokenizerConfig };
+}
 import { toTokenizerConfigJson, toTokenizerJson } from '../bpe/hf-export';
 
 /** The end-of-text id: the tokenizer's eos (or bos) special token, null when it has none. */
@@ -56,7 +72,7 @@ export interface ModelFiles {
   'onnx/model.onnx': Uint8Array;
 }
 
-export async function modelFiles(ref: ModelRef, resources: Resources): Promise<ModelFiles> {
+export function modelFiles(ref: ModelRef, pretrained: PretrainedFiles | null): ModelFiles {
   if (!ref.onnx || !ref.config || !ref.tokenizerRef) throw new Error(`${ref.label} was not trained here: its files are the shipped ones.`);
   const tokenizer = ref.tokenizerRef;
   let tokenizerJson: string;
@@ -65,9 +81,9 @@ export async function modelFiles(ref: ModelRef, resources: Resources): Promise<M
     tokenizerJson = toTokenizerJson(tokenizer.model);
     tokenizerConfig = toTokenizerConfigJson(tokenizer.model);
   } else {
-    const loaded = await loadPretrained(tokenizer.name, resources);
-    tokenizerJson = JSON.stringify(loaded.tokenizerJson);
-    tokenizerConfig = JSON.stringify(loaded.tokenizerConfig);
+    if (!pretrained) throw new Error(`The files of ${tokenizer.label} were not read when the model was trained.`);
+    tokenizerJson = JSON.stringify(pretrained.tokenizerJson);
+    tokenizerConfig = JSON.stringify(pretrained.tokenizerConfig);
   }
   const eos = ref.config.eos_token_id ?? null;
   return {

@@ -27,7 +27,7 @@ export interface PresetSpec {
 export const HEADS = 4;
 
 export const PRESET_SPECS: Record<Exclude<Preset, 'custom'>, PresetSpec> = {
-  tiny: { label: 'tiny: trains in a minute', nLayer: 2, nEmbd: 64, context: 64, batchSize: 16, learningRate: 3e-3, maxVocab: 8000 },
+  tiny: { label: 'tiny: trains in a minute', nLayer: 2, nEmbd: 64, context: 64, batchSize: 8, learningRate: 3e-3, maxVocab: 8000 },
   small: { label: 'small: 4 layers × 128, for bigger vocabularies', nLayer: 4, nEmbd: 128, context: 128, batchSize: 8, learningRate: 1e-3, maxVocab: 51_200 },
 };
 
@@ -48,7 +48,7 @@ export function presetSpec(preset: Preset, custom: CustomSize): PresetSpec {
     nLayer: custom.layers,
     nEmbd: custom.width,
     context: custom.context,
-    batchSize: custom.width > 128 ? 8 : 16,
+    batchSize: 8,
     learningRate: custom.width > 128 ? 1e-3 : 3e-3,
     maxVocab: PRESET_SPECS.tiny.maxVocab,
   };

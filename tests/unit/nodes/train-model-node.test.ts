@@ -172,7 +172,7 @@ describe('the Train model node', () => {
     );
     const model = done<ViewOf<'train-model'>>(report.outcomes.get('train')).outputs.model as ModelRef;
     const lab = done<ViewOf<'generate'>>(report.outcomes.get('gen')).outputs.ids as { ids: number[] };
-    const files = await modelFiles(model, nodeResources);
+    const files = modelFiles(model, null);
     const root = mkdtempSync(join(tmpdir(), 'tokenloom-trained-'));
     mkdirSync(join(root, 'mine', 'onnx'), { recursive: true });
     for (const [name, content] of Object.entries(files)) writeFileSync(join(root, 'mine', name), content);
