@@ -10,7 +10,7 @@ const ODIA = findSample('odia')!.text;
 /** The first words of the Odia sample ("The Odia language"): what the trained model continues. */
 const ODIA_PROMPT = 'ଓଡ଼ିଆ ଭାଷା';
 /** Both models of the vocabulary-size template: the same size, seed and time budget. */
-const VOCAB_TRAIN = { preset: 'tiny', steps: 2000, timeBudget: 20, evalEvery: 20, sampleEvery: 100, prompt: 'The United States' } as const;
+const VOCAB_TRAIN = { preset: 'tiny', steps: 2000, timeBudget: 15, evalEvery: 20, sampleEvery: 100, prompt: 'The United States' } as const;
 
 /** The Fine-tune template's paragraph (about tokenizers: new to a model that read speeches) and its probe. */
 const FINETUNE_PROMPT = 'Tokenizers turn text into';
@@ -343,7 +343,7 @@ export const TEMPLATES: readonly Template[] = [
   {
     id: 'vocab-size-model',
     title: 'Why does vocabulary size matter?',
-    description: 'Two tiny GPTs on the same English text, one with 500 tokens and one with up to 4,000, trained for the same 20 seconds.',
+    description: 'Two tiny GPTs on the same English text, one with 500 tokens and one with up to 4,000, trained for the same 15 seconds.',
     focus: 'small-vocab',
     doc: {
       schemaVersion: 1,
@@ -367,7 +367,7 @@ export const TEMPLATES: readonly Template[] = [
       ],
       lesson: lesson([
         ['bpe-4000', 'What does a bigger vocabulary buy?', 'Longer tokens: the same text becomes fewer tokens, so the model reads more text in its 64-token window.', 'The token count against the 500-token tokenizer’s.'],
-        ['small-vocab', 'How fast does the small-vocabulary model learn?', 'Each of its 500 rows is seen often, and each step is cheap: it takes many steps in its 20 seconds.', 'The step count, the curves and the loss per character.'],
+        ['small-vocab', 'How fast does the small-vocabulary model learn?', 'Each of its 500 rows is seen often, and each step is cheap: it takes many steps in its 15 seconds.', 'The step count, the curves and the loss per character.'],
         ['large-vocab', 'And the large one?', 'More rows, each seen rarely, and a wider output layer: fewer, slower steps in the same time. Compare the loss per character, not per token: a token here holds more text.', 'Loss per character, against the other model’s.'],
       ]),
     },
