@@ -25,7 +25,8 @@ export function toGraphDoc(
       type: n.type ?? 'unknown',
       params: n.data.params,
       position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
-      ...(n.type === 'note' && n.width && n.height ? { size: { width: n.width, height: n.height } } : {}),
+      // Only a kind with its own resizable card (the Note) has a width and height set.
+      ...(n.width && n.height ? { size: { width: n.width, height: n.height } } : {}),
     })),
     edges: edges.map((e) => ({
       id: e.id,

@@ -1,8 +1,7 @@
 /** Decode: IDs → tokens → bytes → text, with a round-trip check against the original text. */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { checkRoundTrip } from '../bpe/decode-bpe';
-import { decodeWith } from '../tokenizer-ref';
+import { checkRoundTrip, decodeWith } from './decode';
 
 const TEXT_SHOWN = 5000;
 
