@@ -41,11 +41,21 @@ export async function decodeWith(
   const codec = await codecFor(ref, resources);
   const size = codec.vocabSize;
   const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= size);
-  if (bad !== undefined) throw new Error(`ID ${bad} is not in ${codec.vocabularyOwner} vocabulary (0…${size - 1}).`);
+  if (bad !== undefined) throw new Error(`ID ${bad} is not in the vocabulary of ${ref.label} (IDs 0–${size - 1}).`);
   return {
     text: codec.decode(ids),
     tokens: ids.slice(0, tokenLimit).map((id) => ({ id, piece: codec.piece(id), bytes: hexBytes(codec.tokenBytes(id)) })),
   };
+}
+
+/**
+ * An ID outside the vocabulary almost always means the IDs were made by another tokenizer than
+ * the one Decode was given: say which made them and which Decode has, so the fix is plain.
+ */
+export function withProvenance(error: unknown, madeBy: string, given: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (madeBy === given || !/not in .*vocabulary/.test(message)) return message;
+  return `${message} These IDs were made by ${madeBy}, but this Decode node is given ${given}: connect its tokenizer input to the ${madeBy} tokenizer that made them.`;
 }
 
 export type RoundTripResult =

@@ -1,7 +1,7 @@
 /** Decode: IDs → tokens → bytes → text, with a round-trip check against the original text. */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { checkRoundTrip, decodeWith } from './decode';
+import { checkRoundTrip, decodeWith, withProvenance } from './decode';
 
 const TEXT_SHOWN = 5000;
 
@@ -21,7 +21,9 @@ export const decodeNode = defineNode({
   params: z.object({ skipSpecial: z.boolean().default(true).describe('Skip special tokens') }),
   run: async ({ ids, tokenizer, original }, { skipSpecial }, ctx) => {
     const real = ids.ids.filter((_, i) => ids.attentionMask[i] !== 0);
-    const decoded = await decodeWith(tokenizer, real, ctx.resources, { skipSpecial });
+    const decoded = await decodeWith(tokenizer, real, ctx.resources, { skipSpecial }).catch((error: unknown) => {
+      throw new Error(withProvenance(error, ids.tokenizer, tokenizer.label));
+    });
     return {
       text: decoded.text,
       details: { tokens: decoded.tokens, roundTrip: original === undefined ? null : checkRoundTrip(original, decoded.text) },

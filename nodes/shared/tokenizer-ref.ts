@@ -83,8 +83,6 @@ export async function encodeWith(ref: TokenizerRef, text: string, resources: Res
  */
 export interface TokenizerCodec {
   vocabSize: number;
-  /** Who owns the vocabulary, for a message: "this tokenizer's", "GPT-2's". */
-  vocabularyOwner: string;
   /** ids → text; the ids are in the vocabulary. */
   decode(ids: readonly number[]): string;
   /** The token as its vocabulary writes it. */
@@ -99,7 +97,6 @@ export async function codecFor(ref: TokenizerRef, resources: Resources): Promise
       const decoder = bpeDecoderFor(ref.model);
       return {
         vocabSize: ref.model.tokens.length,
-        vocabularyOwner: "this tokenizer's",
         decode: (ids) => decoder.decode(ids),
         piece: (id) => ref.model.tokens[id]!,
         tokenBytes: (id) => decoder.tokenBytes(id),
@@ -111,7 +108,6 @@ export async function codecFor(ref: TokenizerRef, resources: Resources): Promise
       const encoder = new TextEncoder();
       return {
         vocabSize: ref.description.vocabSize,
-        vocabularyOwner: `${ref.label}'s`,
         decode: (ids) => tokenizer.decode(ids as number[], { skip_special_tokens: false }),
         piece: (id) => vocab[id] ?? '',
         tokenBytes: (id) => encoder.encode(tokenizer.decode([id], { skip_special_tokens: false })),

@@ -2,6 +2,7 @@
 import type { InspectorProps } from '../types';
 import { TokenChip } from '@/components/ui/token-display';
 import { KeyValue, Stat } from '@/components/ui/inspector-kit';
+import { templateInWords } from '@/nodes/pretrained/describe-tokenizer';
 
 export function PretrainedInspector({ view }: InspectorProps<'pretrained'>) {
   const d = view.description;
@@ -51,7 +52,7 @@ export function PretrainedInspector({ view }: InspectorProps<'pretrained'>) {
             ['Model', d.modelSummary],
             ['Normalizer', d.normalizer.summary],
             ['Pre-tokenizer', d.preTokenizer.summary],
-            ['Adds', d.template, 'font-mono'],
+            ['Special tokens added', `It ${templateInWords(d.template)}.`],
             ['Special tokens', d.specialTokens.map((t) => `${t.content}=${t.id}`).join('  '), 'font-mono text-xs'],
           ]}
         />
