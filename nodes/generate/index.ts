@@ -12,8 +12,8 @@
  */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { bpeDecoderFor, loadPretrained } from '../tokenizer-ref';
-import type { ModelRef } from '../model-ref';
+import { codecFor, loadPretrained } from '../shared/tokenizer-ref';
+import type { ModelRef } from '../shared/model-ref';
 import { modelVocabulary } from '../transformer';
 import { checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerFamily, tokenizerLabel } from '../transformer/model-choice';
 import type { Backend } from '../transformer/model-choice';
@@ -48,12 +48,11 @@ export interface GenerateDetails {
 /** Decode with the model's tokenizer for display; '' if it cannot be loaded here. */
 async function decoder(ref: ModelRef, resources: Resources): Promise<(ids: number[]) => string> {
   try {
-    const own = ref.tokenizerRef;
-    if (own?.kind === 'bpe') {
-      const bpe = bpeDecoderFor(own.model);
-      return (ids) => bpe.decode(ids);
+    if (ref.tokenizerRef) {
+      const codec = await codecFor(ref.tokenizerRef, resources);
+      return (ids) => codec.decode(ids);
     }
-    const loaded = await loadPretrained(own?.kind === 'pretrained' ? own.name : ref.tokenizer, resources);
+    const loaded = await loadPretrained(ref.tokenizer, resources);
     return (ids) => loaded.tokenizer.decode(ids, { skip_special_tokens: false });
   } catch {
     return () => '';

@@ -20,15 +20,15 @@
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
 import { fingerprint, shareWork } from '../engine/shared-work';
-import { decodeWith, encodeWith, type TokenizerRef } from '../tokenizer-ref';
+import { codecFor, encodeWith, eosIdOf, type TokenizerRef } from '../shared/tokenizer-ref';
 import { FINETUNE_BACKENDS, loadTf } from '../finetune/backend';
-import { gpt2Onnx } from '../onnx/gpt2-onnx';
-import { shortHash } from '../onnx/model-bytes';
-import type { ModelRef } from '../model-ref';
+import { gpt2Onnx } from '../shared/onnx/gpt2-onnx';
+import { shortHash } from '../shared/onnx/model-bytes';
+import type { ModelRef } from '../shared/model-ref';
 import { baselines, type Baselines } from './baselines';
 import { CUSTOM_BOUNDS, PRESETS, architecture, checkVocabulary, presetSpec, splitCorpus } from './presets';
 import { Trainer, type LossPoint } from './train';
-import { eosIdOf, hfConfig, modelFiles, pretrainedFilesOf, type PretrainedFiles } from './model-files';
+import { hfConfig, modelFiles, pretrainedFilesOf, type PretrainedFiles } from './model-files';
 import { withTrainer } from './resume';
 
 /** Points of the curves sent with each progress message (the whole history comes at the end). */
@@ -149,13 +149,14 @@ export const trainModelNode = defineNode({
     const { train, heldOut } = splitCorpus(ids, config.nPositions);
     await ctx.checkpoint();
     const lines = baselines(train, heldOut, vocabSize);
-    const heldOutChars = (await decodeWith(tokenizer, Array.from(heldOut), ctx.resources, { tokenLimit: 0 })).text.length;
+    const codec = await codecFor(tokenizer, ctx.resources);
+    const heldOutChars = codec.decode(Array.from(heldOut)).length;
     const promptIds = (params.prompt.trim() ? (await encodeWith(tokenizer, params.prompt, ctx.resources, false)).pieces.map((p) => p.id) : Array.from(heldOut.subarray(0, 4))).slice(
       -Math.floor(config.nPositions / 2),
     );
     if (promptIds.length === 0) throw new Error('The sample prompt has no tokens: type a prompt, or leave it empty to use the held-out text.');
-    const promptText = (await decodeWith(tokenizer, promptIds, ctx.resources)).text;
-    const decode = async (sample: readonly number[]) => (await decodeWith(tokenizer, sample, ctx.resources)).text;
+    const promptText = codec.decode(promptIds);
+    const decode = (sample: readonly number[]) => codec.decode(sample);
 
     ctx.progress(0, 'Loading TensorFlow.js…');
     const loaded = await loadTf(params.backend, ctx.where);
@@ -165,7 +166,7 @@ export const trainModelNode = defineNode({
 
     const texts = new Map<number, string>();
     const liveOf = async (trainer: Trainer, steps: number): Promise<TrainLive> => {
-      for (const s of trainer.samples.slice(-SAMPLES_KEPT)) if (!texts.has(s.step)) texts.set(s.step, await decode(s.ids));
+      for (const s of trainer.samples.slice(-SAMPLES_KEPT)) if (!texts.has(s.step)) texts.set(s.step, decode(s.ids));
       const trained = trainer.history.length - 1;
       const msPerStep = trainer.step > 0 ? trainer.trainMs / Math.max(1, trainer.step - trainer.resumedAt) : 0;
       const next = Math.ceil((trainer.step + 1) / params.sampleEvery) * params.sampleEvery;

@@ -13,8 +13,8 @@
  */
 import type { Resources } from '../engine/define-node';
 import type { Gpt2Config } from '../finetune/gpt2';
-import type { ModelRef } from '../model-ref';
-import { loadPretrained, specialTokensOf, type TokenizerRef } from '../tokenizer-ref';
+import type { ModelRef } from '../shared/model-ref';
+import { loadPretrained, type TokenizerRef } from '../shared/tokenizer-ref';
 
 /** A pretrained tokenizer's tokenizer.json and tokenizer_config.json, as loaded. */
 export interface PretrainedFiles {
@@ -29,12 +29,6 @@ export async function pretrainedFilesOf(tokenizer: TokenizerRef, resources: Reso
   return { tokenizerJson: loaded.tokenizerJson, tokenizerConfig: loaded.tokenizerConfig };
 }
 import { toTokenizerConfigJson, toTokenizerJson } from '../bpe/hf-export';
-
-/** The end-of-text id: the tokenizer's eos (or bos) special token, null when it has none. */
-export function eosIdOf(tokenizer: TokenizerRef): number | null {
-  const specials = specialTokensOf(tokenizer);
-  return (specials.find((t) => t.roles.includes('eos')) ?? specials.find((t) => t.roles.includes('bos')))?.id ?? null;
-}
 
 /** config.json of a GPT-2 of this size (the fields transformers.js and HF transformers read). */
 export function hfConfig(config: Gpt2Config, eosId: number | null): Record<string, unknown> {

@@ -10,8 +10,8 @@
  */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { idToToken, loadPretrained, vocabularyOf } from '../tokenizer-ref';
-import type { ModelRef } from '../model-ref';
+import { idToToken, loadPretrained, vocabularyOf } from '../shared/tokenizer-ref';
+import type { ModelRef } from '../shared/model-ref';
 import { analyse, type Analysis } from './transformer';
 import { checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerLabel } from './model-choice';
 import type { Backend } from './model-choice';

@@ -7,7 +7,7 @@ import { createRecipeCache } from '@/nodes/engine/cache';
 import { execute, type NodeOutcome, type RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { nodeKinds, type ViewOf } from '@/nodes';
-import type { ModelRef } from '@/nodes/model-ref';
+import type { ModelRef } from '@/nodes/shared/model-ref';
 import type { TrainLive } from '@/nodes/train-model';
 import { modelFiles } from '@/nodes/train-model/model-files';
 import { SOTU_1862_EXCERPT } from '@/nodes/text/corpus-sample';

@@ -2,14 +2,14 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTf, type LoadedTf } from '@/nodes/finetune/backend';
 import { initialWeights, type Gpt2Config } from '@/nodes/finetune/gpt2';
-import { gpt2Onnx } from '@/nodes/onnx/gpt2-onnx';
-import { readInitializers, replaceInitializers } from '@/nodes/onnx/initializers';
+import { gpt2Onnx } from '@/nodes/shared/onnx/gpt2-onnx';
+import { readInitializers, replaceInitializers } from '@/nodes/shared/onnx/initializers';
 import { Trainer, type TrainOptions } from '@/nodes/train-model/train';
 import { baselines } from '@/nodes/train-model/baselines';
 import { checkVocabulary, presetSpec, splitCorpus } from '@/nodes/train-model/presets';
 import { AbortError } from '@/nodes/engine/executor';
 import { trainBpe } from '@/nodes/bpe/train-bpe';
-import { bpeEncoderFor } from '@/nodes/tokenizer-ref';
+import { bpeEncoderFor } from '@/nodes/shared/tokenizer-ref';
 import { SOTU_1862_EXCERPT } from '@/nodes/text/corpus-sample';
 
 const CONFIG: Gpt2Config = { nLayer: 2, nHead: 4, nEmbd: 32, nPositions: 32, vocabSize: 400, layerNormEps: 1e-5 };
