@@ -11,7 +11,7 @@ import type { ModelRef } from '@/nodes/shared/model-ref';
 import type { TrainLive } from '@/nodes/train-model';
 import { modelFiles } from '@/nodes/train-model/model-files';
 import { SOTU_1862_EXCERPT } from '@/nodes/text/corpus-sample';
-import { nodeResources } from '../engine/fixtures';
+import { nodeResources } from '../../engine/fixtures';
 
 type Spec = [id: string, type: string, params?: Record<string, unknown>];
 function doc(nodes: Spec[], edges: [string, string, string, string][]): GraphDoc {
