@@ -8,7 +8,7 @@
  * Messages (IPC, structured clone) from the pool, ParentToEngine:
  * - `run { runId, doc }`: execute; every RunEvent is sent back as `event { runId, event }`.
  * - `cancel { runId }`: abort; the executor stops at its next checkpoint.
- * - `page` / `query { requestId, … }`: answered from this process's cache with `reply`.
+ * - `lookup { requestId, lookup }`: answered from this process's cache with `reply` (lookup.ts).
  * It sends `ready` once loaded.
  *
  * Test faults: only when TOKENLOOM_TEST_FAULTS=1 is in its environment, a Note whose text is
@@ -27,20 +27,19 @@ import { execute, type RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import type { Registry } from '@/nodes/engine/validate';
 import { registry } from '@/nodes/index';
-import { lookupPage, lookupQuery, serverResources, type NodeQuery, type PageLookup, type QueryLookup } from '@/server/run/engine';
-import type { PageRequest } from '@/server/run/paging';
+import { serverResources } from '@/server/run/engine';
+import { answerLookup, type CacheLookup, type LookupAnswer } from '@/server/run/lookup';
 
 export type ParentToEngine =
   | { type: 'run'; runId: number; doc: GraphDoc }
   | { type: 'cancel'; runId: number }
-  | { type: 'page'; requestId: number; request: PageRequest }
-  | { type: 'query'; requestId: number; query: NodeQuery };
+  | { type: 'lookup'; requestId: number; lookup: CacheLookup };
 
 export type EngineToParent =
   | { type: 'ready' }
   | { type: 'event'; runId: number; event: RunEvent }
   | { type: 'failed'; runId: number; message: string }
-  | { type: 'reply'; requestId: number; lookup: PageLookup | QueryLookup };
+  | { type: 'reply'; requestId: number; answer: LookupAnswer };
 
 const FAULT_PREFIX = 'TOKENLOOM_TEST_FAULT:';
 
@@ -109,19 +108,16 @@ function main() {
       case 'cancel':
         runs.get(message.runId)?.abort();
         return;
-      case 'page': {
-        let lookup: PageLookup;
+      case 'lookup': {
+        let answer: LookupAnswer;
         try {
-          lookup = lookupPage(cache, message.request);
+          answer = answerLookup(cache, message.lookup);
         } catch (error) {
-          lookup = { ok: false, reason: 'not-pageable', message: error instanceof Error ? error.message : String(error) };
+          answer = { ok: false, missing: false, message: error instanceof Error ? error.message : String(error) };
         }
-        send({ type: 'reply', requestId: message.requestId, lookup });
+        send({ type: 'reply', requestId: message.requestId, answer });
         return;
       }
-      case 'query':
-        send({ type: 'reply', requestId: message.requestId, lookup: lookupQuery(cache, message.query) });
-        return;
     }
   });
   // The web server went away (or closed the pool): nothing left to do.
