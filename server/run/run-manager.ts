@@ -33,9 +33,11 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { TRPCError } from '@trpc/server';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
-import { createInProcessEngine, type NodeQuery, type RunEngine } from '@/server/run/engine';
+import { databaseTargetFromEnv, getDb } from '@/server/db/client';
+import { createDatabaseAdmission, createMemoryAdmission, type Admission } from '@/server/run/admission';
+import { createInProcessEngine, type RunEngine } from '@/server/run/engine';
 import { formatSeconds, readRunLimits, stringParamBytes, type RunLimits } from '@/server/run/limits';
-import type { PageRequest, ValuePage } from '@/server/run/paging';
+import type { CacheLookup } from '@/server/run/lookup';
 import { createProcessEngine, EngineProcessError } from '@/server/run/process-engine';
 
 export const STAGE_TTL_MS = 60_000;
@@ -74,14 +76,15 @@ export type RunAccepted = { type: 'run:accepted'; runId: string; cancelToken: st
 
 export interface RunManager {
   readonly limits: RunLimits;
-  info(): Promise<{ engine: RunEngine['kind']; processes: number; maxProcesses: number; memoryMb: number }>;
+  /** `engine` is where a run executes; on the queue that is the workers' engine processes (`queue: true`). */
+  info(): Promise<{ engine: 'processes' | 'in-process'; queue: boolean; processes: number; maxProcesses: number; memoryMb: number }>;
   stage(doc: GraphDoc): { stagedId: string; expiresInMs: number };
   takeStaged(stagedId: string): GraphDoc;
   start(options: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent, void, void>;
   /** Stops `client`'s run `runId` when `cancelToken` is that run's; false (and nothing happens) otherwise. */
   cancel(client: string, runId: string, cancelToken: string): boolean;
-  page(request: PageRequest): Promise<ValuePage>;
-  query(request: NodeQuery): Promise<unknown>;
+  /** A page of a cached output or an inspector's question about it (lookup.ts); NOT_FOUND when no engine holds it. */
+  lookup(request: CacheLookup): Promise<unknown>;
   stats(): { activeRuns: number; executions: number; staged: number };
   close(): Promise<void>;
 }
@@ -110,13 +113,20 @@ function affinityOf(doc: GraphDoc): string {
   return JSON.stringify((roots.length ? roots : doc.nodes).map((n) => [n.type, n.params]));
 }
 
-export function createRunManager(options: { limits?: RunLimits; engine?: RunEngine } = {}): RunManager {
+/**
+ * With DATABASE_URL, server runs go through the PostgreSQL job queue to `npm run worker`
+ * processes, and run slots are counted in the database; TOKENLOOM_RUN_QUEUE=local keeps them in
+ * this server's own engine processes (one machine with PostgreSQL for storage only).
+ */
+export function usesQueue(source: Record<string, string | undefined> = process.env): boolean {
+  return databaseTargetFromEnv().driver === 'postgres' && source.TOKENLOOM_RUN_QUEUE !== 'local';
+}
+
+export function createRunManager(options: { limits?: RunLimits; engine?: RunEngine; admission?: Admission } = {}): RunManager {
   const limits = options.limits ?? readRunLimits();
   const queueLimitMs = limits.maxRunMs + limits.stopGraceMs + PROCESS_START_MS;
   const executions = new Map<string, Execution>();
-  const activeByClient = new Map<string, number>();
-  let activeTotal = 0;
-  const slotWaiters = new Set<() => void>();
+  const admission = options.admission ?? (usesQueue() ? createDatabaseAdmission(limits, getDb) : createMemoryAdmission(limits));
   const watchers = new Map<string, { controller: AbortController; token: Buffer }>();
   const staged = new Map<string, { doc: GraphDoc; bytes: number; expiresAt: number }>();
   let stagedBytes = 0;
@@ -148,48 +158,6 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
   }
   // Start the engine processes now, so the first run does not pay for loading the engine.
   void engine();
-
-  async function admit(client: string, signal: AbortSignal): Promise<() => void> {
-    const deadline = Date.now() + limits.admissionGraceMs;
-    for (;;) {
-      const mine = activeByClient.get(client) ?? 0;
-      if (mine < limits.maxRunsPerClient && activeTotal < limits.maxRunsTotal) {
-        activeByClient.set(client, mine + 1);
-        activeTotal += 1;
-        let released = false;
-        return () => {
-          if (released) return;
-          released = true;
-          const left = (activeByClient.get(client) ?? 1) - 1;
-          if (left > 0) activeByClient.set(client, left);
-          else activeByClient.delete(client);
-          activeTotal -= 1;
-          for (const wake of [...slotWaiters]) wake();
-        };
-      }
-      const wait = deadline - Date.now();
-      if (wait <= 0 || signal.aborted) {
-        throw new TRPCError({
-          code: 'TOO_MANY_REQUESTS',
-          message:
-            mine >= limits.maxRunsPerClient
-              ? `You already have ${mine} runs going on the server (the limit is ${limits.maxRunsPerClient}); wait for one to finish or cancel it.`
-              : `The server is running ${activeTotal} graphs right now (its limit); try again in a moment, or run in the browser.`,
-        });
-      }
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          slotWaiters.delete(done);
-          signal.removeEventListener('abort', done);
-          resolve();
-        };
-        const timer = setTimeout(done, wait);
-        slotWaiters.add(done);
-        signal.addEventListener('abort', done, { once: true });
-      });
-    }
-  }
 
   function wakeAll(execution: Execution) {
     for (const wake of [...execution.wake]) wake();
@@ -256,7 +224,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
   }
 
   async function* start(options: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent, void, void> {
-    const release = await admit(options.client, options.signal);
+    const release = await admission.admit(options.client, options.signal);
     // Everything after admission is inside this try: a throw anywhere (a graph that cannot be
     // fingerprinted, an engine that failed to start) still gives the slot back.
     try {
@@ -347,8 +315,9 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     limits,
     async info() {
       const runner = await engine();
-      const isolated = runner.kind === 'processes';
-      return { engine: runner.kind, processes: runner.processes, maxProcesses: isolated ? limits.maxProcesses : 0, memoryMb: limits.memoryMb };
+      const queue = runner.kind === 'queue';
+      const maxProcesses = runner.kind === 'processes' ? limits.maxProcesses : queue ? runner.processes : 0;
+      return { engine: runner.kind === 'in-process' ? 'in-process' : 'processes', queue, processes: runner.processes, maxProcesses, memoryMb: limits.memoryMb };
     },
     stage(doc) {
       const now = Date.now();
@@ -381,20 +350,16 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       watcher.controller.abort();
       return true;
     },
-    async page(request) {
-      const lookup = await (await engine()).page(request);
-      if (lookup.ok) return lookup.page;
-      throw new TRPCError({ code: lookup.reason === 'not-pageable' ? 'BAD_REQUEST' : 'NOT_FOUND', message: lookup.message });
+    async lookup(request) {
+      const answer = await (await engine()).lookup(request);
+      if (answer.ok) return answer.result;
+      throw new TRPCError({ code: answer.missing ? 'NOT_FOUND' : 'BAD_REQUEST', message: answer.message });
     },
-    async query(request) {
-      const lookup = await (await engine()).query(request);
-      if (lookup.ok) return lookup.result;
-      throw new TRPCError({ code: lookup.missing ? 'NOT_FOUND' : 'BAD_REQUEST', message: lookup.message });
-    },
-    stats: () => ({ activeRuns: activeTotal, executions: executions.size, staged: staged.size }),
+    stats: () => ({ activeRuns: admission.held(), executions: executions.size, staged: staged.size }),
     async close() {
       for (const execution of executions.values()) execution.controller.abort();
       if (enginePromise) await (await enginePromise).close();
+      await admission.close();
     },
   };
 }
