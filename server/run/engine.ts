@@ -18,7 +18,7 @@
  * Not handled here: limits, deduplication, clients (run-manager.ts).
  */
 import path from 'node:path';
-import { createRecipeCache, type RecipeCache } from '@/nodes/engine/cache';
+import { createRecipeCache } from '@/nodes/engine/cache';
 import type { Resources } from '@/nodes/engine/define-node';
 import { execute, type RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';

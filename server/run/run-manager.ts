@@ -36,6 +36,7 @@ import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { databaseTargetFromEnv, getDb } from '@/server/db/client';
 import { createDatabaseAdmission, createMemoryAdmission, type Admission } from '@/server/run/admission';
 import { createInProcessEngine, type RunEngine } from '@/server/run/engine';
+import { createQueueEngine, type QueueEngine, type QueueWorkerSeen } from '@/server/run/queue/queue-engine';
 import { formatSeconds, readRunLimits, stringParamBytes, type RunLimits } from '@/server/run/limits';
 import type { CacheLookup } from '@/server/run/lookup';
 import { createProcessEngine, EngineProcessError } from '@/server/run/process-engine';
@@ -58,6 +59,10 @@ interface Execution {
   controller: AbortController;
   wake: Set<() => void>;
 }
+
+export type RunHealth =
+  | { mode: 'queue'; queued: number; active: number; workers: QueueWorkerSeen[] }
+  | { mode: 'local'; engine: RunEngine['kind']; processes: number; activeRuns: number };
 
 export interface StartRunOptions {
   doc: GraphDoc;
@@ -86,6 +91,8 @@ export interface RunManager {
   /** A page of a cached output or an inspector's question about it (lookup.ts); NOT_FOUND when no engine holds it. */
   lookup(request: CacheLookup): Promise<unknown>;
   stats(): { activeRuns: number; executions: number; staged: number };
+  /** Where runs go and what is waiting: the job queue's depth and the workers seen lately, or this server's engine processes. */
+  health(): Promise<RunHealth>;
   close(): Promise<void>;
 }
 
@@ -135,6 +142,8 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
   function engine(): Promise<RunEngine> {
     enginePromise ??= (async () => {
       if (options.engine) return options.engine;
+      const url = databaseTargetFromEnv();
+      if (usesQueue() && url.driver === 'postgres') return createQueueEngine(url.url, limits);
       if (limits.processes === 0) return createInProcessEngine({ cacheBytes: limits.cacheBytes });
       let pool: RunEngine | undefined;
       try {
@@ -290,7 +299,9 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
         case 'queue-limit':
           throw new TRPCError({
             code: 'TOO_MANY_REQUESTS',
-            message: `Every engine process on the server was busy for ${formatSeconds(queueLimitMs)}, so this run never started. Try again in a moment, or run it in the browser.`,
+            message: usesQueue()
+              ? `No worker took this run within ${formatSeconds(queueLimitMs)} (every worker was busy, or none is running), so it never started. Try again in a moment, or run it in the browser.`
+              : `Every engine process on the server was busy for ${formatSeconds(queueLimitMs)}, so this run never started. Try again in a moment, or run it in the browser.`,
           });
         case 'too-large':
           throw new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: outcome.message });
@@ -356,6 +367,11 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       throw new TRPCError({ code: answer.missing ? 'NOT_FOUND' : 'BAD_REQUEST', message: answer.message });
     },
     stats: () => ({ activeRuns: admission.held(), executions: executions.size, staged: staged.size }),
+    async health() {
+      const runner = await engine();
+      if ('health' in runner && typeof runner.health === 'function') return { mode: 'queue', ...(await (runner as QueueEngine).health()) };
+      return { mode: 'local', engine: runner.kind, processes: runner.processes, activeRuns: admission.held() };
+    },
     async close() {
       for (const execution of executions.values()) execution.controller.abort();
       if (enginePromise) await (await enginePromise).close();
