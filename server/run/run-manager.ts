@@ -3,11 +3,13 @@
  * and fans each run's events out to whoever is watching it. One per server process
  * (getRunManager), created on first use; the tRPC run router is its only HTTP face.
  *
- * - Admission: at most `maxRunsPerClient` runs per client (the signed cookie's id, from
- *   server/api/client-identity.ts; no header a client sets) and `maxRunsTotal` overall. A run
- *   over the limit waits up to `admissionGraceMs` for a slot (a canvas that replaces a stale run
- *   reconnects before the server has noticed the old stream close), then is refused with
+ * - Admission (admission.ts): at most `maxRunsPerClient` runs per client (the signed cookie's
+ *   id, from server/api/client-identity.ts; no header a client sets) and `maxRunsTotal` overall,
+ *   counted in memory on one machine and in PostgreSQL's `run_lease` with DATABASE_URL, so they
+ *   hold across web instances. Over a limit a run waits briefly, then is refused with
  *   TOO_MANY_REQUESTS.
+ * - Where runs execute: this server's engine processes (process-engine.ts), or with DATABASE_URL
+ *   the job queue's workers (queue/queue-engine.ts; TOKENLOOM_RUN_QUEUE=local keeps them here).
  * - Deduplication: a run whose graph computes exactly what a run in progress computes (same
  *   nodes, params and edges; positions and titles ignored) joins it instead of starting
  *   another; it gets the events so far, then the live ones. Partial overlaps are left to the
@@ -26,8 +28,9 @@
  * - Staging: a graph too large for a URL (subscriptions are GET requests) is first posted with
  *   `stage`, kept for STAGE_TTL_MS, and started by its id; an id works once.
  *
- * Not handled here: executing (engine.ts, process-engine.ts), HTTP (run-router.ts). State is
- * per process: with several server instances, stage and start must reach the same one.
+ * Not handled here: executing (engine.ts, process-engine.ts, queue/), HTTP (run-router.ts).
+ * Deduplication and staged graphs are per process: with several web instances, stage and start
+ * must reach the same one, and identical runs on two instances both execute.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { TRPCError } from '@trpc/server';

@@ -80,6 +80,22 @@ describe('server runs as pg-boss jobs taken by `npm run worker` processes (real 
     await local.close();
   });
 
+  it('reports the database, the queue and both workers on /api/health', async () => {
+    const { GET } = await import('@/app/api/health/route');
+    let body: { ok: boolean; database: unknown; runs: { mode: string; queued?: number; workers?: { concurrency: number }[] } } | undefined;
+    const t0 = Date.now();
+    // A worker's registry row lists its work() once its next heartbeat (every 10 s) has run.
+    while (!body || (body.runs.workers ?? []).filter((w) => w.concurrency === 2).length < 2) {
+      if (Date.now() - t0 > 30_000) throw new Error(`health never listed both workers: ${JSON.stringify(body)}`);
+      if (body) await new Promise((r) => setTimeout(r, 500));
+      const response = await GET();
+      expect(response.status).toBe(200);
+      body = (await response.json()) as typeof body;
+    }
+    expect(body).toMatchObject({ ok: true, database: { ok: true, driver: 'postgres' }, runs: { mode: 'queue', queued: 0 } });
+    expect(JSON.stringify(body)).not.toContain('postgres://');
+  });
+
   it('answers a lookup from the worker that holds the result, through any web instance', async () => {
     const runner = server.runner('pager');
     const text = Array.from({ length: 3000 }, (_, i) => `w${i}`).join(' ');
