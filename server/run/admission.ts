@@ -7,9 +7,9 @@
  * Two counters, one rule:
  * - createMemoryAdmission: one process counts in memory (embedded PGlite, one machine);
  * - createDatabaseAdmission: every web instance sharing a PostgreSQL counts the same rows of
- *   `run_lease`, so the limits hold across instances. Taking a slot is one transaction under a
- *   transaction-scoped advisory lock (count, then insert; two instances cannot both see room for
- *   the last slot). A lease lives LEASE_MS and its instance pushes it forward every
+ *   `run_lease` (server/db/schema.ts), so the limits hold across instances. Taking a slot is one
+ *   transaction under a transaction-scoped advisory lock (count, then insert; two instances
+ *   cannot both see room for the last slot). A lease lives LEASE_MS and its instance pushes it forward every
  *   LEASE_REFRESH_MS while the run goes on, so a crashed instance's runs stop counting within
  *   LEASE_MS. A waiting run polls every WAIT_POLL_MS (and wakes at once on a local release).
  *
@@ -18,9 +18,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import { eq, gt, lt, sql } from 'drizzle-orm';
-import type { Database } from '@/server/db/client';
-import { runLeaseTable } from '@/server/db/schema';
+import pg from 'pg';
+import { getDb } from '@/server/db/client';
 import type { RunLimits } from '@/server/run/limits';
 
 export const LEASE_MS = 30_000;
@@ -105,27 +104,42 @@ export function createMemoryAdmission(limits: RunLimits): Admission {
   return { admit: admitter(limits, tryTake, undefined), held: () => total, close: () => Promise.resolve() };
 }
 
-export function createDatabaseAdmission(limits: RunLimits, db: () => Promise<Database>, instance = randomUUID()): Admission {
+/**
+ * Counted in PostgreSQL. Taking a slot is ONE round trip: a multi-statement simple query
+ * (BEGIN; advisory lock; drop expired leases; insert when the counts allow; COMMIT). Each
+ * statement of it takes its own snapshot, so the insert counts every lease committed before the
+ * lock was granted, and the lock is held only while the server runs those statements, not
+ * across network round trips. Its own small pool, so waiting on the lock never takes a
+ * connection from the app's requests. Values are written with pg's escapeLiteral (the client id
+ * is ours, `c:<base64url>` or `anon:<address>`, but is escaped all the same).
+ */
+export function createDatabaseAdmission(limits: RunLimits, url: string, instance = randomUUID()): Admission {
   const held = new Set<string>();
-  const leaseEnd = sql`now() + ${`${LEASE_MS} milliseconds`}::interval`;
+  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'tokenloom-admission' });
+  pool.on('error', () => undefined); // an idle connection dropped; the pool reconnects
+  const lit = (value: string) => pg.escapeLiteral(value);
+  const leaseEnd = `now() + interval '${LEASE_MS} milliseconds'`;
 
+  let migrated: Promise<unknown> | undefined;
   async function tryTake(client: string): Promise<Take> {
     const id = randomUUID();
-    const database = await db();
-    const counted = await database.transaction(async (tx) => {
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(${LEASE_LOCK_KEY})`);
-      await tx.delete(runLeaseTable).where(lt(runLeaseTable.expiresAt, sql`now()`));
-      const [row] = await tx
-        .select({ mine: sql<number>`(count(*) FILTER (WHERE ${runLeaseTable.client} = ${client}))::int`, total: sql<number>`count(*)::int` })
-        .from(runLeaseTable)
-        .where(gt(runLeaseTable.expiresAt, sql`now()`));
-      const mine = row?.mine ?? 0;
-      const total = row?.total ?? 0;
-      if (mine >= limits.maxRunsPerClient || total >= limits.maxRunsTotal) return { mine, total };
-      await tx.insert(runLeaseTable).values({ id, client, instance, expiresAt: leaseEnd });
-      return null;
-    });
-    if (counted) return { ok: false, ...counted };
+    // run_lease is created by the app's migrations, applied when its database is first opened.
+    await (migrated ??= getDb());
+    const results = (await pool.query(`BEGIN;
+      SELECT pg_advisory_xact_lock(${LEASE_LOCK_KEY});
+      DELETE FROM run_lease WHERE expires_at < now();
+      WITH counts AS (
+        SELECT (count(*) FILTER (WHERE client = ${lit(client)}))::int AS mine, count(*)::int AS total FROM run_lease
+      ), taken AS (
+        INSERT INTO run_lease (id, client, instance, expires_at)
+        SELECT ${lit(id)}, ${lit(client)}, ${lit(instance)}, ${leaseEnd} FROM counts
+        WHERE mine < ${limits.maxRunsPerClient} AND total < ${limits.maxRunsTotal}
+        RETURNING id
+      )
+      SELECT mine, total, (SELECT count(*) FROM taken)::int AS taken FROM counts;
+      COMMIT;`)) as unknown as pg.QueryResult<{ mine: number; total: number; taken: number }>[];
+    const row = results[3]?.rows[0]; // BEGIN, lock, DELETE, the count-and-insert, COMMIT
+    if (!row?.taken) return { ok: false, mine: row?.mine ?? 0, total: row?.total ?? 0 };
     held.add(id);
     let released = false;
     const release = () => {
@@ -133,17 +147,17 @@ export function createDatabaseAdmission(limits: RunLimits, db: () => Promise<Dat
       released = true;
       held.delete(id);
       // A release that cannot reach the database is not retried: the lease ends by itself.
-      void db()
-        .then((d) => d.delete(runLeaseTable).where(eq(runLeaseTable.id, id)))
-        .catch((error: unknown) => console.error(`[run] could not release a run slot (${error instanceof Error ? error.message : String(error)}); it frees itself within ${LEASE_MS / 1000} s.`));
+      pool.query('DELETE FROM run_lease WHERE id = $1', [id]).catch((error: unknown) =>
+        console.error(`[run] could not release a run slot (${error instanceof Error ? error.message : String(error)}); it frees itself within ${LEASE_MS / 1000} s.`),
+      );
     };
     return { ok: true, release };
   }
 
   const refresher = setInterval(() => {
     if (held.size === 0) return;
-    void db()
-      .then((d) => d.update(runLeaseTable).set({ expiresAt: leaseEnd }).where(eq(runLeaseTable.instance, instance)))
+    pool
+      .query(`UPDATE run_lease SET expires_at = ${leaseEnd} WHERE instance = $1`, [instance])
       .catch((error: unknown) => console.error(`[run] could not refresh this server's run slots: ${error instanceof Error ? error.message : String(error)}`));
   }, LEASE_REFRESH_MS);
   refresher.unref();
@@ -153,11 +167,10 @@ export function createDatabaseAdmission(limits: RunLimits, db: () => Promise<Dat
     held: () => held.size,
     async close() {
       clearInterval(refresher);
-      if (held.size === 0) return;
       const ids = [...held];
       held.clear();
-      const database = await db();
-      for (const id of ids) await database.delete(runLeaseTable).where(eq(runLeaseTable.id, id));
+      if (ids.length > 0) await pool.query('DELETE FROM run_lease WHERE id = ANY($1)', [ids]).catch(() => undefined);
+      await pool.end();
     },
   };
 }

@@ -36,7 +36,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { TRPCError } from '@trpc/server';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
-import { databaseTargetFromEnv, getDb } from '@/server/db/client';
+import { databaseTargetFromEnv } from '@/server/db/client';
 import { createDatabaseAdmission, createMemoryAdmission, type Admission } from '@/server/run/admission';
 import { createInProcessEngine, type RunEngine } from '@/server/run/engine';
 import { createQueueEngine, type QueueEngine, type QueueWorkerSeen } from '@/server/run/queue/queue-engine';
@@ -136,7 +136,9 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
   const limits = options.limits ?? readRunLimits();
   const queueLimitMs = limits.maxRunMs + limits.stopGraceMs + PROCESS_START_MS;
   const executions = new Map<string, Execution>();
-  const admission = options.admission ?? (usesQueue() ? createDatabaseAdmission(limits, getDb) : createMemoryAdmission(limits));
+  const target = databaseTargetFromEnv();
+  const admission =
+    options.admission ?? (usesQueue() && target.driver === 'postgres' ? createDatabaseAdmission(limits, target.url) : createMemoryAdmission(limits));
   const watchers = new Map<string, { controller: AbortController; token: Buffer }>();
   const staged = new Map<string, { doc: GraphDoc; bytes: number; expiresAt: number }>();
   let stagedBytes = 0;
