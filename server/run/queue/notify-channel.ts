@@ -28,6 +28,7 @@ import pg from 'pg';
 /** UTF-16 units per part: at most 3 UTF-8 bytes each, so a part stays under NOTIFY's 8000 bytes. */
 const CHUNK_CHARS = 2500;
 const RECONNECT_MS = 1000;
+const QUERY_TIMEOUT_MS = 10_000;
 /** Parts of an unfinished message are dropped after this long (their sender died mid-statement). */
 const PARTIAL_TTL_MS = 30_000;
 
@@ -65,7 +66,8 @@ export function createNotifyChannel(url: string, applicationName: string): Notif
   let listener: pg.Client | undefined;
 
   const connect = async (): Promise<pg.Client> => {
-    const client = new pg.Client({ connectionString: url, application_name: applicationName });
+    // A connection that dies silently must not hold every later message: queries give up after QUERY_TIMEOUT_MS.
+    const client = new pg.Client({ connectionString: url, application_name: applicationName, keepAlive: true, query_timeout: QUERY_TIMEOUT_MS });
     client.on('error', () => undefined); // seen as a failed query or an 'end'
     await client.connect();
     return client;
@@ -139,19 +141,27 @@ export function createNotifyChannel(url: string, applicationName: string): Notif
     }
   }
 
+  // One statement at a time on the sending connection, in the order send() was called.
+  let tail: Promise<unknown> = Promise.resolve();
+  async function sendNow(channel: string, message: unknown): Promise<void> {
+    const json = JSON.stringify(message);
+    const client = await senderClient();
+    if (json.length <= CHUNK_CHARS) {
+      await client.query('SELECT pg_notify($1, $2)', [channel, json]);
+      return;
+    }
+    const id = randomUUID();
+    const parts = splitParts(json);
+    const values = parts.map((part, i) => `~${id}:${i}:${parts.length}:${part}`);
+    const calls = values.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ');
+    await client.query(`SELECT ${calls}`, [channel, ...values]);
+  }
+
   return {
-    async send(channel, message) {
-      const json = JSON.stringify(message);
-      const client = await senderClient();
-      if (json.length <= CHUNK_CHARS) {
-        await client.query('SELECT pg_notify($1, $2)', [channel, json]);
-        return;
-      }
-      const id = randomUUID();
-      const parts = splitParts(json);
-      const values = parts.map((part, i) => `~${id}:${i}:${parts.length}:${part}`);
-      const calls = values.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ');
-      await client.query(`SELECT ${calls}`, [channel, ...values]);
+    send(channel, message) {
+      const sent = tail.then(() => sendNow(channel, message));
+      tail = sent.catch(() => undefined);
+      return sent;
     },
     async listen(channel, onMessage) {
       if (!/^tl_[a-z0-9_]{1,60}$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
@@ -162,9 +172,12 @@ export function createNotifyChannel(url: string, applicationName: string): Notif
     onConnection(handler) {
       connectionHandlers.push(handler);
     },
-    async ping() {
-      const client = await senderClient();
-      await client.query('SELECT 1');
+    ping() {
+      const pinged = tail.then(async () => {
+        await (await senderClient()).query('SELECT 1');
+      });
+      tail = pinged.catch(() => undefined);
+      return pinged;
     },
     async close() {
       closed = true;
