@@ -7,7 +7,7 @@
  * lookups (lookup.ts) from its recipe cache. Implementations:
  * - process-engine.ts (the default): graph runs inside engine child processes, one run per
  *   process, so a fatal error or a hang ends only its own run;
- * - queue-engine.ts (with DATABASE_URL): graph runs are pg-boss jobs taken by `npm run worker`
+ * - queue/queue-engine.ts (with DATABASE_URL): graph runs are pg-boss jobs taken by `npm run worker`
  *   processes on any machine, which run them in their own engine processes;
  * - createInProcessEngine (here): the same executor on the main thread, for TOKENLOOM_RUN_PROCESSES=0
  *   and as the fallback when engine processes cannot start. No isolation: a V8 fatal error

@@ -21,9 +21,9 @@
  *   quarter of its heap). A run prefers an idle process that recently ran the same `affinity`
  *   (the run manager passes the run's text inputs), so repeated runs of a template hit one
  *   cache; any idle process is correct, just without the cache.
- * - Lookups (lookup.ts: pages and queries). The pool remembers which process computed each recipe key (from the
- *   node:done / node:cached events it relays) and asks that one; a key it does not know is
- *   asked of every process, and the one holding it answers.
+ * - Lookups (lookup.ts: pages and queries, one message). The pool remembers which process
+ *   computed each recipe key (from the node:done / node:cached events it relays) and asks that
+ *   one; a key it does not know is asked of every process, and the one holding it answers.
  * - Stops. Abort sends `cancel`; the executor stops at its next checkpoint. A process that has
  *   not finished the run `hardStopMs` later is killed (SIGKILL): its cache is lost, no other
  *   run is touched. A process that dies mid-run ends that run with a sentence saying why,
@@ -32,8 +32,8 @@
  *   and registers tsx, like the worker threads did, so it works under next dev, next start,
  *   Vitest and the CLI. The child gets only our execArgv (not Vitest's or Next's).
  *
- * Not handled here: limits, deduplication, clients (run-manager.ts). Runs spread over several
- * server instances share nothing (ARCHITECTURE §5).
+ * Not handled here: limits, deduplication, clients (run-manager.ts). A queue worker
+ * (worker.ts) runs one of these pools too; the web server does when there is no queue.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
