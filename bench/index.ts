@@ -45,6 +45,12 @@ const sections: { name: string; run: () => Promise<void> }[] = [
     name: 'Server under load: 50 concurrent runs of the starter pipeline, latency of a light request (graph.get)',
     run: script('bench/server-load.ts'),
   },
+  {
+    name: 'Job queue (throwaway PostgreSQL): 1 web + 2 workers vs 1 web with its own engine processes; added latency per run, 50 starter runs, light read under load',
+    run: async () => {
+      execFileSync('scripts/with-postgres.sh', ['npx', 'tsx', 'bench/queue.ts'], { stdio: 'inherit' });
+    },
+  },
 ];
 
 for (const section of sections) {
