@@ -8,13 +8,18 @@
  *      throughput and per-run p95;
  *   3. a light request during (2): a database read from the web instance every 20 ms, p95
  *      (what the web instance's main thread has left for other users);
- *   4. the event channel alone: a NOTIFY round trip on one connection, p50/p95.
+ *   4. 4 concurrent BPE trainings (vocabulary 4000) on 5 MB each (bench/corpora/english-5mb.txt,
+ *      from scripts/make-corpora.ts, each with its own first line so none is deduplicated):
+ *      wall time and runs per minute;
+ *   5. the event channel alone: a NOTIFY round trip on one connection, p50/p95.
  * Run managers are driven directly (no HTTP), so the figures are the queue's and the engine's,
  * not Next's; bench/server-load.ts measures the HTTP side.
  *
  * Run: scripts/with-postgres.sh npx tsx bench/queue.ts
  * Not handled here: several machines (workers here share the web instance's cores).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { STARTER_GRAPH } from '@/components/canvas/starter';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { getDb } from '@/server/db/client';
@@ -37,6 +42,33 @@ function starterWith(text: string): GraphDoc {
   const textNode = doc.nodes.find((n) => n.type === 'text')!;
   textNode.params = { ...textNode.params, text, origin: 'typed' };
   return doc;
+}
+
+const CORPUS = join(process.cwd(), 'bench', 'corpora', 'english-5mb.txt');
+
+function trainingDoc(corpus: string, i: number): GraphDoc {
+  return {
+    schemaVersion: 1,
+    title: 'bpe',
+    nodes: [
+      { id: 'text', type: 'text', params: { text: `Training ${i}.\n${corpus}`, origin: 'typed' }, position: { x: 0, y: 0 } },
+      { id: 'pretokenize', type: 'pretokenize', params: { mode: 'bytelevel' }, position: { x: 300, y: 0 } },
+      { id: 'bpe', type: 'bpe', params: { vocabSize: 4000, minFrequency: 2 }, position: { x: 600, y: 0 } },
+    ],
+    edges: [
+      { id: 'e1', source: 'text', sourcePort: 'text', target: 'pretokenize', targetPort: 'text' },
+      { id: 'e2', source: 'pretokenize', sourcePort: 'pretokens', target: 'bpe', targetPort: 'pretokens' },
+    ],
+  };
+}
+
+async function trainings(manager: RunManager) {
+  if (!existsSync(CORPUS)) return { '4 × 5 MB BPE wall s': 'no corpus (npx tsx scripts/make-corpora.ts)' };
+  const corpus = readFileSync(CORPUS, 'utf8');
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: 4 }, (_, i) => runOnce(manager, trainingDoc(corpus, i), `trainer-${i}`)));
+  const wall = (performance.now() - t0) / 1000;
+  return { '4 × 5 MB BPE wall s': wall.toFixed(1), 'trainings/min': ((4 / wall) * 60).toFixed(1) };
 }
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -115,13 +147,16 @@ async function main() {
     engine: createProcessEngine({ processes: 4, maxProcesses: 5, memoryMb: limits.memoryMb, cacheBytes: limits.cacheBytes, hardStopMs: limits.stopGraceMs }),
   });
   const poolResult = await measure('pool', pool);
+  const poolTraining = await trainings(pool);
   await pool.close();
 
   const workers = await Promise.all([startWorker({ TOKENLOOM_TEST_FAULTS: '0' }), startWorker({ TOKENLOOM_TEST_FAULTS: '0' })]);
   const queue = createRunManager({ limits });
   try {
     const queueResult = await measure('queue', queue);
+    const queueTraining = await trainings(queue);
     console.table({ '1 web, 4 engine processes (in-process pool)': poolResult, '1 web + 2 workers × 2 (queue)': queueResult });
+    console.table({ '1 web, 4 engine processes (in-process pool)': poolTraining, '1 web + 2 workers × 2 (queue)': queueTraining });
     const added = (k: 'empty p50 ms' | 'empty p95 ms') => ms(Number(queueResult[k]) - Number(poolResult[k]));
     console.log(`queue's added latency per run: p50 ${added('empty p50 ms')} ms, p95 ${added('empty p95 ms')} ms (goal: < 50 ms p95)`);
     console.table({ 'event channel': await notifyRoundTrip(url) });

@@ -19,8 +19,15 @@
  * `(a+)+$` on "a"×40+"b"), `abort` (process.abort()). Off by default, and nothing else
  * reads the variable.
  *
+ * Orphans: when its parent dies without a word (kill -9 of a queue worker or of the web server)
+ * while a run holds this process's main thread (a hung regex), the 'disconnect' event never gets
+ * a turn of the event loop. A watchdog thread, which has its own, checks the parent pid every
+ * second and ends this process when it has changed, so a dead parent never leaves a process
+ * spinning on the machine.
+ *
  * Not handled here: limits, deadlines, killing (the pool does that), scheduling.
  */
+import { Worker } from 'node:worker_threads';
 import { createRecipeCache } from '@/nodes/engine/cache';
 import type { AnyNodeDefinition } from '@/nodes/engine/define-node';
 import { execute, type RunEvent } from '@/nodes/engine/executor';
@@ -74,7 +81,19 @@ function engineRegistry(): Registry {
   return { ...registry, note: faultyNote };
 }
 
+const WATCHDOG_SOURCE = `
+const { workerData } = require('node:worker_threads');
+setInterval(() => { if (process.ppid !== workerData.parent) process.kill(process.pid, 'SIGKILL'); }, 1000);
+`;
+
+/** End this process when its parent is gone, even while a run blocks the main thread (see the header). */
+function watchParent(): void {
+  const watchdog = new Worker(WATCHDOG_SOURCE, { eval: true, workerData: { parent: process.ppid } });
+  watchdog.unref();
+}
+
 function main() {
+  watchParent();
   const send = (message: EngineToParent) => process.send?.(message);
   const cache = createRecipeCache({ maxBytes: Number(process.env.TOKENLOOM_ENGINE_CACHE_BYTES) || 64 * 1024 * 1024 });
   const resources = serverResources();
