@@ -89,8 +89,11 @@ export interface RunManager {
   stage(doc: GraphDoc): { stagedId: string; expiresInMs: number };
   takeStaged(stagedId: string): GraphDoc;
   start(options: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent, void, void>;
-  /** Stops `client`'s run `runId` when `cancelToken` is that run's; false (and nothing happens) otherwise. */
-  cancel(client: string, runId: string, cancelToken: string): boolean;
+  /**
+   * Stops `client`'s run `runId` when `cancelToken` is that run's; false (and nothing happens)
+   * otherwise. On the queue, a run held by another web instance is cancelled there.
+   */
+  cancel(client: string, runId: string, cancelToken: string): Promise<boolean>;
   /** A page of a cached output or an inspector's question about it (lookup.ts); NOT_FOUND when no engine holds it. */
   lookup(request: CacheLookup): Promise<unknown>;
   stats(): { activeRuns: number; executions: number; staged: number };
@@ -148,7 +151,11 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     enginePromise ??= (async () => {
       if (options.engine) return options.engine;
       const url = databaseTargetFromEnv();
-      if (usesQueue() && url.driver === 'postgres') return createQueueEngine(url.url, limits);
+      if (usesQueue() && url.driver === 'postgres') {
+        const queue = await createQueueEngine(url.url, limits);
+        queue.onPeerCancel(cancelHere);
+        return queue;
+      }
       if (limits.processes === 0) return createInProcessEngine({ cacheBytes: limits.cacheBytes });
       let pool: RunEngine | undefined;
       try {
@@ -319,6 +326,14 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     }
   }
 
+  function cancelHere(client: string, runId: string, cancelToken: string): boolean {
+    const watcher = watchers.get(`${client}\u0000${runId}`);
+    const given = Buffer.from(cancelToken);
+    if (!watcher || given.length !== watcher.token.length || !timingSafeEqual(given, watcher.token)) return false;
+    watcher.controller.abort();
+    return true;
+  }
+
   function sweepStaged(now: number) {
     for (const [id, entry] of staged) {
       if (entry.expiresAt > now) continue;
@@ -359,12 +374,10 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       return entry.doc;
     },
     start,
-    cancel(client, runId, cancelToken) {
-      const watcher = watchers.get(`${client}\u0000${runId}`);
-      const given = Buffer.from(cancelToken);
-      if (!watcher || given.length !== watcher.token.length || !timingSafeEqual(given, watcher.token)) return false;
-      watcher.controller.abort();
-      return true;
+    async cancel(client, runId, cancelToken) {
+      if (cancelHere(client, runId, cancelToken)) return true;
+      const runner = enginePromise ? await enginePromise : undefined;
+      return runner && isQueueEngine(runner) ? runner.cancelElsewhere(client, runId, cancelToken) : false;
     },
     async lookup(request) {
       const answer = await (await engine()).lookup(request);
@@ -374,7 +387,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     stats: () => ({ activeRuns: admission.held(), executions: executions.size, staged: staged.size }),
     async health() {
       const runner = await engine();
-      if ('health' in runner && typeof runner.health === 'function') return { mode: 'queue', ...(await (runner as QueueEngine).health()) };
+      if (isQueueEngine(runner)) return { mode: 'queue', ...(await runner.health()) };
       return { mode: 'local', engine: runner.kind, processes: runner.processes, activeRuns: admission.held() };
     },
     async close() {
@@ -383,6 +396,10 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       await admission.close();
     },
   };
+}
+
+function isQueueEngine(engine: RunEngine): engine is QueueEngine {
+  return engine.kind === 'queue';
 }
 
 const holder = globalThis as typeof globalThis & { __tokenloomRunManager?: RunManager };

@@ -87,7 +87,7 @@ export function createRunRouter(manager: () => RunManager = getRunManager) {
 
     cancel: publicProcedure
       .input(z.object({ runId: runIdSchema, cancelToken: z.string().min(1).max(100) }))
-      .mutation(({ ctx, input }) => ({ cancelled: manager().cancel(ctx.client ?? IN_PROCESS_CLIENT, input.runId, input.cancelToken) })),
+      .mutation(async ({ ctx, input }) => ({ cancelled: await manager().cancel(ctx.client ?? IN_PROCESS_CLIENT, input.runId, input.cancelToken) })),
 
     page: publicProcedure
       .input(

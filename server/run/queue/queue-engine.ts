@@ -12,6 +12,8 @@
  * - Stops. The run's signal (a cancel, the time limit, the stream closed) sends `cancel` to every
  *   worker (the one holding the job stops it) and cancels the job in pg-boss, so a job not yet
  *   taken is never taken. A worker that does not answer within the grace ends the run here.
+ * - A cancel that reached another web instance than the run's stream (no sticky session) is
+ *   passed to every instance on WEBS_CHANNEL; the one holding the run checks the token and stops it.
  * - Lookups go to the worker that computed the key (remembered from the events relayed here),
  *   else to every worker; the first that holds it answers.
  * - Losing the listening connection loses messages, so the runs relayed at that moment end with
@@ -35,6 +37,8 @@ import {
   WORKER_SEEN_MS,
   workerChannel,
   WORKERS_CHANNEL,
+  WEBS_CHANNEL,
+  type PeerMessage,
   type RunJob,
   type WebMessage,
   type WorkerMessage,
@@ -76,7 +80,16 @@ export interface QueueWorkerSeen {
 
 export interface QueueEngine extends RunEngine {
   health(): Promise<{ queued: number; active: number; workers: QueueWorkerSeen[] }>;
+  /**
+   * Ask the other web instances to cancel a run this one does not hold (the cancel request
+   * reached another instance than the run's stream); true when the holder stopped it.
+   */
+  cancelElsewhere(client: string, runId: string, cancelToken: string): Promise<boolean>;
+  /** How this instance answers such a request: its run manager's own cancel. */
+  onPeerCancel(handler: (client: string, runId: string, cancelToken: string) => boolean): void;
 }
+
+const PEER_CANCEL_MS = 1500;
 
 export async function createQueueEngine(url: string, limits: RunLimits): Promise<QueueEngine> {
   const instance = randomUUID();
@@ -97,8 +110,13 @@ export async function createQueueEngine(url: string, limits: RunLimits): Promise
     for (const nodeId of watch.order) watch.onEvent({ type: 'node:progress', nodeId, fraction: 0, message: RESTARTED });
   }
 
+  let peerCancel: (client: string, runId: string, cancelToken: string) => boolean = () => false;
+  const peerAsks = new Map<string, (cancelled: boolean) => void>();
+
   function onMessage(raw: unknown) {
-    const message = raw as WorkerMessage;
+    const message = raw as WorkerMessage | PeerMessage;
+    if (message.type === 'cancel-reply') return peerAsks.get(message.askId)?.(message.cancelled);
+    if (message.type === 'cancel-run') return;
     if (message.type === 'answer') return asks.get(message.askId)?.(message.answer);
     const watch = watches.get(message.jobId);
     if (!watch || message.attempt < watch.attempt) return;
@@ -130,6 +148,14 @@ export async function createQueueEngine(url: string, limits: RunLimits): Promise
   }
 
   await channel.listen(replyTo, onMessage);
+  await channel.listen(WEBS_CHANNEL, (raw) => {
+    const message = raw as PeerMessage;
+    if (message.type !== 'cancel-run' || message.replyTo === replyTo) return;
+    // Only the holder answers: the token check is its run manager's (timing-safe, per client).
+    if (peerCancel(message.client, message.runId, message.cancelToken)) {
+      void channel.send(message.replyTo, { type: 'cancel-reply', askId: message.askId, cancelled: true } satisfies PeerMessage).catch(() => undefined);
+    }
+  });
   channel.onConnection((up) => {
     if (up) return;
     for (const watch of watches.values()) watch.finish(new EngineProcessError(LISTEN_LOST, 'failed'));
@@ -244,6 +270,23 @@ export async function createQueueEngine(url: string, limits: RunLimits): Promise
       const named = worker ? await ask(lookup, worker) : undefined;
       if (named && !(!named.ok && named.missing)) return named;
       return ask(lookup, undefined);
+    },
+    cancelElsewhere(client, runId, cancelToken) {
+      const askId = randomUUID();
+      return new Promise<boolean>((resolve) => {
+        const done = (cancelled: boolean) => {
+          clearTimeout(timer);
+          peerAsks.delete(askId);
+          resolve(cancelled);
+        };
+        const timer = setTimeout(() => done(false), PEER_CANCEL_MS);
+        peerAsks.set(askId, done);
+        const message: PeerMessage = { type: 'cancel-run', askId, replyTo, client, runId, cancelToken };
+        channel.send(WEBS_CHANNEL, message).catch(() => done(false));
+      });
+    },
+    onPeerCancel(handler) {
+      peerCancel = handler;
     },
     async health() {
       await refreshWorkers();

@@ -54,6 +54,14 @@ export type WorkerMessage =
 /** A web → worker message, on WORKERS_CHANNEL or one worker's own channel. */
 export type WebMessage = { type: 'cancel'; jobId: string } | { type: 'ask'; askId: string; replyTo: string; lookup: CacheLookup };
 
+/** The channel every web instance listens on: a cancel that reached another instance than the run's. */
+export const WEBS_CHANNEL = 'tl_webs';
+
+/** Web ↔ web: "is this run yours? then stop it" and the holder's reply. */
+export type PeerMessage =
+  | { type: 'cancel-run'; askId: string; replyTo: string; client: string; runId: string; cancelToken: string }
+  | { type: 'cancel-reply'; askId: string; cancelled: boolean };
+
 export const webChannel = (instance: string) => `tl_web_${instance.replaceAll('-', '')}`;
 export const workerChannel = (worker: string) => `tl_worker_${worker.replaceAll('-', '')}`;
 
