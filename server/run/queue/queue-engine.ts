@@ -161,12 +161,28 @@ export async function createQueueEngine(url: string, limits: RunLimits): Promise
     for (const watch of watches.values()) watch.finish(new EngineProcessError(LISTEN_LOST, 'failed'));
   });
 
+  /**
+   * The state of every quiet run's job in one query, read from pg-boss's job table (its SQL is
+   * documented for other runtimes): state and retry count only, since findJobs would fetch each
+   * job's graph (megabytes for a training corpus) every second.
+   */
+  let checking = false;
   async function checkJobs() {
     const now = Date.now();
-    for (const [jobId, watch] of watches) {
-      if (now - watch.lastHeard < QUIET_MS) continue;
-      const [job] = await boss.findJobs(RUN_QUEUE, { id: jobId }).catch(() => []);
-      if (!job || !watches.has(jobId)) continue;
+    const quiet = [...watches].filter(([, w]) => now - w.lastHeard >= QUIET_MS).map(([jobId]) => jobId);
+    if (quiet.length === 0 || checking) return;
+    checking = true;
+    const { rows } = await boss
+      .getDb()
+      .executeSql(`SELECT id::text AS id, state::text AS state, retry_count AS "retryCount" FROM pgboss.job WHERE name = $1 AND id = ANY($2::uuid[])`, [
+        RUN_QUEUE,
+        quiet,
+      ])
+      .catch(() => ({ rows: [] as unknown[] }))
+      .finally(() => (checking = false));
+    for (const job of rows as { id: string; state: string; retryCount: number }[]) {
+      const watch = watches.get(job.id);
+      if (!watch) continue;
       if (job.state === 'retry' || (job.state === 'active' && job.retryCount > watch.attempt && watch.attempt >= 0)) showRestart(watch);
       else if (job.state === 'failed') watch.finish(new EngineProcessError(job.retryCount >= 1 ? TWO_WORKERS : LISTEN_LOST, 'crashed'));
       else if (job.state === 'cancelled') watch.finish();
