@@ -1,0 +1,345 @@
+/**
+ * Unigram training, SentencePiece's algorithm step for step as spm_train 0.1.97 runs it with
+ * --model_type=unigram --num_threads=1 --normalization_rule_name=identity: start big, then prune.
+ *
+ *   const uni = await trainUnigram(corpus, { vocabSize: 1000 });
+ *   uni.rounds.map(r => r.size)   // e.g. [23504, 9811, 7610, 5707, 5580, …, 1100] (seed, EM, prune, …)
+ *   uni.pieces.slice(0, 4)        // <unk>, <s>, </s>, then '▁the' (the highest score) …
+ *
+ * 1. Sentences are the corpus's lines, normalised (spm-text.ts). Characters are counted; the most
+ *    frequent ones covering `characterCoverage` of the text are required, the rest become U+2585.
+ * 2. Seeds: every character, then the frequent substrings: internal nodes of the suffix tree of
+ *    all sentences (suffix-array.ts) that are valid pieces, best by occurrences × length, up to
+ *    seedSize. Scores start as log(share of that coverage).
+ * 3. Sentences are cut into words at '▁' and counted. EM: the E-step runs forward-backward on each
+ *    word's lattice (lattice.ts) for each piece's expected count; the M-step drops pieces expected
+ *    less than 0.5 times and sets score = digamma(count) - digamma(total), the Bayesian (DP) EM
+ *    that favours sparse vocabularies.
+ * 4. After every two EM steps, prune: a piece whose best segmentation is itself and whose second
+ *    best is other pieces loses F × (log p(piece) - Σ log p(alternatives)) of likelihood if removed;
+ *    keep the pieces with the highest loss, shrinking by `shrinkingFactor`, until 1.1 × vocabSize.
+ * 5. Final: the required characters (a missing one gets the lowest score + 0.0001 steps), then the
+ *    best-scoring pieces up to vocabSize, sorted by score; ids 0–2 are <unk> <s> </s>.
+ *
+ * SentencePiece's corners kept: float32 arithmetic where it uses float; unknown nodes count as id 0
+ * in the E-step and in pruning; the pruning loss uses the vocabulary size where the number of
+ * alternatives was meant; empty sentences are removed by swapping in the last one; ties in sorted
+ * lists go to the smaller string (code point order) or the earlier suffix-tree node.
+ *
+ * Not handled here: NFKC normalisation (run Clean first), sampling (input_sentence_size), user
+ * defined symbols, split_digits, treat_whitespace_as_suffix. Where the second-best path ties,
+ * SentencePiece's A* search may pick a different one than this Viterbi without the piece.
+ */
+import type { LongRunHooks } from '../bpe/types';
+import { Lattice, PieceTrie, UNK_PENALTY } from './lattice';
+import { UNK_CODE, compareCodePoints, isValidPiece, spmNormalize, spmWords, type PieceRules } from './spm-text';
+import { suffixArray, suffixTreeNodes } from './suffix-array';
+import type { TrainUnigramParams, TrainedUnigram, UnigramPiece, UnigramRound } from './types';
+
+const f = Math.fround;
+export const MIN_UNIGRAM_VOCAB = 8;
+export const MAX_UNIGRAM_VOCAB = 200_000;
+const META = ['<unk>', '<s>', '</s>'];
+const WORDS_PER_CHECKPOINT = 2000;
+
+type Scored = [string, number];
+
+/** SentencePiece's Digamma (asymptotic series after shifting x to >= 7). */
+export function digamma(x: number): number {
+  let result = 0;
+  for (; x < 7; ++x) result -= 1 / x;
+  x -= 1 / 2;
+  const xx = 1 / x;
+  const xx2 = xx * xx;
+  const xx4 = xx2 * xx2;
+  result += Math.log(x) + (1 / 24) * xx2 - (7 / 960) * xx4 + (31 / 8064) * xx4 * xx2 - (127 / 30720) * xx4 * xx4;
+  return result;
+}
+
+/** Sorted(): higher value first, then the smaller key. */
+const byScoreThenString = (a: Scored, b: Scored) => (a[1] !== b[1] ? b[1] - a[1] : compareCodePoints(a[0], b[0]));
+
+const utf8Length = (s: string) => {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? 4 : c >= 0xdc00 && c < 0xe000 ? 0 : 3;
+  }
+  return n;
+};
+
+const codePoints = (s: string) => Int32Array.from(s, (c) => c.codePointAt(0)!);
+
+function fromCodePoints(cps: ArrayLike<number>, from = 0, to = cps.length): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += String.fromCodePoint(cps[i]!);
+  return s;
+}
+
+/** Model state between EM steps: pieces with scores, and the trie over them. */
+class Pieces {
+  readonly trie: PieceTrie;
+  readonly scores: Float32Array;
+  readonly minScore: number;
+  constructor(readonly list: Scored[]) {
+    this.trie = new PieceTrie(list.map((p) => p[0]));
+    this.scores = Float32Array.from(list, (p) => p[1]);
+    let min = Infinity;
+    for (const s of this.scores) min = Math.min(min, s);
+    this.minScore = f(min);
+  }
+  lattice(cps: ArrayLike<number>): Lattice {
+    // The trainer's model leaves unk_id at 0: unknown nodes count as the first piece.
+    return new Lattice(cps, this.trie, this.scores, { id: 0, score: f(this.minScore - UNK_PENALTY) });
+  }
+}
+
+export async function trainUnigram(corpus: string, params: TrainUnigramParams, hooks: LongRunHooks = {}): Promise<TrainedUnigram> {
+  const { vocabSize } = params;
+  if (!Number.isInteger(vocabSize) || vocabSize < MIN_UNIGRAM_VOCAB || vocabSize > MAX_UNIGRAM_VOCAB) {
+    throw new RangeError(`vocabSize must be an integer from ${MIN_UNIGRAM_VOCAB} to ${MAX_UNIGRAM_VOCAB}, got ${vocabSize}`);
+  }
+  const rules: PieceRules = { maxPieceLength: params.maxPieceLength ?? 16, splitByUnicodeScript: params.splitByUnicodeScript ?? true };
+  const coverage = f(params.characterCoverage ?? 0.9995);
+  const seedSize = params.seedSize ?? 1_000_000;
+  const shrinkingFactor = f(params.shrinkingFactor ?? 0.75);
+  const subIterations = params.subIterations ?? 2;
+  const maxSentenceLength = params.maxSentenceLength ?? 4192;
+  const addDummyPrefix = params.addDummyPrefix ?? true;
+  const byteFallback = params.byteFallback ?? false;
+  const metaCount = META.length + (byteFallback ? 256 : 0);
+
+  // 1. Sentences (one per line), normalised; empty ones swapped out as spm does.
+  const sentences: string[] = [];
+  for (const line of corpus.toWellFormed().split('\n')) {
+    if (line === '' || utf8Length(line) > maxSentenceLength || line.includes('\u2585')) continue;
+    sentences.push(spmNormalize(line, addDummyPrefix).replace(/<unk>|<s>|<\/s>/g, '\t'));
+  }
+  for (let i = 0; i < sentences.length; i++) {
+    if (sentences[i] === '') {
+      sentences[i] = sentences[sentences.length - 1]!;
+      sentences.length--;
+    }
+  }
+  if (sentences.length === 0) throw new Error('The corpus has no text to train on.');
+
+  const charCount = new Map<number, number>();
+  let allChars = 0;
+  for (const s of sentences) {
+    for (const c of s) {
+      const cp = c.codePointAt(0)!;
+      if (cp === 0) continue;
+      charCount.set(cp, (charCount.get(cp) ?? 0) + 1);
+      allChars++;
+    }
+  }
+  const required = new Map<number, number>();
+  let accumulated = 0;
+  for (const [cp, count] of [...charCount].sort((a, b) => b[1] - a[1] || a[0] - b[0])) {
+    if (f(accumulated / allChars) >= coverage) break;
+    accumulated += count;
+    if (cp === 9) continue;
+    required.set(cp, count);
+  }
+  if (required.size + metaCount > vocabSize) {
+    throw new Error(`The vocabulary must hold at least the ${required.size} characters the corpus needs (and ${metaCount} special pieces): raise the vocabulary size to ${required.size + metaCount} or lower the character coverage.`);
+  }
+  const cpsOf = sentences.map((s) => {
+    const cps = codePoints(s);
+    for (let i = 0; i < cps.length; i++) if (!required.has(cps[i]!)) cps[i] = UNK_CODE;
+    return cps;
+  });
+  await hooks.checkpoint?.();
+
+  // 2. Seed pieces.
+  let total = 0;
+  for (const cps of cpsOf) total += cps.length + 1;
+  const text = new Int32Array(total);
+  const seedChars = new Map<number, number>();
+  let at = 0;
+  for (const cps of cpsOf) {
+    for (const c of cps) {
+      text[at++] = c;
+      if (c !== UNK_CODE) seedChars.set(c, (seedChars.get(c) ?? 0) + 1);
+    }
+    text[at++] = 0;
+  }
+  const sa = suffixArray(text);
+  const tree = suffixTreeNodes(text, sa);
+  const substrings: [number, number][] = [];
+  for (let i = 0; i < tree.count; i++) {
+    const length = tree.depth[i]!;
+    if (length <= 1 || length > rules.maxPieceLength) continue;
+    const offset = sa[tree.left[i]!]!;
+    if (text.subarray(offset, offset + length).includes(0)) continue;
+    if (!isValidPiece(text, rules, offset, offset + length)) continue;
+    substrings.push([i, (tree.right[i]! - tree.left[i]!) * length]);
+  }
+  substrings.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const seeds: Scored[] = [...seedChars]
+    .map(([cp, count]): Scored => [String.fromCodePoint(cp), f(count)])
+    .sort(byScoreThenString);
+  for (const [i, score] of substrings) {
+    if (seeds.length === seedSize) break;
+    const offset = sa[tree.left[i]!]!;
+    seeds.push([fromCodePoints(text, offset, offset + tree.depth[i]!), f(score)]);
+  }
+  let sum = 0;
+  for (const s of seeds) sum = f(sum + s[1]);
+  const logSum = f(Math.log(sum));
+  for (const s of seeds) s[1] = f(Math.log(s[1]) - logSum);
+  let model = new Pieces(seeds);
+  const rounds: UnigramRound[] = [{ step: 'seed', size: seeds.length, objective: null }];
+
+  // 3. Words, counted, most frequent first.
+  const wordCounts = new Map<string, number>();
+  for (const cps of cpsOf) {
+    for (const word of spmWords(fromCodePoints(cps))) wordCounts.set(word, (wordCounts.get(word) ?? 0) + 1);
+  }
+  const words: Scored[] = [...wordCounts].sort(byScoreThenString);
+  const wordCps = words.map(([w]) => codePoints(w));
+  let allFreq = 0;
+  for (const [, c] of words) allFreq += c;
+  wordCounts.clear();
+
+  const desired = Math.trunc(vocabSize * 1.1);
+  const expectedRounds = Math.max(1, Math.ceil(Math.log(seeds.length / desired) / Math.log(1 / shrinkingFactor)) + 1);
+  let round = 0;
+  for (;;) {
+    for (let iter = 0; iter < subIterations; iter++) {
+      const expected = new Float32Array(model.list.length);
+      let objective = 0;
+      for (let w = 0; w < words.length; w++) {
+        const z = model.lattice(wordCps[w]!).populateMarginal(words[w]![1], expected);
+        objective = f(objective - f(z / f(allFreq)));
+        if (w % WORDS_PER_CHECKPOINT === WORDS_PER_CHECKPOINT - 1) await hooks.checkpoint?.();
+      }
+      model = new Pieces(mStep(model.list, expected));
+      rounds.push({ step: 'em', size: model.list.length, objective });
+    }
+    hooks.progress?.(Math.min(0.95, ++round / expectedRounds));
+    await hooks.checkpoint?.();
+    if (model.list.length <= desired) break;
+    model = new Pieces(await prune(model, words, wordCps, desired, shrinkingFactor, hooks));
+    rounds.push({ step: 'prune', size: model.list.length, objective: null });
+  }
+
+  // 5. Final pieces.
+  const finalPieces = new Map<string, number>();
+  const scoreOf = new Map(model.list);
+  let penalty = 0;
+  for (const [cp] of [...required].sort((a, b) => b[1] - a[1] || a[0] - b[0])) {
+    const s = String.fromCodePoint(cp);
+    const known = scoreOf.get(s);
+    if (known !== undefined) finalPieces.set(s, known);
+    else {
+      finalPieces.set(s, f(model.minScore + penalty));
+      penalty = f(penalty + f(0.0001));
+    }
+  }
+  for (const [piece, score] of [...model.list].sort(byScoreThenString)) {
+    if (finalPieces.has(piece)) continue;
+    if (finalPieces.size === vocabSize - metaCount) break;
+    finalPieces.set(piece, score);
+  }
+  const pieces: UnigramPiece[] = [
+    { piece: '<unk>', score: 0, kind: 'unknown' },
+    { piece: '<s>', score: 0, kind: 'control' },
+    { piece: '</s>', score: 0, kind: 'control' },
+  ];
+  if (byteFallback) {
+    for (let b = 0; b < 256; b++) pieces.push({ piece: `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`, score: 0, kind: 'byte' });
+  }
+  for (const [piece, score] of [...finalPieces].sort(byScoreThenString)) pieces.push({ piece, score, kind: 'normal' });
+  hooks.progress?.(1);
+  return {
+    pieces, unkId: 0, bosId: 1, eosId: 2, byteFallback, addDummyPrefix,
+    rounds, requiredChars: required.size, uniqueWords: words.length, sentences: sentences.length,
+  };
+}
+
+/** The M-step: drop pieces expected less than 0.5 times; score = digamma(count) - digamma(sum). */
+function mStep(list: readonly Scored[], expected: Float32Array): Scored[] {
+  const kept: Scored[] = [];
+  let sum = 0;
+  for (let i = 0; i < list.length; i++) {
+    const freq = expected[i]!;
+    if (freq < 0.5) continue;
+    kept.push([list[i]![0], freq]);
+    sum = f(sum + freq);
+  }
+  const logSum = f(digamma(sum));
+  for (const p of kept) p[1] = f(digamma(p[1]) - logSum);
+  return kept;
+}
+
+/** PruneSentencePieces: keep the pieces whose removal would cost the corpus most likelihood. */
+async function prune(
+  model: Pieces,
+  words: readonly Scored[],
+  wordCps: readonly Int32Array[],
+  desired: number,
+  shrinkingFactor: number,
+  hooks: LongRunHooks,
+): Promise<Scored[]> {
+  const list = model.list;
+  const n = list.length;
+  const alwaysKeep = new Uint8Array(n).fill(1);
+  const alternatives: number[][] = Array.from({ length: n }, () => []);
+  for (let i = 0; i < n; i++) {
+    const cps = codePoints(list[i]![0]);
+    if (cps.length === 1) continue; // one path only: always keep, no alternatives
+    const lattice = model.lattice(cps);
+    const best = lattice.viterbi()!;
+    if (best.nodes.length >= 2) alwaysKeep[i] = 0;
+    else {
+      const second = lattice.viterbi(best.nodes[0]!);
+      if (second) alternatives[i] = second.nodes.map((node) => lattice.id[node]!);
+    }
+  }
+  await hooks.checkpoint?.();
+
+  const freq = new Float32Array(n);
+  const inverted: number[][] = Array.from({ length: n }, () => []);
+  let vsum = 0;
+  for (let w = 0; w < words.length; w++) {
+    const count = words[w]![1];
+    const lattice = model.lattice(wordCps[w]!);
+    vsum = f(vsum + count);
+    for (const node of lattice.viterbi()!.nodes) {
+      const id = lattice.id[node]!;
+      freq[id] = f(freq[id]! + count);
+      inverted[id]!.push(w);
+    }
+    if (w % WORDS_PER_CHECKPOINT === WORDS_PER_CHECKPOINT - 1) await hooks.checkpoint?.();
+  }
+  let sumD = 0;
+  for (const x of freq) sumD += x;
+  const sum = f(sumD);
+  const logSum = f(Math.log(sum));
+  const kept: Scored[] = [];
+  const candidates: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    if (freq[i] === 0 || !alwaysKeep[i]) continue;
+    if (alternatives[i]!.length === 0) {
+      kept.push(list[i]!);
+      continue;
+    }
+    let F = 0;
+    for (const w of inverted[i]!) F = f(F + words[w]![1]);
+    F = f(F / vsum);
+    const logProbSp = f(Math.log(freq[i]!) - logSum);
+    const logSumAlt = f(Math.log(f(sum + f(freq[i]! * f(n - 1)))));
+    let logProbAlt = 0;
+    for (const a of alternatives[i]!) logProbAlt = f(logProbAlt + (Math.log(f(freq[a]! + freq[i]!)) - logSumAlt));
+    candidates.push([i, f(F * f(logProbSp - logProbAlt))]);
+  }
+  const prunedSize = Math.max(desired, Math.trunc(f(shrinkingFactor * n)));
+  candidates.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  for (const [i] of candidates) {
+    if (kept.length === prunedSize) break;
+    kept.push(list[i]!);
+  }
+  return kept;
+}
+
