@@ -11,6 +11,8 @@ import { noteNode } from './note';
 import { pretrainedNode } from './pretrained';
 import { compareNode } from './compare';
 import { bpeNode } from './bpe';
+import { wordpieceNode } from './wordpiece';
+import { unigramNode } from './unigram';
 import { idsNode } from './ids';
 import { decodeNode } from './decode';
 import { ngramNode } from './ngram';
@@ -25,6 +27,8 @@ export const nodeKinds = {
   pretrained: pretrainedNode,
   compare: compareNode,
   bpe: bpeNode,
+  wordpiece: wordpieceNode,
+  unigram: unigramNode,
   ids: idsNode,
   decode: decodeNode,
   ngram: ngramNode,

@@ -47,6 +47,8 @@ const nodeTypes = {
   pretrained: NodeCard,
   compare: NodeCard,
   bpe: NodeCard,
+  wordpiece: NodeCard,
+  unigram: NodeCard,
   ids: NodeCard,
   decode: NodeCard,
   transformer: NodeCard,

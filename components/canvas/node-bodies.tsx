@@ -11,9 +11,10 @@ import { TokenChip } from '@/components/ui/token-chip';
 import { PRETRAINED_CHOICES } from '@/nodes/pretrained';
 import { SHIPPED_TOKENIZER_LABELS } from '@/nodes/pretrained/shipped';
 import { TextBody } from './text-body';
+import { UnigramBody, WordpieceBody } from './trained-bodies';
 import { ownEntry } from '@/nodes/engine/validate';
 
-type BodyProps = { id: string; params: Record<string, unknown>; view: unknown };
+export type BodyProps = { id: string; params: Record<string, unknown>; view: unknown };
 
 function CleanBody({ view }: BodyProps) {
   const v = view as ViewOf<'clean'> | undefined;
@@ -261,6 +262,8 @@ function FinetuneBody({ view }: BodyProps) {
 
 export const nodeBodies = {
   bpe: BpeBody,
+  wordpiece: WordpieceBody,
+  unigram: UnigramBody,
   ids: IdsBody,
   decode: DecodeBody,
   text: TextBody,

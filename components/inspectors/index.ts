@@ -12,6 +12,8 @@ import { NoteInspector } from './note-inspector';
 import { PretrainedInspector } from './pretrained-inspector';
 import { CompareInspector } from './compare-inspector';
 import { BpeInspector } from './bpe-inspector';
+import { WordpieceInspector } from './wordpiece-inspector';
+import { UnigramInspector } from './unigram-inspector';
 import { IdsInspector } from './ids-inspector';
 import { DecodeInspector } from './decode-inspector';
 import { NgramInspector } from './ngram-inspector';
@@ -26,6 +28,8 @@ export const inspectors = {
   pretrained: PretrainedInspector,
   compare: CompareInspector,
   bpe: BpeInspector,
+  wordpiece: WordpieceInspector,
+  unigram: UnigramInspector,
   ids: IdsInspector,
   decode: DecodeInspector,
   ngram: NgramInspector,
