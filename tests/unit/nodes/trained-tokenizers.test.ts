@@ -94,3 +94,17 @@ describe('trained WordPiece and Unigram tokenizers in a graph', () => {
     }
   });
 });
+
+describe('the BPE vs WordPiece vs Unigram template', () => {
+  it('cuts the unseen sentence with all three, counts tokens per word, and lists pieces only one learned', async () => {
+    const { TEMPLATES } = await import('@/nodes/templates');
+    const doc = TEMPLATES.find((t) => t.id === 'three-algorithms')!.doc;
+    const report = await run(doc);
+    const view = outcome(report, 'compare').view as { kinds: { label: string; tokensPerWord: number; onlyHere: string[] | null }[] };
+    expect(view.kinds.map((k) => k.label)).toEqual(['BPE (trained)', 'WordPiece (trained)', 'Unigram (trained)']);
+    for (const k of view.kinds) {
+      expect(k.tokensPerWord).toBeGreaterThan(1);
+      expect(k.onlyHere!.length).toBeGreaterThan(0);
+    }
+  });
+});
