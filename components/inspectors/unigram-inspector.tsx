@@ -117,7 +117,7 @@ export function UnigramInspector({ nodeId, view }: InspectorProps<'unigram'>) {
       <Section title="Your text">
         <div className="flex flex-wrap gap-0.5">
           {view.pieces.slice(0, 300).map((p, i) => (
-            <button type="button" key={i} onClick={() => p.start !== null && p.end !== null && showLattice(wordAt(view, i))}>
+            <button type="button" key={i} data-testid={`unigram-token-${i}`} title="Show this word’s lattice" onClick={() => p.start !== null && p.end !== null && showLattice(wordAt(view, i))}>
               <TokenChip piece={p.piece} id={p.id} kind={p.kind} />
             </button>
           ))}
