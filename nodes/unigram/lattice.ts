@@ -15,12 +15,14 @@
  * Not handled here: which pieces exist (train-unigram.ts), normalisation (spm-text.ts).
  */
 
+import { PairTable } from '../bpe/pair-table';
+
 const f = Math.fround;
 export const UNK_PENALTY = 10;
 
 /** Pieces by code points, for common-prefix search. */
 export class PieceTrie {
-  private readonly edges = new Map<number, number>();
+  private readonly edges = new PairTable(1 << 12);
   private readonly values: number[] = [-1];
   longest = 0;
 
@@ -32,12 +34,12 @@ export class PieceTrie {
     let node = 0;
     let length = 0;
     for (const c of piece) {
-      const key = node * 0x110000 + c.codePointAt(0)!;
-      let child = this.edges.get(key);
-      if (child === undefined) {
+      const cp = c.codePointAt(0)!;
+      let child = this.edges.get(node, cp);
+      if (child < 0) {
         child = this.values.length;
         this.values.push(-1);
-        this.edges.set(key, child);
+        this.edges.set(node, cp, child);
       }
       node = child;
       length++;
@@ -50,8 +52,8 @@ export class PieceTrie {
   prefixes(cps: ArrayLike<number>, from: number, found: (id: number, length: number) => void): void {
     let node = 0;
     for (let k = from; k < cps.length; k++) {
-      const child = this.edges.get(node * 0x110000 + cps[k]!);
-      if (child === undefined) return;
+      const child = this.edges.get(node, cps[k]!);
+      if (child < 0) return;
       node = child;
       const id = this.values[node]!;
       if (id >= 0) found(id, k - from + 1);

@@ -31,6 +31,7 @@
  * SentencePiece's A* search may pick a different one than this Viterbi without the piece.
  */
 import type { LongRunHooks } from '../bpe/types';
+import { WordLattices } from './em';
 import { Lattice, PieceTrie, UNK_PENALTY } from './lattice';
 import { UNK_CODE, compareCodePoints, isValidPiece, spmNormalize, spmWords, type PieceRules } from './spm-text';
 import { suffixArray, suffixTreeNodes } from './suffix-array';
@@ -43,6 +44,8 @@ const META = ['<unk>', '<s>', '</s>'];
 const WORDS_PER_CHECKPOINT = 2000;
 
 type Scored = [string, number];
+/** A piece of the model being trained: text, score, and its index among the seeds. */
+type ModelPiece = [string, number, number];
 
 /** SentencePiece's Digamma (asymptotic series after shifting x to >= 7). */
 export function digamma(x: number): number {
@@ -57,7 +60,7 @@ export function digamma(x: number): number {
 }
 
 /** Sorted(): higher value first, then the smaller key. */
-const byScoreThenString = (a: Scored, b: Scored) => (a[1] !== b[1] ? b[1] - a[1] : compareCodePoints(a[0], b[0]));
+const byScoreThenString = (a: Scored | ModelPiece, b: Scored | ModelPiece) => (a[1] !== b[1] ? b[1] - a[1] : compareCodePoints(a[0], b[0]));
 
 const utf8Length = (s: string) => {
   let n = 0;
@@ -81,16 +84,25 @@ class Pieces {
   readonly trie: PieceTrie;
   readonly scores: Float32Array;
   readonly minScore: number;
-  constructor(readonly list: Scored[]) {
+  readonly unkScore: number;
+  /** current[seed]: the piece's index in this model, or -1 once pruned. */
+  readonly current: Int32Array;
+  constructor(
+    readonly list: ModelPiece[],
+    seedCount: number,
+  ) {
     this.trie = new PieceTrie(list.map((p) => p[0]));
     this.scores = Float32Array.from(list, (p) => p[1]);
     let min = Infinity;
     for (const s of this.scores) min = Math.min(min, s);
     this.minScore = f(min);
+    this.unkScore = f(this.minScore - UNK_PENALTY);
+    this.current = new Int32Array(seedCount).fill(-1);
+    list.forEach((p, i) => (this.current[p[2]] = i));
   }
   lattice(cps: ArrayLike<number>): Lattice {
     // The trainer's model leaves unk_id at 0: unknown nodes count as the first piece.
-    return new Lattice(cps, this.trie, this.scores, { id: 0, score: f(this.minScore - UNK_PENALTY) });
+    return new Lattice(cps, this.trie, this.scores, { id: 0, score: this.unkScore });
   }
 }
 
@@ -176,19 +188,21 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
     substrings.push([i, (tree.right[i]! - tree.left[i]!) * length]);
   }
   substrings.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const seeds: Scored[] = [...seedChars]
-    .map(([cp, count]): Scored => [String.fromCodePoint(cp), f(count)])
+  const seeds: ModelPiece[] = [...seedChars]
+    .map(([cp, count]): ModelPiece => [String.fromCodePoint(cp), f(count), 0])
     .sort(byScoreThenString);
   for (const [i, score] of substrings) {
     if (seeds.length === seedSize) break;
     const offset = sa[tree.left[i]!]!;
-    seeds.push([fromCodePoints(text, offset, offset + tree.depth[i]!), f(score)]);
+    seeds.push([fromCodePoints(text, offset, offset + tree.depth[i]!), f(score), 0]);
   }
+  seeds.forEach((s, i) => (s[2] = i));
   let sum = 0;
   for (const s of seeds) sum = f(sum + s[1]);
   const logSum = f(Math.log(sum));
   for (const s of seeds) s[1] = f(Math.log(s[1]) - logSum);
-  let model = new Pieces(seeds);
+  const seedCount = seeds.length;
+  let model = new Pieces(seeds, seedCount);
   const rounds: UnigramRound[] = [{ step: 'seed', size: seeds.length, objective: null }];
 
   // 3. Words, counted, most frequent first.
@@ -201,6 +215,8 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
   let allFreq = 0;
   for (const [, c] of words) allFreq += c;
   wordCounts.clear();
+  const counts = Float64Array.from(words, (w) => w[1]);
+  const lattices = new WordLattices(wordCps, model.trie, rules.maxPieceLength);
 
   const desired = Math.trunc(vocabSize * 1.1);
   const expectedRounds = Math.max(1, Math.ceil(Math.log(seeds.length / desired) / Math.log(1 / shrinkingFactor)) + 1);
@@ -209,24 +225,24 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
     for (let iter = 0; iter < subIterations; iter++) {
       const expected = new Float32Array(model.list.length);
       let objective = 0;
-      for (let w = 0; w < words.length; w++) {
-        const z = model.lattice(wordCps[w]!).populateMarginal(words[w]![1], expected);
-        objective = f(objective - f(z / f(allFreq)));
-        if (w % WORDS_PER_CHECKPOINT === WORDS_PER_CHECKPOINT - 1) await hooks.checkpoint?.();
+      for (let from = 0; from < words.length; from += WORDS_PER_CHECKPOINT) {
+        const to = Math.min(words.length, from + WORDS_PER_CHECKPOINT);
+        objective = lattices.eStep({ from, to, objective }, model.current, model.scores, model.unkScore, counts, expected, allFreq);
+        await hooks.checkpoint?.();
       }
-      model = new Pieces(mStep(model.list, expected));
+      model = new Pieces(mStep(model.list, expected), seedCount);
       rounds.push({ step: 'em', size: model.list.length, objective });
     }
     hooks.progress?.(Math.min(0.95, ++round / expectedRounds));
     await hooks.checkpoint?.();
     if (model.list.length <= desired) break;
-    model = new Pieces(await prune(model, words, wordCps, desired, shrinkingFactor, hooks));
+    model = new Pieces(await prune(model, words, lattices, desired, shrinkingFactor, hooks), seedCount);
     rounds.push({ step: 'prune', size: model.list.length, objective: null });
   }
 
   // 5. Final pieces.
   const finalPieces = new Map<string, number>();
-  const scoreOf = new Map(model.list);
+  const scoreOf = new Map(model.list.map(([piece, score]) => [piece, score]));
   let penalty = 0;
   for (const [cp] of [...required].sort((a, b) => b[1] - a[1] || a[0] - b[0])) {
     const s = String.fromCodePoint(cp);
@@ -259,13 +275,13 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
 }
 
 /** The M-step: drop pieces expected less than 0.5 times; score = digamma(count) - digamma(sum). */
-function mStep(list: readonly Scored[], expected: Float32Array): Scored[] {
-  const kept: Scored[] = [];
+function mStep(list: readonly ModelPiece[], expected: Float32Array): ModelPiece[] {
+  const kept: ModelPiece[] = [];
   let sum = 0;
   for (let i = 0; i < list.length; i++) {
     const freq = expected[i]!;
     if (freq < 0.5) continue;
-    kept.push([list[i]![0], freq]);
+    kept.push([list[i]![0], freq, list[i]![2]]);
     sum = f(sum + freq);
   }
   const logSum = f(digamma(sum));
@@ -277,11 +293,11 @@ function mStep(list: readonly Scored[], expected: Float32Array): Scored[] {
 async function prune(
   model: Pieces,
   words: readonly Scored[],
-  wordCps: readonly Int32Array[],
+  lattices: WordLattices,
   desired: number,
   shrinkingFactor: number,
   hooks: LongRunHooks,
-): Promise<Scored[]> {
+): Promise<ModelPiece[]> {
   const list = model.list;
   const n = list.length;
   const alwaysKeep = new Uint8Array(n).fill(1);
@@ -304,20 +320,18 @@ async function prune(
   let vsum = 0;
   for (let w = 0; w < words.length; w++) {
     const count = words[w]![1];
-    const lattice = model.lattice(wordCps[w]!);
     vsum = f(vsum + count);
-    for (const node of lattice.viterbi()!.nodes) {
-      const id = lattice.id[node]!;
+    lattices.viterbi(w, model.current, model.scores, model.unkScore, (id) => {
       freq[id] = f(freq[id]! + count);
       inverted[id]!.push(w);
-    }
+    });
     if (w % WORDS_PER_CHECKPOINT === WORDS_PER_CHECKPOINT - 1) await hooks.checkpoint?.();
   }
   let sumD = 0;
   for (const x of freq) sumD += x;
   const sum = f(sumD);
   const logSum = f(Math.log(sum));
-  const kept: Scored[] = [];
+  const kept: ModelPiece[] = [];
   const candidates: [number, number][] = [];
   for (let i = 0; i < n; i++) {
     if (freq[i] === 0 || !alwaysKeep[i]) continue;
