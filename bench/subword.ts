@@ -4,7 +4,8 @@
  * - WordPiece vs HF `tokenizers` (WordPieceTrainer, BERT normaliser and pre-tokenizer, vocab 30000,
  *   the binding's only setting; RAYON_NUM_THREADS=1), on 5 MB of English and 1 MB of Odia. The
  *   vocabulary is checked identical, id for id, given the HF run's start order (see
- *   nodes/wordpiece/train-wordpiece.ts on why HF's own runs differ).
+ *   nodes/wordpiece/train-wordpiece.ts on why HF's own runs differ), and 1 MB of held-out text is
+ *   encoded by HF's trained model and ours.
  * - Unigram vs `spm_train --model_type=unigram --num_threads=1 --normalization_rule_name=identity`
  *   at 8000 pieces, on the same corpora one sentence per line: pieces shared, largest score
  *   difference, held-out words encoded identically (spm_encode vs ours).
@@ -23,6 +24,7 @@ import { UnigramEncoder } from '../nodes/unigram/encode-unigram';
 import { fromSpmModel } from '../nodes/unigram/spm-model';
 import { trainUnigram } from '../nodes/unigram/train-unigram';
 import { BERT_TEXT_DEFAULTS } from '../nodes/wordpiece/bert-text';
+import { WordPieceEncoder } from '../nodes/wordpiece/encode-wordpiece';
 import { trainWordPiece } from '../nodes/wordpiece/train-wordpiece';
 import { englishCorpus, odiaCorpus, sentencesPerLine } from '../scripts/make-corpora';
 
@@ -100,7 +102,30 @@ function table(header: string[], rows: string[][]): void {
   console.log();
 }
 
-function benchWordPiece(work: string): void {
+/** HF's trained WordPiece (with [UNK] added to its vocabulary) and ours on 1 MB of held-out text. */
+async function heldOutWordPiece(hfFile: string, tokens: string[], odia: boolean): Promise<string> {
+  const { Tokenizer } = require('tokenizers') as typeof import('tokenizers');
+  const saved = JSON.parse(readFileSync(hfFile, 'utf8')) as { model: { vocab: Record<string, number> } };
+  saved.model.vocab['[UNK]'] = tokens.length;
+  const hf = Tokenizer.fromString(JSON.stringify(saved));
+  const text = odia ? odiaCorpus(1_000_000, 99) : englishCorpus(1_000_000, 7_000_000);
+  const lines = sentencesPerLine(text).split('\n').filter(Boolean);
+  const encoder = new WordPieceEncoder({ tokens: [...tokens, '[UNK]'], prefix: '##', unkToken: '[UNK]', maxInputCharsPerWord: 100, specialTokens: [], text: odia ? ODIA_TEXT : BERT_TEXT_DEFAULTS });
+  let differ = 0;
+  let ids = 0;
+  for (let i = 0; i < lines.length; i += 1000) {
+    const batch = lines.slice(i, i + 1000);
+    const theirs = await hf.encodeBatch(batch, { addSpecialTokens: false });
+    batch.forEach((line, k) => {
+      const ours = encoder.encode(line);
+      ids += ours.length;
+      if (ours.join(' ') !== theirs[k]!.getIds().join(' ')) differ++;
+    });
+  }
+  return differ === 0 ? `identical (${ids.toLocaleString('en')} ids)` : `${differ} of ${lines.length} lines DIFFER`;
+}
+
+async function benchWordPiece(work: string): Promise<void> {
   console.log('## WordPiece training (vocab 30000) vs HF tokenizers, one thread\n');
   const rows: string[][] = [];
   for (const name of ['english-5mb.txt', 'odia-1mb.txt']) {
@@ -119,11 +144,12 @@ function benchWordPiece(work: string): void {
     const same = readFileSync(ordered.out + '.tokens.json', 'utf8') === JSON.stringify(hfTokens);
     const own = new Set(JSON.parse(readFileSync(ours.out + '.tokens.json', 'utf8')) as string[]);
     const shared = hfTokens.filter((t) => own.has(t)).length / hfTokens.length;
-    rows.push([name, 'HF tokenizers, 1 thread', num(hf.ms / 1000), num(hf.maxRssMb, 0), String(hfTokens.length), 'reference', '1.00', '1.00']);
-    rows.push([name, 'ours (own start order)', num(ours.ms / 1000), num(ours.maxRssMb, 0), String(own.size), `${num(shared * 100, 2)} % shared`, num(ours.ms / hf.ms), num(ours.maxRssMb / hf.maxRssMb)]);
-    rows.push([name, 'ours (HF run’s start order)', num(ordered.ms / 1000), num(ordered.maxRssMb, 0), String(hfTokens.length), same ? 'identical, id for id' : 'DIFFERENT', num(ordered.ms / hf.ms), num(ordered.maxRssMb / hf.maxRssMb)]);
+    const heldOut = await heldOutWordPiece(hf.out + '.tokenizer.json', hfTokens, name.includes('odia'));
+    rows.push([name, 'HF tokenizers, 1 thread', num(hf.ms / 1000), num(hf.maxRssMb, 0), String(hfTokens.length), 'reference', '1.00', '1.00', 'reference']);
+    rows.push([name, 'ours (own start order)', num(ours.ms / 1000), num(ours.maxRssMb, 0), String(own.size), `${num(shared * 100, 2)} % shared`, num(ours.ms / hf.ms), num(ours.maxRssMb / hf.maxRssMb), '']);
+    rows.push([name, 'ours (HF run’s start order)', num(ordered.ms / 1000), num(ordered.maxRssMb, 0), String(hfTokens.length), same ? 'identical, id for id' : 'DIFFERENT', num(ordered.ms / hf.ms), num(ordered.maxRssMb / hf.maxRssMb), heldOut]);
   }
-  table(['corpus', 'trainer', 'time s', 'peak RSS MB', 'vocab', 'vocab vs HF', 'time / HF', 'RSS / HF'], rows);
+  table(['corpus', 'trainer', 'time s', 'peak RSS MB', 'vocab', 'vocab vs HF', 'time / HF', 'RSS / HF', 'encoding 1 MB held out'], rows);
 }
 
 function benchUnigram(work: string): void {
@@ -189,7 +215,7 @@ if (process.argv[2] === '--child') {
 } else {
   const work = mkdtempSync(join(tmpdir(), 'tokenloom-bench-subword-'));
   try {
-    benchWordPiece(work);
+    await benchWordPiece(work);
     benchUnigram(work);
   } finally {
     rmSync(work, { recursive: true, force: true });
