@@ -109,3 +109,38 @@ export function bertPieces(text: string, options: BertTextOptions = BERT_TEXT_DE
   flush();
   return pieces;
 }
+
+const NO_NORMALIZER: BertTextOptions = { cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false };
+/** Anything but tab, newline, carriage return and printable ASCII. */
+const NOT_PLAIN = /[^\t\n\r\x20-\x7E]/g;
+const PLAIN_WORD = /[0-9A-Za-z]+|[!-/:-@[-`{-~]/g;
+const isAsciiSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/**
+ * Counts the BERT words of `text` into `counts`, as bertWords would cut them (null: no normaliser).
+ * Plain ASCII stretches take a fast path (a word is letters and digits, punctuation stands alone);
+ * any other character sends the stretch between the ASCII spaces around it through bertWords.
+ * Both agree because every step of the normaliser is local and ASCII spaces always separate words.
+ */
+export function countBertWordsInto(text: string, options: BertTextOptions | null, counts: Map<string, number>): void {
+  const o = options ?? NO_NORMALIZER;
+  const add = (word: string) => counts.set(word, (counts.get(word) ?? 0) + 1);
+  const plain = (from: number, to: number) => {
+    if (from >= to) return;
+    const s = o.lowercase ? text.slice(from, to).toLowerCase() : text.slice(from, to);
+    for (const m of s.matchAll(PLAIN_WORD)) add(m[0]);
+  };
+  let cursor = 0;
+  NOT_PLAIN.lastIndex = 0;
+  for (let m = NOT_PLAIN.exec(text); m !== null; m = NOT_PLAIN.exec(text)) {
+    let start = m.index;
+    while (start > cursor && !isAsciiSpace(text.charCodeAt(start - 1))) start--;
+    let end = m.index + 1;
+    while (end < text.length && !isAsciiSpace(text.charCodeAt(end))) end++;
+    plain(cursor, start);
+    for (const word of bertWords(text.slice(start, end), o)) add(word);
+    cursor = end;
+    NOT_PLAIN.lastIndex = end;
+  }
+  plain(cursor, text.length);
+}

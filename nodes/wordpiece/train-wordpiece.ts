@@ -26,7 +26,7 @@
  */
 import { MergeState, type SpelledWords } from '../bpe/merge-state';
 import type { LongRunHooks } from '../bpe/types';
-import { BERT_TEXT_DEFAULTS, bertWords } from './bert-text';
+import { BERT_TEXT_DEFAULTS, countBertWordsInto, type BertTextOptions } from './bert-text';
 import type { TrainWordPieceParams, TrainedWordPiece, WordPieceMerge } from './types';
 
 export const MIN_WORDPIECE_VOCAB = 1;
@@ -39,7 +39,7 @@ const COUNTING_SHARE = 0.3;
 /** Counts BERT words, normalising the corpus a few lines at a time. */
 export async function countBertWords(
   corpus: string,
-  text: TrainWordPieceParams['text'],
+  text: BertTextOptions | null,
   hooks: LongRunHooks = {},
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
@@ -47,9 +47,7 @@ export async function countBertWords(
   for (let start = 0; start < n; ) {
     const cut = corpus.indexOf('\n', Math.min(n, start + CHUNK_CHARS));
     const end = cut < 0 ? n : cut + 1;
-    const chunk = corpus.slice(start, end);
-    const words = text === null ? chunk.match(/[^\p{White_Space}\p{P}!-/:-@[-`{-~]+|[\p{P}!-/:-@[-`{-~]/gu) ?? [] : bertWords(chunk, text);
-    for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
+    countBertWordsInto(corpus.slice(start, end), text, counts);
     start = end;
     hooks.progress?.((COUNTING_SHARE * start) / n);
     await hooks.checkpoint?.();

@@ -10,7 +10,7 @@
  */
 import { bertPreTokenizer } from 'tokenizers';
 import { describe, expect, it } from 'vitest';
-import { BERT_TEXT_DEFAULTS, bertPieces, bertWords, type BertTextOptions } from '@/nodes/wordpiece/bert-text';
+import { BERT_TEXT_DEFAULTS, bertPieces, bertWords, countBertWordsInto, type BertTextOptions } from '@/nodes/wordpiece/bert-text';
 import { WordPieceEncoder } from '@/nodes/wordpiece/encode-wordpiece';
 import { trainWordPiece } from '@/nodes/wordpiece/train-wordpiece';
 import { emojiCorpus, englishCorpus, odiaCorpus } from '@/scripts/make-corpora';
@@ -77,6 +77,12 @@ describe('BERT normaliser and pre-tokenizer vs HF', () => {
         const ours = text ? bertWords(line, text) : bertWords(line, { cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false });
         expect(ours, line).toEqual(theirs);
         if (text) expect(bertPieces(line, text).map((p) => p.word), line).toEqual(ours);
+        // The trainer's counting path (plain ASCII fast, the rest through bertWords) agrees too.
+        const counted = new Map<string, number>();
+        countBertWordsInto(line, text, counted);
+        const expected = new Map<string, number>();
+        for (const w of theirs) expected.set(w, (expected.get(w) ?? 0) + 1);
+        expect([...counted], line).toEqual([...expected]);
       }
     }
   });
