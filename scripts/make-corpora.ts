@@ -152,8 +152,8 @@ export function benchCorpora(): Record<string, string> {
     'mixed-2mb.txt': mixedCorpus(2_000_000),
     // One sentence per line, for spm_train (it skips lines over 4192 bytes, and SOTU's are speeches).
     'english-5mb-lines.txt': sentencesPerLine(englishCorpus(5_000_000)),
-    'odia-1mb.txt': odiaCorpus(1_000_000),
-    'odia-1mb-lines.txt': sentencesPerLine(odiaCorpus(1_000_000)),
+    'odia.txt': odiaCorpus(1_000_000),
+    'odia-lines.txt': sentencesPerLine(odiaCorpus(1_000_000)),
   };
 }
 

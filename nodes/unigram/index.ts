@@ -43,7 +43,8 @@ export const unigramNode = defineNode({
   }),
   run: async ({ text, corpus }, params, ctx) => {
     const trainOn = corpus ?? text;
-    const settings = { ...params };
+    // spm_train skips lines over 4192 bytes; a pasted paragraph is one line, so here every line counts.
+    const settings = { ...params, maxSentenceLength: Number.MAX_SAFE_INTEGER };
     const trained = await shareWork(`unigram:${fingerprint(trainOn)}:${JSON.stringify(settings)}`, ctx, ({ checkpoint, progress }) =>
       trainUnigram(trainOn, settings, { checkpoint, progress }),
     );

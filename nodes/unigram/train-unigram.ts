@@ -267,6 +267,10 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
     for (let b = 0; b < 256; b++) pieces.push({ piece: `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`, score: 0, kind: 'byte' });
   }
   for (const [piece, score] of [...finalPieces].sort(byScoreThenString)) pieces.push({ piece, score, kind: 'normal' });
+  // As spm_train (hard_vocab_limit): a vocabulary the corpus cannot fill is refused, not shrunk.
+  if (pieces.length < vocabSize) {
+    throw new Error(`This corpus gives at most ${pieces.length.toLocaleString('en')} pieces: set the vocabulary size to ${pieces.length} or less, or train on more text.`);
+  }
   hooks.progress?.(1);
   return {
     pieces, unkId: 0, bosId: 1, eosId: 2, byteFallback, addDummyPrefix,

@@ -30,7 +30,12 @@ export function trainWithSpm(corpus: string, vocabSize: number, extra: string[] 
   const input = join(dir, 'corpus.txt');
   writeFileSync(input, corpus);
   const prefix = join(dir, 'm');
-  execFileSync('spm_train', [`--input=${input}`, `--model_prefix=${prefix}`, `--vocab_size=${vocabSize}`, ...SPM_SETTINGS, ...extra], { stdio: 'pipe' });
+  try {
+    execFileSync('spm_train', [`--input=${input}`, `--model_prefix=${prefix}`, `--vocab_size=${vocabSize}`, ...SPM_SETTINGS, ...extra], { stdio: 'pipe' });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const pieces = readFileSync(`${prefix}.vocab`, 'utf8')
     .split('\n')
     .filter(Boolean)

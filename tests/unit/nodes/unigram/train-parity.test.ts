@@ -58,6 +58,20 @@ describe('trainUnigram vs SentencePiece (spm_train --model_type=unigram --num_th
     }, 120_000);
   }
 
+  it('refuses a vocabulary larger than the corpus can fill at exactly spm_train\'s limit', async () => {
+    const lines = sentences(odiaCorpus(15_000, 3));
+    let limit = 0;
+    try {
+      trainWithSpm(lines.join('\n') + '\n', 3000).dispose();
+    } catch (e) {
+      limit = Number(/Please set it to a value <= (\d+)/.exec(String((e as { stderr?: Buffer }).stderr ?? e))?.[1]);
+    }
+    expect(limit).toBeGreaterThan(100);
+    await expect(trainUnigram(lines.join('\n'), { vocabSize: 3000 })).rejects.toThrow(`set the vocabulary size to ${limit} or less`);
+    const fits = await trainUnigram(lines.join('\n'), { vocabSize: limit });
+    expect(fits.pieces).toHaveLength(limit);
+  }, 60_000);
+
   it('writes a .model file spm_encode reads, with the same ids as ours', async () => {
     const lines = sentences(englishCorpus(40_000));
     const ours = await trainUnigram(lines.join('\n'), { vocabSize: 400, byteFallback: true });
