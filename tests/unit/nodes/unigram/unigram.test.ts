@@ -4,7 +4,8 @@ import { UnigramEncoder, decodeUnigram } from '@/nodes/unigram/encode-unigram';
 import { Lattice, PieceTrie } from '@/nodes/unigram/lattice';
 import { isValidPiece, spmNormalize, spmWords } from '@/nodes/unigram/spm-text';
 import { suffixArray, suffixTreeNodes } from '@/nodes/unigram/suffix-array';
-import { digamma, trainUnigram } from '@/nodes/unigram/train-unigram';
+import { digamma } from '@/nodes/unigram/em-steps';
+import { trainUnigram } from '@/nodes/unigram/train-unigram';
 import type { UnigramModel, UnigramPiece } from '@/nodes/unigram/types';
 import { odiaCorpus } from '@/scripts/make-corpora';
 
