@@ -183,9 +183,11 @@ function benchUnigram(work: string): void {
     // Held-out words: spm_encode on the held-out lines against ours, word by word.
     const lines = heldOut[name]!;
     writeFileSync(join(work, 'held.txt'), lines.join('\n') + '\n');
-    const spmIds = execFileSync('spm_encode', [`--model=${spm.prefix}.model`, '--output_format=piece', `--input=${join(work, 'held.txt')}`], { maxBuffer: 1 << 28 })
+    // Ids, named by the reference's pieces (spm's piece output writes <unk> as the text it covers).
+    const spmIds = execFileSync('spm_encode', [`--model=${spm.prefix}.model`, '--output_format=id', `--input=${join(work, 'held.txt')}`], { maxBuffer: 1 << 28 })
       .toString()
-      .split('\n');
+      .split('\n')
+      .map((l) => l.split(' ').filter(Boolean).map((id) => reference.pieces[Number(id)]!.piece).join(' '));
     const encoder = new UnigramEncoder({ ...reference, pieces });
     let words = 0;
     let same = 0;
