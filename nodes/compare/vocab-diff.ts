@@ -10,7 +10,7 @@
  * Not handled here: pretrained tokenizers (their vocabularies are not the learner's corpus).
  */
 import { fromByteLevel } from '../pretokenize/byte-level';
-import type { TokenizerRef } from '../tokenizer-ref';
+import type { TokenizerRef } from '../shared/tokenizer-ref';
 
 type Trained = Extract<TokenizerRef, { kind: 'bpe' | 'wordpiece' | 'unigram' }>;
 

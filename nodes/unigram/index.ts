@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
 import { fingerprint, shareWork } from '../engine/shared-work';
-import { unigramEncoderFor, type TokenizerRef } from '../tokenizer-ref';
+import { unigramEncoderFor, type TokenizerRef } from '../shared/tokenizer-ref';
 import { checkSample } from '../export/sample';
 import { toUnigramFiles } from './hf-export';
 import { MAX_UNIGRAM_VOCAB, MIN_UNIGRAM_VOCAB, trainUnigram } from './train-unigram';

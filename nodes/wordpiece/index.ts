@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
 import { fingerprint, shareWork } from '../engine/shared-work';
-import { wordPieceEncoderFor, type TokenizerRef } from '../tokenizer-ref';
+import { wordPieceEncoderFor, type TokenizerRef } from '../shared/tokenizer-ref';
 import { checkSample } from '../export/sample';
 import { BERT_TEXT_DEFAULTS, bertPieces, type BertTextOptions } from './bert-text';
 import type { WordPieceStep } from './encode-wordpiece';
