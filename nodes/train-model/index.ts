@@ -92,15 +92,10 @@ interface Kept extends TrainDetails {
   pretrainedFiles: PretrainedFiles | null;
 }
 
-function vocabSizeOf(tokenizer: TokenizerRef): number {
-  return tokenizer.kind === 'bpe' ? tokenizer.model.tokens.length : tokenizer.description.vocabSize;
-}
-
-/** What identifies a tokenizer's ids: a trained BPE by its vocabulary and merges, a pretrained one by name. */
+/** What identifies a tokenizer's ids: one trained on the canvas by its whole model, a pretrained one by name. */
 function tokenizerKey(tokenizer: TokenizerRef): string {
   if (tokenizer.kind === 'pretrained') return `pretrained:${tokenizer.name}`;
-  const { tokens, merges, pattern } = tokenizer.model;
-  return `bpe:${fingerprint(tokens.join('\u0000') + '\u0001' + merges.map((m) => `${m.left} ${m.right}`).join('\u0000') + (pattern ?? ''))}`;
+  return `${tokenizer.kind}:${fingerprint(JSON.stringify(tokenizer.model))}`;
 }
 
 /** Every n-th point (and the last), so a long history stays small on the wire. */
@@ -137,7 +132,8 @@ export const trainModelNode = defineNode({
   }),
   run: async ({ tokenizer, corpus }, params, ctx) => {
     const spec = presetSpec(params.preset, params);
-    const vocabSize = vocabSizeOf(tokenizer);
+    const codec = await codecFor(tokenizer, ctx.resources);
+    const vocabSize = codec.vocabSize;
     checkVocabulary(vocabSize, params.preset, spec, tokenizer.label);
     if (corpus.trim() === '') throw new Error('Train model needs a corpus to learn from: connect a Text node with your text.');
     const config = architecture(spec, vocabSize);
@@ -149,7 +145,6 @@ export const trainModelNode = defineNode({
     const { train, heldOut } = splitCorpus(ids, config.nPositions);
     await ctx.checkpoint();
     const lines = baselines(train, heldOut, vocabSize);
-    const codec = await codecFor(tokenizer, ctx.resources);
     const heldOutChars = codec.decode(Array.from(heldOut)).length;
     const promptIds = (params.prompt.trim() ? (await encodeWith(tokenizer, params.prompt, ctx.resources, false)).pieces.map((p) => p.id) : Array.from(heldOut.subarray(0, 4))).slice(
       -Math.floor(config.nPositions / 2),

@@ -24,11 +24,13 @@ export interface PretrainedFiles {
 
 /** The files of a pretrained tokenizer, read where the node runs; null for a BPE from the canvas. */
 export async function pretrainedFilesOf(tokenizer: TokenizerRef, resources: Resources): Promise<PretrainedFiles | null> {
-  if (tokenizer.kind === 'bpe') return null;
+  if (tokenizer.kind !== 'pretrained') return null;
   const loaded = await loadPretrained(tokenizer.name, resources);
   return { tokenizerJson: loaded.tokenizerJson, tokenizerConfig: loaded.tokenizerConfig };
 }
 import { toTokenizerConfigJson, toTokenizerJson } from '../bpe/hf-export';
+import { toWordPieceFiles } from '../wordpiece/hf-export';
+import { toUnigramFiles } from '../unigram/hf-export';
 
 /** config.json of a GPT-2 of this size (the fields transformers.js and HF transformers read). */
 export function hfConfig(config: Gpt2Config, eosId: number | null): Record<string, unknown> {
@@ -71,13 +73,25 @@ export function modelFiles(ref: ModelRef, pretrained: PretrainedFiles | null): M
   const tokenizer = ref.tokenizerRef;
   let tokenizerJson: string;
   let tokenizerConfig: string;
-  if (tokenizer.kind === 'bpe') {
-    tokenizerJson = toTokenizerJson(tokenizer.model);
-    tokenizerConfig = toTokenizerConfigJson(tokenizer.model);
-  } else {
-    if (!pretrained) throw new Error(`The files of ${tokenizer.label} were not read when the model was trained.`);
-    tokenizerJson = JSON.stringify(pretrained.tokenizerJson);
-    tokenizerConfig = JSON.stringify(pretrained.tokenizerConfig);
+  switch (tokenizer.kind) {
+    case 'bpe':
+      tokenizerJson = toTokenizerJson(tokenizer.model);
+      tokenizerConfig = toTokenizerConfigJson(tokenizer.model);
+      break;
+    case 'wordpiece': {
+      const files = toWordPieceFiles(tokenizer.model);
+      [tokenizerJson, tokenizerConfig] = [files['tokenizer.json'], files['tokenizer_config.json']];
+      break;
+    }
+    case 'unigram': {
+      const files = toUnigramFiles(tokenizer.model);
+      [tokenizerJson, tokenizerConfig] = [files['tokenizer.json'], files['tokenizer_config.json']];
+      break;
+    }
+    case 'pretrained':
+      if (!pretrained) throw new Error(`The files of ${tokenizer.label} were not read when the model was trained.`);
+      tokenizerJson = JSON.stringify(pretrained.tokenizerJson);
+      tokenizerConfig = JSON.stringify(pretrained.tokenizerConfig);
   }
   const eos = ref.config.eos_token_id ?? null;
   return {
