@@ -43,7 +43,7 @@ export function formatSize(bytes: number): string {
 
 /** A file name as stored and shown: well-formed, no control characters, at most 200 characters. */
 export function cleanName(name: string): string {
-  const cleaned = name.toWellFormed().replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  const cleaned = [...name.toWellFormed()].filter((ch) => ch > '\u001f' && ch !== '\u007f').join('').trim().slice(0, 200);
   return cleaned === '' ? 'corpus.txt' : cleaned;
 }
 
@@ -150,7 +150,7 @@ export async function uploadCorpus(args: {
         return { ok: false, status: 400, reason: 'aborted', message: 'The upload broke off before the end, so nothing was kept. Upload the file again.' };
       default: {
         const unreachable: never = error.reason;
-        throw new Error(`unknown refusal ${String(unreachable)}`);
+        throw new Error(`unknown refusal ${String(unreachable)}`, { cause: error });
       }
     }
   } finally {
