@@ -44,4 +44,5 @@ export const liveInspectors: { [K in NodeType]?: ComponentType<{ data: never }> 
 export const hiddenParams: { [K in NodeType]?: readonly string[] } = {
   text: ['text', 'origin'],
   note: ['text', 'color'],
+  bpe: ['corpusFile'],
 };

@@ -22,6 +22,7 @@ import { execute, type RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { registry } from '@/nodes/index';
 import { answerQuery } from '@/nodes/engine/worker-host';
+import { corpusReader } from '@/server/corpora/reader';
 import { isHttpUrl } from '@/server/env';
 import { NotPageableError, pageOf, type PageRequest, type ValuePage } from '@/server/run/paging';
 
@@ -79,6 +80,7 @@ export function serverResources(root = process.cwd(), source: Record<string, str
     modelPath: path.join(root, 'public', 'models') + path.sep,
     allowRemote: source.TOKENLOOM_RUN_ALLOW_HUB === '1',
     ...(source.TOKENLOOM_OLLAMA_URL && isHttpUrl(source.TOKENLOOM_OLLAMA_URL.trim()) ? { ollamaUrl: source.TOKENLOOM_OLLAMA_URL.trim() } : {}),
+    openCorpus: corpusReader(source),
   };
 }
 
