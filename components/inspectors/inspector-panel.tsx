@@ -6,10 +6,11 @@
  */
 import type { ComponentType, ReactNode } from 'react';
 import { X } from 'lucide-react';
-import { nodeKinds, type NodeType } from '@/nodes';
+import { nodeKinds, type NodeType, type ParamsOf } from '@/nodes';
 import { ownEntry } from '@/nodes/engine/validate';
 import { useLab } from '@/components/canvas/store';
 import { ParamsForm } from '@/components/ui/params-form';
+import { CorpusFilePicker } from './corpus-file-picker';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { MODE_INFO } from '@/nodes/pretokenize/explain';
 import { hiddenParams, inspectors, liveInspectors } from '.';
@@ -117,6 +118,14 @@ export function InspectorPanel({ empty }: { empty?: ReactNode }) {
         <span data-testid="inspector-where">{runtime?.where === 'server' ? 'on the server (Node, same engine)' : 'in the browser (Web Worker)'}</span>
       </div>
       <NodeAnswer nodeId={node.id} />
+      {type === 'bpe' && (
+        <fieldset disabled={readOnly} className="border-t border-slate-200 pt-3 dark:border-slate-700">
+          <CorpusFilePicker
+            value={(node.data.params as ParamsOf<'bpe'>).corpusFile ?? null}
+            onChange={(corpusFile) => updateParams(node.id, { corpusFile })}
+          />
+        </fieldset>
+      )}
       <fieldset disabled={readOnly} className="grid gap-2 border-t border-slate-200 pt-3 dark:border-slate-700">
         <h3 className="text-sm font-semibold">Settings{readOnly ? ' (read-only)' : ''}</h3>
         <ParamsForm

@@ -11,7 +11,7 @@ import { execute, type RunEvent, type Where } from './executor';
 import type { GraphDoc } from './graph-doc';
 import { kindOf, type Registry } from './validate';
 import type { Resources } from './define-node';
-import { registerLocalCorpus } from '../shared/corpus-file';
+import { keepLocalCorpus, registerLocalCorpus } from '../shared/corpus-file';
 
 export type HostRequest =
   | { type: 'run'; runId: number; doc: GraphDoc }
@@ -19,7 +19,7 @@ export type HostRequest =
   | { type: 'clear-cache' }
   | { type: 'query'; requestId: number; nodeType: string; key: string; request: unknown }
   /** A local corpus file chosen in the page: hashed here and kept for runs (shared/corpus-file.ts). */
-  | { type: 'local-corpus'; requestId: number; file: Blob };
+  | { type: 'local-corpus'; requestId: number; file: Blob; sha256?: string };
 
 export type HostMessage =
   | { type: 'event'; runId: number; event: RunEvent }
@@ -105,6 +105,8 @@ export function createRunHost(options: {
           return Promise.resolve();
         case 'local-corpus': {
           const { requestId } = request;
+          // A file this page hashed before (in a worker since replaced): kept again as it is.
+          if (request.sha256) return Promise.resolve(keepLocalCorpus(request.sha256, request.file));
           let last = 0;
           return registerLocalCorpus(request.file, (bytes) => {
             if (bytes - last >= 4 << 20) options.post({ type: 'local-corpus-progress', requestId, bytes: (last = bytes) });

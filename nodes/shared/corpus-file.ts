@@ -66,6 +66,11 @@ export async function registerLocalCorpus(file: Blob, onProgress?: (bytes: numbe
   return { sha256: hex, bytes };
 }
 
+/** Keeps a file the page hashed before (the worker was replaced); the page vouches for the hash. */
+export function keepLocalCorpus(hex: string, file: Blob): void {
+  localFiles.set(hex, file);
+}
+
 export function hasLocalCorpus(hex: string): boolean {
   return localFiles.has(hex);
 }
