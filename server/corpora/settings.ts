@@ -6,10 +6,12 @@
  * | TOKENLOOM_CORPUS_MAX_MB         | 1000    | one corpus file at most (megabytes of 10^6 bytes)       |
  * | TOKENLOOM_CORPUS_QUOTA_MB       | 2000    | all the corpus files one client keeps                   |
  * | TOKENLOOM_CORPUS_DIR            | `corpora` beside the PGlite folder (`.data/corpora`) | where the files live |
- * | TOKENLOOM_CORPUS_RUN_SECONDS    | 1800    | a server run that trains on a corpus file, wall time    |
  *
  * With PGlite in memory (tests) and no TOKENLOOM_CORPUS_DIR, files go to a folder under the
  * system's temporary directory, one per process. A bad value throws an EnvError naming it.
+ * A server run that trains on a corpus file runs under the usual run limits (server/run/limits.ts:
+ * TOKENLOOM_RUN_MAX_SECONDS, TOKENLOOM_RUN_MEMORY_MB); training needs memory for the distinct
+ * words only, so it is time that a big corpus needs raised.
  * Not handled here: storing (store.ts), refusing (corpora.ts).
  */
 import os from 'node:os';
@@ -21,7 +23,6 @@ export interface CorpusSettings {
   maxFileBytes: number;
   quotaBytes: number;
   dir: string;
-  maxRunMs: number;
 }
 
 const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
@@ -32,7 +33,6 @@ const schema = z.object({
   TOKENLOOM_CORPUS_MAX_MB: positive(1000, 'a positive number of megabytes'),
   TOKENLOOM_CORPUS_QUOTA_MB: positive(2000, 'a positive number of megabytes'),
   TOKENLOOM_CORPUS_DIR: z.preprocess(emptyAsUnset, z.string().optional()),
-  TOKENLOOM_CORPUS_RUN_SECONDS: positive(1800, 'a positive number of seconds'),
 });
 
 export function readCorpusSettings(
@@ -54,6 +54,5 @@ export function readCorpusSettings(
     maxFileBytes: Math.round(e.TOKENLOOM_CORPUS_MAX_MB * 1_000_000),
     quotaBytes: Math.round(e.TOKENLOOM_CORPUS_QUOTA_MB * 1_000_000),
     dir: path.resolve(dir),
-    maxRunMs: e.TOKENLOOM_CORPUS_RUN_SECONDS * 1000,
   };
 }

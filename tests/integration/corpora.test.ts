@@ -47,7 +47,7 @@ describe.each(targets)('corpus uploads on $name', ({ target }) => {
   let open: OpenDatabase;
   let dir: string;
   let store: CorpusStore;
-  const settings = (over: Partial<CorpusSettings> = {}): CorpusSettings => ({ maxFileBytes: 1_000_000, quotaBytes: 2_500_000, dir, maxRunMs: 60_000, ...over });
+  const settings = (over: Partial<CorpusSettings> = {}): CorpusSettings => ({ maxFileBytes: 1_000_000, quotaBytes: 2_500_000, dir, ...over });
   // Unique per run, so a shared PostgreSQL never mixes runs.
   const clientName = (name: string) => `c:test-${name}-${process.pid}-${Date.now()}`;
 
