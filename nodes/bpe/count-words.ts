@@ -13,12 +13,14 @@
  * character whole). The counter keeps back the piece that could still grow (the last few code
  * units, see SAFE_MARGIN) and counts it when the next chunk arrives, so the words are exactly
  * those of the whole text. Memory is the unique-word table plus one chunk and its carry-over.
+ * A single piece longer than a chunk (megabytes of letters without a space) is carried and
+ * rescanned with every chunk until it ends; HF holds such a line whole too.
  *
  * Why a hand-written table and not Map<string, number>: a Map needs one JS string per
  * occurrence (`text.slice(start, end)`, hashed, then dropped), and a slice of 13+ code units is
  * a view that keeps its whole chunk alive. Here a word is looked up by hashing its code units in
  * place, and a new word's code units are copied into one Uint16Array arena: no string is made
- * while counting, and no chunk is retained.
+ * while counting, and no chunk is retained by the table.
  *
  * Not handled here: other pre-tokenizers (run Clean first), decoding bytes (train-stream.ts),
  * the merges (train-bpe.ts).
@@ -82,8 +84,8 @@ export class WordCounter {
     if (chunk === '') return;
     const text = this.carry === '' ? chunk : this.carry + chunk;
     const kept = this.scan(text, false);
-    // A copy, not a view: the carry must not keep the whole chunk alive.
-    this.carry = kept < text.length ? copyString(text, kept) : '';
+    // A slice may be a view that keeps this chunk alive, but only until the next add replaces it.
+    this.carry = text.slice(kept);
   }
 
   /** Counts the carry-over (the corpus has ended) and gives the table. */
@@ -203,22 +205,13 @@ function grow<T extends Int32Array | Float64Array | Uint16Array>(from: T, to: T)
   return to;
 }
 
-/** text.slice(from) as a string of its own (a plain slice may be a view into all of text). */
-function copyString(text: string, from: number): string {
-  let out = '';
-  for (let at = from; at < text.length; at += 4096) {
-    const codes: number[] = [];
-    const end = Math.min(text.length, at + 4096);
-    for (let i = at; i < end; i++) codes.push(text.charCodeAt(i));
-    out += String.fromCharCode(...codes);
-  }
-  return out;
-}
-
 /** Word w of a table as a string (tests, teaching views; training never needs it). */
 export function wordAt(table: WordTable, w: number): string {
   const start = table.start[w]!;
-  return String.fromCharCode(...table.units.subarray(start, start + table.length[w]!));
+  const end = start + table.length[w]!;
+  let out = '';
+  for (let at = start; at < end; at += 4096) out += String.fromCharCode(...table.units.subarray(at, Math.min(end, at + 4096)));
+  return out;
 }
 
 /**
