@@ -8,12 +8,14 @@
  * | TOKENLOOM_CORPUS_DIR            | `corpora` beside the PGlite folder (`.data/corpora`) | where the files live |
  *
  * With PGlite in memory (tests) and no TOKENLOOM_CORPUS_DIR, files go to a folder under the
- * system's temporary directory, one per process. A bad value throws an EnvError naming it.
+ * system's temporary directory named after the project folder: the web server and its engine
+ * processes (other processes, the same folder) must find the same files. A bad value throws an EnvError naming it.
  * A server run that trains on a corpus file runs under the usual run limits (server/run/limits.ts:
  * TOKENLOOM_RUN_MAX_SECONDS, TOKENLOOM_RUN_MEMORY_MB); training needs memory for the distinct
  * words only, so it is time that a big corpus needs raised.
  * Not handled here: storing (store.ts), refusing (corpora.ts).
  */
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -48,7 +50,7 @@ export function readCorpusSettings(
   const dir =
     e.TOKENLOOM_CORPUS_DIR ??
     (serverEnv.PGLITE_DATA_DIR.startsWith('memory://')
-      ? path.join(os.tmpdir(), `tokenloom-corpora-${process.pid}`)
+      ? path.join(os.tmpdir(), `tokenloom-corpora-${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 12)}`)
       : path.join(path.dirname(path.resolve(serverEnv.PGLITE_DATA_DIR)), 'corpora'));
   return {
     maxFileBytes: Math.round(e.TOKENLOOM_CORPUS_MAX_MB * 1_000_000),
