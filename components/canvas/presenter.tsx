@@ -6,7 +6,7 @@
  */
 import { useEffect } from 'react';
 import { nodeKinds } from '@/nodes';
-import { NodeAnswer } from '@/components/inspectors/inspector-panel';
+import { NodeAnswer } from './inspector-panel';
 import { useLab } from './store';
 
 export function usePresenterKeys() {

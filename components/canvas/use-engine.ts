@@ -20,9 +20,10 @@
 import { useCallback, useEffect, useRef } from 'react';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { HostMessage, HostRequest } from '@/nodes/engine/worker-host';
+import type { LocalCorpusMessage, LocalCorpusRequest } from '@/nodes/shared/corpus-file';
 import { RUN_BUDGET_KEY, useLab } from './store';
 import { queryServerNode, runOnServer } from './server-runner';
-import { describeApiError } from './api-client';
+import { describeApiError } from '@/trpc/client';
 import { ALIVE_EVERY_MS } from '@/nodes/engine/worker-host';
 
 /** Pending inspector questions, by request id, answered by the worker ('query-result'). */
@@ -59,7 +60,7 @@ export function chooseLocalCorpus(file: File, onProgress?: (bytes: number) => vo
   const requestId = ++nextRequestId;
   return new Promise<{ sha256: string; bytes: number }>((resolve, reject) => {
     corpusWaiters.set(requestId, { resolve, reject, progress: onProgress });
-    worker.postMessage({ type: 'local-corpus', requestId, file } satisfies HostRequest);
+    worker.postMessage({ type: 'local-corpus', requestId, file } satisfies LocalCorpusRequest);
   }).then((result) => {
     localCorpora.set(result.sha256, file);
     return result;
@@ -76,7 +77,7 @@ const WATCH_AFTER_MS = 1000;
 const WATCH_EVERY_MS = 250;
 
 function spawn(): Worker {
-  return new Worker(new URL('../../nodes/engine/browser-worker.ts', import.meta.url), { type: 'module' });
+  return new Worker(new URL('../../nodes/worker.ts', import.meta.url), { type: 'module' });
 }
 
 export function useEngine() {
@@ -146,7 +147,7 @@ export function useEngine() {
   const attach = useCallback(() => {
     const w = spawn();
     activeWorker = w;
-    w.onmessage = (event: MessageEvent<HostMessage>) => {
+    w.onmessage = (event: MessageEvent<HostMessage | LocalCorpusMessage>) => {
       const message = event.data;
       lastHeard.current = Date.now();
       if (message.type === 'started' && message.runId === runId.current) inFlight.current.set(message.nodeId, Date.now());
@@ -167,7 +168,7 @@ export function useEngine() {
       }
     };
     // A fresh worker gets the page's local corpus files back, already hashed.
-    for (const [sha256, file] of localCorpora) w.postMessage({ type: 'local-corpus', requestId: 0, file, sha256 } satisfies HostRequest);
+    for (const [sha256, file] of localCorpora) w.postMessage({ type: 'local-corpus', requestId: 0, file, sha256 } satisfies LocalCorpusRequest);
     w.onerror = (event) => {
       useLab.getState().showToast(`The engine stopped unexpectedly: ${event.message || 'unknown error'}. It has been restarted.`);
       w.terminate();

@@ -11,15 +11,12 @@ import { execute, type RunEvent, type Where } from './executor';
 import type { GraphDoc } from './graph-doc';
 import { kindOf, type Registry } from './validate';
 import type { Resources } from './define-node';
-import { keepLocalCorpus, registerLocalCorpus } from '../shared/corpus-file';
 
 export type HostRequest =
   | { type: 'run'; runId: number; doc: GraphDoc }
   | { type: 'cancel'; runId: number }
   | { type: 'clear-cache' }
-  | { type: 'query'; requestId: number; nodeType: string; key: string; request: unknown }
-  /** A local corpus file chosen in the page: hashed here and kept for runs (shared/corpus-file.ts). */
-  | { type: 'local-corpus'; requestId: number; file: Blob; sha256?: string };
+  | { type: 'query'; requestId: number; nodeType: string; key: string; request: unknown };
 
 export type HostMessage =
   | { type: 'event'; runId: number; event: RunEvent }
@@ -32,10 +29,7 @@ export type HostMessage =
    *  node that blocks the thread stops these, a slow but cooperative one does not. */
   | { type: 'alive'; runId: number }
   | { type: 'query-result'; requestId: number; ok: true; result: unknown }
-  | { type: 'query-result'; requestId: number; ok: false; message: string }
-  | { type: 'local-corpus-progress'; requestId: number; bytes: number }
-  | { type: 'local-corpus-result'; requestId: number; ok: true; sha256: string; bytes: number }
-  | { type: 'local-corpus-result'; requestId: number; ok: false; message: string };
+  | { type: 'query-result'; requestId: number; ok: false; message: string };
 
 export const ALIVE_EVERY_MS = 500;
 
@@ -103,18 +97,6 @@ export function createRunHost(options: {
         case 'query':
           options.post(answerQuery(options.registry, cache, request));
           return Promise.resolve();
-        case 'local-corpus': {
-          const { requestId } = request;
-          // A file this page hashed before (in a worker since replaced): kept again as it is.
-          if (request.sha256) return Promise.resolve(keepLocalCorpus(request.sha256, request.file));
-          let last = 0;
-          return registerLocalCorpus(request.file, (bytes) => {
-            if (bytes - last >= 4 << 20) options.post({ type: 'local-corpus-progress', requestId, bytes: (last = bytes) });
-          }).then(
-            ({ sha256, bytes }) => options.post({ type: 'local-corpus-result', requestId, ok: true, sha256, bytes }),
-            (error: unknown) => options.post({ type: 'local-corpus-result', requestId, ok: false, message: error instanceof Error ? error.message : String(error) }),
-          );
-        }
       }
     },
   };

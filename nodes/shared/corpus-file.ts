@@ -38,6 +38,34 @@ export const corpusFileRefSchema = z.object({
 
 export type CorpusFileRef = z.output<typeof corpusFileRefSchema>;
 
+/** The page asks the engine worker to hash and keep a local file (nodes/worker.ts answers). */
+export type LocalCorpusRequest = { type: 'local-corpus'; requestId: number; file: Blob; sha256?: string };
+export type LocalCorpusMessage =
+  | { type: 'local-corpus-progress'; requestId: number; bytes: number }
+  | { type: 'local-corpus-result'; requestId: number; ok: true; sha256: string; bytes: number }
+  | { type: 'local-corpus-result'; requestId: number; ok: false; message: string };
+
+/**
+ * Answers a LocalCorpusRequest: a file the page hashed before (in a worker since replaced) is
+ * kept as it is; a new one is hashed as a stream, with progress every 4 MB.
+ */
+export async function handleLocalCorpusRequest(request: LocalCorpusRequest, post: (message: LocalCorpusMessage) => void): Promise<void> {
+  const { requestId } = request;
+  if (request.sha256) {
+    keepLocalCorpus(request.sha256, request.file);
+    return;
+  }
+  let last = 0;
+  try {
+    const { sha256: hex, bytes } = await registerLocalCorpus(request.file, (read) => {
+      if (read - last >= 4 << 20) post({ type: 'local-corpus-progress', requestId, bytes: (last = read) });
+    });
+    post({ type: 'local-corpus-result', requestId, ok: true, sha256: hex, bytes });
+  } catch (error) {
+    post({ type: 'local-corpus-result', requestId, ok: false, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
 /** Files chosen in this page, by hash (this module's state lives in the engine worker). */
 const localFiles = new Map<string, Blob>();
 
