@@ -1,20 +1,26 @@
 /**
- * The merge phase's state: the corpus's unique words as byte-token sequences, pair counts, and
- * the priority queue of merges, all in typed arrays (a corpus can have a million pair
- * occurrences, and the loop touches them many times). train-bpe.ts drives it and documents the
- * algorithm, HF's tie-break and bookkeeping corners.
+ * The merge loop's state, shared by the byte-level BPE and WordPiece trainers (both are HF's
+ * BpeTrainer underneath): the words as symbol sequences, pair counts with the words each pair
+ * occurs in, and the merge queue, all in typed arrays. The trainers decide what a symbol is
+ * (a byte, or a character with or without `##`) and how a merged token is spelled.
  *
- *   const state = new MergeState(table, byteToSymbol);   // table from WordCounter.finish()
- *   state.countPairs();                                  // every adjacent pair, queued
- *   const e = state.heapPop();                           // the best entry: pair, count, words
+ *   const state = new MergeState(spelled);   // spelled: the words as symbol ids + counts
+ *   state.countPairs();
+ *   // pop the best entry, rewrite its words with mergeWord, then flushStep() (train-bpe.ts)
  *
- * Not handled here: counting words (count-words.ts), the vocabulary and merge list (train-bpe.ts).
+ * Not handled here: the vocabulary (strings, ids), stopping rules, progress.
  */
-import type { WordTable } from './count-words';
 import { PairTable } from './pair-table';
-import { encodeUtf16UnitsInto, maxUtf8Length } from './utf8';
 
-function growInt32(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
+/** Words spelled as symbol ids: symbols of word w are symbols[wordStart[w] .. + wordLength[w]). */
+export interface SpelledWords {
+  symbols: Int32Array;
+  wordStart: Int32Array;
+  wordLength: Int32Array;
+  wordCount: Float64Array;
+}
+
+export function growInt32(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
   if (need <= a.length) return a;
   const b = new Int32Array(Math.max(need, a.length * 2));
   b.set(a);
@@ -70,25 +76,11 @@ export class MergeState {
   stepRecordWord = new Int32Array(1 << 12);
   stepRecords = 0;
 
-  constructor(words: WordTable, byteToSymbol: Int32Array) {
-    const scratch = new Uint8Array(maxUtf8Length(0, 1 << 16));
-    let buffer = scratch;
-    this.symbols = new Int32Array(Math.max(16, words.units.length * 3));
-    this.wordStart = new Int32Array(words.size);
-    this.wordLength = new Int32Array(words.size);
-    this.wordCount = new Float64Array(words.size);
-    let used = 0;
-    for (let w = 0; w < words.size; w++) {
-      const from = words.start[w]!;
-      const to = from + words.length[w]!;
-      if (maxUtf8Length(from, to) > buffer.length) buffer = new Uint8Array(maxUtf8Length(from, to));
-      const length = encodeUtf16UnitsInto(words.units, from, to, buffer);
-      for (let i = 0; i < length; i++) this.symbols[used + i] = byteToSymbol[buffer[i]!]!;
-      this.wordStart[w] = used;
-      this.wordLength[w] = length;
-      this.wordCount[w] = words.count[w]!;
-      used += length;
-    }
+  constructor(words: SpelledWords) {
+    this.symbols = words.symbols;
+    this.wordStart = words.wordStart;
+    this.wordLength = words.wordLength;
+    this.wordCount = words.wordCount;
   }
 
   pairOf(left: number, right: number): number {

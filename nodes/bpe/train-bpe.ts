@@ -41,9 +41,10 @@
 import { BYTE_TO_CHAR } from '../pretokenize/byte-level';
 import { BYTES_IN_VOCAB_ORDER } from './byte-alphabet';
 import { WordCounter, type WordTable } from './count-words';
-import { MergeState } from './merge-state';
+import { MergeState, type SpelledWords } from './merge-state';
 import { TrainingProgress } from './training-progress';
 import type { LongRunHooks, TrainBpeParams, TrainedBpe, TrainedMerge } from './types';
+import { encodeUtf16UnitsInto, maxUtf8Length } from './utf8';
 
 /** The vocabSize range the trainer accepts: from bytes only up to ids that fit in 16 bits. */
 export const MIN_VOCAB_SIZE = 256;
@@ -56,6 +57,30 @@ export function checkVocabSize(vocabSize: number): void {
   if (!Number.isInteger(vocabSize) || vocabSize < MIN_VOCAB_SIZE || vocabSize > MAX_VOCAB_SIZE) {
     throw new RangeError(`vocabSize must be an integer from ${MIN_VOCAB_SIZE} to ${MAX_VOCAB_SIZE}, got ${vocabSize}`);
   }
+}
+
+/** Each unique word spelled as byte symbols (ids of the byte tokens), with its count. */
+function spellBytes(words: WordTable, byteToSymbol: Int32Array): SpelledWords {
+  let buffer = new Uint8Array(maxUtf8Length(0, 1 << 16));
+  const spelled: SpelledWords = {
+    symbols: new Int32Array(Math.max(16, words.units.length * 3)),
+    wordStart: new Int32Array(words.size),
+    wordLength: new Int32Array(words.size),
+    wordCount: new Float64Array(words.size),
+  };
+  let used = 0;
+  for (let w = 0; w < words.size; w++) {
+    const from = words.start[w]!;
+    const to = from + words.length[w]!;
+    if (maxUtf8Length(from, to) > buffer.length) buffer = new Uint8Array(maxUtf8Length(from, to));
+    const length = encodeUtf16UnitsInto(words.units, from, to, buffer);
+    for (let i = 0; i < length; i++) spelled.symbols[used + i] = byteToSymbol[buffer[i]!]!;
+    spelled.wordStart[w] = used;
+    spelled.wordLength[w] = length;
+    spelled.wordCount[w] = words.count[w]!;
+    used += length;
+  }
+  return spelled;
 }
 
 /**
@@ -108,7 +133,7 @@ export async function trainFromWords(
   const byteToSymbol = new Int32Array(256);
   for (const b of BYTES_IN_VOCAB_ORDER) byteToSymbol[b] = addToken(BYTE_TO_CHAR[b]!);
 
-  const state = new MergeState(words, byteToSymbol);
+  const state = new MergeState(spellBytes(words, byteToSymbol));
   state.countPairs();
   await hooks.checkpoint?.();
 
