@@ -43,6 +43,7 @@ import { TrainModelInspector, TrainModelLiveView } from './train-model/inspector
 import { TrainModelBody } from './train-model/body';
 import { NoteInspector } from './note/inspector';
 import { NoteCard } from './note/body';
+import { BpeCorpusFile } from './bpe/corpus-file';
 
 export type { BodyProps, InspectorProps, NodeUi } from './types';
 
@@ -56,7 +57,7 @@ export const nodeUi = {
   },
   pretrained: { inspector: PretrainedInspector, body: PretrainedBody },
   compare: { inspector: CompareInspector, body: CompareBody },
-  bpe: { inspector: BpeInspector, body: BpeBody },
+  bpe: { inspector: BpeInspector, body: BpeBody, settings: BpeCorpusFile, hiddenParams: ['corpusFile'] },
   wordpiece: { inspector: WordpieceInspector, body: WordpieceBody },
   unigram: { inspector: UnigramInspector, body: UnigramBody },
   ids: { inspector: IdsInspector, body: IdsBody },
