@@ -53,3 +53,5 @@ export const graphTable = pgTable(
 );
 
 export type GraphRow = typeof graphTable.$inferSelect;
+
+export * from './live-schema';
