@@ -40,7 +40,7 @@ import { useEngine } from './use-engine';
 import { MAX_RUN_BUDGET_S, MIN_RUN_BUDGET_S, useLab } from './store';
 import type { LabNode } from './graph-convert';
 
-const nodeTypes = {
+export const nodeTypes = {
   text: NodeCard,
   clean: NodeCard,
   pretokenize: NodeCard,

@@ -267,10 +267,15 @@ export async function results(db: Database, row: LiveClassRow) {
   return { status: row.status, students: row.studentCount, questions: out };
 }
 
-/** For students: the class's graph, by class id (the doc the teacher last sent). */
+/**
+ * For students: the class's graph, by class id (the doc the teacher last sent), without the
+ * teacher's notes and what-to-look-at, which come with each reveal (live-state.ts).
+ */
 export async function classDoc(db: Database, classId: string) {
   const row = await findClass(db, classId);
-  return { doc: row.doc, docRevision: row.docRevision };
+  const { lesson } = row.doc;
+  const doc: GraphDoc = lesson ? { ...row.doc, lesson: { ...lesson, steps: lesson.steps.map((s) => ({ ...s, note: '', lookAt: '' })) } } : row.doc;
+  return { doc, docRevision: row.docRevision };
 }
 
 export async function findLiveByCode(db: Database, code: string): Promise<LiveClassRow | undefined> {

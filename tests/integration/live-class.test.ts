@@ -149,6 +149,10 @@ describe.each(targets)('live class ($name)', ({ target, instances }) => {
 
     await teacher.live.advance.mutate({ classId, controlSecret, step: 1 });
     const step1 = await adaSees.until((s) => s.step === 1, 'step 2 reaching the student');
+    // Students get the graph without the teacher's notes (they come with each reveal).
+    const { doc: seen1 } = await student.live.doc.query({ classId });
+    expect(seen1.nodes).toHaveLength(2);
+    expect(seen1.lesson?.steps.map((s) => s.note)).toEqual(['', '', '']);
     expect(step1.current?.prediction).toMatchObject({ kind: 'number', prompt: expect.stringContaining('How many tokens') });
 
     // A late joiner lands on the current step.
