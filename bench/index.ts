@@ -45,6 +45,16 @@ const sections: { name: string; run: () => Promise<void> }[] = [
     name: 'Server under load: 50 concurrent runs of the starter pipeline, latency of a light request (graph.get)',
     run: script('bench/server-load.ts'),
   },
+  {
+    name: 'Live class: teacher "next" → 200 SSE students, and a light request meanwhile (PGlite, one instance)',
+    run: script('bench/live.ts'),
+  },
+  {
+    name: 'Live class: the same on PostgreSQL, teacher and students on two instances (LISTEN/NOTIFY)',
+    run: async () => {
+      execFileSync('scripts/with-postgres.sh', ['npx', 'tsx', 'bench/live.ts'], { stdio: 'inherit' });
+    },
+  },
 ];
 
 for (const section of sections) {
