@@ -25,6 +25,8 @@ const SWEEP_MS = 60_000;
 class ClassChannel {
   latest: ClassSnapshot | undefined;
   followers = 0;
+  /** The latest snapshot shaped per role, made once for all followers of that role. */
+  private shaped = new Map<LiveRole, { snapshot: ClassSnapshot; state: LiveState }>();
   private reading: Promise<void> | undefined;
   private dirty = false;
   private wakers = new Set<() => void>();
@@ -54,6 +56,16 @@ class ClassChannel {
       this.reading = undefined;
     });
     return this.reading;
+  }
+
+  stateFor(role: LiveRole, idleMinutes: number): LiveState | undefined {
+    const snapshot = this.latest;
+    if (!snapshot) return undefined;
+    const cached = this.shaped.get(role);
+    if (cached?.snapshot === snapshot) return cached.state;
+    const state = stateFor(snapshot, role, idleMinutes);
+    this.shaped.set(role, { snapshot, state });
+    return state;
   }
 
   /** Resolves at the next published snapshot, or when `signal` aborts. */
@@ -139,12 +151,12 @@ export class LiveHub {
       const idleMinutes = Math.round(this.config.idleMs / 60_000);
       let sent = lastEventId ? Number(lastEventId) : Number.NaN;
       while (!signal.aborted) {
-        const snapshot = channel.latest;
-        if (snapshot && snapshot.row.seq !== sent) {
-          sent = snapshot.row.seq;
-          yield tracked(String(sent), stateFor(snapshot, role, idleMinutes));
+        const state = channel.stateFor(role, idleMinutes);
+        if (state && state.seq !== sent) {
+          sent = state.seq;
+          yield tracked(String(sent), state);
         }
-        if (snapshot?.row.status === 'ended') return;
+        if (state?.status === 'ended') return;
         await channel.changed(signal);
       }
     } finally {
