@@ -11,6 +11,7 @@
  *   change, and one that missed changes gets the current state at once (a late joiner too).
  *   A slow follower skips states it had no time for; it always ends on the latest.
  * - After a dropped LISTEN connection (PostgreSQL), every followed class is re-read.
+ * - A class may have at most 2 × its student limit + 20 followers on one instance.
  * - Idle classes are ended by a sweep every minute while anything is followed here, and at go-live.
  * Not handled here: who may follow (live-router.ts), what a state shows (live-state.ts).
  */
@@ -141,6 +142,11 @@ export class LiveHub {
     if (!channel) {
       channel = new ClassChannel(this.db, classId);
       this.channels.set(classId, channel);
+    }
+    // A class's followers are its students and teacher, reconnecting now and then: far more
+    // than that is someone opening streams to hold the server's connections.
+    if (channel.followers >= 2 * this.config.maxStudents + 20) {
+      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'This class has too many open connections; try again in a moment.' });
     }
     channel.followers++;
     this.startSweeping();

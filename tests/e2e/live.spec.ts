@@ -92,3 +92,20 @@ test('a wrong join code is refused with a sentence, and the form stays', async (
   await page.getByTestId('live-join').click();
   await expect(page.getByTestId('live-join-problem')).toHaveText('A join code is 6 letters and digits, as shown on the teacher’s screen.');
 });
+
+test('the lesson editor adds a prediction question to a step, and the live reveal answers it from the graph', async ({ page }) => {
+  await page.goto('/?template=compare');
+  await expect(page.getByTestId('node-text').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await page.getByTestId('open-lesson').click();
+  const measure = page.getByLabel('Step 1 prediction', { exact: true });
+  await expect(measure).toHaveValue('');
+  await measure.selectOption('byte-count');
+  await page.getByLabel('Step 1 prediction prompt').fill('How many bytes is “I love NLP” in UTF-8?');
+  await page.getByTestId('go-live').click();
+  await expect(page.getByTestId('live-prompt')).toHaveText('How many bytes is “I love NLP” in UTF-8?');
+  await expect(page.getByTestId('live-histogram')).toContainText('0 answers');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('live-true-answer')).toHaveText('The graph says: 10');
+  await page.getByTestId('live-end').click();
+  await expect(page.getByTestId('live-teacher')).toHaveCount(0);
+});

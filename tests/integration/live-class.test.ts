@@ -227,6 +227,23 @@ describe.each(targets)('live class ($name)', ({ target, instances }) => {
     await refused(teacher.live.advance.mutate({ classId, controlSecret, step: 0 }), 'PRECONDITION_FAILED');
   });
 
+  it('refuses following a class that does not exist, and more streams than a class needs', async () => {
+    const ghost = follow(student, { classId: 'A'.repeat(22) });
+    await expect(ghost.until(() => false, 'never', 5000)).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
+    ghost.stop();
+    await refused(student.live.doc.query({ classId: 'B'.repeat(22) }), 'NOT_FOUND');
+    await refused(student.live.doc.query({ classId: '../../etc/passwd' }), 'BAD_REQUEST');
+
+    const { classId, controlSecret } = await teacher.live.start.mutate({ doc: lessonDoc() });
+    const cap = 2 * CONFIG.maxStudents + 20;
+    const streams = Array.from({ length: cap }, () => follow(student, { classId }));
+    await Promise.all(streams.map((s) => s.until(() => true, 'a state')));
+    const extra = follow(student, { classId });
+    await expect(extra.until(() => false, 'never', 5000)).rejects.toMatchObject({ data: { code: 'TOO_MANY_REQUESTS' } });
+    for (const s of [...streams, extra]) s.stop();
+    await teacher.live.end.mutate({ classId, controlSecret });
+  });
+
   it('resumes after a dropped connection from the last event id', async () => {
     const { classId, code, controlSecret } = await teacher.live.start.mutate({ doc: lessonDoc() });
     await student.live.join.mutate({ code });

@@ -3,7 +3,8 @@
  * a control secret (kept by the teacher's browser, like an edit secret); students join by code
  * and follow the class over SSE; only the control secret advances, reveals or ends.
  *
- * - `start` (teacher): `{ doc }` with at least one lesson step → `{ classId, code, controlSecret }`.
+ * - `start` (teacher): `{ doc }` with at least one lesson step → `{ classId, code, controlSecret }`;
+ *   counted against the client's save budget (save-rate-limit.ts).
  * - `join` (anyone): `{ code, displayName? }` → `{ classId, participantToken, displayName }`.
  *   Wrong codes count against the client's guessing budget (TOKENLOOM_LIVE_JOIN_GUESSES_PER_MINUTE);
  *   a full class is refused with a sentence.
@@ -17,7 +18,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { MAX_ANSWER_CHARS } from '@/nodes/live/prediction';
 import { graphDocInput } from '@/server/api/routers/graph-router';
-import { createSaveRateLimiter, type SaveRateLimiter } from '@/server/api/save-rate-limit';
+import { createSaveRateLimiter, saveProcedure, type SaveRateLimiter } from '@/server/api/save-rate-limit';
 import { createTRPCRouter, publicProcedure } from '@/server/api/trpc';
 import { env } from '@/server/env';
 import { cleanDisplayName, normalizeJoinCode } from '@/server/live/codes';
@@ -47,7 +48,8 @@ export function createLiveRouter(config: () => live.LiveConfig = liveConfigFromE
   };
 
   return createTRPCRouter({
-    start: publicProcedure.input(z.object({ doc: graphDocInput })).mutation(async ({ ctx, input }) => {
+    // Counted with graph saves: each class is a stored copy of the graph.
+    start: saveProcedure.input(z.object({ doc: graphDocInput })).mutation(async ({ ctx, input }) => {
       const hub = liveHubFor(ctx.db, config());
       await hub.sweep();
       return live.goLive(ctx.db, input.doc, config());
