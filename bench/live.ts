@@ -16,7 +16,7 @@
  */
 import autocannon from 'autocannon';
 import { EventSource } from 'eventsource';
-import { createLiveClient } from '@/components/live/live-client';
+import { createApiClient } from '@/trpc/client';
 import { STARTER_GRAPH } from '@/components/canvas/starter';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { percentile, startServer } from './serve';
@@ -52,8 +52,8 @@ async function main() {
     if (twoInstances) servers.push(await startServer(PORTS[1]!));
     const teacherUrl = `${servers[0]!.url}/api/trpc`;
     const studentBase = servers[servers.length - 1]!.url;
-    const teacher = createLiveClient({ url: teacherUrl, EventSource });
-    const studentsApi = createLiveClient({ url: `${studentBase}/api/trpc`, EventSource });
+    const teacher = createApiClient({ url: teacherUrl, EventSource });
+    const studentsApi = createApiClient({ url: `${studentBase}/api/trpc`, EventSource });
 
     const saved = (await (
       await fetch(`${studentBase}/api/trpc/graph.create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ doc: STARTER_GRAPH }) })

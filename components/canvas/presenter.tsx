@@ -6,8 +6,8 @@
  */
 import { useEffect } from 'react';
 import { nodeKinds } from '@/nodes';
-import { NodeAnswer } from '@/components/inspectors/inspector-panel';
 import { LiveTeacherPanel } from '@/components/live/teacher-panel';
+import { NodeAnswer } from './inspector-panel';
 import { useLab } from './store';
 
 export function usePresenterKeys() {

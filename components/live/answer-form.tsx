@@ -5,7 +5,7 @@
  * refusal (the teacher moved on, the answer was revealed, not a number) is shown as it is said.
  */
 import { useEffect, useState } from 'react';
-import { describeApiError } from '@/components/canvas/api-client';
+import { describeApiError } from '@/trpc/client';
 import type { LivePrediction } from '@/server/live/live-state';
 
 export function AnswerForm({ prediction, mine, send }: { prediction: LivePrediction; mine: string | undefined; send(value: string): Promise<void> }) {

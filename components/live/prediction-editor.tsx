@@ -4,7 +4,8 @@
  * measures the step's node can answer), the prompt students see, and for yes / no questions
  * the two options' wording.
  */
-import { PREDICTION_MEASURE_IDS, PREDICTION_MEASURES, YES_NO_OPTIONS, type Prediction, type PredictionMeasure } from '@/nodes/live/prediction';
+import { PREDICTION_MEASURE_IDS, PREDICTION_MEASURE_KINDS, YES_NO_OPTIONS, type Prediction, type PredictionMeasure } from '@/nodes/engine/lesson-prediction';
+import { PREDICTION_MEASURES } from '@/nodes/live/prediction';
 
 export function PredictionEditor({
   stepNumber,
@@ -21,7 +22,7 @@ export function PredictionEditor({
   if (fits.length === 0 && !prediction) return null;
   const choose = (measure: PredictionMeasure | '') => {
     if (!measure) return onChange(undefined);
-    const kind = PREDICTION_MEASURES[measure].kind;
+    const kind = PREDICTION_MEASURE_KINDS[measure];
     onChange({
       prompt: prediction?.prompt || 'What do you predict?',
       measure,

@@ -12,16 +12,15 @@ import '@/nodes/shared/zod-jitless';
 import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { loadGraphDoc } from '@/nodes/engine/graph-doc';
-import { describeApiError } from '@/components/canvas/api-client';
+import { api, describeApiError } from '@/trpc/client';
 import { nodeTypes } from '@/components/canvas/lab';
 import { useEngine } from '@/components/canvas/use-engine';
 import { useLab } from '@/components/canvas/store';
 import type { LabNode } from '@/components/canvas/graph-convert';
-import { NodeAnswer } from '@/components/inspectors/inspector-panel';
+import { NodeAnswer } from '@/components/canvas/inspector-panel';
 import type { LiveState } from '@/server/live/live-state';
 import { AnswerForm } from './answer-form';
 import { AnswerHistogram } from './histogram';
-import { createLiveClient, type LiveClient } from './live-client';
 
 export interface Joined {
   classId: string;
@@ -30,8 +29,6 @@ export interface Joined {
 }
 
 const joinKey = (code: string) => `tokenloom:live:${code}`;
-let client: LiveClient | undefined;
-const liveClient = () => (client ??= createLiveClient());
 
 /** The code as the server reads it (letters and digits, upper case). */
 const canonicalCode = (typed: string) => typed.toUpperCase().replaceAll(/[^A-Z0-9]/g, '');
@@ -45,7 +42,7 @@ function JoinForm({ code, onJoined }: { code: string; onJoined(joined: Joined, c
     setBusy(true);
     setProblem(null);
     try {
-      const joined = await liveClient().live.join.mutate({ code: typed, displayName: name });
+      const joined = await api.live.join.mutate({ code: typed, displayName: name });
       onJoined(joined, canonicalCode(typed));
     } catch (error) {
       setProblem(describeApiError(error));
@@ -95,7 +92,7 @@ function StudentClass({ joined, onLeft }: { joined: Joined; onLeft(): void }) {
   const lab = useLab();
 
   const loadTeacherGraph = useCallback(async () => {
-    const { doc, docRevision } = await liveClient().live.doc.query({ classId: joined.classId });
+    const { doc, docRevision } = await api.live.doc.query({ classId: joined.classId });
     const loaded = loadGraphDoc(doc);
     if (!loaded.ok) return setProblem(loaded.message);
     loadedRevision.current = docRevision;
@@ -103,7 +100,7 @@ function StudentClass({ joined, onLeft }: { joined: Joined; onLeft(): void }) {
   }, [joined.classId]);
 
   useEffect(() => {
-    const subscription = liveClient().live.follow.subscribe(
+    const subscription = api.live.follow.subscribe(
       { classId: joined.classId },
       {
         onData: (event) => {
@@ -117,7 +114,7 @@ function StudentClass({ joined, onLeft }: { joined: Joined; onLeft(): void }) {
         },
       },
     );
-    liveClient()
+    api
       .live.mine.query({ classId: joined.classId, participantToken: joined.participantToken })
       .then((mine) => setAnswers(Object.fromEntries(mine.answers.map((a) => [a.step, a.value]))))
       .catch(() => onLeft()); // this browser's seat is gone: join again
@@ -205,7 +202,7 @@ function StudentClass({ joined, onLeft }: { joined: Joined; onLeft(): void }) {
                     prediction={current.prediction}
                     mine={mine}
                     send={async (value) => {
-                      const saved = await liveClient().live.answer.mutate({ classId: joined.classId, participantToken: joined.participantToken, step: current.index, value });
+                      const saved = await api.live.answer.mutate({ classId: joined.classId, participantToken: joined.participantToken, step: current.index, value });
                       setAnswers((a) => ({ ...a, [saved.step]: saved.value }));
                     }}
                   />

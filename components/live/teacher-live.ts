@@ -12,10 +12,9 @@
  */
 import { create } from 'zustand';
 import { measureAnswer } from '@/nodes/live/prediction';
-import { describeApiError } from '@/components/canvas/api-client';
+import { api, describeApiError } from '@/trpc/client';
 import { useLab } from '@/components/canvas/store';
 import type { LiveState } from '@/server/live/live-state';
-import { createLiveClient, type LiveClient } from './live-client';
 
 export interface TeacherSession {
   classId: string;
@@ -34,8 +33,6 @@ interface TeacherLiveState {
 }
 
 const EDIT_DEBOUNCE_MS = 600;
-let client: LiveClient | undefined;
-const liveClient = () => (client ??= createLiveClient());
 let stopSync: (() => void) | undefined;
 
 export const useTeacherLive = create<TeacherLiveState>()((set, get) => ({
@@ -48,7 +45,7 @@ export const useTeacherLive = create<TeacherLiveState>()((set, get) => ({
     if (get().starting) return;
     set({ starting: true, problem: null });
     try {
-      const session = await liveClient().live.start.mutate({ doc: useLab.getState().doc() });
+      const session = await api.live.start.mutate({ doc: useLab.getState().doc() });
       set({ session, state: null });
       useLab.getState().present(0);
       startSync(session);
@@ -63,7 +60,7 @@ export const useTeacherLive = create<TeacherLiveState>()((set, get) => ({
     const { session } = get();
     if (!session) return;
     try {
-      await liveClient().live.end.mutate({ classId: session.classId, controlSecret: session.controlSecret });
+      await api.live.end.mutate({ classId: session.classId, controlSecret: session.controlSecret });
     } catch (error) {
       set({ problem: describeApiError(error) });
       return;
@@ -77,7 +74,6 @@ export const useTeacherLive = create<TeacherLiveState>()((set, get) => ({
 /** Follow the class and send the presenter's moves; replaces any earlier sync. */
 function startSync(session: TeacherSession) {
   stopSync?.();
-  const api = liveClient();
   const { classId, controlSecret } = session;
   let sentStep = 0;
   let sentRevision = useLab.getState().revision;

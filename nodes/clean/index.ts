@@ -4,7 +4,7 @@ import { defineNode } from '../engine/define-node';
 import { cleanText, UNICODE_FORMS } from './clean';
 import { describeChanges } from './changes';
 import { findLoneSurrogates } from '../text/text';
-import { userRegexRefusal } from '../user-regex';
+import { userRegexRefusal } from '../shared/user-regex';
 
 export const cleanNode = defineNode({
   type: 'clean',

@@ -6,7 +6,7 @@
  * Not handled here: node-specific params (each node kind's schema checks its own).
  */
 import { z } from 'zod';
-import { predictionSchema } from '../live/prediction';
+import { predictionSchema } from './lesson-prediction';
 import { issueSentence } from './issue-sentence';
 
 export const CURRENT_SCHEMA_VERSION = 1;

@@ -24,7 +24,7 @@
  * models. For those, placing a piece fails and the caller gets `null` offsets with a reason,
  * never wrong ones.
  */
-import { maxOf, minOf, pushAll } from '../arrays';
+import { maxOf, minOf, pushAll } from '../shared/arrays';
 import { CHAR_TO_BYTE } from '../pretokenize/byte-level';
 
 /** The parts of a tokenizer.json that decide how text maps to pieces. Loosely typed on purpose. */

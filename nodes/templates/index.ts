@@ -3,7 +3,7 @@
  * question as soon as it opens. Plain GraphDocs, so they run anywhere the engine runs.
  */
 import type { GraphDoc, Lesson } from '../engine/graph-doc';
-import { YES_NO_OPTIONS, type Prediction } from '../live/prediction';
+import { YES_NO_OPTIONS, type Prediction } from '../engine/lesson-prediction';
 import { SOTU_1862_EXCERPT } from '../text/corpus-sample';
 import { findSample } from '../text/samples';
 

@@ -12,7 +12,7 @@
 import { TRPCError } from '@trpc/server';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
-import { normalizeAnswer } from '@/nodes/live/prediction';
+import { normalizeAnswer } from '@/nodes/engine/lesson-prediction';
 import { hashSecret, randomBase64Url, secretMatches } from '@/server/api/secrets';
 import type { Database } from '@/server/db/client';
 import { displayTitle, liveAnswerTable, liveClassTable, liveParticipantTable, liveRevealTable, type LiveClassRow } from '@/server/db/schema';

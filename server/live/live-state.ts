@@ -10,7 +10,7 @@
  * Not handled here: sending (hub.ts), changing anything (live-service.ts).
  */
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { answerLabel, normalizeAnswer, predictionKind, type Prediction, type PredictionKind } from '@/nodes/live/prediction';
+import { answerLabel, normalizeAnswer, predictionKind, type Prediction, type PredictionKind } from '@/nodes/engine/lesson-prediction';
 import type { Database } from '@/server/db/client';
 import { liveAnswerTable, liveClassTable, liveParticipantTable, liveRevealTable, type LiveClassRow } from '@/server/db/schema';
 

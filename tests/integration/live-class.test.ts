@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
-import { createLiveClient, type LiveClient } from '@/components/live/live-client';
+import { createApiClient, type ApiClient as LiveClient } from '@/trpc/client';
 import { openDatabase, type DatabaseTarget, type OpenDatabase } from '@/server/db/client';
 import type { LiveState } from '@/server/live/live-state';
 import { startLiveInstance, type LiveInstance } from './live-instance';
@@ -124,8 +124,8 @@ describe.each(targets)('live class ($name)', ({ target, instances }) => {
     if (second !== first) opened.push(second);
     teacherSide = await startLiveInstance(first.db, CONFIG);
     studentSide = instances === 2 ? await startLiveInstance(second.db, CONFIG) : teacherSide;
-    teacher = createLiveClient({ url: teacherSide.url, EventSource });
-    student = createLiveClient({ url: studentSide.url, EventSource });
+    teacher = createApiClient({ url: teacherSide.url, EventSource });
+    student = createApiClient({ url: studentSide.url, EventSource });
   });
 
   afterAll(async () => {

@@ -16,7 +16,7 @@
  */
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { MAX_ANSWER_CHARS } from '@/nodes/live/prediction';
+import { MAX_ANSWER_CHARS } from '@/nodes/engine/lesson-prediction';
 import { graphDocInput } from '@/server/api/routers/graph-router';
 import { createSaveRateLimiter, saveProcedure, type SaveRateLimiter } from '@/server/api/save-rate-limit';
 import { createTRPCRouter, publicProcedure } from '@/server/api/trpc';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadGraphDoc } from '@/nodes/engine/graph-doc';
-import { measureAnswer, normalizeAnswer, type Prediction } from '@/nodes/live/prediction';
+import { normalizeAnswer, type Prediction } from '@/nodes/engine/lesson-prediction';
+import { measureAnswer } from '@/nodes/live/prediction';
 import { TEMPLATES } from '@/nodes/templates';
 import { histogramOf } from '@/server/live/live-state';
 

@@ -1,0 +1,26 @@
+'use client';
+/** The BPE node's body on the canvas: what is worth seeing without opening the inspector. */
+import { TokenChip } from '@/components/ui/token-display';
+import type { BodyProps } from '../types';
+
+export function BpeBody({ view: v }: BodyProps<'bpe'>) {
+  if (!v) return <p className="text-xs text-slate-500">…</p>;
+  return (
+    <div className="grid gap-1 text-xs">
+      <span>
+        {v.training ? 'Trained' : 'GPT-2 merges'}: {v.vocabSize.toLocaleString()} tokens, {v.mergeCount.toLocaleString()} merges
+      </span>
+      <div className="flex max-h-16 flex-wrap gap-0.5 overflow-hidden">
+        {v.pieces.slice(0, 14).map((p, i) => (
+          <TokenChip key={i} piece={p.piece} id={p.id} kind={p.kind} />
+        ))}
+      </div>
+      <span className="text-slate-500">
+        {v.tokenCount.toLocaleString()} tokens · {v.tokenCount ? (v.charCount / v.tokenCount).toFixed(2) : '—'} chars/token
+      </span>
+      {v.faithful && (
+        <span className={v.faithful.equal ? 'text-emerald-700' : 'text-amber-700'}>{v.faithful.equal ? '✓ same IDs as GPT-2' : '✗ differs from GPT-2'}</span>
+      )}
+    </div>
+  );
+}
