@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 
 test.use({ viewport: { width: 1600, height: 900 } });
 
-test('a teacher goes live; a student joins by code, follows, answers, explores and comes back; the projector counts the answer and the reveal shows the graph’s live value', async ({ browser }) => {
+test('a teacher goes live; a student joins by code, follows, answers, explores and comes back; the projector counts the answer and the reveal shows the graph’s live value', async ({ browser }, testInfo) => {
   const teacherContext = await browser.newContext();
   const teacher = await teacherContext.newPage();
   await teacher.goto('/?template=compare');
@@ -69,6 +69,8 @@ test('a teacher goes live; a student joins by code, follows, answers, explores a
   await expect(student.getByTestId('live-verdict')).toHaveText('You answered 4.');
   await expect(student.getByTestId('live-node-answer').getByTestId('pretrained-stats')).toContainText(/^5\s*tokens/);
   await expect(teacher.locator('[data-testid=live-bin][data-value="4"] [data-testid=live-bin-count]')).toHaveText('1');
+  await teacher.screenshot({ path: testInfo.outputPath('live-projector-reveal.png') });
+  await student.screenshot({ path: testInfo.outputPath('live-student-reveal.png') });
 
   // The next step reaches the student; a choice answer reaches the projector.
   await teacher.keyboard.press('ArrowRight');
