@@ -6,7 +6,7 @@
  * node's inspector. "Explore on my own" makes the graph an editable local copy (nothing is saved
  * or sent); "Back to the class" reloads the teacher's graph and follows the steps again.
  * The join (class id, participant token) is kept in localStorage per code, so a reload keeps the seat.
- * Not handled here: the answer form (answer-form.tsx), the server's checks (server/live/).
+ * Not handled here: joining (join-form.tsx), the answer form (answer-form.tsx), the server's checks (server/live/).
  */
 import '@/nodes/shared/zod-jitless';
 import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
@@ -20,66 +20,11 @@ import type { LabNode } from '@/components/canvas/graph-convert';
 import { NodeAnswer } from '@/components/canvas/inspector-panel';
 import type { LiveState } from '@/server/live/live-state';
 import { AnswerForm } from './answer-form';
+import { JoinForm, type Joined } from './join-form';
 import { AnswerHistogram } from './histogram';
 
-export interface Joined {
-  classId: string;
-  participantToken: string;
-  displayName: string;
-}
 
 const joinKey = (code: string) => `tokenloom:live:${code}`;
-
-/** The code as the server reads it (letters and digits, upper case). */
-const canonicalCode = (typed: string) => typed.toUpperCase().replaceAll(/[^A-Z0-9]/g, '');
-
-function JoinForm({ code, onJoined }: { code: string; onJoined(joined: Joined, code: string): void }) {
-  const [typed, setTyped] = useState(code);
-  const [name, setName] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const join = async () => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      const joined = await api.live.join.mutate({ code: typed, displayName: name });
-      onJoined(joined, canonicalCode(typed));
-    } catch (error) {
-      setProblem(describeApiError(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <main className="mx-auto grid max-w-md gap-4 p-8">
-      <h1 className="text-2xl font-semibold">Join the class</h1>
-      <form
-        className="grid gap-3"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void join();
-        }}
-      >
-        <label className="grid gap-1 text-sm">
-          Join code (on the teacher’s screen)
-          <input className="field font-mono text-2xl tracking-widest uppercase" value={typed} maxLength={12} onChange={(e) => setTyped(e.target.value)} data-testid="live-join-code" autoComplete="off" />
-        </label>
-        <label className="grid gap-1 text-sm">
-          Your name (optional, up to 40 characters)
-          <input className="field" value={name} maxLength={40} onChange={(e) => setName(e.target.value)} data-testid="live-join-name" />
-        </label>
-        <button type="submit" className="btn justify-self-start" disabled={busy} data-testid="live-join">
-          {busy ? 'Joining…' : 'Join'}
-        </button>
-        {problem && (
-          <p role="alert" className="text-sm text-rose-600" data-testid="live-join-problem">
-            {problem}
-          </p>
-        )}
-      </form>
-    </main>
-  );
-}
 
 function StudentClass({ joined, onLeft }: { joined: Joined; onLeft(): void }) {
   useEngine();
