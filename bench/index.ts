@@ -49,6 +49,16 @@ const sections: { name: string; run: () => Promise<void> }[] = [
       execFileSync('scripts/with-postgres.sh', ['npx', 'tsx', 'bench/queue.ts'], { stdio: 'inherit' });
     },
   },
+  {
+    name: 'Live class: teacher "next" → 200 SSE students, and a light request meanwhile (PGlite, one instance)',
+    run: script('bench/live.ts'),
+  },
+  {
+    name: 'Live class: the same on PostgreSQL, teacher and students on two instances (LISTEN/NOTIFY)',
+    run: async () => {
+      execFileSync('scripts/with-postgres.sh', ['npx', 'tsx', 'bench/live.ts'], { stdio: 'inherit' });
+    },
+  },
 ];
 
 for (const section of sections) {

@@ -32,7 +32,7 @@ import { Toolbar } from './toolbar';
 import type { LabNode } from './graph-convert';
 
 /** React Flow's component per node type: the shared node card, or a kind's own card (the Note). */
-const nodeTypes = Object.fromEntries(
+export const nodeTypes = Object.fromEntries(
   NODE_TYPES.map((type) => {
     const ui = uiOf(type);
     return [type, 'card' in ui ? ui.card : NodeCard];

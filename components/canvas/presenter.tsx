@@ -6,6 +6,7 @@
  */
 import { useEffect } from 'react';
 import { nodeKinds } from '@/nodes';
+import { LiveTeacherPanel } from '@/components/live/teacher-panel';
 import { NodeAnswer } from './inspector-panel';
 import { useLab } from './store';
 
@@ -60,6 +61,7 @@ export function PresenterPanel() {
           Esc · end
         </button>
       </div>
+      <LiveTeacherPanel />
       <div className="text-sm tracking-wide text-sky-300 uppercase">{node?.type ? nodeKinds[node.type].title : step.nodeId}</div>
       <h1 className="text-4xl leading-tight font-semibold" data-testid="presenter-question">
         {step.question}

@@ -97,3 +97,5 @@ export const runLeaseTable = pgTable(
   },
   (table) => [index('run_lease_client_idx').on(table.client), index('run_lease_instance_idx').on(table.instance)],
 );
+
+export * from './live-schema';
