@@ -6,6 +6,7 @@ import { askNode } from '@/components/canvas/use-node-query';
 import { useLab } from '@/components/canvas/store';
 import { downloadText } from '@/components/canvas/sharing';
 import type { InspectorProps } from './types';
+import { OdiaMeasurementTable } from './bpe-odia';
 
 const STOP_REASON: Record<string, string> = {
   'vocab-size': 'it reached the vocabulary size you asked for',
@@ -242,45 +243,8 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
       )}
 
       {view.odia && (
-        <Section title="Odia: your own tokenizer against GPT-2’s" testId="odia-comparison">
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs text-slate-500">
-              <tr>
-                <th>tokenizer</th>
-                <th>tokens for this text</th>
-                <th>chars / token</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.odia.gpt2Tokens !== null && (
-                <tr>
-                  <td>GPT-2 (50,257 tokens, trained mostly on English)</td>
-                  <td data-testid="odia-gpt2-tokens">{view.odia.gpt2Tokens}</td>
-                  <td>{(view.odia.chars / view.odia.gpt2Tokens).toFixed(2)}</td>
-                </tr>
-              )}
-              {view.odia.runs.map((r) => (
-                <tr key={r.pattern}>
-                  <td>
-                    Trained here, {r.pattern === 'gpt2' ? 'GPT-2 split' : 'script-aware split'} ({r.vocabSize.toLocaleString()} tokens
-                    {r.stoppedBecause === 'no-pairs-left' ? ', ran out of pairs' : ''})
-                  </td>
-                  <td>{r.tokens}</td>
-                  <td>{(view.odia!.chars / r.tokens).toFixed(2)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {view.odia.runs.map((r) => (
-            <div key={r.pattern} className="text-xs">
-              Longest tokens ({r.pattern === 'gpt2' ? 'GPT-2 split' : 'script-aware'}):{' '}
-              <span className="font-mono">{r.longestTokens.map((t) => t).join('  ')}</span>
-            </div>
-          ))}
-          <p className="text-xs text-slate-500">
-            GPT-2’s split cuts Odia words at every vowel sign and virama (they are “marks”, not “letters”, to its regex), so no token can
-            span a whole word. The script-aware split keeps them whole, and BPE learns whole syllables and words.
-          </p>
+        <Section title="Odia: your own tokenizer against GPT-2, BERT and TinyLlama" testId="odia-comparison">
+          <OdiaMeasurementTable odia={view.odia} />
         </Section>
       )}
 

@@ -78,7 +78,13 @@ export function TextInspector({ view }: InspectorProps<'text'>) {
           from a fixed vocabulary. Follow the wires to see how.
         </p>
       </div>
-      <p className="text-xs text-slate-500">Source: {view.origin}</p>
+      {view.corpus ? (
+        <p className="text-xs text-slate-500" data-testid="text-source">
+          Source: {view.corpus.title}. {view.corpus.credit}
+        </p>
+      ) : (
+        <p className="text-xs text-slate-500">Source: {view.origin}</p>
+      )}
     </div>
   );
 }

@@ -4,9 +4,8 @@
  */
 import type { GraphDoc, Lesson } from '../engine/graph-doc';
 import { SOTU_1862_EXCERPT } from '../text/corpus-sample';
-import { findSample } from '../text/samples';
+import type { CorpusName } from '../text/odia-corpus';
 
-const ODIA = findSample('odia')!.text;
 
 /** The Fine-tune template's paragraph (about tokenizers: new to a model that read speeches) and its probe. */
 const FINETUNE_PROMPT = 'Tokenizers turn text into';
@@ -77,12 +76,17 @@ function tokenizerChain(opts: {
   mode: string;
   bpe: Record<string, unknown>;
   clean?: Record<string, unknown>;
-  corpus?: string;
+  /** The corpus BPE trains on, when it is not the text: a text, or a shipped corpus by name. */
+  corpus?: string | { corpus: CorpusName };
+  /** The text encoded, as a shipped corpus by name. */
+  textCorpus?: CorpusName;
   original?: boolean;
+  steps?: [string, string, string, string][];
 }): GraphDoc {
+  const textParams = opts.textCorpus ? { text: '', origin: `corpus:${opts.textCorpus}`, corpus: opts.textCorpus } : { text: opts.text, origin: opts.origin };
   const nodes: GraphDoc['nodes'] = [
     // Two rows of three, so the whole chain stays readable on one screen (and a projector).
-    { id: 'text', type: 'text', params: { text: opts.text, origin: opts.origin }, position: { x: 0, y: 0 } },
+    { id: 'text', type: 'text', params: textParams, position: { x: 0, y: 0 } },
     { id: 'clean', type: 'clean', params: opts.clean ?? {}, position: { x: 340, y: 0 } },
     { id: 'pretokenize', type: 'pretokenize', params: { mode: opts.mode }, position: { x: 680, y: 0 } },
     { id: 'bpe', type: 'bpe', params: opts.bpe, position: { x: 0, y: 330 } },
@@ -100,7 +104,7 @@ function tokenizerChain(opts: {
     edge('clean', 'text', 'decode', 'original'),
   ];
   if (opts.original) edges.push(edge('text', 'text', 'bpe', 'original'));
-  const steps: [string, string, string, string][] = [
+  const steps: [string, string, string, string][] = opts.steps ?? [
     ['text', 'What text do we start from?', 'Any text works; the corpus decides what the tokenizer learns.', 'The character and byte counts.'],
     ['pretokenize', 'What pieces will BPE see?', 'BPE merges inside these pieces, never across them.', 'The chips.'],
     ['bpe', opts.title.endsWith('?') ? opts.title : 'How does BPE turn the pieces into tokens?', 'Each merge joins the most frequent pair into a new token with the next ID.', 'The merge timeline, the replay slider, ID against frequency.'],
@@ -108,7 +112,11 @@ function tokenizerChain(opts: {
     ['decode', 'Do we get the text back?', 'Byte-level BPE is lossless: decoding gives back exactly what was encoded.', 'The round-trip check.'],
   ];
   if (opts.corpus !== undefined) {
-    nodes.push({ id: 'corpus', type: 'text', params: { text: opts.corpus, origin: 'sample:sotu-1862' }, position: { x: -340, y: 330 } });
+    const params =
+      typeof opts.corpus === 'string'
+        ? { text: opts.corpus, origin: 'sample:sotu-1862' }
+        : { text: '', origin: `corpus:${opts.corpus.corpus}`, corpus: opts.corpus.corpus };
+    nodes.push({ id: 'corpus', type: 'text', params, position: { x: -340, y: 330 } });
     edges.push(edge('corpus', 'text', 'bpe', 'corpus'));
   }
   return { schemaVersion: 1, title: opts.title, nodes, edges, lesson: lesson(steps) };
@@ -183,14 +191,23 @@ export const TEMPLATES: readonly Template[] = [
   {
     id: 'odia-train',
     title: 'Can I train my own tokenizer, e.g. for Odia?',
-    description: 'A script-aware split and BPE learn whole Odia words; GPT-2 spends a token per byte.',
+    description: 'Train BPE on a real Odia corpus and count, on Odia it never saw, the tokens per word it spends against GPT-2, BERT and TinyLlama.',
     focus: 'bpe',
     doc: tokenizerChain({
       title: 'Train a tokenizer for Odia',
-      text: ODIA,
-      origin: 'sample:odia',
+      text: '',
+      origin: '',
+      textCorpus: 'odia-heldout',
+      corpus: { corpus: 'odia-train' },
       mode: 'gpt2-marks',
-      bpe: { vocabSize: 400, minFrequency: 2 },
+      bpe: { vocabSize: 2000, minFrequency: 2 },
+      steps: [
+        ['corpus', 'What does the tokenizer learn from?', 'A real Odia corpus: the translated interface text of free software, about 870 KB.', 'The character and byte counts; the scripts bar.'],
+        ['text', 'How will we know it works?', 'A tenth of the corpus is held out: the tokenizer never trains on it, we only measure on it.', 'The held-out text.'],
+        ['pretokenize', 'What pieces will BPE see?', 'The script-aware split keeps vowel signs and viramas inside their word; GPT-2’s split cuts there.', 'The chips.'],
+        ['bpe', 'Can I train my own tokenizer for Odia?', 'Yes: BPE learns whole Odia words, and spends far fewer tokens per word than GPT-2 on text it never saw.', 'The whole words it learned and the tokens-per-word table.'],
+        ['decode', 'Do we get the text back?', 'Byte-level BPE is lossless: decoding gives back exactly what was encoded.', 'The round-trip check.'],
+      ],
     }),
   },
   {
