@@ -98,7 +98,7 @@ export async function decodeWith(
       const decoder = bpeDecoderFor(ref.model);
       const size = ref.model.tokens.length;
       const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= size);
-      if (bad !== undefined) throw new Error(`ID ${bad} is not in this tokenizer's vocabulary (0…${size - 1}).`);
+      if (bad !== undefined) throw new Error(`ID ${bad} is not in the vocabulary of ${ref.label} (IDs 0–${size - 1}).`);
       return {
         text: decoder.decode(ids),
         tokens: ids.slice(0, tokenLimit).map((id) => ({ id, piece: ref.model.tokens[id]!, bytes: hexBytes(decoder.tokenBytes(id)) })),
@@ -108,7 +108,7 @@ export async function decodeWith(
       const loaded = await loadPretrained(ref.name, resources);
       const size = ref.description.vocabSize;
       const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= size);
-      if (bad !== undefined) throw new Error(`ID ${bad} is not in ${ref.label}'s vocabulary (0…${size - 1}).`);
+      if (bad !== undefined) throw new Error(`ID ${bad} is not in the vocabulary of ${ref.label} (IDs 0–${size - 1}).`);
       const vocab = idToToken(loaded.tokenizer);
       const encoder = new TextEncoder();
       return {

@@ -6,7 +6,8 @@ import type { Edge, Node } from '@xyflow/react';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { nodeKinds, isNodeType, type NodeType } from '@/nodes';
 
-export type LabNodeData = { params: Record<string, unknown> };
+/** `title`: the node's own title when the user (or a template) gave it one. */
+export type LabNodeData = { params: Record<string, unknown>; title?: string };
 export type LabNode = Node<LabNodeData, NodeType>;
 export type LabEdge = Edge;
 
@@ -24,6 +25,7 @@ export function toGraphDoc(
       id: n.id,
       type: n.type ?? 'unknown',
       params: n.data.params,
+      ...(n.data.title ? { title: n.data.title } : {}),
       position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
       ...(n.type === 'note' && n.width && n.height ? { size: { width: n.width, height: n.height } } : {}),
     })),
@@ -52,7 +54,7 @@ export function fromGraphDoc(doc: GraphDoc): { nodes: LabNode[]; edges: LabEdge[
       id: n.id,
       type: n.type,
       position: n.position,
-      data: { params: withDefaults(n.type, n.params) },
+      data: { params: withDefaults(n.type, n.params), ...(n.title ? { title: n.title } : {}) },
       ...(n.size ? { width: n.size.width, height: n.size.height } : {}),
     });
   }

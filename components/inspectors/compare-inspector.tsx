@@ -38,8 +38,9 @@ export function CompareInspector({ view }: InspectorProps<'compare'>) {
         <thead className="text-xs text-slate-500">
           <tr>
             <th>tokenizer</th>
-            <th>tokens</th>
-            <th>chars/token</th>
+            <th title="Tokens that stand for the text; the special tokens a tokenizer adds are counted apart">text tokens</th>
+            <th>+ special</th>
+            <th title="Characters of the text per text token">chars/token</th>
             <th>IDs</th>
           </tr>
         </thead>
@@ -49,7 +50,8 @@ export function CompareInspector({ view }: InspectorProps<'compare'>) {
             return (
               <tr key={row.label} className="border-t border-slate-100 align-top dark:border-slate-800">
                 <td className="pr-2">{row.label}</td>
-                <td>{row.tokenCount}</td>
+                <td data-testid={`compare-text-tokens-${row.label}`}>{row.textTokenCount}</td>
+                <td title={row.added.map((a) => a.piece).join(' ')}>{row.added.length > 0 ? `+${row.added.length}` : '—'}</td>
                 <td>{row.charsPerToken?.toFixed(2) ?? '—'}</td>
                 <td className="font-mono text-xs">
                   <span data-testid={`compare-ids-${row.label}`}>{kinds?.ids.join(' ')}</span>
@@ -65,6 +67,10 @@ export function CompareInspector({ view }: InspectorProps<'compare'>) {
           })}
         </tbody>
       </table>
+      <p className="text-xs text-slate-500">
+        Text tokens stand for the text; “+ special” counts the tokens a tokenizer adds around it ([CLS], [SEP], &lt;s&gt;). Characters
+        per token divides the text’s characters by its text tokens, so both columns leave the special tokens out.
+      </p>
       {view.truncated && <p className="text-xs text-slate-500">Comparing the first 2,000 characters.</p>}
     </div>
   );

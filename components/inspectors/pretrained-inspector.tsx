@@ -1,6 +1,7 @@
 'use client';
 import type { InspectorProps } from './types';
 import { TokenChip } from '@/components/ui/token-chip';
+import { templateInWords } from '@/nodes/pretrained/describe-tokenizer';
 
 export function PretrainedInspector({ view }: InspectorProps<'pretrained'>) {
   const d = view.description;
@@ -61,8 +62,10 @@ export function PretrainedInspector({ view }: InspectorProps<'pretrained'>) {
           <dd>{d.normalizer.summary}</dd>
           <dt className="text-slate-500">Pre-tokenizer</dt>
           <dd>{d.preTokenizer.summary}</dd>
-          <dt className="text-slate-500">Adds</dt>
-          <dd className="font-mono">{d.template}</dd>
+          <dt className="text-slate-500">Special tokens added</dt>
+          <dd>
+            It {templateInWords(d.template)}.
+          </dd>
           <dt className="text-slate-500">Special tokens</dt>
           <dd className="font-mono text-xs">{d.specialTokens.map((t) => `${t.content}=${t.id}`).join('  ')}</dd>
         </dl>

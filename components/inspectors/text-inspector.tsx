@@ -50,7 +50,8 @@ export function TextInspector({ view }: InspectorProps<'text'>) {
               />
             ))}
           </div>
-          <div className="mt-1 text-xs text-slate-500">{view.scripts.map((s) => `${s.script} ${s.codePoints}`).join(' · ')}</div>
+          <div className="mt-1 text-xs text-slate-500">{view.scripts.map((s) => `${s.script} ${s.codePoints.toLocaleString('en-US')}`).join(' · ')}
+            {view.scriptsCountedIn !== null && ` (in the first ${view.scriptsCountedIn.toLocaleString('en-US')} characters)`}</div>
         </div>
       )}
       <div>

@@ -35,6 +35,16 @@ const MERGES_TAIL = 40;
 const SCATTER_POINTS = 1500;
 const TRACE_WORDS = 40;
 const TEXT_SAMPLE = 2000;
+/** Fewer merges than this from the text alone: say on the node how to get a useful vocabulary. */
+const FEW_MERGES = 50;
+
+/**
+ * Why a freshly wired BPE gives byte IDs: with no corpus it trains on the sentence it encodes,
+ * which yields a handful of merges. Said on the node, with the two ways out.
+ */
+function fewMergesHint(chars: number, merges: number): string {
+  return `Training on ${chars.toLocaleString('en-US')} characters gives ${merges} ${merges === 1 ? 'merge' : 'merges'}, so most tokens are single bytes: connect a corpus to the corpus input, or set Merges to GPT-2’s.`;
+}
 
 /** Which split the trainer must use for the pieces it is given. */
 function patternFor(pretokens: Pretokens): SplitPattern {
@@ -106,7 +116,11 @@ export const bpeNode = defineNode({
   },
   params: z.object({
     source: z.enum(BPE_SOURCES).default('train').describe('Merges'),
-    vocabSize: z.number().int().min(MIN_VOCAB_SIZE).max(MAX_VOCAB_SIZE).default(1000).describe('Vocabulary size (256 bytes + merges + specials)'),
+    vocabSize: z
+      .number()
+      .int()
+      .min(MIN_VOCAB_SIZE, `A vocabulary must hold at least the ${MIN_VOCAB_SIZE} bytes: pick ${MIN_VOCAB_SIZE} or more.`)
+      .max(MAX_VOCAB_SIZE).default(1000).describe('Vocabulary size (256 bytes + merges + specials)'),
     minFrequency: z.number().int().min(0).max(1_000_000).default(2).describe('Minimum pair count to merge'),
     specialTokens: z.string().max(500).default('<|endoftext|>').describe('Special tokens (comma-separated)'),
   }),
@@ -158,6 +172,7 @@ export const bpeNode = defineNode({
         traces: traceWords(model, wordsToTrace(pretokens.pieces)),
         odia,
         faithful,
+        hint: trained && corpus === undefined && trained.merges.length < FEW_MERGES ? fewMergesHint([...text].length, trained.merges.length) : null,
       },
     };
   },

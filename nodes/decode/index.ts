@@ -6,6 +6,16 @@ import { decodeWith } from '../tokenizer-ref';
 
 const TEXT_SHOWN = 5000;
 
+/**
+ * An ID outside the vocabulary almost always means the IDs were made by another tokenizer than
+ * the one Decode was given: say which made them and which Decode has, so the fix is plain.
+ */
+function withProvenance(error: unknown, madeBy: string, given: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (madeBy === given || !/not in .*vocabulary/.test(message)) return message;
+  return `${message} These IDs were made by ${madeBy}, but this Decode node is given ${given}: connect its tokenizer input to the ${madeBy} tokenizer that made them.`;
+}
+
 export const decodeNode = defineNode({
   type: 'decode',
   version: 1,
@@ -22,7 +32,9 @@ export const decodeNode = defineNode({
   params: z.object({ skipSpecial: z.boolean().default(true).describe('Skip special tokens') }),
   run: async ({ ids, tokenizer, original }, { skipSpecial }, ctx) => {
     const real = ids.ids.filter((_, i) => ids.attentionMask[i] !== 0);
-    const decoded = await decodeWith(tokenizer, real, ctx.resources, { skipSpecial });
+    const decoded = await decodeWith(tokenizer, real, ctx.resources, { skipSpecial }).catch((error: unknown) => {
+      throw new Error(withProvenance(error, ids.tokenizer, tokenizer.label));
+    });
     return {
       text: decoded.text,
       details: { tokens: decoded.tokens, roundTrip: original === undefined ? null : checkRoundTrip(original, decoded.text) },

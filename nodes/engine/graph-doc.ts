@@ -6,11 +6,12 @@
  * Not handled here: node-specific params (each node kind's schema checks its own).
  */
 import { z } from 'zod';
+import { issueSentence } from './issue-sentence';
 
 export const CURRENT_SCHEMA_VERSION = 1;
 
 /** Limits that keep a document shareable; the server enforces its own byte limit too. */
-export const GRAPH_LIMITS = { nodes: 300, edges: 1000, idLength: 64, titleLength: 200 } as const;
+export const GRAPH_LIMITS = { nodes: 300, edges: 1000, idLength: 64, titleLength: 200, nodeTitleLength: 60 } as const;
 
 const id = z.string().min(1).max(GRAPH_LIMITS.idLength);
 
@@ -19,6 +20,8 @@ export const graphNodeSchema = z.object({
   type: z.string().min(1).max(64),
   params: z.record(z.string(), z.unknown()).default({}),
   position: z.object({ x: z.number().finite(), y: z.number().finite() }),
+  /** The node's own title ("Corpus", "Base model"), shown instead of its kind's; set by renaming it. */
+  title: z.string().max(GRAPH_LIMITS.nodeTitleLength).optional(),
   /** Only notes use a size; other nodes size to their content. */
   size: z.object({ width: z.number().positive(), height: z.number().positive() }).optional(),
 });
@@ -167,19 +170,31 @@ export function loadGraphDoc(raw: unknown): LoadResult {
   return from === CURRENT_SCHEMA_VERSION ? { ok: true, doc: parsed.data } : { ok: true, doc: parsed.data, migratedFrom: from };
 }
 
-/** "node 'clean-1' (clean), field position.x: expected number" rather than a zod dump. */
+/**
+ * "The graph is malformed: node 'clean-1' (clean): position.x must be a number." and "This graph
+ * has 3,000 nodes; Tokenloom opens graphs of up to 300." rather than a zod dump.
+ */
 function describeZodError(error: z.ZodError, value: Record<string, unknown>): string {
   const first = error.issues[0];
   if (!first) return 'The graph is malformed.';
   const [head, index, ...rest] = first.path;
+  if (first.code === 'too_big' && first.path.length === 1 && (head === 'nodes' || head === 'edges')) {
+    const given = Array.isArray(value[head]) ? (value[head] as unknown[]).length : 0;
+    return `This graph has ${given.toLocaleString('en-US')} ${head}; Tokenloom opens graphs of up to ${Number(first.maximum).toLocaleString('en-US')}.`;
+  }
   if ((head === 'nodes' || head === 'edges') && typeof index === 'number') {
     const item = (value[head] as Array<Record<string, unknown>> | undefined)?.[index];
     const name = head === 'nodes' ? 'node' : 'edge';
     const label = item && typeof item.id === 'string' ? `'${item.id}'` : `#${index + 1}`;
     const kind = head === 'nodes' && item && typeof item.type === 'string' ? ` (${item.type})` : '';
-    const field = rest.length ? `, field ${rest.join('.')}` : '';
-    return `The graph is malformed: ${name} ${label}${kind}${field}: ${first.message}.`;
+    const field = rest.length ? rest.join('.') : `the ${name}`;
+    return `The graph is malformed: ${name} ${label}${kind}: ${lowerFirst(issueSentence(field, first))}`;
   }
-  const where = first.path.length ? ` at ${first.path.join('.')}` : '';
-  return `The graph is malformed${where}: ${first.message}.`;
+  const field = first.path.length ? first.path.join('.') : 'the graph';
+  return `The graph is malformed: ${lowerFirst(issueSentence(field, first))}`;
+}
+
+/** "Position.x must…" → "position.x must…": a field path reads as written in the document. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }

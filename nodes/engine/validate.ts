@@ -12,6 +12,7 @@
 import type { AnyNodeDefinition } from './define-node';
 import type { GraphDoc, GraphEdge } from './graph-doc';
 import { PORT_KIND_LABEL } from './ports';
+import { issueSentence, paramLabel } from './issue-sentence';
 
 export type GraphIssue =
   | { code: 'unknown-type'; nodeId: string; message: string }
@@ -45,11 +46,6 @@ export function kindOf(registry: Registry, type: string): AnyNodeDefinition | un
 function portNames(ports: Readonly<Record<string, unknown>>): string {
   const names = Object.keys(ports);
   return names.length ? names.map((n) => `'${n}'`).join(', ') : 'none';
-}
-
-/** zod's messages have no final period; our own sentences do. Either reads well after a colon. */
-function sentence(text: string): string {
-  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /** Why an output port may not feed an input port, or null when it may. Shared by the canvas. */
@@ -120,11 +116,12 @@ export function validateGraph(doc: GraphDoc, registry: Registry): GraphIssue[] {
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path.join('.') || '(params)';
+        const label = paramLabel(def.params, String(issue.path[0] ?? field));
         issues.push({
           code: 'bad-params',
           nodeId: node.id,
           field,
-          message: `${def.title} '${node.id}', field ${field}: ${sentence(issue.message)}`,
+          message: `${def.title} '${node.id}': ${issueSentence(label, issue)}`,
         });
       }
     }

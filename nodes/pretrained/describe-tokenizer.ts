@@ -172,6 +172,24 @@ function singleTemplate(postProcessor: JsonConfig | null | undefined): string {
   return '$A';
 }
 
+/**
+ * A template in words, for the inspector:
+ *   templateInWords('[CLS] $A [SEP]')  // 'adds [CLS] before the text and [SEP] after it'
+ *   templateInWords('<s> $A')          // 'adds <s> before the text'
+ *   templateInWords('$A')              // 'adds nothing: the tokens are the text’s alone'
+ */
+export function templateInWords(template: string): string {
+  const parts = template.split(' ').filter(Boolean);
+  const at = parts.indexOf('$A');
+  if (at < 0) return `uses the template ${template}`;
+  const before = parts.slice(0, at).filter((p) => !p.startsWith('$'));
+  const after = parts.slice(at + 1).filter((p) => !p.startsWith('$'));
+  if (before.length === 0 && after.length === 0) return 'adds nothing: the tokens are the text’s alone';
+  if (after.length === 0) return `adds ${before.join(' ')} before the text`;
+  if (before.length === 0) return `adds ${after.join(' ')} after the text`;
+  return `adds ${before.join(' ')} before the text and ${after.join(' ')} after it`;
+}
+
 const ROLE_KEYS = ['bos', 'eos', 'unk', 'pad', 'cls', 'sep', 'mask'] as const;
 
 function configTokenContent(value: unknown): string | null {

@@ -86,7 +86,7 @@ function tokenizerChain(opts: {
   const textParams = opts.textCorpus ? { text: '', origin: `corpus:${opts.textCorpus}`, corpus: opts.textCorpus } : { text: opts.text, origin: opts.origin };
   const nodes: GraphDoc['nodes'] = [
     // Two rows of three, so the whole chain stays readable on one screen (and a projector).
-    { id: 'text', type: 'text', params: textParams, position: { x: 0, y: 0 } },
+    { id: 'text', type: 'text', ...(opts.corpus !== undefined && { title: opts.textCorpus ? 'Held-out text' : 'Sentence' }), params: textParams, position: { x: 0, y: 0 } },
     { id: 'clean', type: 'clean', params: opts.clean ?? {}, position: { x: 340, y: 0 } },
     { id: 'pretokenize', type: 'pretokenize', params: { mode: opts.mode }, position: { x: 680, y: 0 } },
     { id: 'bpe', type: 'bpe', params: opts.bpe, position: { x: 0, y: 330 } },
@@ -116,7 +116,7 @@ function tokenizerChain(opts: {
       typeof opts.corpus === 'string'
         ? { text: opts.corpus, origin: 'sample:sotu-1862' }
         : { text: '', origin: `corpus:${opts.corpus.corpus}`, corpus: opts.corpus.corpus };
-    nodes.push({ id: 'corpus', type: 'text', params, position: { x: -340, y: 330 } });
+    nodes.push({ id: 'corpus', type: 'text', title: 'Corpus', params, position: { x: -340, y: 330 } });
     edges.push(edge('corpus', 'text', 'bpe', 'corpus'));
   }
   return { schemaVersion: 1, title: opts.title, nodes, edges, lesson: lesson(steps) };
@@ -323,8 +323,8 @@ export const TEMPLATES: readonly Template[] = [
       schemaVersion: 1,
       title: 'Do token IDs change during fine-tuning?',
       nodes: [
-        { id: 'corpus', type: 'text', params: { text: FINETUNE_TEXT, origin: 'typed' }, position: { x: 0, y: -220 } },
-        { id: 'text', type: 'text', params: { text: FINETUNE_PROMPT, origin: 'typed' }, position: { x: 0, y: 160 } },
+        { id: 'corpus', type: 'text', title: 'Training text', params: { text: FINETUNE_TEXT, origin: 'typed' }, position: { x: 0, y: -220 } },
+        { id: 'text', type: 'text', title: 'Prompt', params: { text: FINETUNE_PROMPT, origin: 'typed' }, position: { x: 0, y: 160 } },
         { id: 'tokenizer', type: 'pretrained', params: { model: 'gpt2' }, position: { x: 360, y: 160 } },
         { id: 'ids', type: 'ids', params: {}, position: { x: 700, y: 160 } },
         {
@@ -333,8 +333,8 @@ export const TEMPLATES: readonly Template[] = [
           params: { steps: 8, batchSize: 4, seqLength: 32, learningRate: 0.003, watchText: FINETUNE_PROMPT, probePrompt: FINETUNE_PROMPT },
           position: { x: 700, y: -220 },
         },
-        { id: 'base', type: 'transformer', params: { topK: 5 }, position: { x: 1040, y: 260 } },
-        { id: 'tuned', type: 'transformer', params: { topK: 5 }, position: { x: 1040, y: -120 } },
+        { id: 'base', type: 'transformer', title: 'Base model', params: { topK: 5 }, position: { x: 1040, y: 260 } },
+        { id: 'tuned', type: 'transformer', title: 'Fine-tuned model', params: { topK: 5 }, position: { x: 1040, y: -120 } },
       ],
       edges: [
         edge('corpus', 'text', 'finetune', 'text'),

@@ -25,10 +25,14 @@ export interface TextDescription {
   /** Positions (code-unit offsets) of lone surrogates: text that is not valid Unicode. */
   loneSurrogates: number[];
   scripts: { script: string; codePoints: number }[];
+  /** When the text is longer than this many code points, `scripts` counts only its start. */
+  scriptsCountedIn: number | null;
   /** The first characters with their code point and UTF-8 bytes: "why numbers". */
   firstCharacters: CharacterRow[];
 }
 
+/** Scripts are counted in the first this many code points (a per-character test; 2 MB would lag typing). */
+export const SCRIPT_COUNT_LIMIT = 200_000;
 const SCRIPTS = ['Latin', 'Oriya', 'Devanagari', 'Han', 'Hiragana', 'Katakana', 'Cyrillic', 'Greek', 'Arabic'] as const;
 const SCRIPT_RES = SCRIPTS.map((s) => [s === 'Oriya' ? 'Odia' : s, new RegExp(`\\p{Script=${s}}`, 'u')] as const);
 const encoder = new TextEncoder();
@@ -69,7 +73,7 @@ export function describeText(text: string, firstN = 24): TextDescription {
   for (const ch of text) {
     codePoints++;
     if (firstCharacters.length < firstN) firstCharacters.push(describeCharacter(ch));
-    if (codePoints <= 200_000) {
+    if (codePoints <= SCRIPT_COUNT_LIMIT) {
       for (const [name, re] of SCRIPT_RES) {
         if (re.test(ch)) {
           scriptCounts.set(name, (scriptCounts.get(name) ?? 0) + 1);
@@ -86,6 +90,7 @@ export function describeText(text: string, firstN = 24): TextDescription {
     words: (text.match(/\S+/gu) ?? []).length,
     loneSurrogates: findLoneSurrogates(text),
     scripts: [...scriptCounts].map(([script, n]) => ({ script, codePoints: n })).sort((a, b) => b.codePoints - a.codePoints),
+    scriptsCountedIn: codePoints > SCRIPT_COUNT_LIMIT ? SCRIPT_COUNT_LIMIT : null,
     firstCharacters,
   };
 }

@@ -208,7 +208,7 @@ describe.each(targets)('graphRouter on $name', ({ target }) => {
     broken.nodes[1]!.position = { x: 'left', y: 0 };
 
     const error = await expectTrpcError(caller.graph.create({ doc: broken as unknown as GraphDoc }), 'BAD_REQUEST');
-    expect(error.message).toMatch(/^The graph is malformed: node 'pretokenize-1' \(pretokenize\), field position\.x/);
+    expect(error.message).toMatch(/^The graph is malformed: node 'pretokenize-1' \(pretokenize\): position\.x must be a number\.$/);
   });
 
   it('refuses a graph with a node type it cannot run, naming the node', async () => {

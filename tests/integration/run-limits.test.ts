@@ -72,7 +72,7 @@ describe('server run limits (TOKENLOOM_RUN_MAX_SECONDS=0.2, TOKENLOOM_RUN_MAX_IN
     };
     const error = await rejection(collect(server.runner('limits'), doc));
     expect(error.data).toMatchObject({ code: 'BAD_REQUEST' });
-    expect(error.message).toMatch(/^The graph is malformed at nodes: .*300/);
+    expect(error.message).toMatch(/^This graph has 301 nodes; Tokenloom opens graphs of up to 300\.$/);
   });
 
   it('gives every slot back when a run fails before it starts (params nested 4,500 deep), so the client and others still run', async () => {
@@ -104,6 +104,6 @@ describe('server run limits (TOKENLOOM_RUN_MAX_SECONDS=0.2, TOKENLOOM_RUN_MAX_IN
     const doc = pipelineDoc('fine');
     (doc.nodes[1] as { position: unknown }).position = { x: 'left', y: 0 };
     const error = await rejection(collect(server.runner('limits'), doc));
-    expect(error.message).toBe("The graph is malformed: node 'clean' (clean), field position.x: Invalid input: expected number, received string.");
+    expect(error.message).toBe("The graph is malformed: node 'clean' (clean): position.x must be a number.");
   });
 });

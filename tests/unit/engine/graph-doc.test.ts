@@ -38,7 +38,7 @@ describe('loadGraphDoc', () => {
       edges: [],
     });
     expect(loaded.ok).toBe(false);
-    if (!loaded.ok) expect(loaded.message).toMatch(/node 'clean-1' \(clean\), field position\.x/);
+    if (!loaded.ok) expect(loaded.message).toMatch(/node 'clean-1' \(clean\): position\.x must be a number\./);
   });
 });
 
@@ -59,6 +59,6 @@ describe('validateGraph', () => {
       registry,
     );
     expect(issues.map((i) => i.code).sort()).toEqual(['bad-params', 'duplicate-input', 'unknown-type']);
-    expect(issues.find((i) => i.code === 'bad-params')?.message).toMatch(/Clean 'c', field form/);
+    expect(issues.find((i) => i.code === 'bad-params')?.message).toMatch(/Clean 'c': Unicode form must be one of /);
   });
 });

@@ -17,6 +17,13 @@ describe('templates', () => {
     });
   }
 
+  it('gives every node of a template a title no other node of it has', () => {
+    for (const template of TEMPLATES) {
+      const titles = template.doc.nodes.filter((n) => n.type !== 'note').map((n) => n.title ?? registry[n.type]!.title);
+      expect(new Set(titles).size, `${template.id}: ${titles.join(', ')}`).toBe(titles.length);
+    }
+  });
+
   it('the GPT-2 chain gives the official GPT-2 IDs and decodes back exactly', async () => {
     const doc = TEMPLATES.find((t) => t.id === 'gpt2-chain')!.doc;
     const report = await execute(doc, { registry, cache: createRecipeCache(), where: 'server', resources: nodeResources });

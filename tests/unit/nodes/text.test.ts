@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractJsonlField, scanJsonl } from '@/nodes/text/jsonl';
-import { describeText } from '@/nodes/text/text';
+import { describeText, SCRIPT_COUNT_LIMIT } from '@/nodes/text/text';
 
 describe('describeText', () => {
   it('counts code units, code points and UTF-8 bytes differently for non-ASCII text', () => {
@@ -16,6 +16,15 @@ describe('describeText', () => {
     const d = describeText('a\uDC00b\uD83D');
     expect(d.loneSurrogates).toEqual([1, 3]);
     expect(d.firstCharacters[1]?.utf8).toMatch(/lone surrogate/);
+  });
+
+  it('says when the script counts cover only the start of a long text', () => {
+    const short = describeText('ab'.repeat(1000));
+    expect(short).toMatchObject({ scripts: [{ script: 'Latin', codePoints: 2000 }], scriptsCountedIn: null });
+    const long = describeText('a'.repeat(SCRIPT_COUNT_LIMIT) + 'ଜ'.repeat(10));
+    expect(long.scriptsCountedIn).toBe(SCRIPT_COUNT_LIMIT);
+    expect(long.scripts).toEqual([{ script: 'Latin', codePoints: SCRIPT_COUNT_LIMIT }]);
+    expect(describeText('a'.repeat(SCRIPT_COUNT_LIMIT)).scriptsCountedIn).toBeNull();
   });
 
   it('describes empty text', () => {

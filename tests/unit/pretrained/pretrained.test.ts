@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { Tokenizer as NativeTokenizer } from 'tokenizers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeTokenizer } from '@/nodes/pretrained/describe-tokenizer';
+import { describeTokenizer, templateInWords } from '@/nodes/pretrained/describe-tokenizer';
 import { encodeWithPieces, loadPretrainedTokenizer, type PretrainedTokenizer } from '@/nodes/pretrained/pretrained';
 
 const HUB = join(__dirname, '..', '..', '..', 'public', 'hub') + '/';
@@ -155,6 +155,12 @@ describe('describeTokenizer', () => {
     expect([g.mergeCount, b.mergeCount]).toEqual([50000, null]);
     expect(l.mergeCount).toBeGreaterThan(60000);
     expect([g.template, b.template, l.template]).toEqual(['$A', '[CLS] $A [SEP]', '<s> $A']);
+    expect([g.template, b.template, l.template, '$A </s>'].map(templateInWords)).toEqual([
+      'adds nothing: the tokens are the text’s alone',
+      'adds [CLS] before the text and [SEP] after it',
+      'adds <s> before the text',
+      'adds </s> after the text',
+    ]);
     expect(g.normalizer.summary).toBe('none');
     expect(b.normalizer.summary).toBe('clean control characters and whitespace, put spaces around CJK characters, lowercase, strip accents');
     expect(l.normalizer.steps).toEqual(['Prepend', 'Replace']);
