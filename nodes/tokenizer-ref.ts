@@ -15,6 +15,7 @@ import type { TokenizerDescription } from './pretrained/describe-tokenizer';
 import type { BpeModel } from './bpe/types';
 import { BpeEncoder } from './bpe/encode-bpe';
 import { BpeDecoder } from './bpe/decode-bpe';
+import { BYTE_LEVEL, spellingOfModel, type TokenSpelling } from './shared/token-text';
 
 export type TokenizerRef =
   | { kind: 'pretrained'; name: string; label: string; description: TokenizerDescription }
@@ -143,4 +144,9 @@ export async function vocabularyOf(ref: TokenizerRef, resources: Resources): Pro
     case 'pretrained':
       return idToToken((await loadPretrained(ref.name, resources)).tokenizer);
   }
+}
+
+/** How a tokenizer spells text in its tokens, for the views that show them (shared/token-text.ts). */
+export function spellingOfRef(ref: TokenizerRef): TokenSpelling {
+  return ref.kind === 'bpe' ? BYTE_LEVEL : spellingOfModel(ref.description);
 }

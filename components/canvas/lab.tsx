@@ -39,6 +39,7 @@ import { SHORTCUTS, isTypingTarget } from './shortcuts';
 import { useEngine } from './use-engine';
 import { MAX_RUN_BUDGET_S, MIN_RUN_BUDGET_S, useLab } from './store';
 import type { LabNode } from './graph-convert';
+import { StoredFormToggle } from '@/components/ui/token-chip';
 
 const nodeTypes = {
   text: NodeCard,
@@ -386,6 +387,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
             <HelpCircle size={16} />
           </button>
         </div>
+        <StoredFormToggle />
         <button type="button" className="btn" onClick={() => setGalleryOpen(true)} data-testid="open-templates">
           <LayoutTemplate size={14} /> Templates
         </button>

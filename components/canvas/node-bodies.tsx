@@ -7,7 +7,8 @@ import type { NodeType, ViewOf } from '@/nodes';
 import { MODE_INFO } from '@/nodes/pretokenize/explain';
 import { PRETOKENIZE_MODES } from '@/nodes/pretokenize/pretokenize';
 import { useLab } from './store';
-import { TokenChip } from '@/components/ui/token-chip';
+import { TokenChip, TokenChips, TokenText, spanIn, useTokenViews } from '@/components/ui/token-chip';
+import { BYTE_LEVEL, spellingOfModel, viewOfPiece } from '@/nodes/shared/token-text';
 import { PRETRAINED_CHOICES } from '@/nodes/pretrained';
 import { SHIPPED_TOKENIZER_LABELS } from '@/nodes/pretrained/shipped';
 import { TextBody } from './text-body';
@@ -55,9 +56,7 @@ function PretokenizeBody({ id, params, view }: BodyProps) {
         <>
           <div className="flex max-h-20 flex-wrap gap-1 overflow-hidden">
             {v.pieces.slice(0, 24).map((p, i) => (
-              <span key={i} className="chip">
-                {visibleWhitespace(p.shown)}
-              </span>
+              <TokenChip key={i} view={viewOfPiece(p.text, p.shown)} span={spanIn(id, p)} />
             ))}
           </div>
           <span className="text-[11px] text-slate-500 dark:text-slate-400">
@@ -97,11 +96,7 @@ function PretrainedBody({ id, params, view }: BodyProps) {
       )}
       {v && (
         <>
-          <div className="flex max-h-24 flex-wrap gap-1 overflow-hidden">
-            {v.pieces.slice(0, 16).map((p, i) => (
-              <TokenChip key={i} piece={p.piece} id={p.id} kind={p.kind} />
-            ))}
-          </div>
+          <TokenChips tokens={v.pieces.slice(0, 16)} scope={id} spelling={spellingOfModel(v.description)} className="max-h-24 overflow-hidden" />
           <span className="text-[11px] text-slate-500 dark:text-slate-400">
             {v.count} tokens · {v.description.modelKind}
           </span>
@@ -151,7 +146,7 @@ function NgramBody({ view }: BodyProps) {
   );
 }
 
-function BpeBody({ view }: BodyProps) {
+function BpeBody({ id, view }: BodyProps) {
   const v = view as ViewOf<'bpe'> | undefined;
   if (!v) return <p className="text-xs text-slate-500">…</p>;
   return (
@@ -159,11 +154,7 @@ function BpeBody({ view }: BodyProps) {
       <span>
         {v.training ? 'Trained' : 'GPT-2 merges'}: {v.vocabSize.toLocaleString()} tokens, {v.mergeCount.toLocaleString()} merges
       </span>
-      <div className="flex max-h-16 flex-wrap gap-0.5 overflow-hidden">
-        {v.pieces.slice(0, 14).map((p, i) => (
-          <TokenChip key={i} piece={p.piece} id={p.id} kind={p.kind} />
-        ))}
-      </div>
+      <TokenChips tokens={v.pieces.slice(0, 14)} scope={id} spelling={BYTE_LEVEL} className="max-h-16 overflow-hidden" />
       <span className="text-slate-500">
         {v.tokenCount.toLocaleString()} tokens · {v.tokenCount ? (v.charCount / v.tokenCount).toFixed(2) : '—'} chars/token
       </span>
@@ -205,17 +196,23 @@ function TransformerBody({ view }: BodyProps) {
   return (
     <div className="grid gap-1 text-[11px]" data-testid="transformer-body">
       {v.warning && <span className="text-amber-700" data-testid="transformer-body-warning">⚠ IDs from {v.idsTokenizer}, model reads {v.modelTokenizer}</span>}
-      {v.topK[0]?.candidates.slice(0, 3).map((c, i) => (
-        <div key={i} className="flex justify-between gap-2">
-          <span className="truncate font-mono">{visibleWhitespace(c.token)}</span>
-          <span className="text-slate-500">{(c.prob * 100).toFixed(1)}%</span>
-        </div>
-      ))}
+      <Candidates candidates={v.topK[0]?.candidates.slice(0, 3) ?? []} />
       <span className="text-slate-500 dark:text-slate-400">
         next token · {v.backend} · {Math.round(v.runMs)} ms
       </span>
     </div>
   );
+}
+
+/** The top next tokens, each read on its own (a candidate has no neighbours to borrow bytes from). */
+function Candidates({ candidates }: { candidates: { token: string; prob: number }[] }) {
+  const views = useTokenViews(candidates.map((c) => c.token), undefined, undefined, true);
+  return candidates.map((c, i) => (
+    <div key={i} className="flex justify-between gap-2">
+      <TokenText view={views[i]!} className="truncate" />
+      <span className="text-slate-500">{(c.prob * 100).toFixed(1)}%</span>
+    </div>
+  ));
 }
 
 function GenerateBody({ id, view }: BodyProps) {

@@ -9,7 +9,7 @@
  * (the node's progress line shows the latest step).
  */
 import { LineChart } from '@/components/ui/charts';
-import { TokenChip } from '@/components/ui/token-chip';
+import { TokenChips } from '@/components/ui/token-chip';
 import { visibleWhitespace } from '@/components/canvas/node-bodies';
 import type { FinetuneLive, ShownCandidate } from '@/nodes/finetune';
 import { Bar } from '@/components/ui/bar';
@@ -57,11 +57,7 @@ export function FinetuneInspector({ view }: InspectorProps<'finetune'>) {
             ? ' — identical: the tokenizer is not part of what training changes.'
             : ' — they differ, which training cannot cause: the tokenizer itself was changed.'}
         </p>
-        <div className="mt-2 flex flex-wrap gap-1">
-          {view.watch.after.map((t, i) => (
-            <TokenChip key={i} piece={t.piece} id={t.id} />
-          ))}
-        </div>
+        <TokenChips tokens={view.watch.after} className="mt-2" />
         <p className="mt-1 text-xs opacity-80">
           Encoded with {view.watch.tokenizer}, before the first step and again after step {view.steps}. What training changed is below: weights, not IDs.
         </p>

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
 import { checkRoundTrip } from '../bpe/decode-bpe';
-import { decodeWith } from '../tokenizer-ref';
+import { decodeWith, spellingOfRef } from '../tokenizer-ref';
 
 const TEXT_SHOWN = 5000;
 
@@ -46,5 +46,6 @@ export const decodeNode = defineNode({
     truncated: outputs.text.length > TEXT_SHOWN,
     tokens: details!.tokens,
     roundTrip: details!.roundTrip,
+    spelling: spellingOfRef(inputs.tokenizer),
   }),
 });

@@ -295,3 +295,23 @@ export function spellingOfModel(model: { modelKind: string; continuingSubwordPre
   if (model.continuingSubwordPrefix) return { ...WORDPIECE, continuingPrefix: model.continuingSubwordPrefix };
   return PLAIN;
 }
+
+/** A pre-token's view: its text as read, and the form the next stage stores ('Ġlove', '▁love'). */
+export function viewOfPiece(text: string, stored: string): TokenView {
+  return { raw: stored, special: false, bytes: [...utf8.encode(text)], segments: [{ kind: 'text', text }], shown: showWhitespace(text), hint: null };
+}
+
+/**
+ * Each token of a vocabulary as plain text (its bytes decoded, a broken character as U+FFFD),
+ * so a search for 'ଭାଷା' or ' love' finds the tokens stored as 'à¬Ńà¬¾à¬·à¬¾' or 'Ġlove'.
+ */
+export function readableVocabulary(tokens: readonly string[]): string[] {
+  const sample = tokens.filter((_, i) => i % Math.max(1, Math.floor(tokens.length / 2000)) === 0);
+  const spelling = guessSpelling(sample);
+  const decoder = new TextDecoder();
+  return tokens.map((t) => {
+    if (t === undefined) return '';
+    const bytes = tokenBytes(t, spelling);
+    return bytes ? decoder.decode(Uint8Array.from(bytes)) : t;
+  });
+}
