@@ -1,6 +1,7 @@
 'use client';
 import { visibleWhitespace } from '@/components/canvas/node-bodies';
 import type { InspectorProps } from './types';
+import { GraphemeView } from '@/components/ui/grapheme-view';
 
 function Stat({ label, value, hint }: { label: string; value: number; hint: string }) {
   return (
@@ -54,6 +55,7 @@ export function TextInspector({ view }: InspectorProps<'text'>) {
             {view.scriptsCountedIn !== null && ` (in the first ${view.scriptsCountedIn.toLocaleString('en-US')} characters)`}</div>
         </div>
       )}
+      <GraphemeView columns={view.graphemes} total={view.graphemeCount} />
       <div>
         <h4 className="mb-1 text-sm font-semibold">Why numbers? The first characters as a computer stores them</h4>
         <table className="w-full text-left text-xs" data-testid="char-table">
