@@ -25,7 +25,7 @@ export default {
     'server/api/routers/**/*.ts',
     'server/run/run-manager.ts',
     // Browser-only plumbing, exercised by the e2e suite rather than Vitest.
-    '!nodes/engine/browser-worker.ts',
+    '!nodes/worker.ts',
   ],
   // Shared machines: one or two workers, and a generous timeout for model-loading tests.
   concurrency: 1,

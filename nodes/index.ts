@@ -1,9 +1,13 @@
 /**
  * The registry of node kinds. Adding a kind here makes it appear in the palette, run in the
- * engine, and (through the mapped type in components/inspectors) require an inspector.
+ * engine, and (through the mapped type in components/kinds/index.ts) require its UI: an
+ * inspector and a canvas body.
  */
 import { ownEntry, type Registry } from './engine/validate';
-import type { PortMap, PortSpec } from './engine/ports';
+import type { PortKind, PortMap, PortSpec } from './engine/ports';
+import type { PortValueMap } from './engine/define-node';
+import type {} from './shared/tokenizer-ref';
+import type {} from './shared/model-ref';
 import { textNode } from './text';
 import { cleanNode } from './clean';
 import { pretokenizeNode } from './pretokenize';
@@ -33,6 +37,9 @@ export const nodeKinds = {
   finetune: finetuneNode,
   note: noteNode,
 } as const satisfies Registry;
+
+/** Every port kind has a value type (declared in engine/define-node.ts or merged in by shared/). */
+type _EveryPortHasAValueType = { [K in PortKind]: PortValueMap[K] };
 
 export type NodeKinds = typeof nodeKinds;
 export type NodeType = keyof NodeKinds;

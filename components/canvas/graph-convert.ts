@@ -27,7 +27,8 @@ export function toGraphDoc(
       params: n.data.params,
       ...(n.data.title ? { title: n.data.title } : {}),
       position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
-      ...(n.type === 'note' && n.width && n.height ? { size: { width: n.width, height: n.height } } : {}),
+      // Only a kind with its own resizable card (the Note) has a width and height set.
+      ...(n.width && n.height ? { size: { width: n.width, height: n.height } } : {}),
     })),
     edges: edges.map((e) => ({
       id: e.id,

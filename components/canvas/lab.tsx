@@ -27,35 +27,33 @@ import { Gallery, GalleryDialog } from './gallery';
 import { LessonPanel } from './lesson-panel';
 import { PresenterPanel, usePresenterKeys } from './presenter';
 import { useAutosave, useSharing } from './use-sharing';
-import { registry, nodeKinds, portSpec, type NodeType } from '@/nodes';
+import { registry, nodeKinds, portSpec, NODE_TYPES, type NodeType } from '@/nodes';
 import { PORT_COLOR } from '@/components/ui/ports';
-import { formatMs } from '@/components/ui/status-badge';
-import { InspectorPanel } from '@/components/inspectors/inspector-panel';
+import { formatMs } from '@/components/ui/format';
+import { uiOf } from '@/components/kinds';
+import { InspectorPanel } from './inspector-panel';
 import { NodeCard } from './node-card';
-import { NoteCard } from './note-card';
 import { DRAG_MIME, Palette } from './palette';
 import { layoutLeftToRight } from './layout';
 import { SHORTCUTS, isTypingTarget } from './shortcuts';
 import { useEngine } from './use-engine';
 import { MAX_RUN_BUDGET_S, MIN_RUN_BUDGET_S, useLab } from './store';
 import type { LabNode } from './graph-convert';
-import { StoredFormToggle } from '@/components/ui/token-chip';
+import { StoredFormToggle } from '@/components/ui/token-display';
 
-const nodeTypes = {
-  text: NodeCard,
-  clean: NodeCard,
-  pretokenize: NodeCard,
-  pretrained: NodeCard,
-  compare: NodeCard,
-  bpe: NodeCard,
-  ids: NodeCard,
-  decode: NodeCard,
-  transformer: NodeCard,
-  generate: NodeCard,
-  finetune: NodeCard,
-  ngram: NodeCard,
-  note: NoteCard,
-} satisfies Record<NodeType, unknown>;
+/** React Flow's component per node type: the shared node card, or a kind's own card (the Note). */
+const nodeTypes = Object.fromEntries(
+  NODE_TYPES.map((type) => {
+    const ui = uiOf(type);
+    return [type, 'card' in ui ? ui.card : NodeCard];
+  }),
+);
+
+/** Where a kind with its own card says how big a new one starts. */
+const newSize = (type: NodeType) => {
+  const ui = uiOf(type);
+  return 'newSize' in ui ? ui.newSize : undefined;
+};
 
 /** While a wire is dragged over a port it cannot join, say why, next to the pointer. */
 function ConnectionHint() {
@@ -268,7 +266,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
       const w = el?.clientWidth ?? 800;
       const h = el?.clientHeight ?? 600;
       const jitter = (useLab.getState().nodes.length % 5) * 24;
-      useLab.getState().addNode(type, { x: (w / 2 - x) / zoom - 140 + jitter, y: (h / 2 - y) / zoom - 80 + jitter });
+      useLab.getState().addNode(type, { x: (w / 2 - x) / zoom - 140 + jitter, y: (h / 2 - y) / zoom - 80 + jitter }, {}, newSize(type));
     },
     [getViewport],
   );
@@ -453,7 +451,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
             if (!type || !(type in nodeKinds)) return;
             e.preventDefault();
             const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
-            useLab.getState().addNode(type as NodeType, { x: p.x - 140, y: p.y - 30 });
+            useLab.getState().addNode(type as NodeType, { x: p.x - 140, y: p.y - 30 }, {}, newSize(type as NodeType));
           }}
         >
           <Toast />

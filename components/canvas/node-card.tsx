@@ -7,11 +7,11 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import clsx from 'clsx';
 import { Square } from 'lucide-react';
 import { memo } from 'react';
-import { nodeKinds } from '@/nodes';
+import { nodeKinds, type NodeType, type ParamsOf } from '@/nodes';
 import { PORT_KIND_LABEL, type PortMap } from '@/nodes/engine/ports';
 import { PORT_COLOR } from '@/components/ui/ports';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { nodeBodies } from './node-bodies';
+import { uiOf, viewOf } from '@/components/kinds';
 import { useLab } from './store';
 import type { LabNode } from './graph-convert';
 import { ownEntry } from '@/nodes/engine/validate';
@@ -19,7 +19,6 @@ import { ownEntry } from '@/nodes/engine/validate';
 function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
   const def = nodeKinds[type];
   const runtime = useLab((s) => ownEntry(s.runtime, id));
-  const Body = nodeBodies[type as keyof typeof nodeBodies] as (props: { id: string; params: Record<string, unknown>; view: unknown }) => React.ReactNode;
   const inputs = Object.entries(def.inputs as PortMap);
   const outputs = Object.entries(def.outputs as PortMap);
   return (
@@ -94,7 +93,7 @@ function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
         </div>
       </div>
       <div className="px-3 py-2">
-        <Body id={id} params={data.params} view={runtime?.view} />
+        <KindBody type={type} id={id} params={data.params} view={runtime?.view} />
       </div>
       {runtime?.status === 'error' && (
         <div data-testid="node-error" className="rounded-b-xl bg-rose-50 px-3 py-2 text-xs text-rose-700 dark:bg-rose-950 dark:text-rose-200">
@@ -118,6 +117,15 @@ function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
       )}
     </div>
   );
+}
+
+/** The kind's own body, with its view and params typed by its kind. */
+function KindBody<K extends NodeType>({ type, id, params, view }: { type: K; id: string; params: Record<string, unknown>; view: unknown }) {
+  const ui = uiOf(type);
+  if (!('body' in ui)) return null;
+  const Body = ui.body;
+  // Params carry the kind's defaults (graph-convert's withDefaults); see viewOf for the view.
+  return <Body id={id} params={params as ParamsOf<K>} view={viewOf(type, view)} />;
 }
 
 export const NodeCard = memo(NodeCardImpl);

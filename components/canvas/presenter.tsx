@@ -6,9 +6,9 @@
  */
 import { useEffect } from 'react';
 import { nodeKinds } from '@/nodes';
-import { NodeAnswer } from '@/components/inspectors/inspector-panel';
+import { NodeAnswer } from './inspector-panel';
 import { useLab } from './store';
-import { StoredFormToggle } from '@/components/ui/token-chip';
+import { StoredFormToggle } from '@/components/ui/token-display';
 
 export function usePresenterKeys() {
   useEffect(() => {

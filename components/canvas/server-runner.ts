@@ -2,8 +2,7 @@
  * Run a graph on the server and stream its events, the way the engine worker does in the
  * browser: `onEvent` receives the same RunEvents (run:start, node:start/progress/done/cached/
  * error/blocked, run:done) in the same order, so the canvas can feed both into applyRunEvent.
- * Not React: a plain transport over @trpc/client (splitLink: subscriptions over SSE with
- * httpSubscriptionLink, everything else over httpLink).
+ * Not React: a plain transport over the app's tRPC client (trpc/client.ts).
  *
  * - A graph whose URL-encoded form is over INLINE_LIMIT characters is first posted with
  *   `run.stage` (subscriptions are GET requests, and servers refuse URLs beyond ~16 KB), then
@@ -19,37 +18,21 @@
  * - Identity is the server's httpOnly client cookie: browsers send it by themselves.
  *
  * Not handled here: choosing between server and browser, the store (the canvas does both).
- * In Node (tests, scripts), pass `url` (absolute), `EventSource` (the `eventsource` package)
- * and optionally `headers` (e.g. `cookie` with a client cookie), which go on every request.
+ * In Node (tests, scripts), pass the options of createApiClient (trpc/client.ts): `url`,
+ * `EventSource`, `headers`.
  */
-import {
-  createTRPCClient,
-  httpLink,
-  httpSubscriptionLink,
-  splitLink,
-  TRPCClientError,
-  type TRPCClient,
-} from '@trpc/client';
+import { TRPCClientError } from '@trpc/client';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
-import type { AppRouter } from '@/server/api/root';
 import type { ValuePage } from '@/server/run/paging';
+import { api, createApiClient, type ApiClient, type ApiClientOptions } from '@/trpc/client';
 
 export type { ValuePage };
 
 /** Longest URL-encoded `{doc}` sent inline in the subscription URL. */
 export const INLINE_LIMIT = 8000;
 
-type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
-
-export interface ServerRunnerOptions {
-  /** The tRPC endpoint; '/api/trpc' in the browser. */
-  url?: string;
-  /** EventSource implementation; globalThis.EventSource by default. */
-  EventSource?: typeof EventSource;
-  /** Headers for every request, e.g. a `cookie` (Node only for the event stream: browsers' EventSource cannot send headers). */
-  headers?: Record<string, string>;
-}
+export type ServerRunnerOptions = ApiClientOptions;
 
 export interface RunOnServerOptions {
   onEvent: (event: RunEvent) => void;
@@ -82,29 +65,8 @@ export interface ServerRunner {
   }>;
 }
 
-function withHeaders(headers: Record<string, string> | undefined): FetchLike | undefined {
-  if (!headers) return undefined;
-  return (input, init) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...headers } });
-}
-
-export function createServerRunner(options: ServerRunnerOptions = {}): ServerRunner {
-  const url = options.url ?? '/api/trpc';
-  const fetchWithHeaders = withHeaders(options.headers);
-  const client: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({
-          url,
-          EventSource: options.EventSource,
-          // The `eventsource` package takes a fetch; a browser's EventSource ignores the option.
-          eventSourceOptions: fetchWithHeaders ? ({ fetch: fetchWithHeaders } as EventSourceInit) : undefined,
-        }),
-        false: httpLink({ url, headers: options.headers }),
-      }),
-    ],
-  });
-
+/** A runner over `client`: the browser's `api` by default, or a client made from `options`. */
+export function createServerRunner(options: ServerRunnerOptions = {}, client: ApiClient = createApiClient(options)): ServerRunner {
   /** The cancel token of each run this runner has going (from its `run:accepted` message). */
   const cancelTokens = new Map<string, string>();
 
@@ -180,7 +142,7 @@ export function createServerRunner(options: ServerRunnerOptions = {}): ServerRun
 }
 
 let browserRunner: ServerRunner | undefined;
-const defaultRunner = () => (browserRunner ??= createServerRunner());
+const defaultRunner = () => (browserRunner ??= createServerRunner({}, api));
 
 /** Run `doc` on this app's server; see createServerRunner for the details. */
 export function runOnServer(doc: GraphDoc, options: RunOnServerOptions): Promise<void> {

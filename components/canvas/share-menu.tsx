@@ -1,7 +1,7 @@
 'use client';
 /** Save, share links (saved or carried in the URL hash), export/import, and Fork for read-only graphs. */
 import { useEffect, useRef, useState } from 'react';
-import { api } from './api-client';
+import { api } from '@/trpc/client';
 import { myGraphIds } from './sharing';
 import { BookOpen, Download, GitFork, Link2, Save, Share2, Upload } from 'lucide-react';
 import { downloadNotebook } from './notebook-download';

@@ -93,7 +93,8 @@ export interface LabState extends Snapshot {
   onEdgesChange(changes: EdgeChange<LabEdge>[]): void;
   /** Returns the reason a connection is refused, or null when it was made. */
   connect(connection: Connection): string | null;
-  addNode(type: NodeType, position: XYPosition, params?: Record<string, unknown>): string;
+  /** `size` for a kind that draws its own resizable card (the Note); others size to their content. */
+  addNode(type: NodeType, position: XYPosition, params?: Record<string, unknown>, size?: { width: number; height: number }): string;
   updateParams(id: string, patch: Record<string, unknown>, coalesceKey?: string): void;
   setTitle(title: string): void;
   copySelection(): number;
@@ -315,7 +316,7 @@ export const useLab = create<LabState>()((set, get) => ({
     return null;
   },
 
-  addNode(type, position, params = {}) {
+  addNode(type, position, params = {}, size) {
     if (get().refuseIfLocked()) return '';
     get().record();
     const id = newNodeId(type);
@@ -325,7 +326,7 @@ export const useLab = create<LabState>()((set, get) => ({
       position,
       data: { params: withDefaults(type, params) },
       selected: true,
-      ...(type === 'note' ? { width: 260, height: 120 } : {}),
+      ...(size ? { width: size.width, height: size.height } : {}),
     };
     set((s) => ({
       nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node],

@@ -22,7 +22,7 @@ import type { RunEvent } from '@/nodes/engine/executor';
 import type { HostMessage, HostRequest } from '@/nodes/engine/worker-host';
 import { RUN_BUDGET_KEY, useLab } from './store';
 import { queryServerNode, runOnServer } from './server-runner';
-import { describeApiError } from './api-client';
+import { describeApiError } from '@/trpc/client';
 import { ALIVE_EVERY_MS } from '@/nodes/engine/worker-host';
 
 /** Pending inspector questions, by request id, answered by the worker ('query-result'). */
@@ -50,7 +50,7 @@ const WATCH_AFTER_MS = 1000;
 const WATCH_EVERY_MS = 250;
 
 function spawn(): Worker {
-  return new Worker(new URL('../../nodes/engine/browser-worker.ts', import.meta.url), { type: 'module' });
+  return new Worker(new URL('../../nodes/worker.ts', import.meta.url), { type: 'module' });
 }
 
 export function useEngine() {

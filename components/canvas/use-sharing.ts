@@ -6,7 +6,7 @@
  * graph that came in a hash link, or any graph while the server is down, forks into a local copy.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { api, describeApiError } from './api-client';
+import { api, describeApiError } from '@/trpc/client';
 import { clearDraft, editSecretFor, rememberEditSecret, saveDraft } from './sharing';
 import { useLab } from './store';
 

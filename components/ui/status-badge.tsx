@@ -1,12 +1,8 @@
 import clsx from 'clsx';
 import { useEffect, useState } from 'react';
 import type { NodeRuntime } from '@/components/canvas/store';
+import { formatMs } from './format';
 
-export function formatMs(ms: number): string {
-  if (ms < 1) return '<1 ms';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-}
 
 const LABEL: Record<NodeRuntime['status'], string> = {
   idle: 'idle',

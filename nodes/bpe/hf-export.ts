@@ -8,7 +8,7 @@
  *
  * The files load in HF `tokenizers` (Tokenizer.fromString) and transformers.js
  * (AutoTokenizer.from_pretrained on a folder holding tokenizer.json + tokenizer_config.json), and
- * both encode text to the same ids as BpeEncoder (tests/unit/bpe/hf-export.test.ts). The
+ * both encode text to the same ids as BpeEncoder (tests/unit/nodes/bpe/hf-export.test.ts). The
  * pre-tokenizer has add_prefix_space=false, as GPT-2's: "Hello" stays "Hello", not "ĠHello".
  *
  * A 'gpt2-marks' model gets a Split pre-tokenizer with GPT2_MARKS_PATTERN before ByteLevel.

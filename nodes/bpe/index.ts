@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { defineNode, type Resources } from '../engine/define-node';
 import { fingerprint, shareWork } from '../engine/shared-work';
 import type { Pretokens } from '../engine/ports';
-import { bpeEncoderFor, loadPretrained, type TokenizerRef } from '../tokenizer-ref';
+import { bpeEncoderFor, loadPretrained, type TokenizerRef } from '../shared/tokenizer-ref';
 import { MAX_VOCAB_SIZE, MIN_VOCAB_SIZE, trainBpe } from './train-bpe';
 import { modelFromVocabAndMerges } from './vocab-files';
 import { toHuggingFaceFiles } from './hf-export';

@@ -13,7 +13,7 @@
  *
  * Not handled here: training (train-bpe.ts), loading the pretrained tokenizers (the node does).
  */
-import { bpeEncoderFor } from '../tokenizer-ref';
+import { bpeEncoderFor } from '../shared/tokenizer-ref';
 import type { BpeModel, TrainedBpe } from './types';
 import { tokenBytes, BYTE_LEVEL } from '../shared/token-text';
 

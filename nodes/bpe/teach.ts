@@ -8,7 +8,7 @@
  *
  *   replay(model, 'aaabdaaabac', 1)  // with merge 0 = (a, a): ['aa', 'a', 'b', 'd', 'aa', 'a', 'b', 'a', 'c']
  *
- * Not handled here: training (train-bpe.ts), drawing (components/inspectors).
+ * Not handled here: training (train-bpe.ts), drawing (components/kinds/bpe).
  */
 import type { BpeModel, TrainedBpe, TrainedMerge } from './types';
 import { BpeEncoder } from './encode-bpe';

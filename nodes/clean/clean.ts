@@ -6,13 +6,13 @@
  *     .text  // 'café nlp'   (e + U+0301 composed into U+00E9, two spaces into one)
  *
  * Order: invalid-Unicode repair, control characters, Unicode form, accents, lowercase,
- * whitespace, then the user's regex. The regex runs on RE2 semantics (nodes/user-regex.ts):
+ * whitespace, then the user's regex. The regex runs on RE2 semantics (nodes/shared/user-regex.ts):
  * linear time whatever the pattern, no backreferences or lookaround, and a replacement whose
  * result would pass MAX_TEXT_OUTPUT_CHARS is refused before it is built.
  * Not handled here: language-specific case rules (toLowerCase is locale-independent).
  */
 import { findLoneSurrogates } from '../text/text';
-import { compileUserRegex, replaceAllWithinBudget } from '../user-regex';
+import { compileUserRegex, replaceAllWithinBudget } from '../shared/user-regex';
 
 export const UNICODE_FORMS = ['none', 'NFC', 'NFD', 'NFKC', 'NFKD'] as const;
 export type UnicodeForm = (typeof UNICODE_FORMS)[number];

@@ -4,7 +4,7 @@ import { defineNode } from '../engine/define-node';
 import { cleanText, UNICODE_FORMS } from './clean';
 import { describeChanges } from './changes';
 import { findLoneSurrogates } from '../text/text';
-import { userRegexRefusal } from '../user-regex';
+import { userRegexRefusal } from '../shared/user-regex';
 import { graphemeColumns } from '../text/graphemes';
 
 export const cleanNode = defineNode({

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
 import type { Tokens } from '../engine/ports';
-import { encodeWith, loadPretrained, type TokenizerRef } from '../tokenizer-ref';
+import { encodeWith, loadPretrained, type TokenizerRef } from '../shared/tokenizer-ref';
 import { SHIPPED_TOKENIZER_LABELS, type ShippedTokenizerName } from '../pretrained/shipped';
 import { describeTokenizer } from '../pretrained/describe-tokenizer';
 import { alignTokenizations } from './align';

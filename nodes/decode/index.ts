@@ -1,20 +1,10 @@
 /** Decode: IDs → tokens → bytes → text, with a round-trip check against the original text. */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { checkRoundTrip } from '../bpe/decode-bpe';
-import { decodeWith, spellingOfRef } from '../tokenizer-ref';
+import { checkRoundTrip, decodeWith, withProvenance } from './decode';
+import { spellingOfRef } from '../shared/tokenizer-ref';
 
 const TEXT_SHOWN = 5000;
-
-/**
- * An ID outside the vocabulary almost always means the IDs were made by another tokenizer than
- * the one Decode was given: say which made them and which Decode has, so the fix is plain.
- */
-function withProvenance(error: unknown, madeBy: string, given: string): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (madeBy === given || !/not in .*vocabulary/.test(message)) return message;
-  return `${message} These IDs were made by ${madeBy}, but this Decode node is given ${given}: connect its tokenizer input to the ${madeBy} tokenizer that made them.`;
-}
 
 export const decodeNode = defineNode({
   type: 'decode',

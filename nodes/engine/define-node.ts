@@ -5,21 +5,23 @@
  */
 import type { z } from 'zod';
 import type { PortMap, PortKind, Predictions, Pretokens, TokenIds, Tokens } from './ports';
-import type { TokenizerRef } from '../tokenizer-ref';
-import type { ModelRef } from '../model-ref';
 
-/** The value type carried by each port kind. Kinds whose issue has not landed carry `unknown`. */
+/**
+ * The value type carried by each port kind. The engine declares the plain data ones; the
+ * handles a port carries (a tokenizer, a model) are declared where they are defined, by
+ * declaration merging (nodes/shared/tokenizer-ref.ts, nodes/shared/model-ref.ts), so the engine
+ * names no tokenizer or model. nodes/index.ts checks at compile time that every port kind has
+ * its value type.
+ */
 export interface PortValueMap {
   text: string;
   pretokens: Pretokens;
-  tokenizer: TokenizerRef;
   tokens: Tokens;
   ids: TokenIds;
   predictions: Predictions;
-  model: ModelRef;
 }
 
-export type PortValue<K extends PortKind> = PortValueMap[K];
+export type PortValue<K extends PortKind> = K extends keyof PortValueMap ? PortValueMap[K] : never;
 
 export type InputValues<I extends PortMap> = {
   [K in keyof I]: I[K]['optional'] extends true ? PortValue<I[K]['kind']> | undefined : PortValue<I[K]['kind']>;

@@ -23,7 +23,7 @@ import { kindOf, topologicalOrder } from '../engine/validate';
 import type { HuggingFaceFiles } from '../bpe/hf-export';
 import { nodeKinds, type NodeType, type ViewOf } from '../index';
 import { isShippedTokenizer, SHIPPED_TOKENIZER_LABELS, type ShippedTokenizerName } from '../pretrained/shipped';
-import { SHIPPED_MODEL } from '../model-ref';
+import { SHIPPED_MODEL } from '../shared/model-ref';
 import { GPT2_MARKS_PATTERN, GPT2_PATTERN, GPT4_PATTERN } from '../pretokenize/pretokenize';
 import type { CheckSample } from './sample';
 import { pyLiteral, pyName, pyStr, stdlibCheckCell } from './python';

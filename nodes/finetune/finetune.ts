@@ -17,9 +17,9 @@
 import type * as TfCore from '@tensorflow/tfjs';
 import type { Tf } from './backend';
 import { EMBEDDING, Gpt2, configFromInitializers, weightNames } from './gpt2';
-import { readInitializers, replaceInitializers } from '../onnx/initializers';
+import { readInitializers, replaceInitializers } from '../shared/onnx/initializers';
 import { seededRandom } from '../transformer/sampling';
-import { pushAll } from '../arrays';
+import { pushAll } from '../shared/arrays';
 
 export interface FinetuneOptions {
   steps: number;

@@ -19,7 +19,7 @@
  */
 import type * as TfCore from '@tensorflow/tfjs';
 import type { Tf } from './backend';
-import type { Initializer } from '../onnx/initializers';
+import type { Initializer } from '../shared/onnx/initializers';
 
 export interface Gpt2Config {
   nLayer: number;

@@ -15,12 +15,12 @@
  */
 import { z } from 'zod';
 import { defineNode, type Resources } from '../engine/define-node';
-import { SHIPPED_MODEL, type ModelRef } from '../model-ref';
-import { encodeWith, idToToken, loadPretrained, type TokenizerRef } from '../tokenizer-ref';
+import { SHIPPED_MODEL, type ModelRef } from '../shared/model-ref';
+import { encodeWith, idToToken, loadPretrained, type TokenizerRef } from '../shared/tokenizer-ref';
 import { HELD_OUT_SOTU_EXCERPT } from '../text/heldout-sample';
 import { FINETUNE_BACKENDS, loadTf } from './backend';
 import { finetune, type Candidate, type FinetuneResult, type StepRecord } from './finetune';
-import { readModelBytes, shortHash } from '../onnx/model-bytes';
+import { readModelBytes, shortHash } from '../shared/onnx/model-bytes';
 
 /** Where the held-out curve's text comes from: the model's own corpus (State of the Union). */
 export const CORPUS_LABEL = "State of the Union, 1809 (Madison): from the model's corpus, but held out of its training";

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { loadPretrained } from '../tokenizer-ref';
+import { loadPretrained } from '../shared/tokenizer-ref';
 import { modelVocabulary } from '../transformer';
 import { checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerFamily, tokenizerLabel } from '../transformer/model-choice';
 import type { Backend } from '../transformer/model-choice';

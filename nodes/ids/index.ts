@@ -1,7 +1,7 @@
 /** IDs: tokens → input_ids and attention_mask, as a model's encode() returns them. */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { specialTokensOf, spellingOfRef, vocabularyOf } from '../tokenizer-ref';
+import { specialTokensOf, spellingOfRef, vocabularyOf } from '../shared/tokenizer-ref';
 import { buildInputIds, searchVocabulary } from './ids';
 
 export const SPECIAL_MODES = ['as-is', 'bos-eos', 'cls-sep', 'strip'] as const;

@@ -1,7 +1,7 @@
 /** Tokenizer (pretrained): GPT-2, BERT or TinyLlama from shipped files, or any hub id when online. */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { loadPretrained, type TokenizerRef } from '../tokenizer-ref';
+import { loadPretrained, type TokenizerRef } from '../shared/tokenizer-ref';
 import { SHIPPED_TOKENIZERS, SHIPPED_TOKENIZER_LABELS, isShippedTokenizer } from './shipped';
 import { describeTokenizer } from './describe-tokenizer';
 import { splitWords } from './words';

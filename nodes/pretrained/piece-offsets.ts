@@ -24,7 +24,7 @@
  * models. For those, placing a piece fails and the caller gets `null` offsets with a reason,
  * never wrong ones.
  */
-import { maxOf, minOf, pushAll } from '../arrays';
+import { maxOf, minOf, pushAll } from '../shared/arrays';
 import { CHAR_TO_BYTE } from '../pretokenize/byte-level';
 import { byteFallbackValue } from '../shared/token-text';
 

@@ -4,7 +4,7 @@
  * reported violation. Parse without compiling: the graphs and params we parse are small.
  *
  * Imported for its effect, first, by the page (components/canvas/lab.tsx) and the engine's
- * worker (nodes/engine/browser-worker.ts). Not handled here: anything but zod's config.
+ * worker (nodes/worker.ts). Not handled here: anything but zod's config.
  */
 import { z } from 'zod';
 

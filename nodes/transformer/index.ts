@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { idToToken, loadPretrained } from '../tokenizer-ref';
+import { idToToken, loadPretrained } from '../shared/tokenizer-ref';
 import { analyse, type Analysis } from './transformer';
 import { checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerLabel } from './model-choice';
 import type { Backend } from './model-choice';

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import type { TokenIds } from '../engine/ports';
-import { SHIPPED_MODEL, type ModelRef } from '../model-ref';
+import { SHIPPED_MODEL, type ModelRef } from '../shared/model-ref';
 import { SHIPPED_TOKENIZER_LABELS, isShippedTokenizer } from '../pretrained/shipped';
 import { DEFAULT_OLLAMA_URL } from '../shared/ollama';
 

@@ -13,7 +13,7 @@
  */
 import type { RunContext } from '../engine/define-node';
 import type { PredictionCandidate, TokenIds } from '../engine/ports';
-import { loadPretrained } from '../tokenizer-ref';
+import { loadPretrained } from '../shared/tokenizer-ref';
 import {
   MAX_TOP_LOGPROBS,
   OLLAMA_NO_IDS,

@@ -22,13 +22,13 @@
  */
 import { AutoModelForCausalLM, Tensor, env, type PreTrainedModel } from '@huggingface/transformers';
 import type { Resources } from '../engine/define-node';
-import type { ModelRef } from '../model-ref';
-import { findEmbeddingTable, type FloatMatrix } from '../onnx/initializers';
+import type { ModelRef } from '../shared/model-ref';
+import { findEmbeddingTable, type FloatMatrix } from '../shared/onnx/initializers';
 import type { Backend, DevicePreference } from './model-choice';
 import { SHIPPED_MODELS } from './model-choice';
 import { ORT_WASM_FILES } from './ort-files';
 import { webGpuAdapter } from '../shared/gpu-adapter';
-import { readModelBytes } from '../onnx/model-bytes';
+import { readModelBytes } from '../shared/onnx/model-bytes';
 
 export interface LoadedModel {
   ref: ModelRef;

@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
  * The model in a real Chromium: the pipeline template's Transformer node on WASM and on WebGPU
  * (the config launches Chromium with --enable-unsafe-webgpu: a software adapter) must show the
  * top-5 that PyTorch wrote at export time, which the Node tests match within 1e-4
- * (tests/unit/nodes/transformer.test.ts) — so browser and server agree.
+ * (tests/unit/nodes/transformer/transformer.test.ts) — so browser and server agree.
  */
 interface Reference {
   prompts: { prompt: string; top5: { id: number; token: string; prob: number }[]; greedy: { text: string } }[];

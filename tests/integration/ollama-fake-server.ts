@@ -12,10 +12,10 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SHIPPED_MODEL } from '@/nodes/model-ref';
+import { SHIPPED_MODEL } from '@/nodes/shared/model-ref';
 import { forward, loadModel } from '@/nodes/transformer/run-model';
 import { argmax, chooseNext, seededRandom, softmax, topCandidates } from '@/nodes/transformer/sampling';
-import { loadPretrained } from '@/nodes/tokenizer-ref';
+import { loadPretrained } from '@/nodes/shared/tokenizer-ref';
 import { nodeResources } from '../unit/engine/fixtures';
 
 export interface FakeOllamaOptions {

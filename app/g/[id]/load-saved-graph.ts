@@ -5,13 +5,11 @@
  * allows a page to export.
  */
 import { TRPCError } from '@trpc/server';
-import { createCaller } from '@/server/api/root';
-import { getDb } from '@/server/db/client';
+import { serverCaller } from '@/trpc/server';
 
 export async function loadSavedGraph(id: string) {
   try {
-    const caller = createCaller({ db: await getDb(), headers: new Headers() });
-    return await caller.graph.get({ id });
+    return await (await serverCaller()).graph.get({ id });
   } catch (error) {
     return error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST') ? 'not-found' : 'unavailable';
   }

@@ -1,0 +1,279 @@
+'use client';
+import { useMemo, useState } from 'react';
+import { Download } from 'lucide-react';
+import { LineChart, ScatterChart } from '@/components/ui/charts';
+import { askNode } from '@/components/canvas/use-node-query';
+import { useLab } from '@/components/canvas/store';
+import { downloadText } from '@/components/canvas/sharing';
+import { Section, Stat } from '@/components/ui/inspector-kit';
+import type { InspectorProps } from '../types';
+import { OdiaMeasurementTable } from './odia';
+import { TokenText, useLabelOf, useTokenViews } from '@/components/ui/token-display';
+import { BYTE_LEVEL, viewToken, type TokenView } from '@/nodes/shared/token-text';
+
+const STOP_REASON: Record<string, string> = {
+  'vocab-size': 'it reached the vocabulary size you asked for',
+  'no-pairs-left': 'no adjacent pair was left to merge: every piece of the corpus is one token already',
+  'min-frequency': 'the most frequent remaining pair occurs fewer times than the minimum pair count',
+};
+
+/** One byte-level token: read on its own unless its place in a sequence (`view`) says more. */
+const Tok = ({ t, hot, view }: { t: string; hot?: boolean; view?: TokenView }) => (
+  <span className={`rounded border px-1 font-mono text-xs whitespace-pre ${hot ? 'border-rose-400 bg-rose-50 dark:bg-rose-950' : 'border-violet-200 bg-violet-50 dark:border-violet-800 dark:bg-violet-950'}`}>
+    <TokenText view={view ?? viewToken(t, BYTE_LEVEL)} />
+  </span>
+);
+
+/** Tokens of one text in order, so bytes shared across tokens name their character. */
+function TokSeq({ tokens, hot }: { tokens: string[]; hot?: (i: number) => boolean }) {
+  const views = useTokenViews(tokens, BYTE_LEVEL);
+  return tokens.map((t, i) => <Tok key={i} t={t} view={views[i]} hot={hot?.(i)} />);
+}
+
+
+export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
+  // The slider and the stepper follow a retrain: a new vocabulary starts them afresh (at the
+  // final merge, and at the word's bytes); a new text under the same vocabulary keeps them.
+  const training = `${view.vocabSize}:${view.mergeCount}:${view.corpusChars}:${view.frames.length}`;
+  const [picked, setPicked] = useState<{ training: string; frame: number } | null>(null);
+  const frame = picked?.training === training ? Math.min(picked.frame, view.frames.length - 1) : view.frames.length - 1;
+  const setFrame = (f: number) => setPicked({ training, frame: f });
+  const [sortBy, setSortBy] = useState<'id' | 'frequency'>('id');
+  const [word, setWord] = useState(0);
+  const [stepAt, setStepAt] = useState<{ training: string; step: number }>({ training, step: 0 });
+  const [shownRows, setShownRows] = useState(60);
+  const labelOf = useLabelOf([], BYTE_LEVEL);
+  const trace = view.traces[Math.min(word, view.traces.length - 1)];
+  const step = stepAt.training === training && trace ? Math.min(stepAt.step, trace.steps.length) : 0;
+  const setStep = (next: number | ((s: number) => number)) => setStepAt({ training, step: typeof next === 'function' ? next(step) : next });
+  const current = view.frames[Math.min(frame, view.frames.length - 1)];
+  const sorted = useMemo(
+    () => [...view.headRows].sort((a, b) => (sortBy === 'id' ? a.id - b.id : b.frequency - a.frequency || a.id - b.id)).slice(0, 50),
+    [view.headRows, sortBy],
+  );
+  const trained = view.training !== null;
+
+  return (
+    <div className="grid gap-4">
+      <div className="grid grid-cols-4 gap-2 text-center text-xs">
+        {[
+          ['vocabulary', view.vocabSize],
+          ['merges', view.mergeCount],
+          ['tokens here', view.tokenCount],
+          ['chars / token', view.tokenCount ? (view.charCount / view.tokenCount).toFixed(2) : '—'],
+        ].map(([label, value]) => (
+          <Stat key={label} label={String(label)} value={value} testId={`bpe-stat-${String(label).replace(/\W+/g, '-')}`} />
+        ))}
+      </div>
+
+      {trained ? (
+        <p>
+          A vocabulary is made by counting: start from the 256 bytes, find the adjacent pair that occurs most often in the corpus
+          ({view.corpusChars.toLocaleString()} characters, {view.training!.uniqueWords.toLocaleString()} distinct pieces), merge it into
+          a new token with the next free ID, and repeat. Training stopped because {STOP_REASON[view.training!.stoppedBecause]}.
+        </p>
+      ) : (
+        <p>These are GPT-2’s own 50,000 merges, learned once on its training data and frozen since: the same rules give the same IDs everywhere.</p>
+      )}
+
+      {view.faithful && (
+        <p
+          data-testid="faithful-badge"
+          className={`rounded-md p-2 text-sm ${view.faithful.equal ? 'bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100' : 'bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-100'}`}
+        >
+          {view.faithful.equal
+            ? `✓ Same IDs as the official GPT-2 tokenizer on this text (${view.faithful.officialCount} tokens).`
+            : `✗ Differs from the official GPT-2 tokenizer at token ${view.faithful.index}: this chain gives ${view.faithful.ours.join(' ') || 'nothing'}, GPT-2 gives ${view.faithful.official.join(' ') || 'nothing'}. A Clean step GPT-2 does not have (lowercasing, normalisation) is the usual cause.`}
+        </p>
+      )}
+
+      {trained && view.frames.length > 1 && current && (
+        <Section title="Replay the merges on your text" testId="bpe-replay">
+          <input
+            type="range"
+            aria-label="Merges applied"
+            min={0}
+            max={view.frames.length - 1}
+            value={Math.min(frame, view.frames.length - 1)}
+            onChange={(e) => setFrame(Number(e.target.value))}
+          />
+          <div className="text-xs text-slate-500">
+            After {current.merges.toLocaleString()} merges (vocabulary {current.vocabSize.toLocaleString()}): {current.tokenCount.toLocaleString()} tokens,{' '}
+            {current.tokensPerChar.toFixed(3)} per character
+          </div>
+          <div className="flex max-h-40 flex-wrap gap-0.5 overflow-y-auto">
+            <TokSeq tokens={current.tokens} />
+          </div>
+          <LineChart
+            testId="compression-chart"
+            series={[{ label: 'tokens per character', points: view.frames.map((f) => ({ x: f.vocabSize, y: f.tokensPerChar })) }]}
+            highlight={{ series: 0, index: Math.min(frame, view.frames.length - 1) }}
+            xLabel="vocabulary size"
+            yLabel="tokens per character"
+          />
+        </Section>
+      )}
+
+      <Section
+        title={`Merge timeline: merge k makes token ${view.headRows[0] ? view.headRows[0].id : 256} + k`}
+        testId="merge-timeline"
+      >
+        <table className="w-full text-left text-xs">
+          <thead className="text-slate-500">
+            <tr>
+              <th>#</th>
+              <th>ID</th>
+              <th>merge</th>
+              {trained && <th title="how often the pair occurred when it was merged">count then</th>}
+              {trained && <th title="how often the token occurs in the corpus after training">frequency</th>}
+            </tr>
+          </thead>
+          <tbody className="font-mono">
+            {view.headRows.slice(0, shownRows).map((r) => (
+              <tr key={r.rank} className="border-t border-slate-100 dark:border-slate-800">
+                <td>{r.rank}</td>
+                <td>{r.id}</td>
+                <td>
+                  <Tok t={r.left} /> + <Tok t={r.right} /> → <Tok t={r.merged} />
+                </td>
+                {trained && <td>{r.count.toLocaleString()}</td>}
+                {trained && <td>{r.frequency.toLocaleString()}</td>}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {view.headRows.length > shownRows && (
+          <button type="button" className="btn justify-self-start" onClick={() => setShownRows((n) => n + 100)}>
+            Show more merges
+          </button>
+        )}
+        {view.tailRows.length > 0 && (
+          <p className="text-xs text-slate-500">
+            … the last merges: {view.tailRows.slice(-8).map((r) => labelOf(r.merged)).join('  ')}
+          </p>
+        )}
+      </Section>
+
+      {trained && (
+        <Section title="Is a token’s ID its frequency? No: it is its merge order" testId="id-vs-frequency">
+          {view.inversion && (
+            <p data-testid="inversion-example">
+              <b className="font-mono">{labelOf(view.inversion.earlier.merged)}</b> has ID {view.inversion.earlier.id} (merge #{view.inversion.earlier.rank}) and
+              occurs {view.inversion.earlier.frequency.toLocaleString()} times; <b className="font-mono">{labelOf(view.inversion.later.merged)}</b> has the later ID{' '}
+              {view.inversion.later.id} yet occurs {view.inversion.later.frequency.toLocaleString()} times. An ID records <i>when</i> a pair was merged
+              (it was the most frequent pair at that moment), not how common the token is once training is over: later merges absorb earlier tokens.
+            </p>
+          )}
+          {view.correlation !== null && (
+            <p className="text-sm text-slate-600 dark:text-slate-300">
+              Rank correlation between ID order and frequency order: {view.correlation.toFixed(2)} (1 would mean IDs are sorted by frequency).
+            </p>
+          )}
+          <ScatterChart testId="id-frequency-scatter" points={view.scatter.map((p) => ({ x: p.id, y: p.frequency, label: labelOf(p.token) }))} xLabel="token ID (merge order)" yLabel="frequency" />
+          <div className="flex gap-2 text-xs">
+            Sort by
+            <button type="button" className={`btn ${sortBy === 'id' ? 'ring-2 ring-sky-300' : ''}`} onClick={() => setSortBy('id')}>
+              ID
+            </button>
+            <button type="button" className={`btn ${sortBy === 'frequency' ? 'ring-2 ring-sky-300' : ''}`} onClick={() => setSortBy('frequency')}>
+              frequency
+            </button>
+          </div>
+          <table className="w-full text-left text-xs" data-testid="id-frequency-table">
+            <thead className="text-slate-500">
+              <tr>
+                <th>token</th>
+                <th>ID</th>
+                <th>frequency</th>
+              </tr>
+            </thead>
+            <tbody className="font-mono">
+              {sorted.map((r) => (
+                <tr key={r.id} className="border-t border-slate-100 dark:border-slate-800">
+                  <td>
+                    <Tok t={r.merged} />
+                  </td>
+                  <td>{r.id}</td>
+                  <td>{r.frequency.toLocaleString()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Section>
+      )}
+
+      {trace && (
+        <Section title="What does encode() do? Step through one word" testId="encode-stepper">
+          <select
+            aria-label="Word to encode"
+            className="field text-xs"
+            value={word}
+            onChange={(e) => {
+              setWord(Number(e.target.value));
+              setStep(0);
+            }}
+          >
+            {view.traces.map((t, i) => (
+              <option key={i} value={i}>
+                {JSON.stringify(t.piece)}
+              </option>
+            ))}
+          </select>
+          <p className="text-xs text-slate-500">
+            Start from its bytes; at each step apply the merge with the lowest rank among adjacent pairs; stop when no pair has a merge.
+          </p>
+          <div className="flex flex-wrap gap-1" data-testid="stepper-tokens">
+            <TokSeq
+              tokens={step === 0 ? trace.initial : trace.steps[step - 1]!.tokens}
+              hot={(i) => step > 0 && trace.steps[step - 1]!.tokens[i] === trace.steps[step - 1]!.merged}
+            />
+          </div>
+          <div className="text-xs" data-testid="stepper-status">
+            {step === 0
+              ? `Bytes: ${trace.initial.length}. ${trace.steps.length} merge(s) apply.`
+              : `Step ${step}: merge #${trace.steps[step - 1]!.rank} ${labelOf(trace.steps[step - 1]!.left)} + ${labelOf(trace.steps[step - 1]!.right)} → ${labelOf(trace.steps[step - 1]!.merged)} (ID ${trace.steps[step - 1]!.mergedId})`}
+            {step === trace.steps.length && step > 0 && ` — no merge applies any more: IDs ${trace.ids.join(' ')}`}
+          </div>
+          <div className="flex gap-2">
+            <button type="button" className="btn" disabled={step === 0} onClick={() => setStep((s) => s - 1)}>
+              ← Back
+            </button>
+            <button type="button" className="btn" disabled={step >= trace.steps.length} onClick={() => setStep((s) => s + 1)} data-testid="stepper-next">
+              Next merge →
+            </button>
+          </div>
+        </Section>
+      )}
+
+      {view.odia && (
+        <Section title="Odia: your own tokenizer against GPT-2, BERT and TinyLlama" testId="odia-comparison">
+          <OdiaMeasurementTable odia={view.odia} />
+        </Section>
+      )}
+
+      <Section title="Export">
+        <div className="flex flex-wrap gap-2">
+          {(['tokenizer.json', 'vocab.json', 'merges.txt'] as const).map((name) => (
+            <button
+              type="button"
+              key={name}
+              className="btn"
+              onClick={async () => {
+                try {
+                  const files = (await askNode(nodeId, 'bpe', { export: true })) as Record<string, string>;
+                  downloadText(name, files[name]!, name.endsWith('.txt') ? 'text/plain' : 'application/json');
+                  if (name === 'tokenizer.json') downloadText('tokenizer_config.json', files['tokenizer_config.json']!);
+                } catch (e) {
+                  useLab.getState().showToast(`Export failed: ${(e as Error).message}`);
+                }
+              }}
+            >
+              <Download size={14} /> {name}
+            </button>
+          ))}
+        </div>
+        <p className="text-xs text-slate-500">tokenizer.json loads in Hugging Face tokenizers and transformers.js (AutoTokenizer) and gives these IDs.</p>
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+'use client';
+import type { InspectorProps } from '../types';
+import type { CompareCell } from '@/nodes/compare/align';
+import { showWhitespace } from '@/nodes/shared/token-text';
+import { TokenText, useTokenViews } from '@/components/ui/token-display';
+
+/** One tokenizer's cells, its tokens read in order so bytes shared across tokens name their character. */
+function RowCells({ cells }: { cells: CompareCell[] }) {
+  const pieces = cells.flatMap((c) => c.pieces);
+  const views = useTokenViews(pieces, undefined, ['[UNK]', '<unk>']);
+  let at = 0;
+  return cells.map((cell, i) => {
+    const own = views.slice(at, (at += cell.pieces.length));
+    return (
+      <td key={i} colSpan={Math.max(1, cell.columnSpan)} className="rounded border border-emerald-200 bg-emerald-50 px-1 text-center align-top dark:border-emerald-800 dark:bg-emerald-950">
+        <div className="whitespace-pre">
+          {own.map((v, k) => (
+            <span key={k}>
+              {k > 0 && ' '}
+              <TokenText view={v} />
+            </span>
+          ))}
+        </div>
+        <div className="text-[10px] text-slate-500">{cell.ids.join(' ')}</div>
+      </td>
+    );
+  });
+}
+
+export function CompareInspector({ view }: InspectorProps<'compare'>) {
+  return (
+    <div className="grid gap-4">
+      <p className="rounded-lg bg-sky-50 p-3 text-base dark:bg-sky-950" data-testid="same-ids-answer">
+        {view.sameIdsAnswer}
+      </p>
+      <div className="overflow-x-auto">
+        <table className="border-separate border-spacing-0.5 text-xs" data-testid="compare-grid">
+          <thead>
+            <tr>
+              <th />
+              {view.columns.map((c, i) => (
+                <th key={i} className="px-1 font-mono font-normal whitespace-pre text-slate-500">
+                  {showWhitespace(c.text)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {view.rows.map((row) => (
+              <tr key={row.label} data-testid={`compare-row-${row.label}`}>
+                <th className="pr-2 text-left whitespace-nowrap">{row.label}</th>
+                <RowCells cells={row.cells} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <table className="w-full text-left text-sm">
+        <thead className="text-xs text-slate-500">
+          <tr>
+            <th>tokenizer</th>
+            <th title="Tokens that stand for the text; the special tokens a tokenizer adds are counted apart">text tokens</th>
+            <th>+ special</th>
+            <th title="Characters of the text per text token">chars/token</th>
+            <th>IDs</th>
+          </tr>
+        </thead>
+        <tbody>
+          {view.rows.map((row, i) => {
+            const kinds = view.kinds[i];
+            return (
+              <tr key={row.label} className="border-t border-slate-100 align-top dark:border-slate-800">
+                <td className="pr-2">{row.label}</td>
+                <td data-testid={`compare-text-tokens-${row.label}`}>{row.textTokenCount}</td>
+                <td title={row.added.map((a) => a.piece).join(' ')}>{row.added.length > 0 ? `+${row.added.length}` : '—'}</td>
+                <td>{row.charsPerToken?.toFixed(2) ?? '—'}</td>
+                <td className="font-mono text-xs">
+                  <span data-testid={`compare-ids-${row.label}`}>{kinds?.ids.join(' ')}</span>
+                  {kinds && (kinds.unknown > 0 || kinds.bytes > 0) && (
+                    <div className="font-sans text-amber-700 dark:text-amber-300">
+                      {kinds.unknown > 0 && `${kinds.unknown} unknown `}
+                      {kinds.bytes > 0 && `${kinds.bytes} byte tokens`}
+                    </div>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p className="text-xs text-slate-500">
+        Text tokens stand for the text; “+ special” counts the tokens a tokenizer adds around it ([CLS], [SEP], &lt;s&gt;). Characters
+        per token divides the text’s characters by its text tokens, so both columns leave the special tokens out.
+      </p>
+      {view.truncated && <p className="text-xs text-slate-500">Comparing the first 2,000 characters.</p>}
+    </div>
+  );
+}

@@ -1,0 +1,219 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRecipeCache } from '@/nodes/engine/cache';
+import { execute } from '@/nodes/engine/executor';
+import type { GraphDoc } from '@/nodes/engine/graph-doc';
+import { registry } from '@/nodes';
+import { bpeNode } from '@/nodes/bpe';
+import { TEMPLATES } from '@/nodes/templates';
+import { buildNotebook, type BpeNotebookData, type NotebookExport } from '@/nodes/export/notebook';
+import { bundleNotebook, notebookJson } from '@/nodes/export/bundle';
+import { pyLiteral, STDLIB_MATCH_LINE } from '@/nodes/export/python';
+import { graph, nodeResources } from '../../engine/fixtures';
+
+/** Runs a graph as the lab does and builds its notebook from the run's views and BPE exports. */
+async function exportGraph(doc: GraphDoc): Promise<NotebookExport> {
+  const report = await execute(doc, { registry, cache: createRecipeCache(), where: 'server', resources: nodeResources });
+  const views: Record<string, unknown> = {};
+  const bpe: Record<string, BpeNotebookData> = {};
+  for (const [id, outcome] of report.outcomes) {
+    if (outcome.status !== 'done' && outcome.status !== 'cached') continue;
+    views[id] = outcome.view;
+    if (doc.nodes.find((n) => n.id === id)?.type === 'bpe') {
+      const outputs = outcome.outputs as Parameters<NonNullable<typeof bpeNode.query>>[0]['outputs'];
+      bpe[id] = bpeNode.query!({ outputs, details: undefined }, { notebook: true }) as BpeNotebookData;
+    }
+  }
+  return buildNotebook({ doc, views, bpe });
+}
+
+/** The notebook and its files in a fresh folder, as a learner unzips them. */
+function writeOut(built: NotebookExport): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tokenloom-nb-'));
+  writeFileSync(join(dir, 'graph.ipynb'), notebookJson(built));
+  for (const file of built.files) {
+    const target = join(dir, file.path);
+    mkdirSync(dirname(target), { recursive: true });
+    if ('text' in file) writeFileSync(target, file.text);
+    else copyFileSync(resolve('public', file.shipped.root, file.shipped.path), target);
+  }
+  return dir;
+}
+
+/** Debian's python3 (with python3-nbformat), not a python3 some other tool put first on PATH. */
+const PYTHON = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+
+function python(args: string[], cwd: string) {
+  return spawnSync(PYTHON, args, { cwd, encoding: 'utf8', timeout: 120_000 });
+}
+
+const VALIDATE = 'import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print("valid")';
+const COMPILE = 'import json, sys\nnb = json.load(open(sys.argv[1]))\nfor c in nb["cells"]:\n    if c["cell_type"] == "code": compile("".join(c["source"]), c["id"], "exec")\nprint("compiled")';
+
+const built = new Map<string, NotebookExport>();
+beforeAll(async () => {
+  for (const t of TEMPLATES) built.set(t.id, await exportGraph(t.doc));
+}, 600_000);
+
+describe('notebook export of the templates', () => {
+  for (const template of TEMPLATES) {
+    it(`"${template.title}" is a valid nbformat 4.5 notebook whose code cells all compile`, () => {
+      const nb = built.get(template.id)!;
+      const dir = writeOut(nb);
+      const file = join(dir, 'graph.ipynb');
+      const valid = python(['-c', VALIDATE, file], dir);
+      expect(valid.stderr).toBe('');
+      expect(valid.stdout.trim()).toBe('valid');
+      const compiled = python(['-c', COMPILE, file], dir);
+      expect(compiled.stderr).toBe('');
+      expect(compiled.stdout.trim()).toBe('compiled');
+      expect(nb.notebook.nbformat_minor).toBe(5);
+      expect(new Set(nb.notebook.cells.map((c) => c.id)).size).toBe(nb.notebook.cells.length);
+    });
+  }
+
+  it('asks learners to install tokenizers, transformers and torch in the first cell', () => {
+    const first = built.get('vocab')!.notebook.cells[0]!;
+    expect(first.cell_type).toBe('markdown');
+    expect(first.source.join('')).toContain('pip install tokenizers transformers torch');
+  });
+
+  it('puts each node’s question in a markdown cell and the lab’s IDs in an assert', () => {
+    const cells = built.get('pipeline')!.notebook.cells;
+    const text = cells.map((c) => c.source.join('')).join('\n');
+    expect(text).toContain(registry.ids!.question);
+    expect(text).toContain('expected_ids = [40, 1842]');
+    expect(text).toMatch(/assert ids_ids\[:len\(expected_ids\)\] == expected_ids/);
+    expect(text).toContain("AutoTokenizer.from_pretrained('tokenizers/gpt2')");
+    expect(text).toMatch(/expected_top = \[\[286, 0\.\d+\]/);
+  });
+
+  it('trains BPE in Python with the node’s vocabulary size, minimum frequency and special tokens', () => {
+    const text = built.get('vocab')!.notebook.cells.map((c) => c.source.join('')).join('\n');
+    expect(text).toContain("trainers.BpeTrainer(vocab_size=1000, min_frequency=2, special_tokens=['<|endoftext|>']");
+    expect(text).toContain("Tokenizer.from_file('bpe/bpe/tokenizer.json')");
+  });
+
+  it('loads the shipped model from the folder beside the notebook when the graph uses it', () => {
+    const nb = built.get('pipeline')!;
+    expect(nb.files.map((f) => f.path)).toEqual(expect.arrayContaining(['models/tokenloom-tiny/onnx/model.onnx', 'tokenizers/gpt2/tokenizer.json']));
+    expect(nb.notebook.cells.map((c) => c.source.join('')).join('\n')).toContain('generate_model.generate(');
+  });
+});
+
+describe('the standard-library check cell', () => {
+  const cases = [
+    ['vocab', 'bpe', 'a BPE trained in the lab'],
+    ['gpt2-chain', 'bpe', 'GPT-2’s shipped merges'],
+    ['odia-train', 'bpe', 'the script-aware split on Odia'],
+  ] as const;
+  for (const [templateId, nodeId, what] of cases) {
+    it(`replays ${what} with Python’s standard library and gets the lab’s IDs`, () => {
+      const nb = built.get(templateId)!;
+      const dir = writeOut(nb);
+      writeFileSync(join(dir, 'check.py'), nb.stdlibCells[nodeId]!);
+      const run = python(['check.py'], dir);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain(STDLIB_MATCH_LINE);
+    });
+  }
+
+  it('fails when an expected ID is tampered with', () => {
+    const nb = built.get('gpt2-chain')!;
+    const dir = writeOut(nb);
+    const cell = nb.stdlibCells.bpe!;
+    const tampered = cell.replace(/EXPECTED_IDS = \[40, 1842,/, 'EXPECTED_IDS = [40, 1843,');
+    expect(tampered).not.toBe(cell);
+    writeFileSync(join(dir, 'check.py'), tampered);
+    const run = python(['check.py'], dir);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('AssertionError: Python and the lab differ at token 1');
+    expect(run.stdout).not.toContain(STDLIB_MATCH_LINE);
+  });
+
+  it('checks GPT-2’s official IDs for “I love NLP”', () => {
+    expect(built.get('gpt2-chain')!.stdlibCells.bpe).toContain('EXPECTED_IDS = [40, 1842, 399, 19930,');
+  });
+});
+
+describe('the download', () => {
+  it('is a plain .ipynb when the notebook reads no files', async () => {
+    const out = await bundleNotebook(built.get('pieces')!, 'from-text-to-pieces', () => Promise.reject(new Error('nothing to read')));
+    expect(out.filename).toBe('from-text-to-pieces.ipynb');
+    expect(JSON.parse(strFromU8(out.bytes)).nbformat).toBe(4);
+  });
+
+  it('is a zip with the notebook and the shipped tokenizer files when the graph uses them', async () => {
+    const read = async (root: 'hub' | 'models', path: string) => new Uint8Array(readFileSync(resolve('public', root, path)));
+    const out = await bundleNotebook(built.get('compare')!, 'ids', read);
+    expect(out.filename).toBe('ids.zip');
+    const entries = unzipSync(out.bytes);
+    expect(Object.keys(entries).sort()).toEqual(
+      expect.arrayContaining(['ids/ids.ipynb', 'ids/tokenizers/gpt2/tokenizer.json', 'ids/tokenizers/bert-base-uncased/tokenizer.json', 'ids/tokenizers/tinyllama/tokenizer.json']),
+    );
+    expect(strFromU8(entries['ids/tokenizers/gpt2/tokenizer.json']!)).toBe(readFileSync('public/hub/gpt2/tokenizer.json', 'utf8'));
+  });
+});
+
+describe('Python literals', () => {
+  it('round-trip awkward strings through Python: quotes, controls, Odia, emoji, line separators, lone surrogates', () => {
+    const values = ["it's \\ \"q\"", 'a\u0000b\u001f\u007f', 'ଜଣେ ପିଲା', '😀 e\u0301', '\u2028\u2029\ufeff\u00a0', 'x\ud800y'];
+    const src = `import json\nprint(json.dumps(${pyLiteral(values)}))`;
+    const out = execFileSync(PYTHON, ['-c', src], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual(values);
+  });
+});
+
+describe('notebook export of hand-built graphs', () => {
+  const text = 'Café  CAFÉ naïve — the <|endoftext|> isn’t 42 ବିଦ୍ୟାଳୟ 😀\n\n\n\tend';
+  const modes = ['whitespace', 'bert', 'gpt2', 'gpt4', 'gpt2-marks', 'metaspace', 'bytelevel'] as const;
+  const doc = graph(
+    [
+      ['text', 'text', { text, origin: 'typed' }],
+      ['clean', 'clean', { form: 'NFKC', lowercase: true, stripAccents: true, collapseWhitespace: true, replacePattern: '[0-9]+', replaceWith: '#' }],
+      ...modes.map((mode): [string, string, Record<string, unknown>] => [`pre-${mode}`, 'pretokenize', { mode }]),
+      ['bpe', 'bpe', { vocabSize: 300, minFrequency: 1, specialTokens: '<|endoftext|>, <pad>' }],
+      ['mystery', 'no-such-kind'],
+      ['proto', '__proto__'],
+    ],
+    [['text', 'clean'], ...modes.map((mode): [string, string] => ['clean', `pre-${mode}`]), ['pre-bytelevel', 'bpe', 'pretokens', 'pretokens']],
+  );
+  let nb: NotebookExport;
+  beforeAll(async () => {
+    nb = await exportGraph(doc);
+  });
+
+  it('writes every cleaning setting and pre-tokenizer mode as valid Python', () => {
+    const dir = writeOut(nb);
+    expect(python(['-c', VALIDATE, join(dir, 'graph.ipynb')], dir).stdout.trim()).toBe('valid');
+    const compiled = python(['-c', COMPILE, join(dir, 'graph.ipynb')], dir);
+    expect(compiled.stderr).toBe('');
+    const source = nb.notebook.cells.map((c) => c.source.join('')).join('\n');
+    expect(source).toContain('normalizers.NFKC(), normalizers.NFD(), normalizers.StripAccents(), normalizers.NFKC(), normalizers.Lowercase()');
+    expect(source).toContain("normalizers.Replace(Regex('[0-9]+'), '#')");
+    expect(source).toContain('pre_tokenizers.BertPreTokenizer()');
+    expect(source).toContain("special_tokens=['<|endoftext|>', '<pad>']");
+  });
+
+  it('explains in markdown a node kind it has no Python for, __proto__ included', () => {
+    const cell = nb.notebook.cells.find((c) => c.source.join('').includes('`mystery`'))!;
+    expect(cell.cell_type).toBe('markdown');
+    expect(cell.source.join('')).toContain('no Python version here');
+    const proto = nb.notebook.cells.find((c) => c.source.join('').includes('`proto`'))!;
+    expect(proto.cell_type).toBe('markdown');
+    expect(proto.source.join('')).toContain('no Python version here');
+  });
+
+  it('replays a trained BPE on text with a special token, accents and emoji with the standard library', () => {
+    const dir = writeOut(nb);
+    writeFileSync(join(dir, 'check.py'), nb.stdlibCells.bpe!);
+    const run = python(['check.py'], dir);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(STDLIB_MATCH_LINE);
+  });
+});
