@@ -7,7 +7,7 @@
 import type { GraphemeColumn } from '@/nodes/text/graphemes';
 import { showWhitespace } from '@/nodes/shared/token-text';
 
-export function GraphemeView({ columns, total }: { columns: GraphemeColumn[]; total?: number }) {
+export function GraphemeView({ columns }: { columns: GraphemeColumn[] }) {
   if (columns.length === 0) return null;
   const codePoints = columns.reduce((n, c) => n + c.codePoints.length, 0);
   const bytes = columns.reduce((n, c) => n + c.codePoints.reduce((m, p) => m + p.bytes.length, 0), 0);
@@ -41,7 +41,7 @@ export function GraphemeView({ columns, total }: { columns: GraphemeColumn[]; to
         ))}
       </div>
       <p className="text-xs text-slate-500">
-        The first {columns.length} letters{total !== undefined && total > columns.length ? ` of ${total.toLocaleString()}` : ''} are {codePoints} code
+        The first {columns.length} letters are {codePoints} code
         points and {bytes} bytes. A byte-level tokenizer starts from the bytes: a letter its vocabulary never merged costs one token per byte.
       </p>
     </div>

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
 import { describeText } from './text';
-import { countGraphemes, graphemeColumns } from './graphemes';
+import { graphemeColumns } from './graphemes';
 import { TEXT_SAMPLES } from './samples';
 import { CORPORA, CORPUS_NAMES, loadCorpus, ODIA_CORPUS_CREDIT } from './odia-corpus';
 
@@ -33,7 +33,6 @@ export const textNode = defineNode({
     origin: params.origin,
     corpus: params.corpus ? { title: CORPORA[params.corpus].title, credit: ODIA_CORPUS_CREDIT, preview: outputs.text.slice(0, CORPUS_PREVIEW_CHARS) } : null,
     ...describeText(outputs.text),
-    graphemeCount: countGraphemes(outputs.text),
     graphemes: graphemeColumns(outputs.text),
   }),
 });

@@ -47,7 +47,7 @@ export function TextInspector({ view }: InspectorProps<'text'>) {
             {view.scriptsCountedIn !== null && ` (in the first ${view.scriptsCountedIn.toLocaleString('en-US')} characters)`}</div>
         </div>
       )}
-      <GraphemeView columns={view.graphemes} total={view.graphemeCount} />
+      <GraphemeView columns={view.graphemes} />
       <div>
         <h4 className="mb-1 text-sm font-semibold">Why numbers? The first characters as a computer stores them</h4>
         <table className="w-full text-left text-xs" data-testid="char-table">
