@@ -1,0 +1,18 @@
+'use client';
+/** The Unigram node's body on the canvas: its size, the first tokens, characters per token. */
+import { TokenChips } from '@/components/ui/token-display';
+import { SENTENCEPIECE } from '@/nodes/shared/token-text';
+import type { BodyProps } from '../types';
+
+export function UnigramBody({ view: v }: BodyProps<'unigram'>) {
+  if (!v) return <p className="text-xs text-slate-500">…</p>;
+  return (
+    <div className="grid gap-1 text-xs">
+      <span>Trained: {v.training.vocabSize.toLocaleString()} pieces from {(v.rounds[0]?.size ?? 0).toLocaleString()} seeds</span>
+      <TokenChips tokens={v.pieces.slice(0, 14)} spelling={SENTENCEPIECE} className="max-h-16 overflow-hidden" />
+      <span className="text-slate-500">
+        {v.tokenCount.toLocaleString()} tokens · {v.tokenCount ? (v.charCount / v.tokenCount).toFixed(2) : '—'} chars/token
+      </span>
+    </div>
+  );
+}
