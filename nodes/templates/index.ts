@@ -5,7 +5,6 @@
 import type { GraphDoc, Lesson } from '../engine/graph-doc';
 import { SOTU_1862_EXCERPT } from '../text/corpus-sample';
 import type { CorpusName } from '../text/odia-corpus';
-import { findSample } from '../text/samples';
 import { THREE_ALGORITHMS_DOC } from './three-algorithms';
 
 
