@@ -25,7 +25,7 @@ test('typing in the Text node updates the pieces in the Pretokenize inspector', 
   await page.getByTestId('stored-form').check();
   await expect(pieces.nth(1)).toContainText('Ġworld');
   await page.getByTestId('stored-form').uncheck();
-  await expect(pieces.nth(4)).toContainText('ଜଣେ');
+  await expect(pieces.nth(3)).toContainText('·ଜଣ'); // GPT-2's split leaves the vowel sign େ a piece of its own
   await expect(page.getByTestId('bytelevel-explainer')).toContainText('0x20');
 });
 
