@@ -221,3 +221,9 @@ export function spellingOfRef(ref: TokenizerRef): TokenSpelling {
       return spellingOfModel(ref.description);
   }
 }
+
+/** The end-of-text id: the tokenizer's eos (or bos) special token; null when it has none. */
+export function eosIdOf(tokenizer: TokenizerRef): number | null {
+  const specials = specialTokensOf(tokenizer);
+  return (specials.find((t) => t.roles.includes('eos')) ?? specials.find((t) => t.roles.includes('bos')))?.id ?? null;
+}
