@@ -9,6 +9,7 @@ import { nodeKinds } from '@/nodes';
 import { LiveTeacherPanel } from '@/components/live/teacher-panel';
 import { NodeAnswer } from './inspector-panel';
 import { useLab } from './store';
+import { StoredFormToggle } from '@/components/ui/token-display';
 
 export function usePresenterKeys() {
   useEffect(() => {
@@ -57,6 +58,9 @@ export function PresenterPanel() {
             <div key={i} className={`h-1.5 flex-1 rounded-full ${i <= presenting.step ? 'bg-sky-400' : 'bg-slate-700'}`} />
           ))}
         </div>
+        <span className="text-slate-900">
+          <StoredFormToggle />
+        </span>
         <button type="button" className="rounded border border-slate-600 px-2 py-0.5 text-xs hover:bg-slate-800" onClick={() => present(null)}>
           Esc · end
         </button>

@@ -8,6 +8,7 @@ import { formatMs } from '@/components/ui/format';
 import { ShareMenu } from './share-menu';
 import { useLab } from './store';
 import type { useSharing } from './use-sharing';
+import { StoredFormToggle } from '@/components/ui/token-display';
 
 export interface ToolbarProps {
   dark: boolean;
@@ -53,6 +54,7 @@ export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDa
           <HelpCircle size={16} />
         </button>
       </div>
+      <StoredFormToggle />
       <button type="button" className="btn" onClick={onOpenTemplates} data-testid="open-templates">
         <LayoutTemplate size={14} /> Templates
       </button>

@@ -48,7 +48,7 @@ import { BpeCorpusFile } from './bpe/corpus-file';
 export type { BodyProps, InspectorProps, NodeUi } from './types';
 
 export const nodeUi = {
-  text: { inspector: TextInspector, body: TextBody, hiddenParams: ['text', 'origin'] },
+  text: { inspector: TextInspector, body: TextBody, hiddenParams: ['text', 'origin', 'corpus'] },
   clean: { inspector: CleanInspector, body: CleanBody },
   pretokenize: {
     inspector: PretokenizeInspector,

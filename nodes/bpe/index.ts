@@ -16,6 +16,8 @@ import { corpusFileRefSchema, openCorpusFile } from '../shared/corpus-file';
 import { modelFromVocabAndMerges } from './vocab-files';
 import { toHuggingFaceFiles } from './hf-export';
 import { checkSample } from '../export/sample';
+import { SHIPPED_TOKENIZER_LABELS } from '../pretrained/shipped';
+import { measureOdia } from './measure-odia';
 import type { BpeModel, TrainedBpe } from './types';
 import type { SplitPattern } from './gpt2-split';
 import {
@@ -214,9 +216,9 @@ export const bpeNode = defineNode({
 });
 
 /**
- * "Can I train my own tokenizer for Odia?": the trained tokenizer's token count on the text next
- * to GPT-2's, and the same training with the other split (GPT-2's, which cuts Odia words at
- * every vowel sign, or the script-aware one), so both vocabularies can be compared.
+ * "Can I train my own tokenizer for Odia?": the same training with the other split, then every
+ * tokenizer's tokens per word on the text (measure-odia.ts). A shipped tokenizer that fails to
+ * load is left out of the table rather than failing the node.
  */
 async function compareOdia(
   corpus: string,
@@ -228,24 +230,18 @@ async function compareOdia(
 ) {
   const other: SplitPattern = trained.pattern === 'gpt2' ? 'gpt2-marks' : 'gpt2';
   const alt = await trainBpe(corpus, { vocabSize: params.vocabSize, minFrequency: params.minFrequency, pattern: other }, { checkpoint });
-  // Without GPT-2's files the comparison shows the two trained tokenizers only.
-  const gpt2Tokens = await loadGpt2Model(resources)
-    .then((gpt2) => bpeEncoderFor(gpt2).encode(text).length)
-    .catch(() => null);
-  const longest = (m: BpeModel) =>
-    m.merges
-      .slice(-400)
-      .map((r) => r.left + r.right)
-      .sort((a, b) => b.length - a.length)
-      .slice(0, 12);
-  const run = (m: TrainedBpe) => ({
-    pattern: m.pattern,
-    vocabSize: m.tokens.length,
-    stoppedBecause: m.stoppedBecause,
-    tokens: bpeEncoderFor(m).encode(text).length,
-    longestTokens: longest(m),
-  });
-  return { chars: [...text].length, gpt2Tokens, runs: [run(trained), run(alt)] };
+  const gpt2 = await loadGpt2Model(resources).catch(() => null);
+  const { encodeWithPieces } = await import('../pretrained/pretrained');
+  const pretrained: { label: string; tokens: number; unknown: number; vocabSize: number }[] = [];
+  for (const name of ['bert-base-uncased', 'tinyllama'] as const) {
+    await checkpoint();
+    const loaded = await loadPretrained(name, resources).catch(() => null);
+    if (!loaded) continue;
+    const { pieces } = encodeWithPieces(loaded, text, { addSpecialTokens: false });
+    const unknown = pieces.filter((p) => p.kind === 'unknown').length;
+    pretrained.push({ label: SHIPPED_TOKENIZER_LABELS[name], tokens: pieces.length, unknown, vocabSize: loaded.tokenizer.get_vocab().size });
+  }
+  return measureOdia({ corpus, text, trained, alt, gpt2, pretrained });
 }
 
 /** The faithful-chain badge: do this chain's IDs equal the official GPT-2 tokenizer's? */

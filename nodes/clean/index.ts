@@ -5,6 +5,7 @@ import { cleanText, UNICODE_FORMS } from './clean';
 import { describeChanges } from './changes';
 import { findLoneSurrogates } from '../text/text';
 import { userRegexRefusal } from '../shared/user-regex';
+import { graphemeColumns } from '../text/graphemes';
 
 export const cleanNode = defineNode({
   type: 'clean',
@@ -43,6 +44,8 @@ export const cleanNode = defineNode({
       loneSurrogates: details?.loneSurrogates ?? [],
       outputLoneSurrogates: findLoneSurrogates(outputs.text).length,
       ...describeChanges(inputs.text, outputs.text),
+      /** The cleaned text as graphemes, code points and bytes. */
+      graphemes: graphemeColumns(outputs.text),
     };
   },
 });

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
 import { checkRoundTrip, decodeWith, withProvenance } from './decode';
+import { spellingOfRef } from '../shared/tokenizer-ref';
 
 const TEXT_SHOWN = 5000;
 
@@ -35,5 +36,6 @@ export const decodeNode = defineNode({
     truncated: outputs.text.length > TEXT_SHOWN,
     tokens: details!.tokens,
     roundTrip: details!.roundTrip,
+    spelling: spellingOfRef(inputs.tokenizer),
   }),
 });

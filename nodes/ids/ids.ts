@@ -7,6 +7,7 @@
  *
  * Not handled here: pairs of sequences (token_type_ids), left padding.
  */
+import { readableVocabulary, SPACE_GLYPH } from '../shared/token-text';
 
 export interface InputIds {
   ids: number[];
@@ -50,6 +51,13 @@ export function buildInputIds(
 }
 
 /** Case-insensitive search of a vocabulary by token text or exact id, paged. */
+const readableVocabularies = new WeakMap<readonly string[], string[]>();
+function readableOf(tokens: readonly string[]): string[] {
+  let readable = readableVocabularies.get(tokens);
+  if (!readable) readableVocabularies.set(tokens, (readable = readableVocabulary(tokens)));
+  return readable;
+}
+
 export function searchVocabulary(
   tokens: readonly string[],
   query: string,
@@ -61,10 +69,13 @@ export function searchVocabulary(
   if (q === '') matches = tokens.map((_, id) => id);
   else if (/^\d+$/.test(q)) matches = Number(q) < tokens.length ? [Number(q)] : [];
   else {
+    // Stored form ('Ġlove') or readable form ('·love' with the space glyph, 'ଭାଷା'): either finds the token.
     const needle = q.toLowerCase();
+    const readableNeedle = needle.replaceAll(SPACE_GLYPH, ' ');
+    const readable = readableOf(tokens);
     matches = [];
     tokens.forEach((t, id) => {
-      if (t !== undefined && t.toLowerCase().includes(needle)) matches.push(id);
+      if (t !== undefined && (t.toLowerCase().includes(needle) || readable[id]!.toLowerCase().includes(readableNeedle))) matches.push(id);
     });
   }
   const start = Math.max(0, page) * pageSize;

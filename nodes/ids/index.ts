@@ -1,7 +1,7 @@
 /** IDs: tokens → input_ids and attention_mask, as a model's encode() returns them. */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { specialTokensOf, vocabularyOf } from '../shared/tokenizer-ref';
+import { specialTokensOf, spellingOfRef, vocabularyOf } from '../shared/tokenizer-ref';
 import { buildInputIds, searchVocabulary } from './ids';
 
 export const SPECIAL_MODES = ['as-is', 'bos-eos', 'cls-sep', 'strip'] as const;
@@ -74,6 +74,8 @@ export const idsNode = defineNode({
       encodeReturns: `{\n  input_ids: ${shown(ids)},\n  attention_mask: ${shown(attentionMask)}\n}`,
       firstPage: details!.vocabulary ? searchVocabulary(details!.vocabulary, '', 0) : null,
       hasTokenizer: inputs.tokenizer !== undefined,
+      /** How the tokens are spelled, so they can be shown as text; null without a tokenizer (then guessed). */
+      spelling: inputs.tokenizer ? spellingOfRef(inputs.tokenizer) : null,
     };
   },
   query: ({ details }, request: { query: string; page: number }) => {

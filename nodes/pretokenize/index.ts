@@ -4,6 +4,9 @@ import { defineNode } from '../engine/define-node';
 import { PRETOKENIZE_MODES, pretokenize } from './pretokenize';
 import { MODE_INFO, byteLevelLegend } from './explain';
 
+/** How much of the text the inspector shows under the pieces. */
+const SOURCE_SHOWN = 1000;
+
 /** The inspector shows at most this many pieces; the count says how many there are. */
 export const PIECES_SHOWN = 2000;
 
@@ -29,6 +32,8 @@ export const pretokenizeNode = defineNode({
       distinct,
       pieces: shown,
       legend: params.mode === 'bytelevel' ? byteLevelLegend(pieces.map((p) => p.shown)) : [],
+      /** The beginning of the text the pieces' offsets point into, for the hover highlight. */
+      source: outputs.pretokens.source.slice(0, SOURCE_SHOWN),
     };
   },
 });

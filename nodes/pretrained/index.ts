@@ -57,6 +57,8 @@ export const pretrainedNode = defineNode({
       byteCount: pieces.filter((p) => p.kind === 'byte').length,
       pieces: pieces.slice(0, PIECES_SHOWN),
       splitWords: splitWords(text, pieces),
+      /** The beginning of the text, which the pieces' offsets point into. */
+      text: text.slice(0, 1000),
     };
   },
 });

@@ -26,6 +26,7 @@
  */
 import { maxOf, minOf, pushAll } from '../shared/arrays';
 import { CHAR_TO_BYTE } from '../pretokenize/byte-level';
+import { byteFallbackValue } from '../shared/token-text';
 
 /** The parts of a tokenizer.json that decide how text maps to pieces. Loosely typed on purpose. */
 export interface TokenizerJsonLike {
@@ -65,10 +66,7 @@ export type PlacePiecesResult =
 const utf8 = new TextEncoder();
 
 /** Byte-fallback pieces spell one raw byte: '<0xE0>' -> 0xE0. */
-export function byteFallbackValue(piece: string): number | null {
-  const match = /^<0x([0-9A-Fa-f]{2})>$/.exec(piece);
-  return match ? parseInt(match[1]!, 16) : null;
-}
+export { byteFallbackValue };
 
 // ---------------------------------------------------------------------------------------------
 // Normalisation with origins.

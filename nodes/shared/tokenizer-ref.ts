@@ -17,6 +17,7 @@ import type { TokenizerDescription } from '../pretrained/describe-tokenizer';
 import type { BpeModel } from '../bpe/types';
 import { BpeEncoder } from '../bpe/encode-bpe';
 import { BpeDecoder } from '../bpe/decode-bpe';
+import { BYTE_LEVEL, SENTENCEPIECE, WORDPIECE, spellingOfModel, type TokenSpelling } from './token-text';
 import type { WordPieceModel } from '../wordpiece/types';
 import { WordPieceEncoder, decodeWordPiece } from '../wordpiece/encode-wordpiece';
 import type { UnigramModel } from '../unigram/types';
@@ -204,6 +205,20 @@ export async function vocabularyOf(ref: TokenizerRef, resources: Resources): Pro
       return vocabularyOfTrained(ref);
     case 'pretrained':
       return idToToken((await loadPretrained(ref.name, resources)).tokenizer);
+  }
+}
+
+/** How a tokenizer spells text in its tokens, for the views that show them (shared/token-text.ts). */
+export function spellingOfRef(ref: TokenizerRef): TokenSpelling {
+  switch (ref.kind) {
+    case 'bpe':
+      return BYTE_LEVEL;
+    case 'wordpiece':
+      return { ...WORDPIECE, continuingPrefix: ref.model.prefix };
+    case 'unigram':
+      return SENTENCEPIECE;
+    case 'pretrained':
+      return spellingOfModel(ref.description);
   }
 }
 

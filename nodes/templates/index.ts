@@ -5,6 +5,7 @@
 import type { GraphDoc, Lesson } from '../engine/graph-doc';
 import { YES_NO_OPTIONS, type Prediction } from '../engine/lesson-prediction';
 import { SOTU_1862_EXCERPT } from '../text/corpus-sample';
+import type { CorpusName } from '../text/odia-corpus';
 import { findSample } from '../text/samples';
 import { THREE_ALGORITHMS_DOC } from './three-algorithms';
 
@@ -99,12 +100,17 @@ function tokenizerChain(opts: {
   mode: string;
   bpe: Record<string, unknown>;
   clean?: Record<string, unknown>;
-  corpus?: string;
+  /** The corpus BPE trains on, when it is not the text: a text, or a shipped corpus by name. */
+  corpus?: string | { corpus: CorpusName };
+  /** The text encoded, as a shipped corpus by name. */
+  textCorpus?: CorpusName;
   original?: boolean;
+  steps?: StepRow[];
 }): GraphDoc {
+  const textParams = opts.textCorpus ? { text: '', origin: `corpus:${opts.textCorpus}`, corpus: opts.textCorpus } : { text: opts.text, origin: opts.origin };
   const nodes: GraphDoc['nodes'] = [
     // Two rows of three, so the whole chain stays readable on one screen (and a projector).
-    { id: 'text', type: 'text', ...(opts.corpus !== undefined && { title: 'Sentence' }), params: { text: opts.text, origin: opts.origin }, position: { x: 0, y: 0 } },
+    { id: 'text', type: 'text', ...(opts.corpus !== undefined && { title: opts.textCorpus ? 'Held-out text' : 'Sentence' }), params: textParams, position: { x: 0, y: 0 } },
     { id: 'clean', type: 'clean', params: opts.clean ?? {}, position: { x: 340, y: 0 } },
     { id: 'pretokenize', type: 'pretokenize', params: { mode: opts.mode }, position: { x: 680, y: 0 } },
     { id: 'bpe', type: 'bpe', params: opts.bpe, position: { x: 0, y: 330 } },
@@ -122,7 +128,7 @@ function tokenizerChain(opts: {
     edge('clean', 'text', 'decode', 'original'),
   ];
   if (opts.original) edges.push(edge('text', 'text', 'bpe', 'original'));
-  const steps: StepRow[] = [
+  const steps: StepRow[] = opts.steps ?? [
     ['text', 'What text do we start from?', 'Any text works; the corpus decides what the tokenizer learns.', 'The character and byte counts.'],
     ['pretokenize', 'What pieces will BPE see?', 'BPE merges inside these pieces, never across them.', 'The chips.'],
     [
@@ -137,7 +143,11 @@ function tokenizerChain(opts: {
     ['decode', 'Do we get the text back?', 'Byte-level BPE is lossless: decoding gives back exactly what was encoded.', 'The round-trip check.'],
   ];
   if (opts.corpus !== undefined) {
-    nodes.push({ id: 'corpus', type: 'text', title: 'Corpus', params: { text: opts.corpus, origin: 'sample:sotu-1862' }, position: { x: -340, y: 330 } });
+    const params =
+      typeof opts.corpus === 'string'
+        ? { text: opts.corpus, origin: 'sample:sotu-1862' }
+        : { text: '', origin: `corpus:${opts.corpus.corpus}`, corpus: opts.corpus.corpus };
+    nodes.push({ id: 'corpus', type: 'text', title: 'Corpus', params, position: { x: -340, y: 330 } });
     edges.push(edge('corpus', 'text', 'bpe', 'corpus'));
   }
   return { schemaVersion: 1, title: opts.title, nodes, edges, lesson: lesson(steps) };
@@ -224,14 +234,23 @@ export const TEMPLATES: readonly Template[] = [
   {
     id: 'odia-train',
     title: 'Can I train my own tokenizer, e.g. for Odia?',
-    description: 'A script-aware split and BPE learn whole Odia words; GPT-2 spends a token per byte.',
+    description: 'Train BPE on a real Odia corpus and count, on Odia it never saw, the tokens per word it spends against GPT-2, BERT and TinyLlama.',
     focus: 'bpe',
     doc: tokenizerChain({
       title: 'Train a tokenizer for Odia',
-      text: ODIA,
-      origin: 'sample:odia',
+      text: '',
+      origin: '',
+      textCorpus: 'odia-heldout',
+      corpus: { corpus: 'odia-train' },
       mode: 'gpt2-marks',
-      bpe: { vocabSize: 400, minFrequency: 2 },
+      bpe: { vocabSize: 2000, minFrequency: 2 },
+      steps: [
+        ['corpus', 'What does the tokenizer learn from?', 'A real Odia corpus: the translated interface text of free software, about 870 KB.', 'The character and byte counts; the scripts bar.'],
+        ['text', 'How will we know it works?', 'A tenth of the corpus is held out: the tokenizer never trains on it, we only measure on it.', 'The held-out text.'],
+        ['pretokenize', 'What pieces will BPE see?', 'The script-aware split keeps vowel signs and viramas inside their word; GPT-2’s split cuts there.', 'The chips.'],
+        ['bpe', 'Can I train my own tokenizer for Odia?', 'Yes: BPE learns whole Odia words, and spends far fewer tokens per word than GPT-2 on text it never saw.', 'The whole words it learned and the tokens-per-word table.'],
+        ['decode', 'Do we get the text back?', 'Byte-level BPE is lossless: decoding gives back exactly what was encoded.', 'The round-trip check.'],
+      ],
     }),
   },
   {

@@ -1,20 +1,17 @@
 'use client';
 /** The BPE node's body on the canvas: what is worth seeing without opening the inspector. */
-import { TokenChip } from '@/components/ui/token-display';
+import { TokenChips } from '@/components/ui/token-display';
+import { BYTE_LEVEL } from '@/nodes/shared/token-text';
 import type { BodyProps } from '../types';
 
-export function BpeBody({ view: v }: BodyProps<'bpe'>) {
+export function BpeBody({ id, view: v }: BodyProps<'bpe'>) {
   if (!v) return <p className="text-xs text-slate-500">…</p>;
   return (
     <div className="grid gap-1 text-xs">
       <span>
         {v.training ? 'Trained' : 'GPT-2 merges'}: {v.vocabSize.toLocaleString()} tokens, {v.mergeCount.toLocaleString()} merges
       </span>
-      <div className="flex max-h-16 flex-wrap gap-0.5 overflow-hidden">
-        {v.pieces.slice(0, 14).map((p, i) => (
-          <TokenChip key={i} piece={p.piece} id={p.id} kind={p.kind} />
-        ))}
-      </div>
+      <TokenChips tokens={v.pieces.slice(0, 14)} scope={id} spelling={BYTE_LEVEL} className="max-h-16 overflow-hidden" />
       <span className="text-slate-500">
         {v.tokenCount.toLocaleString()} tokens · {v.tokenCount ? (v.charCount / v.tokenCount).toFixed(2) : '—'} chars/token
       </span>

@@ -7,6 +7,9 @@ import { useLab } from '@/components/canvas/store';
 import { downloadText } from '@/components/canvas/sharing';
 import { Section, Stat } from '@/components/ui/inspector-kit';
 import type { InspectorProps } from '../types';
+import { OdiaMeasurementTable } from './odia';
+import { TokenText, useLabelOf, useTokenViews } from '@/components/ui/token-display';
+import { BYTE_LEVEL, viewToken, type TokenView } from '@/nodes/shared/token-text';
 
 const STOP_REASON: Record<string, string> = {
   'vocab-size': 'it reached the vocabulary size you asked for',
@@ -14,19 +17,35 @@ const STOP_REASON: Record<string, string> = {
   'min-frequency': 'the most frequent remaining pair occurs fewer times than the minimum pair count',
 };
 
-const Tok = ({ t, hot }: { t: string; hot?: boolean }) => (
+/** One byte-level token: read on its own unless its place in a sequence (`view`) says more. */
+const Tok = ({ t, hot, view }: { t: string; hot?: boolean; view?: TokenView }) => (
   <span className={`rounded border px-1 font-mono text-xs whitespace-pre ${hot ? 'border-rose-400 bg-rose-50 dark:bg-rose-950' : 'border-violet-200 bg-violet-50 dark:border-violet-800 dark:bg-violet-950'}`}>
-    {t}
+    <TokenText view={view ?? viewToken(t, BYTE_LEVEL)} />
   </span>
 );
 
+/** Tokens of one text in order, so bytes shared across tokens name their character. */
+function TokSeq({ tokens, hot }: { tokens: string[]; hot?: (i: number) => boolean }) {
+  const views = useTokenViews(tokens, BYTE_LEVEL);
+  return tokens.map((t, i) => <Tok key={i} t={t} view={views[i]} hot={hot?.(i)} />);
+}
+
+
 export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
-  const [frame, setFrame] = useState(view.frames.length ? view.frames.length - 1 : 0);
+  // The slider and the stepper follow a retrain: a new vocabulary starts them afresh (at the
+  // final merge, and at the word's bytes); a new text under the same vocabulary keeps them.
+  const training = `${view.vocabSize}:${view.mergeCount}:${view.corpusChars}:${view.frames.length}`;
+  const [picked, setPicked] = useState<{ training: string; frame: number } | null>(null);
+  const frame = picked?.training === training ? Math.min(picked.frame, view.frames.length - 1) : view.frames.length - 1;
+  const setFrame = (f: number) => setPicked({ training, frame: f });
   const [sortBy, setSortBy] = useState<'id' | 'frequency'>('id');
   const [word, setWord] = useState(0);
-  const [step, setStep] = useState(0);
+  const [stepAt, setStepAt] = useState<{ training: string; step: number }>({ training, step: 0 });
   const [shownRows, setShownRows] = useState(60);
+  const labelOf = useLabelOf([], BYTE_LEVEL);
   const trace = view.traces[Math.min(word, view.traces.length - 1)];
+  const step = stepAt.training === training && trace ? Math.min(stepAt.step, trace.steps.length) : 0;
+  const setStep = (next: number | ((s: number) => number)) => setStepAt({ training, step: typeof next === 'function' ? next(step) : next });
   const current = view.frames[Math.min(frame, view.frames.length - 1)];
   const sorted = useMemo(
     () => [...view.headRows].sort((a, b) => (sortBy === 'id' ? a.id - b.id : b.frequency - a.frequency || a.id - b.id)).slice(0, 50),
@@ -83,9 +102,7 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
             {current.tokensPerChar.toFixed(3)} per character
           </div>
           <div className="flex max-h-40 flex-wrap gap-0.5 overflow-y-auto">
-            {current.tokens.map((t, i) => (
-              <Tok key={i} t={t} />
-            ))}
+            <TokSeq tokens={current.tokens} />
           </div>
           <LineChart
             testId="compression-chart"
@@ -132,7 +149,7 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
         )}
         {view.tailRows.length > 0 && (
           <p className="text-xs text-slate-500">
-            … the last merges: {view.tailRows.slice(-8).map((r) => r.merged).join('  ')}
+            … the last merges: {view.tailRows.slice(-8).map((r) => labelOf(r.merged)).join('  ')}
           </p>
         )}
       </Section>
@@ -141,8 +158,8 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
         <Section title="Is a token’s ID its frequency? No: it is its merge order" testId="id-vs-frequency">
           {view.inversion && (
             <p data-testid="inversion-example">
-              <b className="font-mono">{view.inversion.earlier.merged}</b> has ID {view.inversion.earlier.id} (merge #{view.inversion.earlier.rank}) and
-              occurs {view.inversion.earlier.frequency.toLocaleString()} times; <b className="font-mono">{view.inversion.later.merged}</b> has the later ID{' '}
+              <b className="font-mono">{labelOf(view.inversion.earlier.merged)}</b> has ID {view.inversion.earlier.id} (merge #{view.inversion.earlier.rank}) and
+              occurs {view.inversion.earlier.frequency.toLocaleString()} times; <b className="font-mono">{labelOf(view.inversion.later.merged)}</b> has the later ID{' '}
               {view.inversion.later.id} yet occurs {view.inversion.later.frequency.toLocaleString()} times. An ID records <i>when</i> a pair was merged
               (it was the most frequent pair at that moment), not how common the token is once training is over: later merges absorb earlier tokens.
             </p>
@@ -152,7 +169,7 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
               Rank correlation between ID order and frequency order: {view.correlation.toFixed(2)} (1 would mean IDs are sorted by frequency).
             </p>
           )}
-          <ScatterChart testId="id-frequency-scatter" points={view.scatter.map((p) => ({ x: p.id, y: p.frequency, label: p.token }))} xLabel="token ID (merge order)" yLabel="frequency" />
+          <ScatterChart testId="id-frequency-scatter" points={view.scatter.map((p) => ({ x: p.id, y: p.frequency, label: labelOf(p.token) }))} xLabel="token ID (merge order)" yLabel="frequency" />
           <div className="flex gap-2 text-xs">
             Sort by
             <button type="button" className={`btn ${sortBy === 'id' ? 'ring-2 ring-sky-300' : ''}`} onClick={() => setSortBy('id')}>
@@ -206,14 +223,15 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
             Start from its bytes; at each step apply the merge with the lowest rank among adjacent pairs; stop when no pair has a merge.
           </p>
           <div className="flex flex-wrap gap-1" data-testid="stepper-tokens">
-            {(step === 0 ? trace.initial : trace.steps[step - 1]!.tokens).map((t, i) => (
-              <Tok key={i} t={t} hot={step > 0 && trace.steps[step - 1]!.tokens[i] === trace.steps[step - 1]!.merged} />
-            ))}
+            <TokSeq
+              tokens={step === 0 ? trace.initial : trace.steps[step - 1]!.tokens}
+              hot={(i) => step > 0 && trace.steps[step - 1]!.tokens[i] === trace.steps[step - 1]!.merged}
+            />
           </div>
           <div className="text-xs" data-testid="stepper-status">
             {step === 0
               ? `Bytes: ${trace.initial.length}. ${trace.steps.length} merge(s) apply.`
-              : `Step ${step}: merge #${trace.steps[step - 1]!.rank} ${trace.steps[step - 1]!.left} + ${trace.steps[step - 1]!.right} → ${trace.steps[step - 1]!.merged} (ID ${trace.steps[step - 1]!.mergedId})`}
+              : `Step ${step}: merge #${trace.steps[step - 1]!.rank} ${labelOf(trace.steps[step - 1]!.left)} + ${labelOf(trace.steps[step - 1]!.right)} → ${labelOf(trace.steps[step - 1]!.merged)} (ID ${trace.steps[step - 1]!.mergedId})`}
             {step === trace.steps.length && step > 0 && ` — no merge applies any more: IDs ${trace.ids.join(' ')}`}
           </div>
           <div className="flex gap-2">
@@ -228,45 +246,8 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
       )}
 
       {view.odia && (
-        <Section title="Odia: your own tokenizer against GPT-2’s" testId="odia-comparison">
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs text-slate-500">
-              <tr>
-                <th>tokenizer</th>
-                <th>tokens for this text</th>
-                <th>chars / token</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.odia.gpt2Tokens !== null && (
-                <tr>
-                  <td>GPT-2 (50,257 tokens, trained mostly on English)</td>
-                  <td data-testid="odia-gpt2-tokens">{view.odia.gpt2Tokens}</td>
-                  <td>{(view.odia.chars / view.odia.gpt2Tokens).toFixed(2)}</td>
-                </tr>
-              )}
-              {view.odia.runs.map((r) => (
-                <tr key={r.pattern}>
-                  <td>
-                    Trained here, {r.pattern === 'gpt2' ? 'GPT-2 split' : 'script-aware split'} ({r.vocabSize.toLocaleString()} tokens
-                    {r.stoppedBecause === 'no-pairs-left' ? ', ran out of pairs' : ''})
-                  </td>
-                  <td>{r.tokens}</td>
-                  <td>{(view.odia!.chars / r.tokens).toFixed(2)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {view.odia.runs.map((r) => (
-            <div key={r.pattern} className="text-xs">
-              Longest tokens ({r.pattern === 'gpt2' ? 'GPT-2 split' : 'script-aware'}):{' '}
-              <span className="font-mono">{r.longestTokens.map((t) => t).join('  ')}</span>
-            </div>
-          ))}
-          <p className="text-xs text-slate-500">
-            GPT-2’s split cuts Odia words at every vowel sign and virama (they are “marks”, not “letters”, to its regex), so no token can
-            span a whole word. The script-aware split keeps them whole, and BPE learns whole syllables and words.
-          </p>
+        <Section title="Odia: your own tokenizer against GPT-2, BERT and TinyLlama" testId="odia-comparison">
+          <OdiaMeasurementTable odia={view.odia} />
         </Section>
       )}
 

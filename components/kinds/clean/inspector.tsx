@@ -2,6 +2,7 @@
 import clsx from 'clsx';
 import { visibleWhitespace } from '@/components/ui/token-display';
 import type { InspectorProps } from '../types';
+import { GraphemeView } from '@/components/ui/grapheme-view';
 
 // Changed runs keep their line breaks, so the diff still reads as text.
 const show = (s: string) => visibleWhitespace(s).replace(/⏎/g, '⏎\n');
@@ -53,6 +54,7 @@ export function CleanInspector({ view }: InspectorProps<'clean'>) {
         )}
         {view.truncated && <p className="text-xs text-slate-500">Showing the first 4,000 characters.</p>}
       </div>
+      <GraphemeView columns={view.graphemes} />
       {view.changes.length > 0 && (
         <table className="w-full text-left text-xs" data-testid="clean-changes">
           <thead className="text-slate-500">

@@ -1,5 +1,31 @@
 'use client';
 import type { InspectorProps } from '../types';
+import type { CompareCell } from '@/nodes/compare/align';
+import { showWhitespace } from '@/nodes/shared/token-text';
+import { TokenText, useTokenViews } from '@/components/ui/token-display';
+
+/** One tokenizer's cells, its tokens read in order so bytes shared across tokens name their character. */
+function RowCells({ cells }: { cells: CompareCell[] }) {
+  const pieces = cells.flatMap((c) => c.pieces);
+  const views = useTokenViews(pieces, undefined, ['[UNK]', '<unk>']);
+  let at = 0;
+  return cells.map((cell, i) => {
+    const own = views.slice(at, (at += cell.pieces.length));
+    return (
+      <td key={i} colSpan={Math.max(1, cell.columnSpan)} className="rounded border border-emerald-200 bg-emerald-50 px-1 text-center align-top dark:border-emerald-800 dark:bg-emerald-950">
+        <div className="whitespace-pre">
+          {own.map((v, k) => (
+            <span key={k}>
+              {k > 0 && ' '}
+              <TokenText view={v} />
+            </span>
+          ))}
+        </div>
+        <div className="text-[10px] text-slate-500">{cell.ids.join(' ')}</div>
+      </td>
+    );
+  });
+}
 
 export function CompareInspector({ view }: InspectorProps<'compare'>) {
   return (
@@ -14,7 +40,7 @@ export function CompareInspector({ view }: InspectorProps<'compare'>) {
               <th />
               {view.columns.map((c, i) => (
                 <th key={i} className="px-1 font-mono font-normal whitespace-pre text-slate-500">
-                  {c.text.replace(/ /g, '·')}
+                  {showWhitespace(c.text)}
                 </th>
               ))}
             </tr>
@@ -23,12 +49,7 @@ export function CompareInspector({ view }: InspectorProps<'compare'>) {
             {view.rows.map((row) => (
               <tr key={row.label} data-testid={`compare-row-${row.label}`}>
                 <th className="pr-2 text-left whitespace-nowrap">{row.label}</th>
-                {row.cells.map((cell, i) => (
-                  <td key={i} colSpan={Math.max(1, cell.columnSpan)} className="rounded border border-emerald-200 bg-emerald-50 px-1 text-center align-top dark:border-emerald-800 dark:bg-emerald-950">
-                    <div className="font-mono whitespace-pre">{cell.pieces.join(' ')}</div>
-                    <div className="text-[10px] text-slate-500">{cell.ids.join(' ')}</div>
-                  </td>
-                ))}
+                <RowCells cells={row.cells} />
               </tr>
             ))}
           </tbody>

@@ -1,8 +1,15 @@
 'use client';
 import type { InspectorProps } from '../types';
+import { TokenText, useTokenViews } from '@/components/ui/token-display';
 
 export function DecodeInspector({ view }: InspectorProps<'decode'>) {
   const rt = view.roundTrip;
+  const shown = view.tokens.slice(0, 200);
+  const views = useTokenViews(
+    shown.map((t) => t.piece),
+    view.spelling,
+    shown.filter((t) => t.bytes === '').map((t) => t.piece),
+  );
   return (
     <div className="grid gap-4">
       <p>
@@ -34,10 +41,12 @@ export function DecodeInspector({ view }: InspectorProps<'decode'>) {
           </tr>
         </thead>
         <tbody className="font-mono">
-          {view.tokens.slice(0, 200).map((t, i) => (
+          {shown.map((t, i) => (
             <tr key={i} className="border-t border-slate-100 dark:border-slate-800">
               <td>{t.id}</td>
-              <td className="whitespace-pre">{t.piece}</td>
+              <td className="whitespace-pre">
+                <TokenText view={views[i]!} />
+              </td>
               <td>{t.bytes}</td>
             </tr>
           ))}

@@ -9,7 +9,7 @@
  * (the node's progress line shows the latest step).
  */
 import { LineChart } from '@/components/ui/charts';
-import { TokenChip, visibleWhitespace } from '@/components/ui/token-display';
+import { TokenChips, visibleWhitespace } from '@/components/ui/token-display';
 import type { FinetuneLive, ShownCandidate } from '@/nodes/finetune';
 import { Bar } from '@/components/ui/bar';
 import { percent } from '@/components/ui/format';
@@ -54,11 +54,7 @@ export function FinetuneInspector({ view }: InspectorProps<'finetune'>) {
             ? ' — identical: the tokenizer is not part of what training changes.'
             : ' — they differ, which training cannot cause: the tokenizer itself was changed.'}
         </p>
-        <div className="mt-2 flex flex-wrap gap-1">
-          {view.watch.after.map((t, i) => (
-            <TokenChip key={i} piece={t.piece} id={t.id} />
-          ))}
-        </div>
+        <TokenChips tokens={view.watch.after} className="mt-2" />
         <p className="mt-1 text-xs opacity-80">
           Encoded with {view.watch.tokenizer}, before the first step and again after step {view.steps}. What training changed is below: weights, not IDs.
         </p>

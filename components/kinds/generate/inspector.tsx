@@ -7,7 +7,7 @@
  * Not handled here: generating (nodes/generate), live streaming (the node body shows the text
  * as it grows; this shows the finished run).
  */
-import { visibleWhitespace } from '@/components/ui/token-display';
+import { TokenText, useTokenViews } from '@/components/ui/token-display';
 import { BACKEND_LABEL, formatMs } from '@/components/ui/format';
 import type { InspectorProps } from '../types';
 
@@ -18,6 +18,8 @@ const STOPPED = {
 } as const;
 
 export function GenerateInspector({ view }: InspectorProps<'generate'>) {
+  // The new tokens in order: one character's bytes may be spread over two steps.
+  const views = useTokenViews(view.steps.map((s) => s.token));
   return (
     <div className="grid gap-4">
       {view.warning && (
@@ -60,7 +62,9 @@ export function GenerateInspector({ view }: InspectorProps<'generate'>) {
           {view.steps.map((s, i) => (
             <tr key={i} className="border-t border-slate-100 dark:border-slate-800">
               <td>{i + 1}</td>
-              <td className="whitespace-pre">{visibleWhitespace(s.token)}</td>
+              <td className="whitespace-pre">
+                <TokenText view={views[i]!} />
+              </td>
               <td>{s.id >= 0 ? s.id : '—'}</td>
               <td className="text-right">{Number.isFinite(s.prob) ? `${(s.prob * 100).toFixed(2)}%` : '—'}</td>
               <td className="text-right">{s.pool === 0 ? 'Ollama' : s.pool === 1 ? 'argmax' : `${s.pool.toLocaleString('en')} tokens`}</td>

@@ -2,6 +2,23 @@
 import { useState } from 'react';
 import { useNodeQuery } from '@/components/canvas/use-node-query';
 import type { InspectorProps } from '../types';
+import { TokenText, useTokenViews } from '@/components/ui/token-display';
+import type { TokenSpelling } from '@/nodes/shared/token-text';
+
+/** A page of the vocabulary: each entry read on its own (entries are not a sequence). */
+function VocabEntries({ rows, spelling }: { rows: { id: number; token: string }[]; spelling?: TokenSpelling }) {
+  const views = useTokenViews(
+    rows.map((r) => r.token),
+    spelling,
+    undefined,
+    true,
+  );
+  return rows.map((r, i) => (
+    <span key={r.id} className="chip" data-testid="vocab-entry">
+      <TokenText view={views[i]!} /> <span className="text-slate-400">{r.id}</span>
+    </span>
+  ));
+}
 
 type Page = { total: number; page: number; rows: { id: number; token: string }[] };
 
@@ -10,6 +27,12 @@ export function IdsInspector({ nodeId, view }: InspectorProps<'ids'>) {
   const [page, setPage] = useState(0);
   const result = useNodeQuery<Page>(nodeId, 'ids', view.hasTokenizer ? { query, page } : null);
   const shown = result.data ?? view.firstPage;
+  const shownRows = view.rows.slice(0, 200);
+  const rowViews = useTokenViews(
+    shownRows.map((r) => r.piece),
+    view.spelling ?? undefined,
+    shownRows.filter((r) => r.added).map((r) => r.piece),
+  );
   return (
     <div className="grid gap-4">
       <p>
@@ -41,7 +64,7 @@ export function IdsInspector({ nodeId, view }: InspectorProps<'ids'>) {
             <tr key={i} className={`border-t border-slate-100 dark:border-slate-800 ${r.mask ? '' : 'opacity-50'}`}>
               <td>{i}</td>
               <td className="whitespace-pre">
-                {r.piece}
+                <TokenText view={rowViews[i]!} />
                 {r.added && <span className="ml-1 font-sans text-[10px] text-slate-500">special</span>}
               </td>
               <td>{r.id}</td>
@@ -59,7 +82,7 @@ export function IdsInspector({ nodeId, view }: InspectorProps<'ids'>) {
             <input
               aria-label="Search the vocabulary"
               className="field"
-              placeholder="a token (love) or an ID (1842)"
+              placeholder="a token (love, ଭାଷା, Ġlove) or an ID (1842)"
               value={query}
               onChange={(e) => {
                 setQuery(e.target.value);
@@ -70,11 +93,7 @@ export function IdsInspector({ nodeId, view }: InspectorProps<'ids'>) {
             {shown && (
               <>
                 <div className="flex flex-wrap gap-1">
-                  {shown.rows.map((r) => (
-                    <span key={r.id} className="chip" data-testid="vocab-entry">
-                      {r.token} <span className="text-slate-400">{r.id}</span>
-                    </span>
-                  ))}
+                  <VocabEntries rows={shown.rows} spelling={view.spelling ?? undefined} />
                 </div>
                 <div className="flex items-center gap-2 text-xs text-slate-500">
                   <button type="button" className="btn" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>

@@ -2,7 +2,8 @@
 /** The Pretokenize node's body on the canvas: what is worth seeing without opening the inspector. */
 import { MODE_INFO } from '@/nodes/pretokenize/explain';
 import { PRETOKENIZE_MODES } from '@/nodes/pretokenize/pretokenize';
-import { visibleWhitespace } from '@/components/ui/token-display';
+import { TokenChip, spanIn } from '@/components/ui/token-display';
+import { viewOfPiece } from '@/nodes/shared/token-text';
 import { useLab } from '@/components/canvas/store';
 import type { BodyProps } from '../types';
 
@@ -26,9 +27,7 @@ export function PretokenizeBody({ id, params, view: v }: BodyProps<'pretokenize'
         <>
           <div className="flex max-h-20 flex-wrap gap-1 overflow-hidden">
             {v.pieces.slice(0, 24).map((p, i) => (
-              <span key={i} className="chip">
-                {visibleWhitespace(p.shown)}
-              </span>
+              <TokenChip key={i} view={viewOfPiece(p.text, p.shown)} span={spanIn(id, p)} />
             ))}
           </div>
           <span className="text-[11px] text-slate-500 dark:text-slate-400">

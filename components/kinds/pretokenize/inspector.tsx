@@ -1,8 +1,9 @@
 'use client';
-import { visibleWhitespace } from '@/components/ui/token-display';
+import { SpanText, TokenChip, spanIn } from '@/components/ui/token-display';
+import { viewOfPiece } from '@/nodes/shared/token-text';
 import type { InspectorProps } from '../types';
 
-export function PretokenizeInspector({ view }: InspectorProps<'pretokenize'>) {
+export function PretokenizeInspector({ nodeId, view }: InspectorProps<'pretokenize'>) {
   return (
     <div className="grid gap-4">
       <p>
@@ -48,8 +49,8 @@ export function PretokenizeInspector({ view }: InspectorProps<'pretokenize'>) {
         </h4>
         <div className="flex flex-wrap gap-1" data-testid="pieces" data-count={view.count} data-last-end={view.pieces.at(-1)?.end ?? 0}>
           {view.pieces.map((p, i) => (
-            <span key={i} className="chip grid text-center" data-testid="piece" title={`“${p.text}” at ${p.start}–${p.end}`}>
-              <span>{visibleWhitespace(p.shown)}</span>
+            <span key={i} className="grid text-center" data-testid="piece">
+              <TokenChip view={viewOfPiece(p.text, p.shown)} span={spanIn(nodeId, p)} title={`characters ${p.start}–${p.end}`} />
               <span className="text-[9px] text-slate-400">
                 {p.start}–{p.end}
               </span>
@@ -59,6 +60,7 @@ export function PretokenizeInspector({ view }: InspectorProps<'pretokenize'>) {
         {view.count > view.pieces.length && (
           <p className="mt-1 text-xs text-slate-500">Showing the first {view.pieces.length.toLocaleString()} pieces.</p>
         )}
+        <SpanText text={view.source} scope={nodeId} />
       </div>
     </div>
   );

@@ -2,7 +2,8 @@
 /** The Tokenizer (pretrained) node's body on the canvas: what is worth seeing without opening the inspector. */
 import { PRETRAINED_CHOICES } from '@/nodes/pretrained';
 import { SHIPPED_TOKENIZER_LABELS } from '@/nodes/pretrained/shipped';
-import { TokenChip } from '@/components/ui/token-display';
+import { TokenChips } from '@/components/ui/token-display';
+import { spellingOfModel } from '@/nodes/shared/token-text';
 import { useLab } from '@/components/canvas/store';
 import type { BodyProps } from '../types';
 
@@ -33,11 +34,7 @@ export function PretrainedBody({ id, params, view: v }: BodyProps<'pretrained'>)
       )}
       {v && (
         <>
-          <div className="flex max-h-24 flex-wrap gap-1 overflow-hidden">
-            {v.pieces.slice(0, 16).map((p, i) => (
-              <TokenChip key={i} piece={p.piece} id={p.id} kind={p.kind} />
-            ))}
-          </div>
+          <TokenChips tokens={v.pieces.slice(0, 16)} scope={id} spelling={spellingOfModel(v.description)} className="max-h-24 overflow-hidden" />
           <span className="text-[11px] text-slate-500 dark:text-slate-400">
             {v.count} tokens · {v.description.modelKind}
           </span>

@@ -1,10 +1,11 @@
 'use client';
 import type { InspectorProps } from '../types';
-import { TokenChip } from '@/components/ui/token-display';
+import { SpanText, TokenChips, TokenText, useTokenViews } from '@/components/ui/token-display';
 import { KeyValue, Stat } from '@/components/ui/inspector-kit';
+import { spellingOfModel } from '@/nodes/shared/token-text';
 import { templateInWords } from '@/nodes/pretrained/describe-tokenizer';
 
-export function PretrainedInspector({ view }: InspectorProps<'pretrained'>) {
+export function PretrainedInspector({ nodeId, view }: InspectorProps<'pretrained'>) {
   const d = view.description;
   return (
     <div className="grid gap-4">
@@ -19,11 +20,10 @@ export function PretrainedInspector({ view }: InspectorProps<'pretrained'>) {
       </div>
       <div>
         <h4 className="mb-1 text-sm font-semibold">Tokens and their IDs in {view.label}</h4>
-        <div className="flex flex-wrap gap-1" data-testid="pretrained-pieces">
-          {view.pieces.map((p, i) => (
-            <TokenChip key={i} piece={p.piece} id={p.id} kind={p.kind} title={p.start === null ? 'added by the tokenizer' : `characters ${p.start}–${p.end}`} />
-          ))}
+        <div data-testid="pretrained-pieces">
+          <TokenChips tokens={view.pieces} scope={nodeId} spelling={spellingOfModel(d)} />
         </div>
+        <SpanText text={view.text} scope={nodeId} />
         {view.count > view.pieces.length && <p className="text-xs text-slate-500">Showing the first {view.pieces.length} tokens.</p>}
       </div>
       {view.splitWords.length > 0 && (
@@ -32,8 +32,8 @@ export function PretrainedInspector({ view }: InspectorProps<'pretrained'>) {
           <ul className="grid gap-1 text-sm">
             {view.splitWords.map((w, i) => (
               <li key={i}>
-                “{w.word.trim()}” is not one token in {view.label}’s vocabulary, so it is spelled{' '}
-                <span className="font-mono">{w.pieces.join(' + ')}</span> → <span className="font-mono">{w.ids.join(' ')}</span>
+                “{w.word.trim()}” is not one token in {view.label}’s vocabulary, so it is spelled <SplitPieces pieces={w.pieces} spelling={spellingOfModel(d)} /> →{' '}
+                <span className="font-mono">{w.ids.join(' ')}</span>
               </li>
             ))}
           </ul>
@@ -59,4 +59,15 @@ export function PretrainedInspector({ view }: InspectorProps<'pretrained'>) {
       </div>
     </div>
   );
+}
+
+/** A word's pieces joined with +, read together (their bytes may share a character). */
+function SplitPieces({ pieces, spelling }: { pieces: string[]; spelling: ReturnType<typeof spellingOfModel> }) {
+  const views = useTokenViews(pieces, spelling);
+  return views.map((v, i) => (
+    <span key={i}>
+      {i > 0 && ' + '}
+      <TokenText view={v} />
+    </span>
+  ));
 }

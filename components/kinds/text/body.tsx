@@ -7,6 +7,7 @@
 import { useRef, useState } from 'react';
 import { Upload } from 'lucide-react';
 import { TEXT_SAMPLES } from '@/nodes/text/samples';
+import { CORPORA, CORPUS_NAMES } from '@/nodes/text/odia-corpus';
 import { TEXT_LIMIT_BYTES } from '@/nodes/text';
 import { extractJsonlField, scanJsonl, type JsonlScan } from '@/nodes/text/jsonl';
 import { useLab } from '@/components/canvas/store';
@@ -27,8 +28,10 @@ export function TextBody({ id, params, view: described }: BodyProps<'text'>) {
   const showToast = useLab((s) => s.showToast);
   const fileInput = useRef<HTMLInputElement>(null);
   const [jsonl, setJsonl] = useState<{ name: string; raw: string; scan: JsonlScan } | null>(null);
-  const text = String(params.text ?? '');
-  const origin = String(params.origin ?? 'typed');
+  const corpus = params.corpus || null;
+  // A corpus is held by name: the box shows its beginning, and typing replaces it with your own text.
+  const text = corpus ? (described?.corpus?.preview ?? '') : String(params.text ?? '');
+  const origin = corpus ? `corpus:${corpus}` : String(params.origin ?? 'typed');
   const readOnly = useLab((s) => s.readOnly);
 
   const onFile = async (file: File) => {
@@ -48,13 +51,13 @@ export function TextBody({ id, params, view: described }: BodyProps<'text'>) {
         return;
       }
       if (scan.fields.length === 1) {
-        updateParams(id, { text: extractJsonlField(decoded, scan.fields[0]!.name), origin: `file:${file.name}` });
+        updateParams(id, { text: extractJsonlField(decoded, scan.fields[0]!.name), origin: `file:${file.name}`, corpus: '' });
         return;
       }
       setJsonl({ name: file.name, raw: decoded, scan });
       return;
     }
-    updateParams(id, { text: decoded, origin: `file:${file.name}` });
+    updateParams(id, { text: decoded, origin: `file:${file.name}`, corpus: '' });
   };
 
   return (
@@ -66,16 +69,23 @@ export function TextBody({ id, params, view: described }: BodyProps<'text'>) {
         value={text}
         readOnly={readOnly}
         spellCheck={false}
-        onChange={(e) => updateParams(id, { text: e.target.value, origin: 'typed' }, `${id}:text`)}
+        onChange={(e) => updateParams(id, { text: e.target.value, origin: 'typed', corpus: '' }, `${id}:text`)}
       />
+      {corpus && (
+        <div className="text-[11px] text-slate-500 dark:text-slate-400" data-testid="text-corpus">
+          {CORPORA[corpus].title}: the box shows its beginning; all of it flows on. {described?.corpus?.credit}
+        </div>
+      )}
       <div className="flex items-center gap-2">
         <select
           aria-label="Sample text"
           className="nodrag field flex-1 text-xs"
-          value={origin.startsWith('sample:') ? origin.slice(7) : ''}
+          value={origin.startsWith('sample:') ? origin.slice(7) : origin.startsWith('corpus:') ? origin : ''}
           onChange={(e) => {
             const sample = TEXT_SAMPLES.find((s) => s.id === e.target.value);
-            if (sample) updateParams(id, { text: sample.text, origin: `sample:${sample.id}` });
+            if (sample) updateParams(id, { text: sample.text, origin: `sample:${sample.id}`, corpus: '' });
+            const name = e.target.value.replace(/^corpus:/, '');
+            if ((CORPUS_NAMES as string[]).includes(name)) updateParams(id, { text: '', origin: `corpus:${name}`, corpus: name });
           }}
         >
           <option value="" disabled>
@@ -84,6 +94,11 @@ export function TextBody({ id, params, view: described }: BodyProps<'text'>) {
           {TEXT_SAMPLES.map((s) => (
             <option key={s.id} value={s.id}>
               {s.title}
+            </option>
+          ))}
+          {CORPUS_NAMES.map((name) => (
+            <option key={name} value={`corpus:${name}`}>
+              {CORPORA[name].title}
             </option>
           ))}
         </select>
@@ -115,7 +130,7 @@ export function TextBody({ id, params, view: described }: BodyProps<'text'>) {
                 key={f.name}
                 className="btn"
                 onClick={() => {
-                  updateParams(id, { text: extractJsonlField(jsonl.raw, f.name), origin: `file:${jsonl.name}` });
+                  updateParams(id, { text: extractJsonlField(jsonl.raw, f.name), origin: `file:${jsonl.name}`, corpus: '' });
                   setJsonl(null);
                 }}
               >

@@ -2,6 +2,7 @@
 import { visibleWhitespace } from '@/components/ui/token-display';
 import { Stat } from '@/components/ui/inspector-kit';
 import type { InspectorProps } from '../types';
+import { GraphemeView } from '@/components/ui/grapheme-view';
 
 export function TextInspector({ view }: InspectorProps<'text'>) {
   const total = view.scripts.reduce((a, s) => a + s.codePoints, 0) || 1;
@@ -46,6 +47,7 @@ export function TextInspector({ view }: InspectorProps<'text'>) {
             {view.scriptsCountedIn !== null && ` (in the first ${view.scriptsCountedIn.toLocaleString('en-US')} characters)`}</div>
         </div>
       )}
+      <GraphemeView columns={view.graphemes} />
       <div>
         <h4 className="mb-1 text-sm font-semibold">Why numbers? The first characters as a computer stores them</h4>
         <table className="w-full text-left text-xs" data-testid="char-table">
@@ -71,7 +73,13 @@ export function TextInspector({ view }: InspectorProps<'text'>) {
           from a fixed vocabulary. Follow the wires to see how.
         </p>
       </div>
-      <p className="text-xs text-slate-500">Source: {view.origin}</p>
+      {view.corpus ? (
+        <p className="text-xs text-slate-500" data-testid="text-source">
+          Source: {view.corpus.title}. {view.corpus.credit}
+        </p>
+      ) : (
+        <p className="text-xs text-slate-500">Source: {view.origin}</p>
+      )}
     </div>
   );
 }

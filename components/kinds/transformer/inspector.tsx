@@ -8,7 +8,7 @@
  * Not handled here: computing any of it (nodes/transformer runs where the graph runs).
  */
 import { useState } from 'react';
-import { visibleWhitespace } from '@/components/ui/token-display';
+import { useLabelOf } from '@/components/ui/token-display';
 import type { PredictionCandidate } from '@/nodes/engine/ports';
 import type { OllamaView } from '@/nodes/transformer/ollama-run';
 import { BACKEND_LABEL, formatMs, percent } from '@/components/ui/format';
@@ -22,10 +22,12 @@ function TopK<C extends { token: string; prob: number }>({
   candidates,
   testId,
   trailing,
+  labelOf,
 }: {
   candidates: C[];
   testId: string;
   trailing: (c: C) => { testId: string; title?: string; text: string };
+  labelOf: (token: string) => string;
 }) {
   const max = candidates[0]?.prob ?? 1;
   return (
@@ -35,7 +37,7 @@ function TopK<C extends { token: string; prob: number }>({
         return (
           <div key={i} className="contents" data-testid="topk-row">
             <span className="truncate font-mono" data-testid="topk-token">
-              {visibleWhitespace(c.token)}
+              {labelOf(c.token)}
             </span>
             <div className="h-3 w-full rounded bg-slate-100 dark:bg-slate-800">
               <div className="h-3 rounded bg-fuchsia-500 dark:bg-fuchsia-400" style={{ width: `${Math.max(1, (c.prob / max) * 100)}%` }} />
@@ -56,7 +58,7 @@ function TopK<C extends { token: string; prob: number }>({
 const idColumn = (c: PredictionCandidate) => ({ testId: 'topk-id', text: String(c.id) });
 
 /** One head's attention: row = the token looking, column = the token looked at. */
-function Heatmap({ matrix, tokens, label }: { matrix: number[][]; tokens: string[]; label: string }) {
+function Heatmap({ matrix, tokens, label, labelOf }: { matrix: number[][]; tokens: string[]; label: string; labelOf: (token: string) => string }) {
   const n = matrix.length;
   const cell = Math.max(3, Math.min(18, Math.floor(200 / Math.max(1, n))));
   return (
@@ -67,7 +69,7 @@ function Heatmap({ matrix, tokens, label }: { matrix: number[][]; tokens: string
           row.map((w, c) => (
             <div
               key={`${r}-${c}`}
-              title={`${visibleWhitespace(tokens[r] ?? '')} → ${visibleWhitespace(tokens[c] ?? '')}: ${percent(w)}`}
+              title={`${labelOf(tokens[r] ?? '')} → ${labelOf(tokens[c] ?? '')}: ${percent(w)}`}
               style={{ background: `rgba(2, 132, 199, ${Math.min(1, w)})` }}
               className="border-[0.5px] border-white/40 dark:border-slate-900/40"
             />
@@ -101,13 +103,14 @@ const hexBytes = (bytes: number[]) => bytes.map((b) => b.toString(16).padStart(2
 
 /** An Ollama run: the top-k as the model's own tokens (text + bytes, no IDs), and what Ollama cannot show. */
 function OllamaPanel({ ollama }: { ollama: OllamaView }) {
+  const labelOf = useLabelOf(ollama.candidates.map((c) => c.token));
   return (
     <div className="grid gap-3" data-testid="transformer-ollama">
       <p className="rounded-lg bg-sky-50 p-3 text-base dark:bg-sky-950">
         {ollama.model} (served by Ollama {ollama.version ?? ''} at {ollama.url}) predicts the next token after your text. These are its most likely
         next tokens and their probabilities.
       </p>
-      <TopK candidates={ollama.candidates} testId="topk-last" trailing={(c) => ({ testId: 'topk-bytes', title: 'UTF-8 bytes', text: hexBytes(c.bytes) })} />
+      <TopK candidates={ollama.candidates} testId="topk-last" trailing={(c) => ({ testId: 'topk-bytes', title: 'UTF-8 bytes', text: hexBytes(c.bytes) })} labelOf={labelOf} />
       {ollama.topKNote && <p className="text-xs text-slate-500">{ollama.topKNote}</p>}
       <p className="text-sm" data-testid="ollama-no-ids">
         {ollama.noIds} {ollama.suggestedTokenizer ? ollama.suggestedTokenizer.note : 'No shipped tokenizer is known to match this model.'}
@@ -121,6 +124,7 @@ function OllamaPanel({ ollama }: { ollama: OllamaView }) {
 
 export function TransformerInspector({ view, params, setParams }: InspectorProps<'transformer'>) {
   const [layer, setLayer] = useState(0);
+  const labelOf = useLabelOf(view.tokens);
   if (view.ollama) return <OllamaPanel ollama={view.ollama} />;
   const last = view.topK[0];
   const chosen = view.topK.find((t) => t.position === view.position && t.position !== last?.position);
@@ -152,7 +156,7 @@ export function TransformerInspector({ view, params, setParams }: InspectorProps
                 className={`chip font-mono ${selected ? 'ring-2 ring-fuchsia-500' : ''}`}
                 title={`position ${position}, id ${view.ids[i]}`}
               >
-                {visibleWhitespace(t)}
+                {labelOf(t)}
               </button>
             );
           })}
@@ -165,20 +169,20 @@ export function TransformerInspector({ view, params, setParams }: InspectorProps
       {last && (
         <div className="grid gap-1">
           <h4 className="text-sm font-semibold">
-            Next token after “{visibleWhitespace(view.tokens.at(-1) ?? '')}” (top {last.candidates.length})
+            Next token after “{labelOf(view.tokens.at(-1) ?? '')}” (top {last.candidates.length})
           </h4>
-          <TopK candidates={last.candidates} testId="topk-last" trailing={idColumn} />
+          <TopK candidates={last.candidates} testId="topk-last" trailing={idColumn} labelOf={labelOf} />
         </div>
       )}
       {chosen && (
         <div className="grid gap-1">
           <h4 className="text-sm font-semibold">
-            After position {chosen.position}, “{visibleWhitespace(view.tokens[chosen.position + offset] ?? '')}”, the model expected
+            After position {chosen.position}, “{labelOf(view.tokens[chosen.position + offset] ?? '')}”, the model expected
           </h4>
-          <TopK candidates={chosen.candidates} testId="topk-chosen" trailing={idColumn} />
+          <TopK candidates={chosen.candidates} testId="topk-chosen" trailing={idColumn} labelOf={labelOf} />
           {view.ids[chosen.position + offset + 1] !== undefined && (
             <p className="text-xs text-slate-500">
-              The text actually continues with “{visibleWhitespace(view.tokens[chosen.position + offset + 1] ?? '')}”.
+              The text actually continues with “{labelOf(view.tokens[chosen.position + offset + 1] ?? '')}”.
             </p>
           )}
         </div>
@@ -204,7 +208,7 @@ export function TransformerInspector({ view, params, setParams }: InspectorProps
             </div>
             <div className="flex flex-wrap gap-3" data-testid="attention">
               {attentionLayer.map((matrix, h) => (
-                <Heatmap key={h} matrix={matrix} tokens={view.attention!.tokens} label={`layer ${layer + 1}, head ${h + 1}`} />
+                <Heatmap key={h} matrix={matrix} tokens={view.attention!.tokens} label={`layer ${layer + 1}, head ${h + 1}`} labelOf={labelOf} />
               ))}
             </div>
             <p className="text-xs text-slate-500">
@@ -223,7 +227,7 @@ export function TransformerInspector({ view, params, setParams }: InspectorProps
         {view.embedding ? (
           <>
             <p className="text-xs" data-testid="embedding-summary">
-              “{visibleWhitespace(view.embedding.token)}” (ID {view.embedding.id}) is row {view.embedding.id} of the embedding table:{' '}
+              “{labelOf(view.embedding.token)}” (ID {view.embedding.id}) is row {view.embedding.id} of the embedding table:{' '}
               {view.embedding.width} numbers, length (L2 norm) {view.embedding.norm.toFixed(3)}.
               {view.embedding.values.length < view.embedding.width ? ` First ${view.embedding.values.length} shown.` : ''}
             </p>

@@ -5,7 +5,8 @@ import { LineChart } from '@/components/ui/charts';
 import { askNode } from '@/components/canvas/use-node-query';
 import { useLab } from '@/components/canvas/store';
 import { downloadText } from '@/components/canvas/sharing';
-import { TokenChip } from '@/components/ui/token-display';
+import { TokenChip, useTokenViews } from '@/components/ui/token-display';
+import { SENTENCEPIECE } from '@/nodes/shared/token-text';
 import type { ViewOf } from '@/nodes';
 import { Section } from '@/components/ui/inspector-kit';
 import type { InspectorProps } from '../types';
@@ -55,6 +56,7 @@ function LatticeGrid({ lattice }: { lattice: LatticeView }) {
 }
 
 export function UnigramInspector({ nodeId, view }: InspectorProps<'unigram'>) {
+  const views = useTokenViews(view.pieces.slice(0, 300).map((p) => p.piece), SENTENCEPIECE);
   const [lattice, setLattice] = useState<LatticeView | null>(null);
   const shown = lattice ?? view.lattice;
   const t = view.training;
@@ -118,7 +120,7 @@ export function UnigramInspector({ nodeId, view }: InspectorProps<'unigram'>) {
         <div className="flex flex-wrap gap-0.5">
           {view.pieces.slice(0, 300).map((p, i) => (
             <button type="button" key={i} data-testid={`unigram-token-${i}`} title="Show this word’s lattice" onClick={() => p.start !== null && p.end !== null && showLattice(wordAt(view, i))}>
-              <TokenChip piece={p.piece} id={p.id} kind={p.kind} />
+              <TokenChip view={views[i]!} id={p.id} kind={p.kind} />
             </button>
           ))}
         </div>

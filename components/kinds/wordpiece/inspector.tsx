@@ -4,7 +4,8 @@ import { Download } from 'lucide-react';
 import { askNode } from '@/components/canvas/use-node-query';
 import { useLab } from '@/components/canvas/store';
 import { downloadText } from '@/components/canvas/sharing';
-import { TokenChip } from '@/components/ui/token-display';
+import { TokenChips } from '@/components/ui/token-display';
+import { WORDPIECE } from '@/nodes/shared/token-text';
 import { Section } from '@/components/ui/inspector-kit';
 import type { InspectorProps } from '../types';
 
@@ -111,9 +112,7 @@ export function WordpieceInspector({ nodeId, view }: InspectorProps<'wordpiece'>
 
       <Section title="Your text">
         <div className="flex flex-wrap gap-0.5">
-          {view.pieces.slice(0, 300).map((p, i) => (
-            <TokenChip key={i} piece={p.piece} id={p.id} kind={p.kind} />
-          ))}
+          <TokenChips tokens={view.pieces.slice(0, 300)} spelling={WORDPIECE} />
         </div>
         <p className="text-xs text-slate-500">
           {view.tokenCount.toLocaleString()} tokens for {view.charCount.toLocaleString()} characters

@@ -90,8 +90,12 @@ describe('the BPE node', () => {
   it('compares the two splits on Odia text, next to GPT-2’s token count', async () => {
     const odia = odiaCorpus(3000);
     const { outcome } = await bpeFor(odia, { vocabSize: 400 }, { mode: 'gpt2-marks' });
-    expect(outcome.view.odia?.runs.map((r) => r.pattern)).toEqual(['gpt2-marks', 'gpt2']);
-    expect(outcome.view.odia?.gpt2Tokens).toBeGreaterThan(outcome.view.odia!.runs[0]!.tokens);
+    expect(outcome.view.odia?.runs.map((r) => r.split)).toEqual(['gpt2-marks', 'gpt2']);
+    const rows = outcome.view.odia!.rows;
+    const gpt2 = rows.find((r) => r.label === 'GPT-2')!;
+    const aware = rows.find((r) => r.split === 'gpt2-marks')!;
+    expect(gpt2.tokens).toBeGreaterThan(aware.tokens);
+    expect(rows.map((r) => r.label)).toEqual(['GPT-2', 'BERT', 'TinyLlama', 'Trained here', 'Trained here']);
   });
 
   it('exports its tokenizer as Hugging Face files, and refuses a question it does not know', async () => {

@@ -23,6 +23,14 @@ describe('searching the vocabulary', () => {
     expect(searchVocabulary(VOCAB, 'xyz', 0)).toEqual({ total: 0, page: 0, rows: [] });
   });
 
+  it('finds a byte-level token by the text it stands for: Odia, or a leading space written as ·', () => {
+    const vocab = ['a', 'Ġlove', 'à¬Ńà¬¾à¬·à¬¾', 'Ġà¬Ńà¬¾à¬·à¬¾', 'love'];
+    expect(searchVocabulary(vocab, 'ଭାଷା', 0).rows.map((r) => r.id)).toEqual([2, 3]);
+    expect(searchVocabulary(vocab, '·ଭାଷା', 0).rows.map((r) => r.id)).toEqual([3]);
+    expect(searchVocabulary(vocab, '·love', 0).rows.map((r) => r.id)).toEqual([1]);
+    expect(searchVocabulary(vocab, 'Ġlove', 0).rows.map((r) => r.id)).toEqual([1]);
+  });
+
   it('reads digits as an ID and shows that one token, or nothing past the vocabulary', () => {
     expect(searchVocabulary(VOCAB, '5', 0)).toEqual({ total: 1, page: 0, rows: [{ id: 5, token: 'ĠN' }] });
     expect(searchVocabulary(VOCAB, '7', 0).rows).toEqual([{ id: 7, token: 'clover' }]);

@@ -16,6 +16,9 @@ import type { MergeRow } from '@/nodes/bpe/teach';
 import type { CompareView } from '@/nodes/compare/align';
 import { findTemplate } from '@/nodes/templates';
 import { SOTU_1862_EXCERPT } from '@/nodes/text/corpus-sample';
+import { ODIA_CORPUS } from '@/nodes/text/corpora/odia-text';
+import { splitCorpus } from '@/nodes/text/odia-corpus';
+import { wordsOf } from '@/nodes/bpe/measure-odia';
 import { nodeResources } from '../../engine/fixtures';
 
 const cache = createRecipeCache();
@@ -144,6 +147,58 @@ describe('“Is a token’s ID its frequency?” (frequency)', () => {
     expect(later.frequency).toBeGreaterThan(earlier.frequency);
     expect(bpe.correlation).not.toBeNull();
     expect(bpe.correlation!).toBeLessThan(0.9);
+  });
+});
+
+describe('“Can I train my own tokenizer, e.g. for Odia?” (odia-train)', () => {
+  interface Measured {
+    words: number;
+    rows: { label: string; split: string | null; tokens: number; unknown: number; tokensPerWord: number; charsPerToken: number }[];
+    runs: { split: string; wholeWords: string[] }[];
+  }
+
+  it('trains on the corpus’s training part and measures on the held-out part only', async () => {
+    const report = await runTemplate('odia-train');
+    const { train, heldOut } = splitCorpus(ODIA_CORPUS);
+    expect(outputOf<string>(report, 'corpus', 'text')).toBe(train);
+    expect(outputOf<string>(report, 'text', 'text')).toBe(heldOut);
+    expect(viewOf<BpeView>(report, 'bpe').corpusChars).toBe(train.length);
+    const measured = viewOf<{ odia: Measured }>(report, 'bpe').odia;
+    expect(measured.words).toBe(wordsOf(heldOut).length);
+  });
+
+  it('learns whole Odia words of the corpus as single tokens, with the script-aware split', async () => {
+    const measured = viewOf<{ odia: Measured }>(await runTemplate('odia-train'), 'bpe').odia;
+    const words = new Set(wordsOf(ODIA_CORPUS));
+    const aware = measured.runs.find((r) => r.split === 'gpt2-marks')!;
+    expect(aware.wholeWords.length).toBeGreaterThanOrEqual(10);
+    for (const w of aware.wholeWords) {
+      expect(words.has(w)).toBe(true);
+      expect(w).toMatch(/^\p{Script=Oriya}[\p{Script=Oriya}\p{M}]+$/u);
+    }
+    // A word with vowel signs (marks) is one token only when the split keeps it whole.
+    expect(aware.wholeWords.some((w) => /\p{M}/u.test(w))).toBe(true);
+  });
+
+  it('spends fewer tokens per held-out word than GPT-2, BERT and TinyLlama, as its table says', async () => {
+    const report = await runTemplate('odia-train');
+    const heldOut = outputOf<string>(report, 'text', 'text');
+    const { rows, words } = viewOf<{ odia: Measured }>(report, 'bpe').odia;
+    const row = (label: string, split: string | null = null) => rows.find((r) => r.label === label && r.split === split)!;
+    const gpt2 = row('GPT-2');
+    const aware = row('Trained here', 'gpt2-marks');
+    const gpt2Split = row('Trained here', 'gpt2');
+    expect(row('BERT').unknown).toBeGreaterThan(0.5 * words); // BERT's few tokens are mostly [UNK]: the words are lost
+    expect(row('TinyLlama')).toBeDefined();
+    // GPT-2 spends about a token per UTF-8 byte of Odia (3 bytes a character).
+    expect(gpt2.tokens).toBeGreaterThan(0.8 * new TextEncoder().encode(heldOut.replace(/\s/g, '')).length);
+    expect(gpt2.tokensPerWord).toBeGreaterThan(3 * aware.tokensPerWord);
+    expect(aware.tokensPerWord).toBeLessThan(gpt2Split.tokensPerWord);
+    expect(aware.tokensPerWord).toBeLessThan(row('TinyLlama').tokensPerWord);
+    for (const r of rows) {
+      expect(r.tokensPerWord).toBeCloseTo(r.tokens / words, 10);
+      expect(r.charsPerToken).toBeCloseTo([...heldOut].length / r.tokens, 10);
+    }
   });
 });
 
