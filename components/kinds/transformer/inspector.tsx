@@ -7,12 +7,12 @@
  *
  * Not handled here: computing any of it (nodes/transformer runs where the graph runs).
  */
-import { useState } from 'react';
 import { visibleWhitespace } from '@/components/ui/token-display';
 import type { PredictionCandidate } from '@/nodes/engine/ports';
 import type { OllamaView } from '@/nodes/transformer/ollama-run';
 import { BACKEND_LABEL, formatMs, percent } from '@/components/ui/format';
 import type { InspectorProps } from '../types';
+import { AttentionPanel } from './attention';
 
 /**
  * Ranked next tokens with probability bars; the last column is the token's ID, or whatever
@@ -54,29 +54,6 @@ function TopK<C extends { token: string; prob: number }>({
 }
 
 const idColumn = (c: PredictionCandidate) => ({ testId: 'topk-id', text: String(c.id) });
-
-/** One head's attention: row = the token looking, column = the token looked at. */
-function Heatmap({ matrix, tokens, label }: { matrix: number[][]; tokens: string[]; label: string }) {
-  const n = matrix.length;
-  const cell = Math.max(3, Math.min(18, Math.floor(200 / Math.max(1, n))));
-  return (
-    <figure className="grid gap-1" data-testid="attention-head">
-      <figcaption className="text-[11px] text-slate-500">{label}</figcaption>
-      <div className="grid" style={{ gridTemplateColumns: `repeat(${n}, ${cell}px)`, gridAutoRows: `${cell}px` }} role="img" aria-label={`Attention, ${label}`}>
-        {matrix.flatMap((row, r) =>
-          row.map((w, c) => (
-            <div
-              key={`${r}-${c}`}
-              title={`${visibleWhitespace(tokens[r] ?? '')} → ${visibleWhitespace(tokens[c] ?? '')}: ${percent(w)}`}
-              style={{ background: `rgba(2, 132, 199, ${Math.min(1, w)})` }}
-              className="border-[0.5px] border-white/40 dark:border-slate-900/40"
-            />
-          )),
-        )}
-      </div>
-    </figure>
-  );
-}
 
 function EmbeddingStrip({ values }: { values: number[] }) {
   const max = Math.max(1e-9, ...values.map(Math.abs));
@@ -120,11 +97,9 @@ function OllamaPanel({ ollama }: { ollama: OllamaView }) {
 }
 
 export function TransformerInspector({ view, params, setParams }: InspectorProps<'transformer'>) {
-  const [layer, setLayer] = useState(0);
   if (view.ollama) return <OllamaPanel ollama={view.ollama} />;
   const last = view.topK[0];
   const chosen = view.topK.find((t) => t.position === view.position && t.position !== last?.position);
-  const attentionLayer = view.attention?.layers[Math.min(layer, (view.attention?.layers.length ?? 1) - 1)];
   const offset = view.tokens.length - view.positions; // tokens are capped at the last 256; positions index the full input
   return (
     <div className="grid gap-4">
@@ -186,27 +161,9 @@ export function TransformerInspector({ view, params, setParams }: InspectorProps
 
       <div className="grid gap-2">
         <h4 className="text-sm font-semibold">Attention: which earlier tokens each token looks at</h4>
-        {view.attention && attentionLayer ? (
+        {view.attention && view.attention.layers.length > 0 ? (
           <>
-            <div className="flex items-center gap-2 text-xs">
-              <label htmlFor="attention-layer">Layer</label>
-              <select id="attention-layer" className="field text-xs" value={layer} onChange={(e) => setLayer(Number(e.target.value))} data-testid="attention-layer">
-                {view.attention.layers.map((_, i) => (
-                  <option key={i} value={i}>
-                    {i + 1} of {view.attention!.layers.length}
-                  </option>
-                ))}
-              </select>
-              <span className="text-slate-500">
-                rows: the token looking · columns: the token looked at · darker = more attention; each row sums to 100%
-                {view.attention.start > 0 ? ` (over all ${view.positions} tokens; the last ${view.attention.tokens.length} are shown)` : ''}
-              </span>
-            </div>
-            <div className="flex flex-wrap gap-3" data-testid="attention">
-              {attentionLayer.map((matrix, h) => (
-                <Heatmap key={h} matrix={matrix} tokens={view.attention!.tokens} label={`layer ${layer + 1}, head ${h + 1}`} />
-              ))}
-            </div>
+            <AttentionPanel attention={view.attention} positions={view.positions} />
             <p className="text-xs text-slate-500">
               The upper triangle is empty: a causal model never looks at later tokens. Hover a cell for its pair and weight.
             </p>
