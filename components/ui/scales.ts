@@ -1,8 +1,10 @@
 /**
- * How the inspectors turn numbers into ink: the opacity of an attention cell. Plain functions, no React, so the scales are tested on their own.
+ * How the inspectors turn numbers into ink: the opacity of an attention cell and the width of a
+ * probability bar. Plain functions, no React, so the scales are tested on their own.
  *
  *   attentionOpacity([[1, 0], [0.5, 0.5]], 'row')   // [[1, 0], [1, 1]]: each row's strongest cell is solid
  *   attentionOpacity([[0.2, 0], [0.1, 0.1]], 'head') // [[1, 0], [0.5, 0.5]]: the head's strongest cell is solid
+ *   barWidthPercent(0.099)                           // 9.9: bars are on an absolute 0–100 % scale
  *
  * Not handled here: colours (the views pick them), negative weights (attention probabilities
  * are never negative; a negative or non-finite value draws as empty).
@@ -30,4 +32,15 @@ export function attentionOpacity(matrix: readonly (readonly number[])[], scale: 
 /** The largest weight of one head (the legend's top end on the per-head scale). */
 export function attentionMax(matrix: readonly (readonly number[])[]): number {
   return Math.max(0, ...matrix.map((row) => Math.max(0, ...row.map(clean))));
+}
+
+/**
+ * A bar's width in per cent for a fraction 0..1, on the absolute scale: 0.099 is a tenth of the
+ * track, not a full bar. A positive fraction too small to see gets a 1 % sliver; 0, negatives
+ * and non-finite values get none; more than 1 is a full bar.
+ */
+export function barWidthPercent(fraction: number): number {
+  const f = clean(fraction);
+  if (f === 0) return 0;
+  return Math.max(1, Math.min(1, f) * 100);
 }

@@ -8,7 +8,8 @@
  * as it grows; this shows the finished run).
  */
 import { visibleWhitespace } from '@/components/ui/token-display';
-import { BACKEND_LABEL, formatMs } from '@/components/ui/format';
+import { BACKEND_LABEL, formatMs, percent } from '@/components/ui/format';
+import { Bar } from '@/components/ui/bar';
 import type { InspectorProps } from '../types';
 
 const STOPPED = {
@@ -52,7 +53,7 @@ export function GenerateInspector({ view }: InspectorProps<'generate'>) {
             <th>#</th>
             <th>token</th>
             <th>ID</th>
-            <th className="text-right">probability</th>
+            <th colSpan={2}>probability (bar: 0–100%)</th>
             <th className="text-right">chosen from</th>
           </tr>
         </thead>
@@ -62,7 +63,10 @@ export function GenerateInspector({ view }: InspectorProps<'generate'>) {
               <td>{i + 1}</td>
               <td className="whitespace-pre">{visibleWhitespace(s.token)}</td>
               <td>{s.id >= 0 ? s.id : '—'}</td>
-              <td className="text-right">{Number.isFinite(s.prob) ? `${(s.prob * 100).toFixed(2)}%` : '—'}</td>
+              <td className="w-24 pr-2 align-middle">{Number.isFinite(s.prob) && <Bar fraction={s.prob} tone="fuchsia" testId="generate-prob-bar" />}</td>
+              <td className="text-right" data-testid="generate-prob">
+                {Number.isFinite(s.prob) ? percent(s.prob) : '—'}
+              </td>
               <td className="text-right">{s.pool === 0 ? 'Ollama' : s.pool === 1 ? 'argmax' : `${s.pool.toLocaleString('en')} tokens`}</td>
             </tr>
           ))}

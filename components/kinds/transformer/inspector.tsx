@@ -13,9 +13,11 @@ import type { OllamaView } from '@/nodes/transformer/ollama-run';
 import { BACKEND_LABEL, formatMs, percent } from '@/components/ui/format';
 import type { InspectorProps } from '../types';
 import { AttentionPanel } from './attention';
+import { Bar } from '@/components/ui/bar';
 
 /**
- * Ranked next tokens with probability bars; the last column is the token's ID, or whatever
+ * Ranked next tokens with probability bars on an absolute 0–100 % scale (a 9.9 % token fills a
+ * tenth of its track, not the whole of it), the number beside each; the last column is the token's ID, or whatever
  * `trailing` shows instead (Ollama's tokens have no IDs: their UTF-8 bytes).
  */
 function TopK<C extends { token: string; prob: number }>({
@@ -27,7 +29,6 @@ function TopK<C extends { token: string; prob: number }>({
   testId: string;
   trailing: (c: C) => { testId: string; title?: string; text: string };
 }) {
-  const max = candidates[0]?.prob ?? 1;
   return (
     <div className="grid grid-cols-[minmax(0,auto)_1fr_auto_auto] items-center gap-x-2 gap-y-0.5 text-xs" data-testid={testId}>
       {candidates.map((c, i) => {
@@ -37,9 +38,7 @@ function TopK<C extends { token: string; prob: number }>({
             <span className="truncate font-mono" data-testid="topk-token">
               {visibleWhitespace(c.token)}
             </span>
-            <div className="h-3 w-full rounded bg-slate-100 dark:bg-slate-800">
-              <div className="h-3 rounded bg-fuchsia-500 dark:bg-fuchsia-400" style={{ width: `${Math.max(1, (c.prob / max) * 100)}%` }} />
-            </div>
+            <Bar fraction={c.prob} tone="fuchsia" testId="topk-bar" />
             <span className="text-right tabular-nums" data-testid="topk-prob" data-prob={c.prob}>
               {percent(c.prob)}
             </span>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { attentionMax, attentionOpacity } from '@/components/ui/scales';
+import { attentionMax, attentionOpacity, barWidthPercent } from '@/components/ui/scales';
 
 describe('attentionOpacity', () => {
   // A causal head over a long input: weights of a few per cent, the upper triangle zero.
@@ -53,5 +53,21 @@ describe('attentionOpacity', () => {
         });
       }),
     );
+  });
+});
+
+describe('barWidthPercent', () => {
+  it('puts probabilities on an absolute 0–100 % scale, not relative to the top item', () => {
+    expect(barWidthPercent(0.099)).toBeCloseTo(9.9, 12);
+    expect(barWidthPercent(0.5)).toBe(50);
+    expect(barWidthPercent(1)).toBe(100);
+  });
+
+  it('gives a visible sliver to a tiny positive probability and nothing to zero or junk', () => {
+    expect(barWidthPercent(0.0001)).toBe(1);
+    expect(barWidthPercent(0)).toBe(0);
+    expect(barWidthPercent(-0.2)).toBe(0);
+    expect(barWidthPercent(Number.NaN)).toBe(0);
+    expect(barWidthPercent(3)).toBe(100);
   });
 });
