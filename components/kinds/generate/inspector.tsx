@@ -8,7 +8,7 @@
  * as it grows; this shows the finished run).
  */
 import { visibleWhitespace } from '@/components/ui/token-display';
-import { BACKEND_LABEL, formatMs, percent } from '@/components/ui/format';
+import { describeBackend, formatMs, percent } from '@/components/ui/format';
 import { Bar } from '@/components/ui/bar';
 import type { InspectorProps } from '../types';
 
@@ -81,7 +81,7 @@ export function GenerateInspector({ view }: InspectorProps<'generate'>) {
         data-ms-per-token={view.msPerToken ?? ''}
         data-tokens={view.steps.length}
       >
-        Ran on <b>{BACKEND_LABEL[view.backend]}</b> · {view.model} · first token {formatMs(view.firstTokenMs)} (reads the whole prompt)
+        Ran on <b>{describeBackend(view.backend, view.threads ?? null, view.backendReason ?? null)}</b> · {view.model} · first token {formatMs(view.firstTokenMs)} (reads the whole prompt)
         {view.msPerToken !== null ? ` · then ${formatMs(view.msPerToken)} per token (one position each, thanks to the key/value cache)` : ''} · model
         loaded in {formatMs(view.loadMs)}
         {view.loadWaitMs < view.loadMs / 2 ? ' (earlier; reused)' : ''}

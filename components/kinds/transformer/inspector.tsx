@@ -10,7 +10,7 @@
 import { visibleWhitespace } from '@/components/ui/token-display';
 import type { PredictionCandidate } from '@/nodes/engine/ports';
 import type { OllamaView } from '@/nodes/transformer/ollama-run';
-import { BACKEND_LABEL, formatMs, percent } from '@/components/ui/format';
+import { describeBackend, formatMs, percent } from '@/components/ui/format';
 import type { InspectorProps } from '../types';
 import { AttentionPanel } from './attention';
 import { Bar } from '@/components/ui/bar';
@@ -192,7 +192,7 @@ export function TransformerInspector({ view, params, setParams }: InspectorProps
       </div>
 
       <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="transformer-backend" data-backend={view.backend}>
-        Ran on <b>{BACKEND_LABEL[view.backend]}</b> · model {view.model}
+        Ran on <b data-testid="transformer-backend-label">{describeBackend(view.backend, view.threads, view.backendReason)}</b> · model {view.model}
         {view.fineTuned ? ' (fine-tuned weights)' : ''}: {view.layers} layers × {view.heads} heads, width {view.width} · loaded in {formatMs(view.loadMs)}
         {view.loadWaitMs < view.loadMs / 2 ? ' (earlier; reused)' : ''} · forward pass {formatMs(view.runMs)}
         {view.backendNote ? ` · ${view.backendNote}` : ''}
