@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { benchKeystroke } from './keystroke';
-import { benchPretokenize } from './pretokenize';
+import { benchPretokenize, printPretokenize } from './pretokenize';
 
 /** A benchmark that is its own script (it forks children to measure peak memory). */
 const script = (...args: string[]) => async () => {
@@ -18,14 +18,7 @@ const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'WordPiece training vs HF tokenizers (1 thread); Unigram training vs spm_train (1 thread), with parity at full size', run: script('bench/subword.ts') },
   {
     name: 'Pre-tokenization throughput (Node, 2 MB of the bundled samples)',
-    run: async () => {
-      const r = benchPretokenize();
-      console.table({
-        'GPT-2 regex alone (reference)': { 'MB/s': r.reference.toFixed(1), ratio: '1.00' },
-        'Pretokenize gpt2 (pieces + offsets)': { 'MB/s': r.gpt2.toFixed(1), ratio: (r.gpt2 / r.reference).toFixed(2) },
-        'Pretokenize bytelevel (+ byte mapping)': { 'MB/s': r.bytelevel.toFixed(1), ratio: (r.bytelevel / r.reference).toFixed(2) },
-      });
-    },
+    run: async () => printPretokenize(benchPretokenize()),
   },
   {
     name: 'Keystroke → updated pre-tokens (Chromium, 2 KB text)',
@@ -41,6 +34,10 @@ const sections: { name: string; run: () => Promise<void> }[] = [
   {
     name: 'Fine-tune: ms per step on wasm, in Node and in Chromium, embedding trained or frozen',
     run: script('bench/finetune.ts'),
+  },
+  {
+    name: 'Train model: ms per step, tokens/s, held-out loss after 60 s against the bigram, peak memory; tiny and small, Node and Chromium (wasm)',
+    run: script('bench/train-model.ts'),
   },
   {
     name: 'Server under load: 50 concurrent runs of the starter pipeline, latency of a light request (graph.get)',

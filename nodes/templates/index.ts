@@ -8,6 +8,10 @@ import { findSample } from '../text/samples';
 import { THREE_ALGORITHMS_DOC } from './three-algorithms';
 
 const ODIA = findSample('odia')!.text;
+/** The first words of the Odia sample ("The Odia language"): what the trained model continues. */
+const ODIA_PROMPT = 'ଓଡ଼ିଆ ଭାଷା';
+/** Both models of the vocabulary-size template: the same size, seed and time budget. */
+const VOCAB_TRAIN = { preset: 'tiny', steps: 2000, timeBudget: 15, evalEvery: 20, sampleEvery: 100, prompt: 'The United States' } as const;
 
 /** The Fine-tune template's paragraph (about tokenizers: new to a model that read speeches) and its probe. */
 const FINETUNE_PROMPT = 'Tokenizers turn text into';
@@ -302,6 +306,77 @@ export const TEMPLATES: readonly Template[] = [
         ['transformer', 'What does the model output?', 'A probability for every one of the 50,257 tokens as the next one. This tiny model read State of the Union speeches.', 'The top-5 bars, then the attention heatmaps.'],
         ['generate', 'How does it write more than one token?', 'Pick a token, append it, predict again. Greedy always picks the top one, so it soon repeats itself.', 'The text growing token by token.'],
         ['decode', 'How do the new IDs become text again?', 'The same tokenizer runs backwards: IDs → tokens → bytes → text.', 'The decoded text.'],
+      ]),
+    },
+  },
+  {
+    id: 'train-odia',
+    title: 'Your own model: train a tokenizer on Odia, then a model on it',
+    description: 'BPE learns Odia tokens, then a tiny GPT learns to write with them: watch its samples go from noise to Odia.',
+    focus: 'train',
+    doc: {
+      schemaVersion: 1,
+      title: 'Your own model, on your own Odia tokenizer',
+      nodes: [
+        { id: 'corpus', type: 'text', title: 'Corpus', params: { text: ODIA, origin: 'sample:odia' }, position: { x: 0, y: -240 } },
+        { id: 'prompt', type: 'text', title: 'Prompt', params: { text: ODIA_PROMPT, origin: 'typed' }, position: { x: 0, y: 200 } },
+        { id: 'pretokenize', type: 'pretokenize', params: { mode: 'gpt2-marks' }, position: { x: 340, y: 200 } },
+        { id: 'bpe', type: 'bpe', params: { vocabSize: 280, minFrequency: 2 }, position: { x: 680, y: 200 } },
+        { id: 'train', type: 'train-model', params: { preset: 'tiny', steps: 40, evalEvery: 5, sampleEvery: 10, prompt: ODIA_PROMPT }, position: { x: 1020, y: -240 } },
+        { id: 'ids', type: 'ids', params: {}, position: { x: 1020, y: 200 } },
+        { id: 'generate', type: 'generate', params: { strategy: 'sample', temperature: 0.8, topK: 20, maxNewTokens: 30, seed: 7 }, position: { x: 1360, y: 0 } },
+        { id: 'decode', type: 'decode', params: {}, position: { x: 1700, y: 0 } },
+      ],
+      edges: [
+        edge('prompt', 'text', 'pretokenize', 'text'),
+        edge('pretokenize', 'pretokens', 'bpe', 'pretokens'),
+        edge('corpus', 'text', 'bpe', 'corpus'),
+        edge('bpe', 'tokenizer', 'train', 'tokenizer'),
+        edge('corpus', 'text', 'train', 'corpus'),
+        edge('bpe', 'tokens', 'ids', 'tokens'),
+        edge('bpe', 'tokenizer', 'ids', 'tokenizer'),
+        edge('ids', 'ids', 'generate', 'ids'),
+        edge('train', 'model', 'generate', 'model'),
+        edge('generate', 'ids', 'decode', 'ids'),
+        edge('bpe', 'tokenizer', 'decode', 'tokenizer'),
+      ],
+      lesson: lesson([
+        ['corpus', 'What will the tokenizer and the model learn from?', 'A paragraph of Odia. A real model reads millions of words; a paragraph is enough to watch learning happen.', 'The text and its characters.'],
+        ['bpe', 'Which tokens does Odia get?', 'The script-aware split keeps vowel signs inside words, so BPE merges Odia letters into syllables and words.', 'The merge timeline.'],
+        ['train', 'Can a model learn to write with these tokens?', 'It starts from random weights: every token equally likely, a loss of ln(vocabulary), and its first sample is noise. Within a few dozen steps the samples are Odia words. The training loss keeps falling; the held-out loss soon stops and rises again: on one paragraph the model memorises rather than learns Odia, and never gets below the unigram and bigram lines. More text moves those curves.', 'The samples step by step, then the two curves against the lines.'],
+        ['generate', 'Does the new model write Odia?', 'Generate runs the model you just trained, with your tokenizer’s IDs: pieces of the paragraph it memorised, recombined.', 'The generated tokens.'],
+      ]),
+    },
+  },
+  {
+    id: 'vocab-size-model',
+    title: 'Why does vocabulary size matter?',
+    description: 'Two tiny GPTs on the same English text, one with 500 tokens and one with up to 4,000, trained for the same 15 seconds.',
+    focus: 'small-vocab',
+    doc: {
+      schemaVersion: 1,
+      title: 'Why does vocabulary size matter?',
+      nodes: [
+        { id: 'corpus', type: 'text', title: 'Corpus', params: { text: SOTU_1862_EXCERPT, origin: 'sample:sotu-1862' }, position: { x: 0, y: 0 } },
+        { id: 'pretokenize', type: 'pretokenize', params: { mode: 'bytelevel' }, position: { x: 340, y: 0 } },
+        { id: 'bpe-500', type: 'bpe', title: '500 tokens', params: { vocabSize: 500, minFrequency: 1 }, position: { x: 680, y: -240 } },
+        { id: 'bpe-4000', type: 'bpe', title: 'Up to 4,000 tokens', params: { vocabSize: 4000, minFrequency: 1 }, position: { x: 680, y: 240 } },
+        { id: 'small-vocab', type: 'train-model', title: 'Model on 500 tokens', params: { ...VOCAB_TRAIN }, position: { x: 1020, y: -240 } },
+        { id: 'large-vocab', type: 'train-model', title: 'Model on 4,000 tokens', params: { ...VOCAB_TRAIN }, position: { x: 1020, y: 240 } },
+      ],
+      edges: [
+        edge('corpus', 'text', 'pretokenize', 'text'),
+        edge('pretokenize', 'pretokens', 'bpe-500', 'pretokens'),
+        edge('pretokenize', 'pretokens', 'bpe-4000', 'pretokens'),
+        edge('bpe-500', 'tokenizer', 'small-vocab', 'tokenizer'),
+        edge('bpe-4000', 'tokenizer', 'large-vocab', 'tokenizer'),
+        edge('corpus', 'text', 'small-vocab', 'corpus'),
+        edge('corpus', 'text', 'large-vocab', 'corpus'),
+      ],
+      lesson: lesson([
+        ['bpe-4000', 'What does a bigger vocabulary buy?', 'Longer tokens: the same text becomes fewer tokens, so the model reads more text in its 64-token window.', 'The token count against the 500-token tokenizer’s.'],
+        ['small-vocab', 'How fast does the small-vocabulary model learn?', 'Each of its 500 rows is seen often, and each step is cheap: it takes many steps in its 15 seconds.', 'The step count, the curves and the loss per character.'],
+        ['large-vocab', 'And the large one?', 'More rows, each seen rarely, and a wider output layer: fewer, slower steps in the same time. Compare the loss per character, not per token: a token here holds more text.', 'Loss per character, against the other model’s.'],
       ]),
     },
   },
