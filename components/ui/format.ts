@@ -24,3 +24,17 @@ export function percent(p: number): string {
 
 /** Where a model ran, in words. */
 export const BACKEND_LABEL = { webgpu: 'WebGPU', wasm: 'WASM (CPU in the browser)', cpu: 'CPU (onnxruntime-node)', ollama: 'Ollama' } as const;
+
+/**
+ * Which backend ran and why, in words, for the "Ran on" line:
+ *
+ *   describeBackend('wasm', 1, 'no hardware GPU')     // 'WASM, 1 thread: no hardware GPU'
+ *   describeBackend('webgpu', null, 'hardware adapter') // 'WebGPU: hardware adapter'
+ *
+ * Without a reason (a run cached before reasons were recorded) it is the backend's name alone.
+ */
+export function describeBackend(backend: keyof typeof BACKEND_LABEL, threads: number | null, reason: string | null): string {
+  const name =
+    backend === 'wasm' && threads !== null ? `WASM, ${threads} thread${threads === 1 ? '' : 's'}` : backend === 'wasm' ? 'WASM' : BACKEND_LABEL[backend];
+  return reason ? `${name}: ${reason}` : name;
+}

@@ -32,6 +32,10 @@ export interface GenerateDetails {
   warning: string | null;
   backend: Backend | 'ollama';
   backendNote: string | null;
+  /** Why this backend ran, in a few words (run-model's resolveBackend); null from Ollama. */
+  backendReason: string | null;
+  /** WASM threads; null off WASM. */
+  threads: number | null;
   loadMs: number;
   loadWaitMs: number;
   /** Time to the first new token (the prompt pass), then the mean of the rest. */
@@ -113,6 +117,8 @@ export const generateNode = defineNode({
         warning: null,
         backend: 'ollama',
         backendNote: `Ollama at ${out.url}`,
+        backendReason: null,
+        threads: null,
         loadMs: 0,
         loadWaitMs: 0,
         firstTokenMs: out.firstTokenMs,
@@ -185,6 +191,8 @@ export const generateNode = defineNode({
       warning,
       backend: loaded.backend,
       backendNote: loaded.backendNote,
+      backendReason: loaded.backendReason,
+      threads: loaded.threads,
       loadMs: loaded.loadMs,
       loadWaitMs,
       firstTokenMs: times[0] ?? 0,

@@ -21,6 +21,10 @@ import type { OllamaView } from './ollama-run';
 export interface TransformerDetails extends Analysis {
   warning: string | null;
   backendNote: string | null;
+  /** Why this backend ran, in a few words (run-model's resolveBackend); null from Ollama. */
+  backendReason: string | null;
+  /** WASM threads; null off WASM. */
+  threads: number | null;
   /** Tokens dropped from the front because the model reads at most `maxPositions`. */
   dropped: number;
   paddingDropped: number;
@@ -85,6 +89,8 @@ export const transformerNode = defineNode({
         embedding: null,
         warning: null,
         backendNote: `Ollama ${ollama.version ?? '(version unknown)'} at ${ollama.url}`,
+        backendReason: null,
+        threads: null,
         dropped: 0,
         paddingDropped: 0,
         loadMs: 0,
@@ -131,6 +137,8 @@ export const transformerNode = defineNode({
       ...analysis,
       warning,
       backendNote: loaded.backendNote,
+      backendReason: loaded.backendReason,
+      threads: loaded.threads,
       dropped,
       paddingDropped: ids.ids.length - real.length,
       loadMs: loaded.loadMs,
@@ -156,6 +164,8 @@ export const transformerNode = defineNode({
       model: p.model,
       backend: p.backend as Backend | 'ollama',
       backendNote: d.backendNote,
+      backendReason: d.backendReason ?? null,
+      threads: d.threads ?? null,
       warning: d.warning,
       tokens: p.tokens.slice(-256),
       ids: p.ids.slice(-256),

@@ -39,6 +39,10 @@ export interface LoadedModel {
   backend: Backend;
   /** Why the backend is not what was asked for (no WebGPU adapter, server runs on CPU). */
   backendNote: string | null;
+  /** Why this backend ran, in a few words: 'no hardware GPU', 'hardware adapter (…)'. */
+  backendReason: string;
+  /** WASM threads ONNX Runtime runs with (1 unless the page is cross-origin isolated); null off WASM. */
+  threads: number | null;
   loadMs: number;
   layers: number;
   heads: number;
@@ -71,19 +75,44 @@ type SessionClass = { create(bytes: Uint8Array, options: Record<string, unknown>
 
 const EXECUTION_PROVIDER: Record<Backend, string> = { cpu: 'cpu', wasm: 'wasm', webgpu: 'webgpu' };
 
-/** Which backend a preference resolves to where the node runs, and why if it differs. */
-export async function resolveBackend(preference: DevicePreference, where: 'browser' | 'server'): Promise<{ backend: Backend; note: string | null }> {
+export interface BackendChoice {
+  backend: Backend;
+  /** Why this backend, in a few words, for the "Ran on" line. */
+  reason: string;
+  /** What differs from what was asked for, if anything. */
+  note: string | null;
+}
+
+/** Which backend a preference resolves to where the node runs, why, and what differs from the request. */
+export async function resolveBackend(preference: DevicePreference, where: 'browser' | 'server'): Promise<BackendChoice> {
   if (where === 'server') {
-    return { backend: 'cpu', note: preference === 'webgpu' ? 'WebGPU was asked for, but server runs use onnxruntime-node on the CPU.' : null };
+    return {
+      backend: 'cpu',
+      reason: 'server runs use onnxruntime-node',
+      note: preference === 'webgpu' ? 'WebGPU was asked for, but server runs use onnxruntime-node on the CPU.' : null,
+    };
   }
-  if (preference === 'wasm') return { backend: 'wasm', note: null };
+  if (preference === 'wasm') return { backend: 'wasm', reason: 'chosen in the Device setting', note: null };
   const adapter = await webGpuAdapter();
   // Auto takes WebGPU only on real hardware: a software adapter is ~100× slower than WASM here.
-  if (adapter && (adapter.hardware || preference === 'webgpu')) return { backend: 'webgpu', note: null };
-  if (preference === 'webgpu') {
-    return { backend: 'wasm', note: 'WebGPU was asked for, but this browser gives no WebGPU adapter: ran on WASM instead.' };
+  if (adapter?.hardware) return { backend: 'webgpu', reason: `hardware adapter (${adapter.name})`, note: null };
+  if (adapter && preference === 'webgpu') {
+    return { backend: 'webgpu', reason: `chosen in the Device setting; the adapter here is software (${adapter.name}), slower than WASM`, note: null };
   }
-  return { backend: 'wasm', note: adapter ? `no hardware GPU (the WebGPU adapter here is software, ${adapter.name}, and slower than WASM)` : 'this browser has no WebGPU' };
+  if (preference === 'webgpu') {
+    return { backend: 'wasm', reason: 'no WebGPU adapter in this browser', note: 'WebGPU was asked for, but this browser gives no WebGPU adapter: ran on WASM instead.' };
+  }
+  return { backend: 'wasm', reason: adapter ? `no hardware GPU (the WebGPU adapter here is software, ${adapter.name})` : 'this browser has no WebGPU', note: null };
+}
+
+/**
+ * The threads ONNX Runtime Web runs WASM with: it uses several only where SharedArrayBuffer is
+ * allowed (a cross-origin isolated page), and sets `numThreads` when it starts.
+ */
+function wasmThreads(): number {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  const n = (env.backends.onnx as { wasm?: { numThreads?: unknown } } | undefined)?.wasm?.numThreads;
+  return isolated && typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : 1;
 }
 
 let wasmFilesChecked: Promise<void> | null = null;
@@ -126,7 +155,8 @@ const KEEP_LOADED = 2;
  * load is forgotten so the next run retries.
  */
 export async function loadModel(ref: ModelRef, options: LoadOptions): Promise<LoadedModel> {
-  const { backend, note } = await resolveBackend(options.preference, options.where);
+  const choice = await resolveBackend(options.preference, options.where);
+  const { backend } = choice;
   const key = JSON.stringify([ref.weightsId, backend, options.resources.modelPath, options.resources.allowRemote]);
   const existing = loads.get(key);
   if (existing) {
@@ -135,12 +165,12 @@ export async function loadModel(ref: ModelRef, options: LoadOptions): Promise<Lo
     loads.set(key, existing);
     return existing;
   }
-  const pending = loadUncached(ref, backend, note, options).catch(async (error: unknown) => {
+  const pending = loadUncached(ref, choice, options).catch(async (error: unknown) => {
     loads.delete(key);
     // WebGPU can fail late (shader or buffer limits, a lost device): fall back to WASM, say so.
     if (backend === 'webgpu') {
       const cause = error instanceof Error ? error.message : String(error);
-      return loadUncached(ref, 'wasm', `WebGPU failed (${cause}); ran on WASM instead.`, options);
+      return loadUncached(ref, { backend: 'wasm', reason: 'WebGPU failed to load the model', note: `WebGPU failed (${cause}); ran on WASM instead.` }, options);
     }
     throw error;
   });
@@ -153,7 +183,8 @@ export async function loadModel(ref: ModelRef, options: LoadOptions): Promise<Lo
   return pending;
 }
 
-async function loadUncached(ref: ModelRef, backend: Backend, backendNote: string | null, options: LoadOptions): Promise<LoadedModel> {
+async function loadUncached(ref: ModelRef, choice: BackendChoice, options: LoadOptions): Promise<LoadedModel> {
+  const { backend } = choice;
   const t0 = performance.now();
   // A model trained here loads through the shipped model's folder with its own config.
   const base = ref.config ? SHIPPED_MODEL.name : ref.name;
@@ -219,7 +250,9 @@ async function loadUncached(ref: ModelRef, backend: Backend, backendNote: string
   return {
     ref,
     backend,
-    backendNote,
+    backendNote: choice.note,
+    backendReason: choice.reason,
+    threads: backend === 'wasm' ? wasmThreads() : null,
     loadMs: performance.now() - t0,
     layers: configNumber(config, 'n_layer', 'num_hidden_layers', 'num_layers') ?? 0,
     heads: configNumber(config, 'n_head', 'num_attention_heads', 'num_heads') ?? 0,

@@ -71,6 +71,37 @@ test('the Transformer node on WASM shows the reference top-5 for "I love", with 
   await expect(page.getByTestId('node-transformer').getByTestId('transformer-body')).toContainText('of');
   // The attention heatmaps: 4 heads of layer 1 over the 2 tokens.
   await expect(page.getByTestId('attention').getByTestId('attention-head')).toHaveCount(4);
+  // In every row of every head the strongest cell is drawn solid (per-row colour scale), even
+  // where its raw weight is well under 1 (drawn as raw opacity it would be faint).
+  const rows = await page
+    .getByTestId('attention')
+    .getByTestId('attention-head')
+    .evaluateAll((heads) =>
+      heads.flatMap((head) => {
+        const cells = [...head.querySelectorAll<HTMLElement>('[data-testid="attention-cell"]')];
+        const n = Math.round(Math.sqrt(cells.length));
+        return Array.from({ length: n }, (_, r) => {
+          const row = cells.slice(r * n, r * n + n);
+          const top = row.reduce((a, b) => (Number(b.dataset.weight) > Number(a.dataset.weight) ? b : a));
+          return { weight: Number(top.dataset.weight), colour: getComputedStyle(top).backgroundColor };
+        });
+      }),
+    );
+  expect(rows.length).toBe(8);
+  expect(rows.some((r) => r.weight < 0.95)).toBe(true);
+  for (const r of rows) expect(r.colour).toBe('rgb(2, 132, 199)');
+  await expect(page.getByTestId('attention-legend')).toContainText('the largest weight in its row');
+  // The top bar is on the absolute scale: its drawn width over its track is its probability.
+  const top = await page
+    .getByTestId('topk-last')
+    .getByTestId('topk-row')
+    .first()
+    .evaluate((row) => {
+      const bar = row.querySelector<HTMLElement>('[data-testid="topk-bar"]')!;
+      return { prob: Number(row.querySelector('[data-testid="topk-prob"]')!.getAttribute('data-prob')), drawn: bar.offsetWidth / bar.parentElement!.offsetWidth };
+    });
+  expect(top.prob).toBeLessThan(0.95);
+  expect(Math.abs(top.drawn - Math.max(0.01, top.prob))).toBeLessThan(0.02);
   await expect(page.getByTestId('embedding-summary')).toContainText('ID 1842');
   // The WASM came from this app, nothing from a CDN or any other host.
   const origin = new URL(page.url()).origin;

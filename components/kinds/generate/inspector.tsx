@@ -8,7 +8,8 @@
  * as it grows; this shows the finished run).
  */
 import { TokenText, useTokenViews } from '@/components/ui/token-display';
-import { BACKEND_LABEL, formatMs } from '@/components/ui/format';
+import { describeBackend, formatMs, percent } from '@/components/ui/format';
+import { Bar } from '@/components/ui/bar';
 import type { InspectorProps } from '../types';
 
 const STOPPED = {
@@ -54,7 +55,7 @@ export function GenerateInspector({ view }: InspectorProps<'generate'>) {
             <th>#</th>
             <th>token</th>
             <th>ID</th>
-            <th className="text-right">probability</th>
+            <th colSpan={2}>probability (bar: 0–100%)</th>
             <th className="text-right">chosen from</th>
           </tr>
         </thead>
@@ -66,7 +67,10 @@ export function GenerateInspector({ view }: InspectorProps<'generate'>) {
                 <TokenText view={views[i]!} />
               </td>
               <td>{s.id >= 0 ? s.id : '—'}</td>
-              <td className="text-right">{Number.isFinite(s.prob) ? `${(s.prob * 100).toFixed(2)}%` : '—'}</td>
+              <td className="w-24 pr-2 align-middle">{Number.isFinite(s.prob) && <Bar fraction={s.prob} tone="fuchsia" testId="generate-prob-bar" />}</td>
+              <td className="text-right" data-testid="generate-prob">
+                {Number.isFinite(s.prob) ? percent(s.prob) : '—'}
+              </td>
               <td className="text-right">{s.pool === 0 ? 'Ollama' : s.pool === 1 ? 'argmax' : `${s.pool.toLocaleString('en')} tokens`}</td>
             </tr>
           ))}
@@ -81,7 +85,7 @@ export function GenerateInspector({ view }: InspectorProps<'generate'>) {
         data-ms-per-token={view.msPerToken ?? ''}
         data-tokens={view.steps.length}
       >
-        Ran on <b>{BACKEND_LABEL[view.backend]}</b> · {view.model} · first token {formatMs(view.firstTokenMs)} (reads the whole prompt)
+        Ran on <b>{describeBackend(view.backend, view.threads ?? null, view.backendReason ?? null)}</b> · {view.model} · first token {formatMs(view.firstTokenMs)} (reads the whole prompt)
         {view.msPerToken !== null ? ` · then ${formatMs(view.msPerToken)} per token (one position each, thanks to the key/value cache)` : ''} · model
         loaded in {formatMs(view.loadMs)}
         {view.loadWaitMs < view.loadMs / 2 ? ' (earlier; reused)' : ''}

@@ -7,15 +7,17 @@
  *
  * Not handled here: computing any of it (nodes/transformer runs where the graph runs).
  */
-import { useState } from 'react';
 import { useLabelOf } from '@/components/ui/token-display';
 import type { PredictionCandidate } from '@/nodes/engine/ports';
 import type { OllamaView } from '@/nodes/transformer/ollama-run';
-import { BACKEND_LABEL, formatMs, percent } from '@/components/ui/format';
+import { describeBackend, formatMs, percent } from '@/components/ui/format';
 import type { InspectorProps } from '../types';
+import { AttentionPanel } from './attention';
+import { Bar } from '@/components/ui/bar';
 
 /**
- * Ranked next tokens with probability bars; the last column is the token's ID, or whatever
+ * Ranked next tokens with probability bars on an absolute 0–100 % scale (a 9.9 % token fills a
+ * tenth of its track, not the whole of it), the number beside each; the last column is the token's ID, or whatever
  * `trailing` shows instead (Ollama's tokens have no IDs: their UTF-8 bytes).
  */
 function TopK<C extends { token: string; prob: number }>({
@@ -29,7 +31,6 @@ function TopK<C extends { token: string; prob: number }>({
   trailing: (c: C) => { testId: string; title?: string; text: string };
   labelOf: (token: string) => string;
 }) {
-  const max = candidates[0]?.prob ?? 1;
   return (
     <div className="grid grid-cols-[minmax(0,auto)_1fr_auto_auto] items-center gap-x-2 gap-y-0.5 text-xs" data-testid={testId}>
       {candidates.map((c, i) => {
@@ -39,9 +40,7 @@ function TopK<C extends { token: string; prob: number }>({
             <span className="truncate font-mono" data-testid="topk-token">
               {labelOf(c.token)}
             </span>
-            <div className="h-3 w-full rounded bg-slate-100 dark:bg-slate-800">
-              <div className="h-3 rounded bg-fuchsia-500 dark:bg-fuchsia-400" style={{ width: `${Math.max(1, (c.prob / max) * 100)}%` }} />
-            </div>
+            <Bar fraction={c.prob} tone="fuchsia" testId="topk-bar" />
             <span className="text-right tabular-nums" data-testid="topk-prob" data-prob={c.prob}>
               {percent(c.prob)}
             </span>
@@ -56,29 +55,6 @@ function TopK<C extends { token: string; prob: number }>({
 }
 
 const idColumn = (c: PredictionCandidate) => ({ testId: 'topk-id', text: String(c.id) });
-
-/** One head's attention: row = the token looking, column = the token looked at. */
-function Heatmap({ matrix, tokens, label, labelOf }: { matrix: number[][]; tokens: string[]; label: string; labelOf: (token: string) => string }) {
-  const n = matrix.length;
-  const cell = Math.max(3, Math.min(18, Math.floor(200 / Math.max(1, n))));
-  return (
-    <figure className="grid gap-1" data-testid="attention-head">
-      <figcaption className="text-[11px] text-slate-500">{label}</figcaption>
-      <div className="grid" style={{ gridTemplateColumns: `repeat(${n}, ${cell}px)`, gridAutoRows: `${cell}px` }} role="img" aria-label={`Attention, ${label}`}>
-        {matrix.flatMap((row, r) =>
-          row.map((w, c) => (
-            <div
-              key={`${r}-${c}`}
-              title={`${labelOf(tokens[r] ?? '')} → ${labelOf(tokens[c] ?? '')}: ${percent(w)}`}
-              style={{ background: `rgba(2, 132, 199, ${Math.min(1, w)})` }}
-              className="border-[0.5px] border-white/40 dark:border-slate-900/40"
-            />
-          )),
-        )}
-      </div>
-    </figure>
-  );
-}
 
 function EmbeddingStrip({ values }: { values: number[] }) {
   const max = Math.max(1e-9, ...values.map(Math.abs));
@@ -123,12 +99,10 @@ function OllamaPanel({ ollama }: { ollama: OllamaView }) {
 }
 
 export function TransformerInspector({ view, params, setParams }: InspectorProps<'transformer'>) {
-  const [layer, setLayer] = useState(0);
   const labelOf = useLabelOf(view.tokens);
   if (view.ollama) return <OllamaPanel ollama={view.ollama} />;
   const last = view.topK[0];
   const chosen = view.topK.find((t) => t.position === view.position && t.position !== last?.position);
-  const attentionLayer = view.attention?.layers[Math.min(layer, (view.attention?.layers.length ?? 1) - 1)];
   const offset = view.tokens.length - view.positions; // tokens are capped at the last 256; positions index the full input
   return (
     <div className="grid gap-4">
@@ -190,27 +164,9 @@ export function TransformerInspector({ view, params, setParams }: InspectorProps
 
       <div className="grid gap-2">
         <h4 className="text-sm font-semibold">Attention: which earlier tokens each token looks at</h4>
-        {view.attention && attentionLayer ? (
+        {view.attention && view.attention.layers.length > 0 ? (
           <>
-            <div className="flex items-center gap-2 text-xs">
-              <label htmlFor="attention-layer">Layer</label>
-              <select id="attention-layer" className="field text-xs" value={layer} onChange={(e) => setLayer(Number(e.target.value))} data-testid="attention-layer">
-                {view.attention.layers.map((_, i) => (
-                  <option key={i} value={i}>
-                    {i + 1} of {view.attention!.layers.length}
-                  </option>
-                ))}
-              </select>
-              <span className="text-slate-500">
-                rows: the token looking · columns: the token looked at · darker = more attention; each row sums to 100%
-                {view.attention.start > 0 ? ` (over all ${view.positions} tokens; the last ${view.attention.tokens.length} are shown)` : ''}
-              </span>
-            </div>
-            <div className="flex flex-wrap gap-3" data-testid="attention">
-              {attentionLayer.map((matrix, h) => (
-                <Heatmap key={h} matrix={matrix} tokens={view.attention!.tokens} label={`layer ${layer + 1}, head ${h + 1}`} labelOf={labelOf} />
-              ))}
-            </div>
+            <AttentionPanel attention={view.attention} positions={view.positions} />
             <p className="text-xs text-slate-500">
               The upper triangle is empty: a causal model never looks at later tokens. Hover a cell for its pair and weight.
             </p>
@@ -240,7 +196,7 @@ export function TransformerInspector({ view, params, setParams }: InspectorProps
       </div>
 
       <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="transformer-backend" data-backend={view.backend}>
-        Ran on <b>{BACKEND_LABEL[view.backend]}</b> · model {view.model}
+        Ran on <b data-testid="transformer-backend-label">{describeBackend(view.backend, view.threads, view.backendReason)}</b> · model {view.model}
         {view.fineTuned ? ' (fine-tuned weights)' : ''}: {view.layers} layers × {view.heads} heads, width {view.width} · loaded in {formatMs(view.loadMs)}
         {view.loadWaitMs < view.loadMs / 2 ? ' (earlier; reused)' : ''} · forward pass {formatMs(view.runMs)}
         {view.backendNote ? ` · ${view.backendNote}` : ''}
