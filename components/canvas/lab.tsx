@@ -7,7 +7,6 @@ import '@/nodes/shared/zod-jitless';
 import {
   Background,
   Controls,
-  MiniMap,
   ReactFlow,
   ReactFlowProvider,
   ViewportPortal,
@@ -17,7 +16,7 @@ import {
   type FinalConnectionState,
 } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { GraduationCap, HelpCircle, LayoutGrid, LayoutTemplate, Maximize, Moon, Redo2, Square, Sun, Undo2 } from 'lucide-react';
+import { FilePlus, GraduationCap, HelpCircle, LayoutGrid, LayoutTemplate, Maximize, Moon, Redo2, Square, Sun, Undo2 } from 'lucide-react';
 import { connectionRefusal } from '@/nodes/engine/validate';
 import { loadGraphDoc, type GraphDoc } from '@/nodes/engine/graph-doc';
 import { decodeGraphFromHash, editSecretFor, loadDraft } from './sharing';
@@ -39,6 +38,10 @@ import { SHORTCUTS, isTypingTarget } from './shortcuts';
 import { useEngine } from './use-engine';
 import { MAX_RUN_BUDGET_S, MIN_RUN_BUDGET_S, useLab } from './store';
 import type { LabNode } from './graph-convert';
+import { useConfirm } from './confirm-dialog';
+import { CanvasMinimap, MinimapToggle, useMinimapSetting, useReadableFit } from './canvas-view';
+import { EmptyCanvasHint } from './empty-canvas-hint';
+import { useBeforeDelete, useForgetEmptiedTemplate, useNewBlankGraph } from './use-graph-lifecycle';
 
 /** React Flow's component per node type: the shared node card, or a kind's own card (the Note). */
 const nodeTypes = Object.fromEntries(
@@ -219,14 +222,21 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
   useAutosave();
   const [dark, toggleDark] = useDarkMode();
   const [help, setHelp] = useState(false);
+  const { dialog, ask } = useConfirm();
+  const [minimapShown, toggleMinimap] = useMinimapSetting();
+  const fitReadable = useReadableFit(minimapShown && !lab.presenting);
+  useForgetEmptiedTemplate();
+  const onBeforeDelete = useBeforeDelete(ask);
 
   const fitViewRef = useRef(fitView);
   fitViewRef.current = fitView;
+  const fitReadableRef = useRef(fitReadable);
+  fitReadableRef.current = fitReadable;
   useEffect(() => {
     openInitialGraph(initial, graphId);
     // A lesson link opens straight into lesson mode at step 1.
     if (new URLSearchParams(window.location.search).get('lesson') === '1') useLab.getState().present(0);
-    requestAnimationFrame(() => void fitViewRef.current({ padding: 0.15 }));
+    requestAnimationFrame(() => void fitReadableRef.current());
   }, [initial, graphId]);
 
   const [galleryOpen, setGalleryOpen] = useState(false);
@@ -239,9 +249,18 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
       state.inspect(t.focus);
       window.history.replaceState(null, '', `/?template=${t.id}`);
       setGalleryOpen(false);
-      requestAnimationFrame(() => void fitView({ duration: 300, padding: 0.15 }));
+      // The lesson editor was about the graph before; it would sit beside one it does not describe.
+      setLessonOpen(false);
+      requestAnimationFrame(() => void fitReadable(300));
     },
-    [fitView],
+    [fitReadable],
+  );
+  const newBlankGraph = useNewBlankGraph(
+    ask,
+    useCallback(() => {
+      setLessonOpen(false);
+      setGalleryOpen(false);
+    }, []),
   );
 
   // Lesson mode: the camera follows the step's node.
@@ -249,14 +268,14 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
   const presentingNode = presentingStep === undefined ? undefined : lab.lesson?.steps[presentingStep]?.nodeId;
   useEffect(() => {
     if (presentingNode) requestAnimationFrame(() => void fitViewRef.current({ nodes: [{ id: presentingNode }], duration: 400, padding: 0.35, maxZoom: 1.3 }));
-    else if (presentingStep === undefined) requestAnimationFrame(() => void fitViewRef.current({ duration: 300, padding: 0.15 }));
+    else if (presentingStep === undefined) requestAnimationFrame(() => void fitReadableRef.current(300));
   }, [presentingNode, presentingStep]);
 
   const autoLayout = useCallback(() => {
     const { nodes, edges, setPositions } = useLab.getState();
     setPositions(layoutLeftToRight(nodes, edges));
-    requestAnimationFrame(() => void fitView({ duration: 300, padding: 0.15 }));
-  }, [fitView]);
+    requestAnimationFrame(() => void fitReadable(300));
+  }, [fitReadable]);
 
   const addAtCenter = useCallback(
     (type: NodeType) => {
@@ -303,7 +322,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
       } else if (mod) {
         return;
       } else if (key === 'f') {
-        void fitView({ duration: 300, padding: 0.15 });
+        void fitReadable(300);
       } else if (key === 'l') {
         autoLayout();
       } else if (key === 'd') {
@@ -317,7 +336,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [fitView, autoLayout, toggleDark, save]);
+  }, [fitReadable, autoLayout, toggleDark, save]);
 
   const onConnect = useCallback((c: Connection) => {
     const refusal = useLab.getState().connect(c);
@@ -371,7 +390,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
           <button type="button" className="btn" onClick={lab.redo} disabled={lab.future.length === 0} aria-label="Redo" title="Redo (Ctrl/⌘ Shift Z)">
             <Redo2 size={16} />
           </button>
-          <button type="button" className="btn" onClick={() => void fitView({ duration: 300, padding: 0.15 })} aria-label="Fit view" title="Fit view (F)">
+          <button type="button" className="btn" onClick={() => void fitReadable(300)} aria-label="Fit view" title="Fit view (F)">
             <Maximize size={16} />
           </button>
           <button type="button" className="btn" onClick={autoLayout} aria-label="Auto-layout" title="Auto-layout (L)">
@@ -384,6 +403,9 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
             <HelpCircle size={16} />
           </button>
         </div>
+        <button type="button" className="btn" onClick={() => void newBlankGraph()} data-testid="new-blank-graph">
+          <FilePlus size={14} /> New blank graph
+        </button>
         <button type="button" className="btn" onClick={() => setGalleryOpen(true)} data-testid="open-templates">
           <LayoutTemplate size={14} /> Templates
         </button>
@@ -432,10 +454,21 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
       </header>
       <div
         className={`grid min-h-0 flex-1 ${
-          lab.presenting ? 'grid-cols-[1fr_minmax(560px,45%)]' : showPalette ? 'grid-cols-[220px_1fr_440px]' : 'grid-cols-[1fr_440px]'
+          lab.presenting
+            ? 'grid-cols-[1fr_minmax(560px,45%)]'
+            : lessonOpen
+              ? 'grid-cols-[380px_1fr_440px]'
+              : showPalette
+                ? 'grid-cols-[220px_1fr_440px]'
+                : 'grid-cols-[1fr_440px]'
         }`}
       >
-        {showPalette && !lab.presenting && <Palette onAdd={addAtCenter} />}
+        {/* The lesson editor takes the palette's column while it is open: it never covers the canvas. */}
+        {lessonOpen && !lab.presenting ? (
+          <LessonPanel onClose={() => setLessonOpen(false)} />
+        ) : (
+          showPalette && !lab.presenting && <Palette onAdd={addAtCenter} />
+        )}
         <div
           className="relative min-h-0"
           onDragOver={(e) => {
@@ -455,7 +488,8 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
           <Toast />
           {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
           {galleryOpen && <GalleryDialog onOpen={openTemplate} onClose={() => setGalleryOpen(false)} />}
-          {lessonOpen && !lab.presenting && <LessonPanel onClose={() => setLessonOpen(false)} />}
+          {dialog}
+          <EmptyCanvasHint onOpenTemplates={() => setGalleryOpen(true)} />
           <ReactFlow<LabNode>
             nodes={nodes}
             edges={edges}
@@ -465,10 +499,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
             onConnect={onConnect}
             onConnectEnd={onConnectEnd}
             isValidConnection={isValidConnection}
-            onBeforeDelete={async () => {
-              useLab.getState().record();
-              return true;
-            }}
+            onBeforeDelete={onBeforeDelete}
             onNodeDragStart={() => useLab.getState().record()}
             onNodeClick={(_, node) => lab.inspect(node.id)}
             onPaneClick={() => lab.inspect(null)}
@@ -478,14 +509,14 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
             selectionKeyCode="Shift"
             multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
             colorMode={dark ? 'dark' : 'light'}
-            fitView
-            fitViewOptions={{ padding: 0.15 }}
             minZoom={0.2}
             proOptions={{ hideAttribution: false }}
           >
             <Background gap={20} />
-            <MiniMap pannable zoomable />
-            <Controls showInteractive={false} />
+            <CanvasMinimap shown={minimapShown && !lab.presenting} />
+            <Controls showInteractive={false}>
+              <MinimapToggle shown={minimapShown} onToggle={toggleMinimap} />
+            </Controls>
             <ConnectionHint />
           </ReactFlow>
         </div>

@@ -8,9 +8,10 @@
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
 import { create } from 'zustand';
 import type { RunEvent, Where } from '@/nodes/engine/executor';
-import type { GraphDoc, Lesson } from '@/nodes/engine/graph-doc';
+import { GRAPH_LIMITS, type GraphDoc, type Lesson } from '@/nodes/engine/graph-doc';
 import { connectionRefusal, ownEntry, wouldCreateCycle } from '@/nodes/engine/validate';
 import { nodeKinds, registry, type NodeType } from '@/nodes';
+import { lessonFor } from './lesson-steps';
 import { fromGraphDoc, newNodeId, toGraphDoc, withDefaults, type LabEdge, type LabNode } from './graph-convert';
 
 export type NodeStatus = 'idle' | 'running' | 'done' | 'cached' | 'error' | 'blocked' | 'stopped' | 'needs-input';
@@ -62,6 +63,8 @@ export interface LabState extends Snapshot {
   readOnly: boolean;
   /** The revision last saved to the server; unsaved edits exist when it differs. */
   savedRevision: number | null;
+  /** The revision the graph had when it was opened: a template or link not yet edited. */
+  loadedRevision: number;
   past: Snapshot[];
   future: Snapshot[];
   coalesce: { key: string; at: number } | null;
@@ -97,6 +100,8 @@ export interface LabState extends Snapshot {
   addNode(type: NodeType, position: XYPosition, params?: Record<string, unknown>, size?: { width: number; height: number }): string;
   updateParams(id: string, patch: Record<string, unknown>, coalesceKey?: string): void;
   setTitle(title: string): void;
+  /** A node's own title; empty (or the kind's own title) goes back to the kind's. Undoable. */
+  renameNode(id: string, title: string): void;
   copySelection(): number;
   paste(): number;
   selectAll(): void;
@@ -132,6 +137,7 @@ export const useLab = create<LabState>()((set, get) => ({
   graphId: null,
   readOnly: false,
   savedRevision: null,
+  loadedRevision: 0,
   past: [],
   future: [],
   coalesce: null,
@@ -222,7 +228,8 @@ export const useLab = create<LabState>()((set, get) => ({
       edges,
       lesson: doc.lesson,
       presenting: null,
-      run: { ...s.run, where: doc.runOn ?? 'browser' },
+      // A graph may say where it prefers to run; otherwise the user's choice stays.
+      run: { ...s.run, where: doc.runOn ?? s.run.where },
       past: meta.keepHistory ? s.past : [],
       future: [],
       runtime: {},
@@ -231,6 +238,7 @@ export const useLab = create<LabState>()((set, get) => ({
       graphId: meta.graphId ?? null,
       readOnly: meta.readOnly ?? false,
       savedRevision: meta.saved ? s.revision + 1 : null,
+      loadedRevision: s.revision + 1,
     }));
     return unknown;
   },
@@ -272,6 +280,8 @@ export const useLab = create<LabState>()((set, get) => ({
       return {
         nodes,
         runtime,
+        // Steps about deleted nodes go with them (lab.tsx asks first); an emptied canvas has no lesson.
+        lesson: nodes.length === 0 ? undefined : lessonFor(s.lesson, alive),
         revision: s.revision + 1,
         inspected: s.inspected && alive.has(s.inspected) ? s.inspected : null,
       };
@@ -349,6 +359,22 @@ export const useLab = create<LabState>()((set, get) => ({
     if (get().refuseIfReadOnly()) return;
     get().record('title');
     set({ title });
+  },
+
+  renameNode(id, title) {
+    if (get().refuseIfReadOnly()) return;
+    const node = get().nodes.find((n) => n.id === id);
+    if (!node?.type) return;
+    const trimmed = title.trim().slice(0, GRAPH_LIMITS.nodeTitleLength);
+    const own = trimmed && trimmed !== nodeKinds[node.type].title ? trimmed : undefined;
+    if (own === node.data.title) return;
+    get().record();
+    const { title: _old, ...data } = node.data;
+    // The revision marks the graph as edited (autosave, unsaved edits); every result is cached.
+    set((s) => ({
+      nodes: s.nodes.map((n) => (n.id === id ? { ...n, data: own ? { ...data, title: own } : data } : n)),
+      revision: s.revision + 1,
+    }));
   },
 
   copySelection() {

@@ -1,0 +1,67 @@
+'use client';
+/**
+ * The camera and the minimap: "fit" goes to a readable viewport (readable-fit.ts) that leaves the
+ * minimap's corner free; the minimap can be hidden (remembered per browser) and is never shown
+ * while presenting, where it would cover the step's node.
+ */
+import { ControlButton, MiniMap, useReactFlow } from '@xyflow/react';
+import { Map as MapIcon } from 'lucide-react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { fitInsets, readableViewport } from './readable-fit';
+
+const MINIMAP_KEY = 'tokenloom:minimap';
+
+export function useMinimapSetting(): [boolean, () => void] {
+  const [shown, setShown] = useState(true);
+  useEffect(() => {
+    try {
+      setShown(localStorage.getItem(MINIMAP_KEY) !== '0');
+    } catch {
+      // Storage may be off (private mode): the minimap stays shown.
+    }
+  }, []);
+  const toggle = useCallback(() => {
+    setShown((s) => {
+      try {
+        localStorage.setItem(MINIMAP_KEY, s ? '0' : '1');
+      } catch {
+        // The choice then lasts for this page.
+      }
+      return !s;
+    });
+  }, []);
+  return [shown, toggle];
+}
+
+export function CanvasMinimap({ shown }: { shown: boolean }) {
+  return shown ? <MiniMap pannable zoomable /> : null;
+}
+
+export function MinimapToggle({ shown, onToggle }: { shown: boolean; onToggle(): void }) {
+  return (
+    <ControlButton onClick={onToggle} aria-label={shown ? 'Hide the minimap' : 'Show the minimap'} title={shown ? 'Hide the minimap' : 'Show the minimap'} data-testid="minimap-toggle">
+      <MapIcon size={12} />
+    </ControlButton>
+  );
+}
+
+/**
+ * `fit(duration)`: the readable viewport for the whole graph. Waits (through React Flow's own
+ * fitView) until the nodes have been measured, since their sizes come from their content.
+ */
+export function useReadableFit(minimapShown: boolean) {
+  const { fitView, getNodes, getNodesBounds, setViewport } = useReactFlow();
+  const minimap = useRef(minimapShown);
+  minimap.current = minimapShown;
+  return useCallback(
+    async (duration = 0) => {
+      if (getNodes().length === 0) return;
+      if (!getNodes().every((n) => n.measured?.width && n.measured.height)) await fitView({ padding: 0.15 });
+      const pane = document.querySelector('.react-flow');
+      if (!pane) return;
+      const viewport = readableViewport(getNodesBounds(getNodes()), { width: pane.clientWidth, height: pane.clientHeight }, fitInsets(minimap.current));
+      await setViewport(viewport, { duration });
+    },
+    [fitView, getNodes, getNodesBounds, setViewport],
+  );
+}
