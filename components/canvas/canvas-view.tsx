@@ -8,6 +8,7 @@ import { ControlButton, MiniMap, useReactFlow } from '@xyflow/react';
 import { Map as MapIcon } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { fitInsets, readableViewport } from './readable-fit';
+import { useLab } from './store';
 
 const MINIMAP_KEY = 'tokenloom:minimap';
 
@@ -64,4 +65,33 @@ export function useReadableFit(minimapShown: boolean) {
     },
     [fitView, getNodes, getNodesBounds, setViewport],
   );
+}
+
+/**
+ * Node cards grow once their results arrive, so the fit made when a graph opens is made again
+ * when its first run ends, unless the user has moved the camera since (or a lesson is being
+ * presented: the camera follows the step). Returns React Flow's onMoveStart, which tells a
+ * user's move (it has an event) from a fit.
+ */
+export function useRefitOnFirstResults(fit: (duration?: number) => Promise<void>) {
+  const pending = useRef(false);
+  const userMoved = useRef(false);
+  const fitRef = useRef(fit);
+  fitRef.current = fit;
+  useEffect(
+    () =>
+      useLab.subscribe((s, prev) => {
+        if (s.loadedRevision !== prev.loadedRevision) {
+          pending.current = true;
+          userMoved.current = false;
+        }
+        if (!pending.current || !prev.run.running || s.run.running) return;
+        pending.current = false;
+        if (!userMoved.current && !s.presenting) requestAnimationFrame(() => void fitRef.current(200));
+      }),
+    [],
+  );
+  return useCallback((event: MouseEvent | TouchEvent | null) => {
+    if (event) userMoved.current = true;
+  }, []);
 }

@@ -39,7 +39,7 @@ import { useEngine } from './use-engine';
 import { MAX_RUN_BUDGET_S, MIN_RUN_BUDGET_S, useLab } from './store';
 import type { LabNode } from './graph-convert';
 import { useConfirm } from './confirm-dialog';
-import { CanvasMinimap, MinimapToggle, useMinimapSetting, useReadableFit } from './canvas-view';
+import { CanvasMinimap, MinimapToggle, useMinimapSetting, useReadableFit, useRefitOnFirstResults } from './canvas-view';
 import { EmptyCanvasHint } from './empty-canvas-hint';
 import { useBeforeDelete, useForgetEmptiedTemplate, useNewBlankGraph } from './use-graph-lifecycle';
 
@@ -226,6 +226,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
   const [minimapShown, toggleMinimap] = useMinimapSetting();
   const fitReadable = useReadableFit(minimapShown && !lab.presenting);
   useForgetEmptiedTemplate();
+  const onMoveStart = useRefitOnFirstResults(fitReadable);
   const onBeforeDelete = useBeforeDelete(ask);
 
   const fitViewRef = useRef(fitView);
@@ -255,6 +256,11 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
     },
     [fitReadable],
   );
+  // Presenting is the lesson itself: the editor closes, and the canvas has the palette back after.
+  const presentingNow = Boolean(lab.presenting);
+  useEffect(() => {
+    if (presentingNow) setLessonOpen(false);
+  }, [presentingNow]);
   const newBlankGraph = useNewBlankGraph(
     ask,
     useCallback(() => {
@@ -501,6 +507,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
             isValidConnection={isValidConnection}
             onBeforeDelete={onBeforeDelete}
             onNodeDragStart={() => useLab.getState().record()}
+            onMoveStart={onMoveStart}
             onNodeClick={(_, node) => lab.inspect(node.id)}
             onPaneClick={() => lab.inspect(null)}
             deleteKeyCode={locked ? null : ['Backspace', 'Delete']}
