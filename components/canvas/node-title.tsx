@@ -29,7 +29,8 @@ export function NodeTitle({ id, type, title, className }: { id: string; type: No
   if (draft === null) {
     return (
       <span
-        className={className}
+        // nopan: a double-click here renames; it must not also zoom the canvas.
+        className={`nopan ${className ?? ''}`}
         data-testid={`node-title-${id}`}
         title="Double-click to rename"
         onDoubleClick={(e) => {

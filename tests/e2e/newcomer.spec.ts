@@ -200,3 +200,31 @@ test('zoom to fit stops at a readable zoom on the whole pipeline and shows where
   expect(first.x).toBeGreaterThanOrEqual(pane.x);
   expect(first.y).toBeGreaterThanOrEqual(pane.y);
 });
+
+test('template text speaks to learners, and special tokens are said in words and counted apart', async ({ page }) => {
+  await page.goto('/?template=compare');
+  await ready(page, 'compare');
+  await expect(page.locator('.react-flow')).toContainText('A common tutorial example claims');
+  await expect(page.locator('.react-flow')).not.toContainText('seed example');
+  const inspector = page.getByTestId('inspector');
+  await expect(inspector.getByRole('columnheader', { name: 'text tokens' })).toBeVisible();
+  await expect(inspector.getByRole('columnheader', { name: '+ special' })).toBeVisible();
+  await expect(inspector.getByTestId('compare-text-tokens-GPT-2')).toHaveText('4');
+  await page.getByTestId('node-title-gpt2').click();
+  await page.locator('#param-gpt2-model').selectOption('bert-base-uncased');
+  await ready(page, 'gpt2');
+  await expect(inspector).toContainText('It adds [CLS] before the text and [SEP] after it.');
+});
+
+test('a refused setting reads as a sentence, and a count over part of a long text says so', async ({ page }) => {
+  await page.goto('/?template=frequency');
+  await ready(page, 'bpe');
+  await page.locator('#param-bpe-vocabSize').fill('100');
+  await expect(page.getByTestId('node-bpe').getByTestId('node-error')).toContainText('A vocabulary must hold at least the 256 bytes: pick 256 or more.');
+  await expect(page.getByTestId('node-bpe').getByTestId('node-error')).not.toContainText('expected');
+  await page.locator('#param-bpe-vocabSize').fill('1000');
+  await ready(page, 'bpe');
+  await page.getByTestId('node-title-text').click();
+  await page.getByTestId('node-text').getByTestId('text-input').fill('ab '.repeat(70_000));
+  await expect(page.getByTestId('inspector')).toContainText('(in the first 200,000 characters)');
+});
