@@ -4,39 +4,31 @@
  * engine hook runs the graph in a Web Worker and streams results back into it.
  */
 import '@/nodes/shared/zod-jitless';
-import {
-  Background,
-  Controls,
-  ReactFlow,
-  ReactFlowProvider,
-  ViewportPortal,
-  useConnection,
-  useReactFlow,
-  type Connection,
-  type FinalConnectionState,
-} from '@xyflow/react';
+import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type FinalConnectionState } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { FilePlus, GraduationCap, HelpCircle, LayoutGrid, LayoutTemplate, Maximize, Moon, Redo2, Square, Sun, Undo2 } from 'lucide-react';
 import { connectionRefusal } from '@/nodes/engine/validate';
-import { loadGraphDoc, type GraphDoc } from '@/nodes/engine/graph-doc';
-import { decodeGraphFromHash, editSecretFor, loadDraft } from './sharing';
-import { ShareMenu } from './share-menu';
-import { findTemplate, type Template } from '@/nodes/templates';
+import type { GraphDoc } from '@/nodes/engine/graph-doc';
+import type { Template } from '@/nodes/templates';
 import { Gallery, GalleryDialog } from './gallery';
 import { LessonPanel } from './lesson-panel';
 import { PresenterPanel, usePresenterKeys } from './presenter';
 import { useAutosave, useSharing } from './use-sharing';
 import { registry, nodeKinds, portSpec, NODE_TYPES, type NodeType } from '@/nodes';
 import { PORT_COLOR } from '@/components/ui/ports';
-import { formatMs } from '@/components/ui/format';
 import { uiOf } from '@/components/kinds';
 import { InspectorPanel } from './inspector-panel';
 import { NodeCard } from './node-card';
 import { DRAG_MIME, Palette } from './palette';
 import { layoutLeftToRight } from './layout';
-import { SHORTCUTS, isTypingTarget } from './shortcuts';
+import { useShortcuts } from './use-shortcuts';
 import { useEngine } from './use-engine';
-import { MAX_RUN_BUDGET_S, MIN_RUN_BUDGET_S, useLab } from './store';
+import { useLab } from './store';
+import { ConnectionHint } from './connection-hint';
+import { useDarkMode } from './use-dark-mode';
+import { Toast } from './toast';
+import { ShortcutsHelp } from './shortcuts-help';
+import { openInitialGraph } from './open-initial-graph';
+import { Toolbar } from './toolbar';
 import type { LabNode } from './graph-convert';
 import { useConfirm } from './confirm-dialog';
 import { CanvasMinimap, MinimapToggle, useMinimapSetting, useReadableFit, useRefitOnFirstResults } from './canvas-view';
@@ -56,162 +48,6 @@ const newSize = (type: NodeType) => {
   const ui = uiOf(type);
   return 'newSize' in ui ? ui.newSize : undefined;
 };
-
-/** While a wire is dragged over a port it cannot join, say why, next to the pointer. */
-function ConnectionHint() {
-  const connection = useConnection();
-  if (!connection.inProgress || !connection.toHandle || !connection.toNode || connection.isValid !== false) return null;
-  const from = connection.fromHandle;
-  const to = connection.toHandle;
-  const source = from.type === 'source' ? { node: connection.fromNode, port: from.id } : { node: connection.toNode, port: to.id };
-  const target = from.type === 'source' ? { node: connection.toNode, port: to.id } : { node: connection.fromNode, port: from.id };
-  const reason =
-    (source.node.type &&
-      target.node.type &&
-      connectionRefusal(registry, { type: source.node.type, port: source.port ?? '' }, { type: target.node.type, port: target.port ?? '' })) ||
-    'An output joins an input: drag from a right-side port to a left-side one.';
-  return (
-    <ViewportPortal>
-      <div
-        data-testid="connection-hint"
-        className="pointer-events-none absolute rounded-md bg-rose-600 px-2 py-1 text-xs text-white shadow"
-        style={{ transform: `translate(${connection.to.x + 14}px, ${connection.to.y + 14}px)` }}
-      >
-        {reason}
-      </div>
-    </ViewportPortal>
-  );
-}
-
-function useDarkMode(): [boolean, () => void] {
-  const [dark, setDark] = useState(false);
-  useEffect(() => {
-    const stored = localStorage.getItem('tokenloom:dark');
-    setDark(stored ? stored === '1' : window.matchMedia('(prefers-color-scheme: dark)').matches);
-  }, []);
-  useEffect(() => {
-    document.documentElement.classList.toggle('dark', dark);
-  }, [dark]);
-  const toggle = useCallback(() => {
-    setDark((d) => {
-      localStorage.setItem('tokenloom:dark', d ? '0' : '1');
-      return !d;
-    });
-  }, []);
-  return [dark, toggle];
-}
-
-function Toast() {
-  const toast = useLab((s) => s.toast);
-  const dismiss = useLab((s) => s.dismissToast);
-  useEffect(() => {
-    if (!toast) return;
-    const t = setTimeout(dismiss, toast.tone === 'error' ? 6000 : 3500);
-    return () => clearTimeout(t);
-  }, [toast, dismiss]);
-  if (!toast) return null;
-  return (
-    <div
-      role={toast.tone === 'error' ? 'alert' : 'status'}
-      data-testid="toast"
-      className={`absolute top-3 left-1/2 z-50 max-w-xl -translate-x-1/2 rounded-lg px-4 py-2 text-sm shadow-lg ${
-        toast.tone === 'error' ? 'bg-rose-600 text-white' : 'bg-slate-800 text-white'
-      }`}
-    >
-      {toast.message}
-      <button type="button" className="ml-3 opacity-70 hover:opacity-100" onClick={dismiss} aria-label="Dismiss">
-        ×
-      </button>
-    </div>
-  );
-}
-
-function ShortcutsHelp({ onClose }: { onClose(): void }) {
-  return (
-    <div role="dialog" aria-label="Keyboard shortcuts" className="absolute top-12 right-3 z-50 w-80 rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-xl dark:border-slate-700 dark:bg-slate-900">
-      <div className="mb-2 flex items-center justify-between">
-        <h2 className="font-semibold">Keyboard shortcuts</h2>
-        <button type="button" className="btn" onClick={onClose} aria-label="Close shortcuts">
-          ×
-        </button>
-      </div>
-      <table className="w-full">
-        <tbody>
-          {SHORTCUTS.map((s) => (
-            <tr key={s.action} className="border-t border-slate-100 dark:border-slate-800">
-              <td className="py-1 pr-2 font-mono text-xs whitespace-nowrap">{s.keys}</td>
-              <td className="py-1">{s.action}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <RunBudgetSetting />
-    </div>
-  );
-}
-
-/** How long a node may hold the browser's engine without yielding before the watchdog stops it. */
-function RunBudgetSetting() {
-  const budget = useLab((s) => s.runBudgetS);
-  const setRunBudget = useLab((s) => s.setRunBudget);
-  return (
-    <label className="mt-3 flex items-center gap-2 border-t border-slate-100 pt-3 text-xs dark:border-slate-800">
-      Stop a node that holds the browser engine for over
-      <input
-        type="number"
-        min={MIN_RUN_BUDGET_S}
-        max={MAX_RUN_BUDGET_S}
-        className="w-16 rounded border border-slate-300 px-1 dark:border-slate-600 dark:bg-slate-800"
-        data-testid="run-budget"
-        value={budget}
-        onChange={(e) => setRunBudget(Number(e.target.value))}
-      />
-      s
-    </label>
-  );
-}
-
-/**
- * Which graph the canvas opens: a saved one (editable when this browser holds its secret, with
- * any unsaved draft restored), one carried in the URL hash (read-only), the local draft of the
- * start page, or the given starter.
- */
-function openInitialGraph(initial: GraphDoc, graphId: string | undefined) {
-  const lab = useLab.getState();
-  const same = (a: GraphDoc, b: GraphDoc) => JSON.stringify(a) === JSON.stringify(b);
-  if (graphId) {
-    const canEdit = Boolean(editSecretFor(graphId));
-    const draft = canEdit ? loadDraft(graphId) : undefined;
-    if (draft && !same(draft, initial)) {
-      lab.load(draft, { graphId, readOnly: false });
-      lab.showToast('Restored your unsaved edits to this graph.', 'info');
-    } else {
-      lab.load(initial, { graphId, readOnly: !canEdit, saved: true });
-    }
-    return;
-  }
-  const template = findTemplate(new URLSearchParams(window.location.search).get('template') ?? '');
-  if (template) {
-    lab.load(template.doc);
-    lab.inspect(template.focus);
-    return;
-  }
-  const fromHash = decodeGraphFromHash(window.location.hash);
-  if (fromHash?.ok) {
-    lab.load(fromHash.doc, { readOnly: true });
-    return;
-  }
-  if (fromHash && !fromHash.ok) lab.showToast(fromHash.message);
-  const draft = loadDraft('local');
-  if (draft && !same(draft, initial)) {
-    lab.load(draft);
-    lab.showToast('Restored your unsaved graph from last time.', 'info');
-    return;
-  }
-  const loaded = loadGraphDoc(initial);
-  if (loaded.ok) lab.load(loaded.doc);
-  else lab.showToast(loaded.message);
-}
 
 function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
   const lab = useLab();
@@ -295,54 +131,11 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
     [getViewport],
   );
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const mod = e.ctrlKey || e.metaKey;
-      const state = useLab.getState();
-      const key = e.key.toLowerCase();
-      if (mod && key === 'z') {
-        e.preventDefault();
-        if (e.shiftKey) state.redo();
-        else state.undo();
-        return;
-      }
-      if (mod && key === 'y') {
-        e.preventDefault();
-        state.redo();
-        return;
-      }
-      if (mod && key === 's') {
-        e.preventDefault();
-        void save();
-        return;
-      }
-      if (isTypingTarget(e.target)) return;
-      if (mod && key === 'c') {
-        const n = state.copySelection();
-        if (n) state.showToast(`Copied ${n} node${n === 1 ? '' : 's'}.`, 'info');
-      } else if (mod && key === 'v') {
-        state.paste();
-      } else if (mod && key === 'a') {
-        e.preventDefault();
-        state.selectAll();
-      } else if (mod) {
-        return;
-      } else if (key === 'f') {
-        void fitReadable(300);
-      } else if (key === 'l') {
-        autoLayout();
-      } else if (key === 'd') {
-        toggleDark();
-      } else if (e.key === '?') {
-        setHelp((h) => !h);
-      } else if (e.key === 'Escape') {
-        setHelp(false);
-        state.inspect(null);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [fitReadable, autoLayout, toggleDark, save]);
+  const fit = useCallback(() => void fitReadable(300), [fitReadable]);
+  const toggleHelp = useCallback(() => setHelp((h) => !h), []);
+  const closeHelp = useCallback(() => setHelp(false), []);
+  const saveNow = useCallback(() => void save(), [save]);
+  useShortcuts({ fitView: fit, autoLayout, toggleDark, toggleHelp, closeHelp, save: saveNow });
 
   const onConnect = useCallback((c: Connection) => {
     const refusal = useLab.getState().connect(c);
@@ -381,83 +174,19 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
 
   return (
     <div className="flex h-screen flex-col">
-      <header hidden={Boolean(lab.presenting)} className="flex items-center gap-2 border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-950">
-        <span className="font-semibold tracking-tight">Tokenloom</span>
-        <input
-          aria-label="Graph title"
-          className="field w-64"
-          value={lab.title}
-          onChange={(e) => lab.setTitle(e.target.value)}
-        />
-        <div className="ml-2 flex items-center gap-1">
-          <button type="button" className="btn" onClick={lab.undo} disabled={lab.past.length === 0} aria-label="Undo" title="Undo (Ctrl/⌘ Z)">
-            <Undo2 size={16} />
-          </button>
-          <button type="button" className="btn" onClick={lab.redo} disabled={lab.future.length === 0} aria-label="Redo" title="Redo (Ctrl/⌘ Shift Z)">
-            <Redo2 size={16} />
-          </button>
-          <button type="button" className="btn" onClick={() => void fitReadable(300)} aria-label="Fit view" title="Fit view (F)">
-            <Maximize size={16} />
-          </button>
-          <button type="button" className="btn" onClick={autoLayout} aria-label="Auto-layout" title="Auto-layout (L)">
-            <LayoutGrid size={16} />
-          </button>
-          <button type="button" className="btn" onClick={toggleDark} aria-label="Toggle dark mode" title="Dark mode (D)">
-            {dark ? <Sun size={16} /> : <Moon size={16} />}
-          </button>
-          <button type="button" className="btn" onClick={() => setHelp((h) => !h)} aria-label="Keyboard shortcuts" title="Shortcuts (?)">
-            <HelpCircle size={16} />
-          </button>
-        </div>
-        <button type="button" className="btn" onClick={() => void newBlankGraph()} data-testid="new-blank-graph">
-          <FilePlus size={14} /> New blank graph
-        </button>
-        <button type="button" className="btn" onClick={() => setGalleryOpen(true)} data-testid="open-templates">
-          <LayoutTemplate size={14} /> Templates
-        </button>
-        <button type="button" className="btn" onClick={() => setLessonOpen((o) => !o)} aria-expanded={lessonOpen} data-testid="open-lesson">
-          <GraduationCap size={14} /> Lesson
-        </button>
-        {lab.readOnly && (
-          <span data-testid="read-only" className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-100">
-            Read-only · fork to edit
-          </span>
-        )}
-        <ShareMenu sharing={sharing} />
-        <div className="ml-auto flex items-center gap-2 text-xs text-slate-500">
-          <div role="radiogroup" aria-label="Run on" className="flex overflow-hidden rounded-md border border-slate-200 dark:border-slate-700">
-            {(['browser', 'server'] as const).map((where) => (
-              <button
-                type="button"
-                role="radio"
-                aria-checked={lab.run.where === where}
-                key={where}
-                data-testid={`run-on-${where}`}
-                onClick={() => lab.run.where !== where && lab.setRunOn(where)}
-                className={`px-2 py-1 ${lab.run.where === where ? 'bg-sky-600 text-white' : 'bg-white dark:bg-slate-900'}`}
-                title={where === 'browser' ? 'Run in this browser, in a Web Worker' : 'Run on the server, with the same engine'}
-              >
-                {where === 'browser' ? 'Browser' : 'Server'}
-              </button>
-            ))}
-          </div>
-          <span data-testid="run-status" className="flex items-center gap-2">
-            {lab.run.running ? (
-              <>
-                <span className="animate-pulse">Running {lab.run.where === 'browser' ? 'in the browser' : 'on the server'}…</span>
-                <button type="button" className="btn" onClick={stop} aria-label="Stop">
-                  <Square size={12} /> Stop
-                </button>
-              </>
-            ) : (
-              <span>
-                {lab.run.where === 'browser' ? 'Browser · Web Worker' : 'Server · Node'}
-                {lab.run.ms !== undefined ? ` · last run ${formatMs(lab.run.ms)}` : ''}
-              </span>
-            )}
-          </span>
-        </div>
-      </header>
+      <Toolbar
+        dark={dark}
+        lessonOpen={lessonOpen}
+        sharing={sharing}
+        onFit={fit}
+        onLayout={autoLayout}
+        onToggleDark={toggleDark}
+        onToggleHelp={toggleHelp}
+        onOpenTemplates={() => setGalleryOpen(true)}
+        onNewBlank={() => void newBlankGraph()}
+        onToggleLesson={() => setLessonOpen((o) => !o)}
+        onStop={stop}
+      />
       <div
         className={`grid min-h-0 flex-1 ${
           lab.presenting

@@ -16,6 +16,14 @@
  * Used by the Transformer node (the embedding a token starts as) and the Fine-tune node (the
  * weights it trains and writes back).
  *
+ * Why a reader of our own and not protobufjs with onnx.proto (protobufjs is already installed,
+ * under onnxruntime-web): we read five fields of three messages, and replacing weights needs the
+ * byte offset of each raw_data, which protobufjs does not expose. With it we would decode the
+ * whole ModelProto into objects (a copy of every weight) and encode a new file on every save, and
+ * ship either the .proto parser or generated code for all of ONNX into the worker. The reader and
+ * writer are under 200 lines, allocate only the float arrays asked for, and leave every byte not
+ * replaced as it was (tests run the written file in onnxruntime and compare its predictions).
+ *
  * Not handled here: initializers of other types than float32 (listed, not decoded), weights in
  * external data files, Constant nodes, sparse initializers, initializers of subgraphs, and adding
  * or renaming initializers (a different size would need the length prefixes rewritten). Assumes a

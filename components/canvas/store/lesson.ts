@@ -1,0 +1,28 @@
+/** The graph's lesson (ordered steps, teacher controls) and presenting it step by step. */
+import type { Lesson } from '@/nodes/engine/graph-doc';
+import type { LessonSlice, Slice } from './types';
+
+export const EMPTY_LESSON: Lesson = { steps: [], controls: { hidePalette: false, lockGraph: false, visibleParams: {} } };
+
+export const lessonSlice: Slice<LessonSlice> = (set, get) => ({
+  lesson: undefined,
+  presenting: null,
+
+  setLesson(update) {
+    if (get().refuseIfReadOnly()) return;
+    get().record('lesson');
+    set((s) => ({ lesson: update(s.lesson ?? EMPTY_LESSON) }));
+  },
+
+  present(step, revealed = false) {
+    const steps = get().lesson?.steps ?? [];
+    if (step === null || steps.length === 0) {
+      set({ presenting: null });
+      return;
+    }
+    const clamped = Math.max(0, Math.min(step, steps.length - 1));
+    set({ presenting: { step: clamped, revealed } });
+    const nodeId = steps[clamped]?.nodeId;
+    if (nodeId) set({ inspected: nodeId });
+  },
+});

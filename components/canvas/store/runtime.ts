@@ -1,0 +1,97 @@
+/**
+ * What the engine streamed back: each node's status, view and timing, and the run as a whole
+ * (where it runs, whether it is running, how long it took). `reduceRunEvent` is the one place a
+ * run event changes the store; its switch is exhaustive, so a new event type does not compile
+ * until it is handled here.
+ */
+import type { RunEvent } from '@/nodes/engine/executor';
+import { ownEntry } from '@/nodes/engine/validate';
+import { registry } from '@/nodes';
+import type { LabState, NodeRuntime, RuntimeSlice, Slice } from './types';
+
+export const DEFAULT_RUN_BUDGET_S = 30;
+export const MIN_RUN_BUDGET_S = 2;
+export const MAX_RUN_BUDGET_S = 3600;
+export const RUN_BUDGET_KEY = 'tokenloom:run-budget-s';
+
+export const runtimeSlice: Slice<RuntimeSlice> = (set, get) => ({
+  runtime: {},
+  run: { running: false, where: 'browser' },
+  missingInputs: {},
+  requestStop: null,
+  runBudgetS: DEFAULT_RUN_BUDGET_S,
+  setRunBudget(seconds) {
+    const clamped = Math.min(MAX_RUN_BUDGET_S, Math.max(MIN_RUN_BUDGET_S, Math.round(seconds) || DEFAULT_RUN_BUDGET_S));
+    set({ runBudgetS: clamped });
+    try {
+      localStorage.setItem(RUN_BUDGET_KEY, String(clamped));
+    } catch {
+      // Storage may be off (private mode); the setting then lasts for this page.
+    }
+  },
+
+  setRunOn(where) {
+    set((s) => ({ run: { ...s.run, where }, revision: s.revision + 1 }));
+  },
+
+  applyRunEvent(event) {
+    get().applyRunEvents([event]);
+  },
+
+  applyRunEvents(events) {
+    set((s) => events.reduce<LabState>((state, event) => ({ ...state, ...reduceRunEvent(state, event) }), s));
+  },
+});
+
+/**
+ * The input ports of a node that has inputs but no wire into any of them (a node whose inputs
+ * are each optional says itself what to connect); null otherwise.
+ */
+function unwiredInputs(s: LabState, nodeId: string): string[] | null {
+  const type = s.nodes.find((n) => n.id === nodeId)?.type;
+  const def = type ? ownEntry(registry, type) : undefined;
+  const ports = def ? Object.keys(def.inputs) : [];
+  if (ports.length === 0 || s.edges.some((e) => e.target === nodeId)) return null;
+  return ports;
+}
+
+/** The store change one run event makes. */
+export function reduceRunEvent(s: LabState, event: RunEvent): Partial<LabState> {
+  const patch = (id: string, value: NodeRuntime) => ({ runtime: { ...s.runtime, [id]: value } });
+  switch (event.type) {
+    case 'run:start': {
+      const missingInputs: Record<string, string[]> = {};
+      for (const issue of event.issues) {
+        if (issue.code === 'missing-input') (missingInputs[issue.nodeId] ??= []).push(issue.port);
+      }
+      return { run: { ...s.run, running: true, cancelled: false }, missingInputs };
+    }
+    case 'run:done':
+      return { run: { ...s.run, running: false, ms: event.ms, cancelled: event.cancelled } };
+    case 'node:start':
+      return patch(event.nodeId, { ...ownEntry(s.runtime, event.nodeId), status: 'running', progress: 0 });
+    case 'node:progress':
+      return patch(event.nodeId, {
+        ...ownEntry(s.runtime, event.nodeId),
+        status: 'running',
+        progress: event.fraction,
+        progressMessage: event.message,
+        progressData: event.data,
+      });
+    case 'node:done':
+      return patch(event.nodeId, { status: 'done', ms: event.ms, view: event.view, key: event.key, where: s.run.where });
+    case 'node:cached':
+      return patch(event.nodeId, { status: 'cached', ms: event.ms, view: event.view, key: event.key, where: s.run.where });
+    case 'node:error': {
+      const needs = s.missingInputs[event.nodeId] ?? unwiredInputs(s, event.nodeId);
+      if (needs) return patch(event.nodeId, { status: 'needs-input', error: event.message, needs });
+      return patch(event.nodeId, { status: 'error', error: event.message });
+    }
+    case 'node:blocked':
+      return patch(event.nodeId, { status: 'blocked', blockedBy: event.by });
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+}

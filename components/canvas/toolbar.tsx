@@ -1,0 +1,108 @@
+'use client';
+/**
+ * The lab's header: the graph's title, undo/redo and view buttons, templates, lesson, sharing,
+ * where the graph runs (browser or server) and the run's status with Stop.
+ */
+import { FilePlus, GraduationCap, HelpCircle, LayoutGrid, LayoutTemplate, Maximize, Moon, Redo2, Square, Sun, Undo2 } from 'lucide-react';
+import { formatMs } from '@/components/ui/format';
+import { ShareMenu } from './share-menu';
+import { useLab } from './store';
+import type { useSharing } from './use-sharing';
+
+export interface ToolbarProps {
+  dark: boolean;
+  lessonOpen: boolean;
+  sharing: ReturnType<typeof useSharing>;
+  onFit(): void;
+  onLayout(): void;
+  onToggleDark(): void;
+  onToggleHelp(): void;
+  onOpenTemplates(): void;
+  /** "New blank graph" (it asks first when there are unsaved edits). */
+  onNewBlank(): void;
+  onToggleLesson(): void;
+  onStop(): void;
+}
+
+export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDark, onToggleHelp, onOpenTemplates, onNewBlank, onToggleLesson, onStop }: ToolbarProps) {
+  const lab = useLab();
+  return (
+    <header hidden={Boolean(lab.presenting)} className="flex items-center gap-2 border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-950">
+      <span className="font-semibold tracking-tight">Tokenloom</span>
+      <input
+        aria-label="Graph title"
+        className="field w-64"
+        value={lab.title}
+        onChange={(e) => lab.setTitle(e.target.value)}
+      />
+      <div className="ml-2 flex items-center gap-1">
+        <button type="button" className="btn" onClick={lab.undo} disabled={lab.past.length === 0} aria-label="Undo" title="Undo (Ctrl/⌘ Z)">
+          <Undo2 size={16} />
+        </button>
+        <button type="button" className="btn" onClick={lab.redo} disabled={lab.future.length === 0} aria-label="Redo" title="Redo (Ctrl/⌘ Shift Z)">
+          <Redo2 size={16} />
+        </button>
+        <button type="button" className="btn" onClick={onFit} aria-label="Fit view" title="Fit view (F)">
+          <Maximize size={16} />
+        </button>
+        <button type="button" className="btn" onClick={onLayout} aria-label="Auto-layout" title="Auto-layout (L)">
+          <LayoutGrid size={16} />
+        </button>
+        <button type="button" className="btn" onClick={onToggleDark} aria-label="Toggle dark mode" title="Dark mode (D)">
+          {dark ? <Sun size={16} /> : <Moon size={16} />}
+        </button>
+        <button type="button" className="btn" onClick={onToggleHelp} aria-label="Keyboard shortcuts" title="Shortcuts (?)">
+          <HelpCircle size={16} />
+        </button>
+      </div>
+      <button type="button" className="btn" onClick={onNewBlank} data-testid="new-blank-graph">
+        <FilePlus size={14} /> New blank graph
+      </button>
+      <button type="button" className="btn" onClick={onOpenTemplates} data-testid="open-templates">
+        <LayoutTemplate size={14} /> Templates
+      </button>
+      <button type="button" className="btn" onClick={onToggleLesson} aria-expanded={lessonOpen} data-testid="open-lesson">
+        <GraduationCap size={14} /> Lesson
+      </button>
+      {lab.readOnly && (
+        <span data-testid="read-only" className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-100">
+          Read-only · fork to edit
+        </span>
+      )}
+      <ShareMenu sharing={sharing} />
+      <div className="ml-auto flex items-center gap-2 text-xs text-slate-500">
+        <div role="radiogroup" aria-label="Run on" className="flex overflow-hidden rounded-md border border-slate-200 dark:border-slate-700">
+          {(['browser', 'server'] as const).map((where) => (
+            <button
+              type="button"
+              role="radio"
+              aria-checked={lab.run.where === where}
+              key={where}
+              data-testid={`run-on-${where}`}
+              onClick={() => lab.run.where !== where && lab.setRunOn(where)}
+              className={`px-2 py-1 ${lab.run.where === where ? 'bg-sky-600 text-white' : 'bg-white dark:bg-slate-900'}`}
+              title={where === 'browser' ? 'Run in this browser, in a Web Worker' : 'Run on the server, with the same engine'}
+            >
+              {where === 'browser' ? 'Browser' : 'Server'}
+            </button>
+          ))}
+        </div>
+        <span data-testid="run-status" className="flex items-center gap-2">
+          {lab.run.running ? (
+            <>
+              <span className="animate-pulse">Running {lab.run.where === 'browser' ? 'in the browser' : 'on the server'}…</span>
+              <button type="button" className="btn" onClick={onStop} aria-label="Stop">
+                <Square size={12} /> Stop
+              </button>
+            </>
+          ) : (
+            <span>
+              {lab.run.where === 'browser' ? 'Browser · Web Worker' : 'Server · Node'}
+              {lab.run.ms !== undefined ? ` · last run ${formatMs(lab.run.ms)}` : ''}
+            </span>
+          )}
+        </span>
+      </div>
+    </header>
+  );
+}

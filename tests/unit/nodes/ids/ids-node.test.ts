@@ -1,0 +1,92 @@
+/**
+ * The IDs node around buildInputIds: which special tokens it adds or strips for each mode, what
+ * it says when the tokenizer needed for that is not wired or has no such tokens, and its
+ * vocabulary browser's answers (NodeDefinition.query).
+ */
+import { describe, expect, it } from 'vitest';
+import { createRecipeCache, type RecipeCache } from '@/nodes/engine/cache';
+import { execute, type NodeOutcome } from '@/nodes/engine/executor';
+import { nodeKinds, registry, type ViewOf } from '@/nodes';
+import { graph, nodeResources } from '../../engine/fixtures';
+
+/** A finished (or failed) IDs node; `message` is set when it failed. */
+type IdsOutcome = { status: NodeOutcome['status']; key: string; message?: string; view: ViewOf<'ids'>; outputs: { ids: { ids: number[]; attentionMask: number[] } } };
+
+/** Text → pretrained tokenizer → IDs, with the tokenizer wired into IDs unless `wireTokenizer` is false. */
+async function idsFor(text: string, model: string, params: Record<string, unknown>, options: { wireTokenizer?: boolean; cache?: RecipeCache } = {}) {
+  const edges: [string, string, string, string][] = [
+    ['t', 'tok', 'text', 'text'],
+    ['tok', 'ids', 'tokens', 'tokens'],
+  ];
+  if (options.wireTokenizer !== false) edges.push(['tok', 'ids', 'tokenizer', 'tokenizer']);
+  const doc = graph(
+    [
+      ['t', 'text', { text }],
+      ['tok', 'pretrained', { model }],
+      ['ids', 'ids', params],
+    ],
+    edges,
+  );
+  const report = await execute(doc, { registry, cache: options.cache ?? createRecipeCache(), where: 'server', resources: nodeResources });
+  return report.outcomes.get('ids') as unknown as IdsOutcome;
+}
+
+describe('the IDs node’s special-token modes', () => {
+  it('passes BERT’s own [CLS] … [SEP] through as they are', async () => {
+    const outcome = await idsFor('I love NLP', 'bert-base-uncased', { special: 'as-is' });
+    expect(outcome.outputs.ids.ids).toEqual([101, 1045, 2293, 17953, 2361, 102]);
+    expect(outcome.view.rows.map((r) => r.added)).toEqual([true, false, false, false, false, true]);
+  });
+
+  it('strips the special tokens the tokenizer added', async () => {
+    const outcome = await idsFor('I love NLP', 'bert-base-uncased', { special: 'strip' });
+    expect(outcome.outputs.ids.ids).toEqual([1045, 2293, 17953, 2361]);
+  });
+
+  it('wraps GPT-2’s IDs in its end-of-text token for bos-eos', async () => {
+    const outcome = await idsFor('I love NLP', 'gpt2', { special: 'bos-eos' });
+    expect(outcome.outputs.ids.ids).toEqual([50256, 40, 1842, 399, 19930, 50256]);
+    expect(outcome.outputs.ids.attentionMask).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  it('asks for the tokenizer wire when told to add special tokens without one', async () => {
+    const outcome = await idsFor('I love NLP', 'gpt2', { special: 'cls-sep' }, { wireTokenizer: false });
+    expect(outcome.status).toBe('error');
+    expect(outcome.message).toBe('Wire the tokenizer into the IDs node to add its special tokens.');
+  });
+
+  it('says so when the tokenizer has no [CLS]/[SEP]', async () => {
+    const outcome = await idsFor('I love NLP', 'gpt2', { special: 'cls-sep' });
+    expect(outcome.status).toBe('error');
+    expect(outcome.message).toMatch(/^GPT-2.* has no \[CLS\]\/\[SEP\] tokens\.$/);
+  });
+
+  it('pads with GPT-2’s end-of-text token (it has no padding token) and masks the padding', async () => {
+    const outcome = await idsFor('I love NLP', 'gpt2', { maxLength: 7, padding: true });
+    expect(outcome.outputs.ids.ids).toEqual([40, 1842, 399, 19930, 50256, 50256, 50256]);
+    expect(outcome.outputs.ids.attentionMask).toEqual([1, 1, 1, 1, 0, 0, 0]);
+    expect(outcome.view.padded).toBe(3);
+  });
+});
+
+describe('the IDs node’s vocabulary browser', () => {
+  it('finds a token by its text and by its ID in the tokenizer’s vocabulary', async () => {
+    const cache = createRecipeCache();
+    const outcome = await idsFor('I love NLP', 'gpt2', {}, { cache });
+    expect(outcome.view.vocabSize).toBe(50257);
+    expect(outcome.view.firstPage?.rows[0]).toEqual({ id: 0, token: '!' });
+    const result = { outputs: outcome.outputs, details: cache.get(outcome.key)?.details } as never;
+    const byText = nodeKinds.ids.query!(result, { query: 'Ġlove', page: 0 }) as { rows: { id: number; token: string }[] };
+    expect(byText.rows[0]).toEqual({ id: 1842, token: 'Ġlove' });
+    const byId = nodeKinds.ids.query!(result, { query: '19930', page: 0 }) as { rows: { id: number; token: string }[] };
+    expect(byId.rows).toEqual([{ id: 19930, token: 'LP' }]);
+  });
+
+  it('answers the browser with a sentence when no tokenizer is wired', async () => {
+    const cache = createRecipeCache();
+    const outcome = await idsFor('I love NLP', 'gpt2', {}, { cache, wireTokenizer: false });
+    expect(outcome.view.vocabSize).toBeNull();
+    const result = { outputs: outcome.outputs, details: cache.get(outcome.key)?.details } as never;
+    expect(() => nodeKinds.ids.query!(result, { query: 'love', page: 0 })).toThrow('Wire the tokenizer into the IDs node to browse its vocabulary.');
+  });
+});
