@@ -56,8 +56,9 @@ export function useReadableFit(minimapShown: boolean) {
   minimap.current = minimapShown;
   return useCallback(
     async (duration = 0) => {
-      if (getNodes().length === 0) return;
-      if (!getNodes().every((n) => n.measured?.width && n.measured.height)) await fitView({ padding: 0.15 });
+      if (useLab.getState().nodes.length === 0) return;
+      const measured = (nodes: ReturnType<typeof getNodes>) => nodes.length > 0 && nodes.every((n) => n.measured?.width && n.measured.height);
+      if (!measured(getNodes())) await fitView({ padding: 0.15 });
       const pane = document.querySelector('.react-flow');
       if (!pane) return;
       const viewport = readableViewport(getNodesBounds(getNodes()), { width: pane.clientWidth, height: pane.clientHeight }, fitInsets(minimap.current));
