@@ -250,7 +250,8 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
           >
             <Background gap={20} />
             <CanvasMinimap shown={minimapShown && !lab.presenting} />
-            <Controls showInteractive={false}>
+            {/* Fit is the toolbar's readable fit (F); React Flow's own would fit at any zoom, under the minimap. */}
+            <Controls showInteractive={false} showFitView={false}>
               <MinimapToggle shown={minimapShown} onToggle={toggleMinimap} />
             </Controls>
             <ConnectionHint />

@@ -95,7 +95,7 @@ export function LineChart(props: {
 }
 
 /** Round ticks between lo and hi (at most about `count`), for an axis a reader can read values off. */
-export function niceTicks(lo: number, hi: number, count = 4): number[] {
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));

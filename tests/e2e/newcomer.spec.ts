@@ -10,6 +10,8 @@ test.use({ viewport: { width: 1600, height: 1000 } });
 const status = (page: Page, id: string) => page.getByTestId(`node-${id}`).getByTestId('node-status');
 const ready = (page: Page, id: string) => expect(status(page, id)).toHaveAttribute('data-status', /done|cached/);
 const nodes = (page: Page) => page.locator('.react-flow__node');
+/** A node's title on its card (the inspector shows it too). */
+const cardTitle = (page: Page, id: string) => page.getByTestId(`node-${id}`).getByTestId(`node-title-${id}`);
 
 async function openTemplate(page: Page, id: string) {
   await page.getByTestId('open-templates').click();
@@ -82,10 +84,10 @@ test('the lesson editor closes when a template loads and never covers the canvas
 test('template nodes say their role, and any node is renamed by double-clicking its title', async ({ page }) => {
   await page.goto('/?template=vocab');
   await ready(page, 'bpe');
-  await expect(page.getByTestId('node-title-corpus')).toHaveText('Corpus');
-  await expect(page.getByTestId('node-title-text')).toHaveText('Sentence');
+  await expect(cardTitle(page, 'corpus')).toHaveText('Corpus');
+  await expect(cardTitle(page, 'text')).toHaveText('Sentence');
 
-  const title = page.getByTestId('node-title-bpe');
+  const title = cardTitle(page, 'bpe');
   await title.dblclick();
   await page.getByTestId('node-title-input-bpe').fill('My tokenizer');
   await page.keyboard.press('Enter');
@@ -109,11 +111,13 @@ test('template nodes say their role, and any node is renamed by double-clicking 
   await page.keyboard.press('Control+s');
   await expect(page).toHaveURL(/\/g\//);
   await page.reload();
-  await expect(page.getByTestId('node-title-bpe')).toHaveText('My tokenizer');
+  await expect(cardTitle(page, 'bpe')).toHaveText('My tokenizer');
 });
 
 test('a hand-built BPE says on the node that its own sentence gives almost no merges, and one click switches to GPT-2’s', async ({ page }) => {
   await page.goto('/');
+  await ready(page, 'pretokenize');
+  await page.getByTestId('node-text').getByTestId('text-input').fill('I love NLP');
   await ready(page, 'pretokenize');
   await page.getByTestId('palette-bpe').click();
   const bpe = page.locator('.react-flow__node-bpe').last();
@@ -192,7 +196,7 @@ test('the minimap can be hidden (and stays hidden), and it is hidden while prese
 test('zoom to fit stops at a readable zoom on the whole pipeline and shows where it starts', async ({ page }) => {
   await page.goto('/?template=pipeline');
   await ready(page, 'text');
-  await page.getByRole('button', { name: 'Fit view' }).click();
+  await page.getByRole('button', { name: 'Fit view', exact: true }).click();
   const zoom = async () => page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
   await expect.poll(zoom).toBeGreaterThanOrEqual(0.6);
   const pane = (await page.locator('.react-flow').boundingBox())!;
@@ -210,7 +214,7 @@ test('template text speaks to learners, and special tokens are said in words and
   await expect(inspector.getByRole('columnheader', { name: 'text tokens' })).toBeVisible();
   await expect(inspector.getByRole('columnheader', { name: '+ special' })).toBeVisible();
   await expect(inspector.getByTestId('compare-text-tokens-GPT-2')).toHaveText('4');
-  await page.getByTestId('node-title-gpt2').click();
+  await cardTitle(page, 'gpt2').click();
   await page.locator('#param-gpt2-model').selectOption('bert-base-uncased');
   await ready(page, 'gpt2');
   await expect(inspector).toContainText('It adds [CLS] before the text and [SEP] after it.');
@@ -224,7 +228,7 @@ test('a refused setting reads as a sentence, and a count over part of a long tex
   await expect(page.getByTestId('node-bpe').getByTestId('node-error')).not.toContainText('expected');
   await page.locator('#param-bpe-vocabSize').fill('1000');
   await ready(page, 'bpe');
-  await page.getByTestId('node-title-text').click();
+  await cardTitle(page, 'text').click();
   await page.getByTestId('node-text').getByTestId('text-input').fill('ab '.repeat(70_000));
   await expect(page.getByTestId('inspector')).toContainText('(in the first 200,000 characters)');
 });

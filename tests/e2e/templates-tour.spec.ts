@@ -57,7 +57,7 @@ test('every template opens cleanly: no console errors or failed requests, every 
         });
       }
       // After the results (node sizes follow their content), fit again as the user would.
-      await page.getByRole('button', { name: 'Fit view' }).click();
+      await page.getByRole('button', { name: 'Fit view', exact: true }).click();
       await settled(page);
       const placed = await boxes(page);
       const minimap = (await page.locator('.react-flow__minimap').boundingBox())!;
