@@ -10,6 +10,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
  * - nodes/ is UI-free and isomorphic (it runs in a Web Worker and in Node), so it may not import
  *   React, Next, React Flow, the server, or Node-only modules;
  * - nodes/engine names no kind: it imports only itself (and libraries);
+ * - nodes/shared uses kinds' algorithm modules at most, never a kind's definition or the registry;
  * - a kind's UI folder (components/kinds/<kind>/) imports no other kind's folder;
  * - no import circle anywhere (import-x/no-cycle; type-only imports, erased at build, are not counted).
  */
@@ -60,6 +61,28 @@ export default tseslint.config(
       ],
     },
   },
+  // nodes/shared/ may use a kind's algorithm modules (bpe/encode-bpe.ts), never a kind's
+  // definition (its index.ts) or the registry: one block per folder depth, as paths are relative.
+  ...[
+    ['nodes/shared/*.ts', '\\.\\./'],
+    ['nodes/shared/*/**/*.ts', '\\.\\./\\.\\./'],
+  ].map(([files, up]) => ({
+    files: [files],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...NODES_UI_FREE,
+            {
+              regex: `^${up}(?!engine/|shared/)[^/]+(?:/index)?$|^@/nodes(?:/(?!engine/|shared/)[^/]+(?:/index)?)?$`,
+              message: 'nodes/shared/ may use a kind’s algorithm modules (bpe/encode-bpe.ts), never a kind’s definition (its index.ts) or the registry.',
+            },
+          ],
+        },
+      ],
+    },
+  })),
   {
     files: ['components/**/*.{ts,tsx}'],
     rules: {

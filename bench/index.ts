@@ -15,6 +15,7 @@ const script = (...args: string[]) => async () => {
 const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'Bench corpora (State of the Union, public domain; written once to bench/corpora/)', run: script('scripts/make-corpora.ts') },
   { name: 'BPE: training vs Hugging Face tokenizers; encoding and decoding vs gpt-tokenizer, tiktoken, transformers.js', run: script('bench/bpe.ts') },
+  { name: 'WordPiece training vs HF tokenizers (1 thread); Unigram training vs spm_train (1 thread), with parity at full size', run: script('bench/subword.ts') },
   {
     name: 'Pre-tokenization throughput (Node, 2 MB of the bundled samples)',
     run: async () => {
@@ -44,6 +45,12 @@ const sections: { name: string; run: () => Promise<void> }[] = [
   {
     name: 'Server under load: 50 concurrent runs of the starter pipeline, latency of a light request (graph.get)',
     run: script('bench/server-load.ts'),
+  },
+  {
+    name: 'Job queue (throwaway PostgreSQL): 1 web + 2 workers vs 1 web with its own engine processes; added latency per run, 50 starter runs, light read under load',
+    run: async () => {
+      execFileSync('scripts/with-postgres.sh', ['npx', 'tsx', 'bench/queue.ts'], { stdio: 'inherit' });
+    },
   },
 ];
 

@@ -15,6 +15,8 @@ import { noteNode } from './note';
 import { pretrainedNode } from './pretrained';
 import { compareNode } from './compare';
 import { bpeNode } from './bpe';
+import { wordpieceNode } from './wordpiece';
+import { unigramNode } from './unigram';
 import { idsNode } from './ids';
 import { decodeNode } from './decode';
 import { ngramNode } from './ngram';
@@ -29,6 +31,8 @@ export const nodeKinds = {
   pretrained: pretrainedNode,
   compare: compareNode,
   bpe: bpeNode,
+  wordpiece: wordpieceNode,
+  unigram: unigramNode,
   ids: idsNode,
   decode: decodeNode,
   ngram: ngramNode,

@@ -139,12 +139,21 @@ export function mixedCorpus(chars: number): string {
   return sliceWhole(text, 0, chars);
 }
 
+/** Text with one sentence per line (cut after . ! ? and the Odia danda ।). */
+export function sentencesPerLine(text: string): string {
+  return text.split(/(?<=[.!?\u0964])\s+|\n/).filter(Boolean).join('\n') + '\n';
+}
+
 /** The bench corpora: name -> text. */
 export function benchCorpora(): Record<string, string> {
   return {
     'english-5mb.txt': englishCorpus(5_000_000),
     'english-10mb.txt': englishCorpus(10_000_000),
     'mixed-2mb.txt': mixedCorpus(2_000_000),
+    // One sentence per line, for spm_train (it skips lines over 4192 bytes, and SOTU's are speeches).
+    'english-5mb-lines.txt': sentencesPerLine(englishCorpus(5_000_000)),
+    'odia.txt': odiaCorpus(1_000_000),
+    'odia-lines.txt': sentencesPerLine(odiaCorpus(1_000_000)),
   };
 }
 

@@ -23,6 +23,10 @@ import { CompareInspector } from './compare/inspector';
 import { CompareBody } from './compare/body';
 import { BpeInspector } from './bpe/inspector';
 import { BpeBody } from './bpe/body';
+import { WordpieceInspector } from './wordpiece/inspector';
+import { WordpieceBody } from './wordpiece/body';
+import { UnigramInspector } from './unigram/inspector';
+import { UnigramBody } from './unigram/body';
 import { IdsInspector } from './ids/inspector';
 import { IdsBody } from './ids/body';
 import { DecodeInspector } from './decode/inspector';
@@ -51,6 +55,8 @@ export const nodeUi = {
   pretrained: { inspector: PretrainedInspector, body: PretrainedBody },
   compare: { inspector: CompareInspector, body: CompareBody },
   bpe: { inspector: BpeInspector, body: BpeBody },
+  wordpiece: { inspector: WordpieceInspector, body: WordpieceBody },
+  unigram: { inspector: UnigramInspector, body: UnigramBody },
   ids: { inspector: IdsInspector, body: IdsBody },
   decode: { inspector: DecodeInspector, body: DecodeBody },
   ngram: { inspector: NgramInspector, body: NgramBody },

@@ -6,6 +6,7 @@ import { encodeWith, loadPretrained, type TokenizerRef } from '../shared/tokeniz
 import { SHIPPED_TOKENIZER_LABELS, type ShippedTokenizerName } from '../pretrained/shipped';
 import { describeTokenizer } from '../pretrained/describe-tokenizer';
 import { alignTokenizations } from './align';
+import { isTrained, onlyIn } from './vocab-diff';
 
 const MAX_TOKENIZERS = 4;
 /** Alignment is per character: past this, the view shows the beginning. */
@@ -22,6 +23,7 @@ export const compareNode = defineNode({
     text: { kind: 'text', label: 'text' },
     a: { kind: 'tokenizer', label: 'tokenizer A', optional: true },
     b: { kind: 'tokenizer', label: 'tokenizer B', optional: true },
+    c: { kind: 'tokenizer', label: 'tokenizer C', optional: true },
   },
   outputs: {},
   params: z.object({
@@ -29,12 +31,12 @@ export const compareNode = defineNode({
     bert: z.boolean().default(true).describe('Include BERT (uncased)'),
     tinyllama: z.boolean().default(true).describe('Include TinyLlama (LLaMA-2)'),
   }),
-  run: async ({ text, a, b }, params, ctx) => {
+  run: async ({ text, a, b, c }, params, ctx) => {
     const shipped: ShippedTokenizerName[] = [];
     if (params.gpt2) shipped.push('gpt2');
     if (params.bert) shipped.push('bert-base-uncased');
     if (params.tinyllama) shipped.push('tinyllama');
-    const refs: TokenizerRef[] = [a, b].filter((r): r is TokenizerRef => r !== undefined);
+    const refs: TokenizerRef[] = [a, b, c].filter((r): r is TokenizerRef => r !== undefined);
     for (const name of shipped) {
       const loaded = await loadPretrained(name, ctx.resources);
       refs.push({
@@ -52,10 +54,16 @@ export const compareNode = defineNode({
       await ctx.checkpoint();
       encodings.push(await encodeWith(ref, shown, ctx.resources));
     }
-    return { details: { truncated: text.length > shown.length, encodings } };
+    // Pieces only one of the canvas-trained tokenizers learned (when two or more are wired).
+    const trained = refs.filter(isTrained);
+    const only = trained.length >= 2 ? onlyIn(trained) : [];
+    const onlyHere = new Map(trained.map((ref, i) => [ref.label, only[i] ?? []]));
+    const words = shown.split(/\s+/).filter(Boolean).length;
+    return { details: { truncated: text.length > shown.length, encodings, words, onlyHere: [...onlyHere] } };
   },
   view: ({ details }) => {
-    const { truncated, encodings } = details ?? { truncated: false, encodings: [] as Tokens[] };
+    const { truncated, encodings, words, onlyHere } = details ?? { truncated: false, encodings: [] as Tokens[], words: 0, onlyHere: [] as [string, string[]][] };
+    const only = new Map(onlyHere);
     const text = encodings[0]?.text ?? '';
     return {
       truncated,
@@ -68,6 +76,8 @@ export const compareNode = defineNode({
         ids: e.pieces.slice(0, 500).map((p) => p.id),
         unknown: e.pieces.filter((p) => p.kind === 'unknown').length,
         bytes: e.pieces.filter((p) => p.kind === 'byte').length,
+        tokensPerWord: words ? e.pieces.filter((p) => p.kind !== 'special').length / words : null,
+        onlyHere: only.get(e.tokenizer) ?? null,
       })),
     };
   },

@@ -5,7 +5,9 @@
  *   the node runs; the loader is imported lazily, so transformers.js is fetched only when a
  *   graph first uses a pretrained tokenizer;
  * - a BPE tokenizer trained on the canvas (or GPT-2's merges) travels as its model: vocab,
- *   ordered merges, special tokens.
+ *   ordered merges, special tokens;
+ * - a WordPiece or Unigram tokenizer trained on the canvas travels as its model too (a vocabulary
+ *   with '##' continuations, or pieces with scores).
  *
  * Not handled here: the algorithms (bpe/, pretrained/), the files themselves (public/hub/).
  */
@@ -15,10 +17,16 @@ import type { TokenizerDescription } from '../pretrained/describe-tokenizer';
 import type { BpeModel } from '../bpe/types';
 import { BpeEncoder } from '../bpe/encode-bpe';
 import { BpeDecoder } from '../bpe/decode-bpe';
+import type { WordPieceModel } from '../wordpiece/types';
+import { WordPieceEncoder, decodeWordPiece } from '../wordpiece/encode-wordpiece';
+import type { UnigramModel } from '../unigram/types';
+import { UnigramEncoder, decodeUnigram } from '../unigram/encode-unigram';
 
 export type TokenizerRef =
   | { kind: 'pretrained'; name: string; label: string; description: TokenizerDescription }
-  | { kind: 'bpe'; label: string; model: BpeModel };
+  | { kind: 'bpe'; label: string; model: BpeModel }
+  | { kind: 'wordpiece'; label: string; model: WordPieceModel }
+  | { kind: 'unigram'; label: string; model: UnigramModel };
 
 // The engine names no tokenizer: the `tokenizer` port's value type is declared here.
 declare module '../engine/define-node' {
@@ -39,6 +47,20 @@ const decoders = new WeakMap<BpeModel, BpeDecoder>();
 export function bpeEncoderFor(model: BpeModel): BpeEncoder {
   let encoder = encoders.get(model);
   if (!encoder) encoders.set(model, (encoder = new BpeEncoder(model)));
+  return encoder;
+}
+
+const wordPieceEncoders = new WeakMap<WordPieceModel, WordPieceEncoder>();
+export function wordPieceEncoderFor(model: WordPieceModel): WordPieceEncoder {
+  let encoder = wordPieceEncoders.get(model);
+  if (!encoder) wordPieceEncoders.set(model, (encoder = new WordPieceEncoder(model)));
+  return encoder;
+}
+
+const unigramEncoders = new WeakMap<UnigramModel, UnigramEncoder>();
+export function unigramEncoderFor(model: UnigramModel): UnigramEncoder {
+  let encoder = unigramEncoders.get(model);
+  if (!encoder) unigramEncoders.set(model, (encoder = new UnigramEncoder(model)));
   return encoder;
 }
 
@@ -73,6 +95,10 @@ export async function encodeWith(ref: TokenizerRef, text: string, resources: Res
     }
     case 'bpe':
       return { text, tokenizer: ref.label, pieces: bpeEncoderFor(ref.model).encodeTokens(text) };
+    case 'wordpiece':
+      return { text, tokenizer: ref.label, pieces: wordPieceEncoderFor(ref.model).encodeTokens(text) };
+    case 'unigram':
+      return { text, tokenizer: ref.label, pieces: unigramEncoderFor(ref.model).encodeTokens(text) };
   }
 }
 
@@ -102,6 +128,17 @@ export async function codecFor(ref: TokenizerRef, resources: Resources): Promise
         tokenBytes: (id) => decoder.tokenBytes(id),
       };
     }
+    case 'wordpiece':
+    case 'unigram': {
+      const vocab = vocabularyOfTrained(ref);
+      const specials = new Set(specialTokensOf(ref).map((t) => t.id));
+      return {
+        vocabSize: vocab.length,
+        decode: (ids) => (ref.kind === 'wordpiece' ? decodeWordPiece(ref.model, ids) : decodeUnigram(ref.model, ids)),
+        piece: (id) => vocab[id]!,
+        tokenBytes: (id) => (specials.has(id) ? new Uint8Array(0) : pieceBytes(ref, id)),
+      };
+    }
     case 'pretrained': {
       const { tokenizer } = await loadPretrained(ref.name, resources);
       const vocab = idToToken(tokenizer);
@@ -125,7 +162,36 @@ export function specialTokensOf(ref: TokenizerRef): { content: string; id: numbe
       // A BPE tokenizer trained here has GPT-2's convention: one end-of-text token that also
       // serves as beginning-of-text and padding.
       return ref.model.specialTokens.map((t, i) => ({ ...t, roles: i === 0 ? ['bos', 'eos', 'pad'] : [] }));
+    case 'wordpiece':
+      // BERT's conventions: [CLS] starts, [SEP] ends, [PAD] pads, [UNK] stands for unknown words.
+      return ref.model.specialTokens.map((t) => ({ ...t, roles: BERT_ROLES[t.content] ?? [] }));
+    case 'unigram':
+      return ref.model.pieces.flatMap((p, id) =>
+        p.kind === 'unknown'
+          ? [{ content: p.piece, id, roles: ['unk'] }]
+          : p.kind === 'control'
+            ? [{ content: p.piece, id, roles: id === ref.model.bosId ? ['bos'] : id === ref.model.eosId ? ['eos'] : [] }]
+            : [],
+      );
   }
+}
+
+const BERT_ROLES: Record<string, string[]> = { '[CLS]': ['cls', 'bos'], '[SEP]': ['sep', 'eos'], '[PAD]': ['pad'], '[UNK]': ['unk'], '[MASK]': ['mask'] };
+
+function vocabularyOfTrained(ref: Extract<TokenizerRef, { kind: 'wordpiece' | 'unigram' }>): readonly string[] {
+  return ref.kind === 'wordpiece' ? ref.model.tokens : ref.model.pieces.map((p) => p.piece);
+}
+
+/** The bytes one token stands for: a continuation without its prefix, '▁' as a space, a byte piece as its byte. */
+function pieceBytes(ref: Extract<TokenizerRef, { kind: 'wordpiece' | 'unigram' }>, id: number): Uint8Array {
+  const encoder = new TextEncoder();
+  if (ref.kind === 'wordpiece') {
+    const token = ref.model.tokens[id]!;
+    return encoder.encode(token.startsWith(ref.model.prefix) ? token.slice(ref.model.prefix.length) : token);
+  }
+  const piece = ref.model.pieces[id]!;
+  if (piece.kind === 'byte') return Uint8Array.of(parseInt(piece.piece.slice(3, 5), 16));
+  return encoder.encode(piece.kind === 'normal' ? piece.piece.replaceAll('\u2581', ' ') : '');
 }
 
 /** Every token of the vocabulary by id: for the vocabulary browser. */
@@ -133,6 +199,9 @@ export async function vocabularyOf(ref: TokenizerRef, resources: Resources): Pro
   switch (ref.kind) {
     case 'bpe':
       return ref.model.tokens;
+    case 'wordpiece':
+    case 'unigram':
+      return vocabularyOfTrained(ref);
     case 'pretrained':
       return idToToken((await loadPretrained(ref.name, resources)).tokenizer);
   }

@@ -5,6 +5,7 @@
 import type { GraphDoc, Lesson } from '../engine/graph-doc';
 import { SOTU_1862_EXCERPT } from '../text/corpus-sample';
 import { findSample } from '../text/samples';
+import { THREE_ALGORITHMS_DOC } from './three-algorithms';
 
 const ODIA = findSample('odia')!.text;
 
@@ -207,6 +208,13 @@ export const TEMPLATES: readonly Template[] = [
       clean: { form: 'none', stripControl: false, replaceInvalid: false },
       original: true,
     }),
+  },
+  {
+    id: 'three-algorithms',
+    title: 'BPE vs WordPiece vs Unigram: how is a vocabulary made?',
+    description: 'The three algorithms trained on one corpus, and a new sentence cut by each.',
+    focus: 'compare',
+    doc: THREE_ALGORITHMS_DOC,
   },
   {
     id: 'odia',

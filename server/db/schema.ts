@@ -1,5 +1,6 @@
 /**
- * The database schema: one table, `graph`, holding saved GraphDocs for share links.
+ * The database schema: `graph`, holding saved GraphDocs for share links, and `run_lease`, the
+ * server runs going (see runLeaseTable).
  *
  * A row is public by id (anyone with the link reads it); changing it needs the edit secret,
  * of which only a sha256 hash is stored. Not handled here: id/secret generation and the
@@ -53,3 +54,22 @@ export const graphTable = pgTable(
 );
 
 export type GraphRow = typeof graphTable.$inferSelect;
+
+/**
+ * One row per server run going (or waiting for a worker), so the run limits hold across every
+ * web instance that shares this PostgreSQL (server/run/admission.ts). A row is leased: its web
+ * instance pushes `expires_at` forward while the run's stream is open, so a crashed instance's
+ * runs stop counting within a lease (30 s). Unused on embedded PGlite (one process counts in memory).
+ */
+export const runLeaseTable = pgTable(
+  'run_lease',
+  {
+    id: text('id').primaryKey(),
+    /** The signed client id (server/api/client-identity.ts) that started the run. */
+    client: text('client').notNull(),
+    /** The web instance holding the run's stream; it refreshes and releases the lease. */
+    instance: text('instance').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('run_lease_client_idx').on(table.client), index('run_lease_instance_idx').on(table.instance)],
+);

@@ -8,7 +8,7 @@
  * Messages (IPC, structured clone) from the pool, ParentToEngine:
  * - `run { runId, doc }`: execute; every RunEvent is sent back as `event { runId, event }`.
  * - `cancel { runId }`: abort; the executor stops at its next checkpoint.
- * - `page` / `query { requestId, … }`: answered from this process's cache with `reply`.
+ * - `lookup { requestId, lookup }`: answered from this process's cache with `reply` (lookup.ts).
  * It sends `ready` once loaded.
  *
  * Test faults: only when TOKENLOOM_TEST_FAULTS=1 is in its environment, a Note whose text is
@@ -19,28 +19,34 @@
  * `(a+)+$` on "a"×40+"b"), `abort` (process.abort()). Off by default, and nothing else
  * reads the variable.
  *
+ * Orphans: when its parent dies without a word (kill -9 of a queue worker or of the web server)
+ * while a run holds this process's main thread (a hung regex), the 'disconnect' event never gets
+ * a turn of the event loop. A watchdog thread, which has its own, checks the parent pid every
+ * second and ends this process when it has changed, so a dead parent never leaves a process
+ * spinning on the machine.
+ *
  * Not handled here: limits, deadlines, killing (the pool does that), scheduling.
  */
+import { Worker } from 'node:worker_threads';
 import { createRecipeCache } from '@/nodes/engine/cache';
 import type { AnyNodeDefinition } from '@/nodes/engine/define-node';
 import { execute, type RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import type { Registry } from '@/nodes/engine/validate';
 import { registry } from '@/nodes/index';
-import { lookupPage, lookupQuery, serverResources, type NodeQuery, type PageLookup, type QueryLookup } from '@/server/run/engine';
-import type { PageRequest } from '@/server/run/paging';
+import { serverResources } from '@/server/run/engine';
+import { answerLookup, type CacheLookup, type LookupAnswer } from '@/server/run/lookup';
 
 export type ParentToEngine =
   | { type: 'run'; runId: number; doc: GraphDoc }
   | { type: 'cancel'; runId: number }
-  | { type: 'page'; requestId: number; request: PageRequest }
-  | { type: 'query'; requestId: number; query: NodeQuery };
+  | { type: 'lookup'; requestId: number; lookup: CacheLookup };
 
 export type EngineToParent =
   | { type: 'ready' }
   | { type: 'event'; runId: number; event: RunEvent }
   | { type: 'failed'; runId: number; message: string }
-  | { type: 'reply'; requestId: number; lookup: PageLookup | QueryLookup };
+  | { type: 'reply'; requestId: number; answer: LookupAnswer };
 
 const FAULT_PREFIX = 'TOKENLOOM_TEST_FAULT:';
 
@@ -75,7 +81,19 @@ function engineRegistry(): Registry {
   return { ...registry, note: faultyNote };
 }
 
+const WATCHDOG_SOURCE = `
+const { workerData } = require('node:worker_threads');
+setInterval(() => { if (process.ppid !== workerData.parent) process.kill(process.pid, 'SIGKILL'); }, 1000);
+`;
+
+/** End this process when its parent is gone, even while a run blocks the main thread (see the header). */
+function watchParent(): void {
+  const watchdog = new Worker(WATCHDOG_SOURCE, { eval: true, workerData: { parent: process.ppid } });
+  watchdog.unref();
+}
+
 function main() {
+  watchParent();
   const send = (message: EngineToParent) => process.send?.(message);
   const cache = createRecipeCache({ maxBytes: Number(process.env.TOKENLOOM_ENGINE_CACHE_BYTES) || 64 * 1024 * 1024 });
   const resources = serverResources();
@@ -109,19 +127,16 @@ function main() {
       case 'cancel':
         runs.get(message.runId)?.abort();
         return;
-      case 'page': {
-        let lookup: PageLookup;
+      case 'lookup': {
+        let answer: LookupAnswer;
         try {
-          lookup = lookupPage(cache, message.request);
+          answer = answerLookup(cache, message.lookup);
         } catch (error) {
-          lookup = { ok: false, reason: 'not-pageable', message: error instanceof Error ? error.message : String(error) };
+          answer = { ok: false, missing: false, message: error instanceof Error ? error.message : String(error) };
         }
-        send({ type: 'reply', requestId: message.requestId, lookup });
+        send({ type: 'reply', requestId: message.requestId, answer });
         return;
       }
-      case 'query':
-        send({ type: 'reply', requestId: message.requestId, lookup: lookupQuery(cache, message.query) });
-        return;
     }
   });
   // The web server went away (or closed the pool): nothing left to do.

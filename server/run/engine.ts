@@ -4,9 +4,11 @@
  *
  * An engine runs one GraphDoc with the shared executor (nodes/engine/executor.ts, where:
  * 'server') and the app's registry, streams its RunEvents, stops on the signal, and answers
- * page requests from its recipe cache. Two implementations:
+ * lookups (lookup.ts) from its recipe cache. Implementations:
  * - process-engine.ts (the default): graph runs inside engine child processes, one run per
  *   process, so a fatal error or a hang ends only its own run;
+ * - queue/queue-engine.ts (with DATABASE_URL): graph runs are pg-boss jobs taken by `npm run worker`
+ *   processes on any machine, which run them in their own engine processes;
  * - createInProcessEngine (here): the same executor on the main thread, for TOKENLOOM_RUN_PROCESSES=0
  *   and as the fallback when engine processes cannot start. No isolation: a V8 fatal error
  *   there takes the web server with it. It relies on the executor's
@@ -16,14 +18,13 @@
  * Not handled here: limits, deduplication, clients (run-manager.ts).
  */
 import path from 'node:path';
-import { createRecipeCache, type RecipeCache } from '@/nodes/engine/cache';
+import { createRecipeCache } from '@/nodes/engine/cache';
 import type { Resources } from '@/nodes/engine/define-node';
 import { execute, type RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { registry } from '@/nodes/index';
-import { answerQuery } from '@/nodes/engine/worker-host';
 import { isHttpUrl } from '@/server/env';
-import { NotPageableError, pageOf, type PageRequest, type ValuePage } from '@/server/run/paging';
+import { answerLookup, type CacheLookup, type LookupAnswer } from '@/server/run/lookup';
 
 export interface EngineRunOptions {
   signal: AbortSignal;
@@ -34,14 +35,9 @@ export interface EngineRunOptions {
   onStarted?: () => void;
 }
 
-/** The answer to a page request: the page, or why there is none. */
-export type PageLookup =
-  | { ok: true; page: ValuePage }
-  | { ok: false; reason: 'missing-key' | 'missing-port' | 'not-pageable'; message: string };
-
 export interface RunEngine {
-  readonly kind: 'processes' | 'in-process';
-  /** Engine processes running now (0 in-process). */
+  readonly kind: 'processes' | 'in-process' | 'queue';
+  /** Engine processes running now (0 in-process; on the queue, those of the workers seen lately). */
   readonly processes: number;
   /** Resolves once the engine can take runs (its first processes started and loaded). */
   ready(): Promise<void>;
@@ -50,20 +46,9 @@ export interface RunEngine {
    * the engine itself failed (its process died), after emitting a closing `run:done`.
    */
   run(doc: GraphDoc, options: EngineRunOptions): Promise<void>;
-  page(request: PageRequest): Promise<PageLookup>;
-  /** An inspector's on-demand question about a cached result (NodeDefinition.query). */
-  query(request: NodeQuery): Promise<QueryLookup>;
+  /** A page of a cached output, or an inspector's question about it (lookup.ts). */
+  lookup(request: CacheLookup): Promise<LookupAnswer>;
   close(): Promise<void>;
-}
-
-export type NodeQuery = { nodeType: string; key: string; request: unknown };
-export type QueryLookup = { ok: true; result: unknown } | { ok: false; missing: boolean; message: string };
-
-/** Answer a node query from one recipe cache; shared by both engines (and the engine processes). */
-export function lookupQuery(cache: RecipeCache, query: NodeQuery): QueryLookup {
-  if (!cache.get(query.key)) return { ok: false, missing: true, message: 'The server no longer holds this result; run the graph again.' };
-  const answer = answerQuery(registry, cache, { type: 'query', requestId: 0, ...query });
-  return answer.ok ? { ok: true, result: answer.result } : { ok: false, missing: false, message: answer.message };
 }
 
 /**
@@ -82,24 +67,6 @@ export function serverResources(root = process.cwd(), source: Record<string, str
   };
 }
 
-/** Look a page up in one recipe cache; shared by both engines (and the engine processes). */
-export function lookupPage(cache: RecipeCache, request: PageRequest): PageLookup {
-  const hit = cache.get(request.key);
-  if (!hit) {
-    return { ok: false, reason: 'missing-key', message: 'The server no longer holds this value (it was evicted or computed elsewhere); run the graph again.' };
-  }
-  if (!Object.hasOwn(hit.outputs, request.port)) {
-    const ports = Object.keys(hit.outputs).join(', ') || 'none';
-    return { ok: false, reason: 'missing-port', message: `This node has no output '${request.port}' (its outputs: ${ports}).` };
-  }
-  try {
-    return { ok: true, page: pageOf(hit.outputs[request.port], request.offset, request.limit) };
-  } catch (error) {
-    if (error instanceof NotPageableError) return { ok: false, reason: 'not-pageable', message: error.message };
-    throw error;
-  }
-}
-
 export function createInProcessEngine(options: { cacheBytes: number; resources?: Resources }): RunEngine {
   const cache = createRecipeCache({ maxBytes: options.cacheBytes });
   const resources = options.resources ?? serverResources();
@@ -111,8 +78,7 @@ export function createInProcessEngine(options: { cacheBytes: number; resources?:
       onStarted?.();
       await execute(doc, { registry, cache, where: 'server', resources, signal, onEvent });
     },
-    page: (request) => Promise.resolve(lookupPage(cache, request)),
-    query: (request) => Promise.resolve(lookupQuery(cache, request)),
+    lookup: (request) => Promise.resolve(answerLookup(cache, request)),
     close: () => {
       cache.clear();
       return Promise.resolve();

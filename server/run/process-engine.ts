@@ -21,9 +21,9 @@
  *   quarter of its heap). A run prefers an idle process that recently ran the same `affinity`
  *   (the run manager passes the run's text inputs), so repeated runs of a template hit one
  *   cache; any idle process is correct, just without the cache.
- * - Pages and queries. The pool remembers which process computed each recipe key (from the
- *   node:done / node:cached events it relays) and asks that one; a key it does not know is
- *   asked of every process, and the one holding it answers.
+ * - Lookups (lookup.ts: pages and queries, one message). The pool remembers which process
+ *   computed each recipe key (from the node:done / node:cached events it relays) and asks that
+ *   one; a key it does not know is asked of every process, and the one holding it answers.
  * - Stops. Abort sends `cancel`; the executor stops at its next checkpoint. A process that has
  *   not finished the run `hardStopMs` later is killed (SIGKILL): its cache is lost, no other
  *   run is touched. A process that dies mid-run ends that run with a sentence saying why,
@@ -32,17 +32,17 @@
  *   and registers tsx, like the worker threads did, so it works under next dev, next start,
  *   Vitest and the CLI. The child gets only our execArgv (not Vitest's or Next's).
  *
- * Not handled here: limits, deduplication, clients (run-manager.ts). Runs spread over several
- * server instances share nothing (ARCHITECTURE §5).
+ * Not handled here: limits, deduplication, clients (run-manager.ts). A queue worker
+ * (worker.ts) runs one of these pools too; the web server does when there is no queue.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
-import type { EngineRunOptions, NodeQuery, PageLookup, QueryLookup, RunEngine } from '@/server/run/engine';
+import type { EngineRunOptions, RunEngine } from '@/server/run/engine';
 import type { EngineToParent, ParentToEngine } from '@/server/run/engine-process';
 import { formatSeconds } from '@/server/run/limits';
-import type { PageRequest } from '@/server/run/paging';
+import { MISSING_RESULT, type CacheLookup, type LookupAnswer } from '@/server/run/lookup';
 
 /** Grace between a cooperative cancel and killing the process. */
 export const HARD_STOP_MS = 2000;
@@ -83,7 +83,7 @@ interface EngineProcess {
   recentAffinities: string[];
   stderrTail: string;
   spareTimer?: NodeJS.Timeout;
-  asks: Map<number, (lookup: PageLookup | QueryLookup | undefined) => void>;
+  asks: Map<number, (answer: LookupAnswer | undefined) => void>;
 }
 
 export interface ProcessEngineOptions {
@@ -201,7 +201,7 @@ export function createProcessEngine(options: ProcessEngineOptions): RunEngine {
           return;
         }
         case 'reply':
-          proc.asks.get(message.requestId)?.(message.lookup);
+          proc.asks.get(message.requestId)?.(message.answer);
           return;
       }
     });
@@ -333,34 +333,27 @@ export function createProcessEngine(options: ProcessEngineOptions): RunEngine {
     }
   }
 
-  /** Ask `targets` for a lookup; the first `ok` answer wins, else the last miss (or `fallback` on silence). */
-  function ask<L extends PageLookup | QueryLookup>(
-    targets: EngineProcess[],
-    message: (requestId: number) => ParentToEngine,
-    isMiss: (lookup: L) => boolean,
-    fallback: L,
-  ): Promise<L> {
-    if (targets.length === 0) return Promise.resolve(fallback);
+  /** Ask `targets` a lookup; the first answer that is not a miss wins, else a miss (also on silence). */
+  function ask(targets: EngineProcess[], lookup: CacheLookup): Promise<LookupAnswer> {
+    const missing: LookupAnswer = { ok: false, missing: true, message: MISSING_RESULT };
+    if (targets.length === 0) return Promise.resolve(missing);
     const requestId = ++nextAskId;
-    return new Promise<L>((resolve) => {
+    return new Promise<LookupAnswer>((resolve) => {
       let pending = targets.length;
-      let miss: L | undefined;
-      const finish = (lookup: L) => {
+      const finish = (answer: LookupAnswer) => {
         clearTimeout(timer);
         for (const proc of targets) proc.asks.delete(requestId);
-        resolve(lookup);
+        resolve(answer);
       };
-      const timer = setTimeout(() => finish(miss ?? fallback), ASK_TIMEOUT_MS);
+      const timer = setTimeout(() => finish(missing), ASK_TIMEOUT_MS);
       for (const proc of targets) {
         proc.asks.set(requestId, (answer) => {
           pending -= 1;
-          const lookup = answer as L | undefined;
-          if (lookup && !isMiss(lookup)) return finish(lookup);
-          if (lookup) miss = lookup;
-          if (pending === 0) finish(miss ?? fallback);
+          if (answer && !(!answer.ok && answer.missing)) return finish(answer);
+          if (pending === 0) finish(missing);
         });
         try {
-          proc.child.send(message(requestId));
+          proc.child.send({ type: 'lookup', requestId, lookup } satisfies ParentToEngine);
         } catch {
           proc.asks.get(requestId)?.(undefined);
         }
@@ -385,20 +378,7 @@ export function createProcessEngine(options: ProcessEngineOptions): RunEngine {
     },
     ready: () => ready,
     run,
-    page: (request: PageRequest) =>
-      ask<PageLookup>(
-        targetsFor(request.key),
-        (requestId) => ({ type: 'page', requestId, request }),
-        (lookup) => !lookup.ok && lookup.reason === 'missing-key',
-        { ok: false, reason: 'missing-key', message: 'The server no longer holds this value (it was evicted or its engine process restarted); run the graph again.' },
-      ),
-    query: (query: NodeQuery) =>
-      ask<QueryLookup>(
-        targetsFor(query.key),
-        (requestId) => ({ type: 'query', requestId, query }),
-        (lookup) => !lookup.ok && lookup.missing,
-        { ok: false, missing: true, message: 'The server no longer holds this result; run the graph again.' },
-      ),
+    lookup: (lookup: CacheLookup) => ask(targetsFor(lookup.key), lookup),
     async close() {
       closing = true;
       wakeWaiters();

@@ -3,11 +3,13 @@
  * and fans each run's events out to whoever is watching it. One per server process
  * (getRunManager), created on first use; the tRPC run router is its only HTTP face.
  *
- * - Admission: at most `maxRunsPerClient` runs per client (the signed cookie's id, from
- *   server/api/client-identity.ts; no header a client sets) and `maxRunsTotal` overall. A run
- *   over the limit waits up to `admissionGraceMs` for a slot (a canvas that replaces a stale run
- *   reconnects before the server has noticed the old stream close), then is refused with
+ * - Admission (admission.ts): at most `maxRunsPerClient` runs per client (the signed cookie's
+ *   id, from server/api/client-identity.ts; no header a client sets) and `maxRunsTotal` overall,
+ *   counted in memory on one machine and in PostgreSQL's `run_lease` with DATABASE_URL, so they
+ *   hold across web instances. Over a limit a run waits briefly, then is refused with
  *   TOO_MANY_REQUESTS.
+ * - Where runs execute: this server's engine processes (process-engine.ts), or with DATABASE_URL
+ *   the job queue's workers (queue/queue-engine.ts; TOKENLOOM_RUN_QUEUE=local keeps them here).
  * - Deduplication: a run whose graph computes exactly what a run in progress computes (same
  *   nodes, params and edges; positions and titles ignored) joins it instead of starting
  *   another; it gets the events so far, then the live ones. Partial overlaps are left to the
@@ -26,16 +28,20 @@
  * - Staging: a graph too large for a URL (subscriptions are GET requests) is first posted with
  *   `stage`, kept for STAGE_TTL_MS, and started by its id; an id works once.
  *
- * Not handled here: executing (engine.ts, process-engine.ts), HTTP (run-router.ts). State is
- * per process: with several server instances, stage and start must reach the same one.
+ * Not handled here: executing (engine.ts, process-engine.ts, queue/), HTTP (run-router.ts).
+ * Deduplication and staged graphs are per process: with several web instances, stage and start
+ * must reach the same one, and identical runs on two instances both execute.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
-import { createInProcessEngine, type NodeQuery, type RunEngine } from '@/server/run/engine';
+import { databaseTargetFromEnv } from '@/server/db/client';
+import { createDatabaseAdmission, createMemoryAdmission, type Admission } from '@/server/run/admission';
+import { createInProcessEngine, type RunEngine } from '@/server/run/engine';
+import { createQueueEngine, type QueueEngine, type QueueWorkerSeen } from '@/server/run/queue/queue-engine';
 import { formatSeconds, readRunLimits, stringParamBytes, type RunLimits } from '@/server/run/limits';
-import type { PageRequest, ValuePage } from '@/server/run/paging';
+import type { CacheLookup } from '@/server/run/lookup';
 import { createProcessEngine, EngineProcessError } from '@/server/run/process-engine';
 
 export const STAGE_TTL_MS = 60_000;
@@ -57,6 +63,10 @@ interface Execution {
   wake: Set<() => void>;
 }
 
+export type RunHealth =
+  | { mode: 'queue'; queued: number; active: number; workers: QueueWorkerSeen[] }
+  | { mode: 'local'; engine: RunEngine['kind']; processes: number; activeRuns: number };
+
 export interface StartRunOptions {
   doc: GraphDoc;
   /** Who started it (server/api/client-identity.ts): the per-client limit and cancel use it. */
@@ -74,15 +84,21 @@ export type RunAccepted = { type: 'run:accepted'; runId: string; cancelToken: st
 
 export interface RunManager {
   readonly limits: RunLimits;
-  info(): Promise<{ engine: RunEngine['kind']; processes: number; maxProcesses: number; memoryMb: number }>;
+  /** `engine` is where a run executes; on the queue that is the workers' engine processes (`queue: true`). */
+  info(): Promise<{ engine: 'processes' | 'in-process'; queue: boolean; processes: number; maxProcesses: number; memoryMb: number }>;
   stage(doc: GraphDoc): { stagedId: string; expiresInMs: number };
   takeStaged(stagedId: string): GraphDoc;
   start(options: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent, void, void>;
-  /** Stops `client`'s run `runId` when `cancelToken` is that run's; false (and nothing happens) otherwise. */
-  cancel(client: string, runId: string, cancelToken: string): boolean;
-  page(request: PageRequest): Promise<ValuePage>;
-  query(request: NodeQuery): Promise<unknown>;
+  /**
+   * Stops `client`'s run `runId` when `cancelToken` is that run's; false (and nothing happens)
+   * otherwise. On the queue, a run held by another web instance is cancelled there.
+   */
+  cancel(client: string, runId: string, cancelToken: string): Promise<boolean>;
+  /** A page of a cached output or an inspector's question about it (lookup.ts); NOT_FOUND when no engine holds it. */
+  lookup(request: CacheLookup): Promise<unknown>;
   stats(): { activeRuns: number; executions: number; staged: number };
+  /** Where runs go and what is waiting: the job queue's depth and the workers seen lately, or this server's engine processes. */
+  health(): Promise<RunHealth>;
   close(): Promise<void>;
 }
 
@@ -110,13 +126,22 @@ function affinityOf(doc: GraphDoc): string {
   return JSON.stringify((roots.length ? roots : doc.nodes).map((n) => [n.type, n.params]));
 }
 
-export function createRunManager(options: { limits?: RunLimits; engine?: RunEngine } = {}): RunManager {
+/**
+ * With DATABASE_URL, server runs go through the PostgreSQL job queue to `npm run worker`
+ * processes, and run slots are counted in the database; TOKENLOOM_RUN_QUEUE=local keeps them in
+ * this server's own engine processes (one machine with PostgreSQL for storage only).
+ */
+export function usesQueue(source: Record<string, string | undefined> = process.env): boolean {
+  return databaseTargetFromEnv().driver === 'postgres' && source.TOKENLOOM_RUN_QUEUE !== 'local';
+}
+
+export function createRunManager(options: { limits?: RunLimits; engine?: RunEngine; admission?: Admission } = {}): RunManager {
   const limits = options.limits ?? readRunLimits();
   const queueLimitMs = limits.maxRunMs + limits.stopGraceMs + PROCESS_START_MS;
   const executions = new Map<string, Execution>();
-  const activeByClient = new Map<string, number>();
-  let activeTotal = 0;
-  const slotWaiters = new Set<() => void>();
+  const target = databaseTargetFromEnv();
+  const admission =
+    options.admission ?? (usesQueue() && target.driver === 'postgres' ? createDatabaseAdmission(limits, target.url) : createMemoryAdmission(limits));
   const watchers = new Map<string, { controller: AbortController; token: Buffer }>();
   const staged = new Map<string, { doc: GraphDoc; bytes: number; expiresAt: number }>();
   let stagedBytes = 0;
@@ -125,6 +150,12 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
   function engine(): Promise<RunEngine> {
     enginePromise ??= (async () => {
       if (options.engine) return options.engine;
+      const url = databaseTargetFromEnv();
+      if (usesQueue() && url.driver === 'postgres') {
+        const queue = await createQueueEngine(url.url, limits);
+        queue.onPeerCancel(cancelHere);
+        return queue;
+      }
       if (limits.processes === 0) return createInProcessEngine({ cacheBytes: limits.cacheBytes });
       let pool: RunEngine | undefined;
       try {
@@ -148,48 +179,6 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
   }
   // Start the engine processes now, so the first run does not pay for loading the engine.
   void engine();
-
-  async function admit(client: string, signal: AbortSignal): Promise<() => void> {
-    const deadline = Date.now() + limits.admissionGraceMs;
-    for (;;) {
-      const mine = activeByClient.get(client) ?? 0;
-      if (mine < limits.maxRunsPerClient && activeTotal < limits.maxRunsTotal) {
-        activeByClient.set(client, mine + 1);
-        activeTotal += 1;
-        let released = false;
-        return () => {
-          if (released) return;
-          released = true;
-          const left = (activeByClient.get(client) ?? 1) - 1;
-          if (left > 0) activeByClient.set(client, left);
-          else activeByClient.delete(client);
-          activeTotal -= 1;
-          for (const wake of [...slotWaiters]) wake();
-        };
-      }
-      const wait = deadline - Date.now();
-      if (wait <= 0 || signal.aborted) {
-        throw new TRPCError({
-          code: 'TOO_MANY_REQUESTS',
-          message:
-            mine >= limits.maxRunsPerClient
-              ? `You already have ${mine} runs going on the server (the limit is ${limits.maxRunsPerClient}); wait for one to finish or cancel it.`
-              : `The server is running ${activeTotal} graphs right now (its limit); try again in a moment, or run in the browser.`,
-        });
-      }
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          slotWaiters.delete(done);
-          signal.removeEventListener('abort', done);
-          resolve();
-        };
-        const timer = setTimeout(done, wait);
-        slotWaiters.add(done);
-        signal.addEventListener('abort', done, { once: true });
-      });
-    }
-  }
 
   function wakeAll(execution: Execution) {
     for (const wake of [...execution.wake]) wake();
@@ -256,7 +245,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
   }
 
   async function* start(options: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent, void, void> {
-    const release = await admit(options.client, options.signal);
+    const release = await admission.admit(options.client, options.signal);
     // Everything after admission is inside this try: a throw anywhere (a graph that cannot be
     // fingerprinted, an engine that failed to start) still gives the slot back.
     try {
@@ -322,7 +311,9 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
         case 'queue-limit':
           throw new TRPCError({
             code: 'TOO_MANY_REQUESTS',
-            message: `Every engine process on the server was busy for ${formatSeconds(queueLimitMs)}, so this run never started. Try again in a moment, or run it in the browser.`,
+            message: usesQueue()
+              ? `No worker took this run within ${formatSeconds(queueLimitMs)} (every worker was busy, or none is running), so it never started. Try again in a moment, or run it in the browser.`
+              : `Every engine process on the server was busy for ${formatSeconds(queueLimitMs)}, so this run never started. Try again in a moment, or run it in the browser.`,
           });
         case 'too-large':
           throw new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: outcome.message });
@@ -333,6 +324,14 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       leave();
       if (watchers.get(watcherKey) === watcher) watchers.delete(watcherKey);
     }
+  }
+
+  function cancelHere(client: string, runId: string, cancelToken: string): boolean {
+    const watcher = watchers.get(`${client}\u0000${runId}`);
+    const given = Buffer.from(cancelToken);
+    if (!watcher || given.length !== watcher.token.length || !timingSafeEqual(given, watcher.token)) return false;
+    watcher.controller.abort();
+    return true;
   }
 
   function sweepStaged(now: number) {
@@ -347,8 +346,9 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     limits,
     async info() {
       const runner = await engine();
-      const isolated = runner.kind === 'processes';
-      return { engine: runner.kind, processes: runner.processes, maxProcesses: isolated ? limits.maxProcesses : 0, memoryMb: limits.memoryMb };
+      const queue = runner.kind === 'queue';
+      const maxProcesses = runner.kind === 'processes' ? limits.maxProcesses : queue ? runner.processes : 0;
+      return { engine: runner.kind === 'in-process' ? 'in-process' : 'processes', queue, processes: runner.processes, maxProcesses, memoryMb: limits.memoryMb };
     },
     stage(doc) {
       const now = Date.now();
@@ -374,29 +374,32 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       return entry.doc;
     },
     start,
-    cancel(client, runId, cancelToken) {
-      const watcher = watchers.get(`${client}\u0000${runId}`);
-      const given = Buffer.from(cancelToken);
-      if (!watcher || given.length !== watcher.token.length || !timingSafeEqual(given, watcher.token)) return false;
-      watcher.controller.abort();
-      return true;
+    async cancel(client, runId, cancelToken) {
+      if (cancelHere(client, runId, cancelToken)) return true;
+      const runner = enginePromise ? await enginePromise : undefined;
+      return runner && isQueueEngine(runner) ? runner.cancelElsewhere(client, runId, cancelToken) : false;
     },
-    async page(request) {
-      const lookup = await (await engine()).page(request);
-      if (lookup.ok) return lookup.page;
-      throw new TRPCError({ code: lookup.reason === 'not-pageable' ? 'BAD_REQUEST' : 'NOT_FOUND', message: lookup.message });
+    async lookup(request) {
+      const answer = await (await engine()).lookup(request);
+      if (answer.ok) return answer.result;
+      throw new TRPCError({ code: answer.missing ? 'NOT_FOUND' : 'BAD_REQUEST', message: answer.message });
     },
-    async query(request) {
-      const lookup = await (await engine()).query(request);
-      if (lookup.ok) return lookup.result;
-      throw new TRPCError({ code: lookup.missing ? 'NOT_FOUND' : 'BAD_REQUEST', message: lookup.message });
+    stats: () => ({ activeRuns: admission.held(), executions: executions.size, staged: staged.size }),
+    async health() {
+      const runner = await engine();
+      if (isQueueEngine(runner)) return { mode: 'queue', ...(await runner.health()) };
+      return { mode: 'local', engine: runner.kind, processes: runner.processes, activeRuns: admission.held() };
     },
-    stats: () => ({ activeRuns: activeTotal, executions: executions.size, staged: staged.size }),
     async close() {
       for (const execution of executions.values()) execution.controller.abort();
       if (enginePromise) await (await enginePromise).close();
+      await admission.close();
     },
   };
+}
+
+function isQueueEngine(engine: RunEngine): engine is QueueEngine {
+  return engine.kind === 'queue';
 }
 
 const holder = globalThis as typeof globalThis & { __tokenloomRunManager?: RunManager };

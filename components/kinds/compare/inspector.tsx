@@ -41,6 +41,7 @@ export function CompareInspector({ view }: InspectorProps<'compare'>) {
             <th title="Tokens that stand for the text; the special tokens a tokenizer adds are counted apart">text tokens</th>
             <th>+ special</th>
             <th title="Characters of the text per text token">chars/token</th>
+            <th title="Text tokens per word of the text (words: runs between spaces)">tokens/word</th>
             <th>IDs</th>
           </tr>
         </thead>
@@ -53,6 +54,7 @@ export function CompareInspector({ view }: InspectorProps<'compare'>) {
                 <td data-testid={`compare-text-tokens-${row.label}`}>{row.textTokenCount}</td>
                 <td title={row.added.map((a) => a.piece).join(' ')}>{row.added.length > 0 ? `+${row.added.length}` : '—'}</td>
                 <td>{row.charsPerToken?.toFixed(2) ?? '—'}</td>
+                <td data-testid={`compare-tokens-per-word-${row.label}`}>{kinds?.tokensPerWord?.toFixed(2) ?? '—'}</td>
                 <td className="font-mono text-xs">
                   <span data-testid={`compare-ids-${row.label}`}>{kinds?.ids.join(' ')}</span>
                   {kinds && (kinds.unknown > 0 || kinds.bytes > 0) && (
@@ -72,6 +74,19 @@ export function CompareInspector({ view }: InspectorProps<'compare'>) {
         per token divides the text’s characters by its text tokens, so both columns leave the special tokens out.
       </p>
       {view.truncated && <p className="text-xs text-slate-500">Comparing the first 2,000 characters.</p>}
+      {view.kinds.some((k) => k.onlyHere) && (
+        <section className="grid gap-1 border-t border-slate-100 pt-3 dark:border-slate-800" data-testid="compare-only-here">
+          <h3 className="text-sm font-semibold">Pieces only one of them learned</h3>
+          <p className="text-xs text-slate-500">Compared by the text a piece stands for (Ġthe, the and ▁the are all “the”), longest first.</p>
+          {view.kinds.map((k) =>
+            k.onlyHere ? (
+              <p key={k.label} className="text-xs" data-testid={`compare-only-${k.label}`}>
+                <span className="font-semibold">{k.label}:</span> <span className="font-mono">{k.onlyHere.join(' · ') || '(none)'}</span>
+              </p>
+            ) : null,
+          )}
+        </section>
+      )}
     </div>
   );
 }

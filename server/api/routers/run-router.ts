@@ -13,8 +13,10 @@
  *   id valid for a minute. components/canvas/server-runner.ts decides when to use it.
  * - `cancel` (mutation): stops the caller's run `runId` given its `cancelToken` (closing the
  *   stream does the same); another client, or a wrong token, cancels nothing.
- * - `page` (query): a page of one output of a node, by the recipe key its `node:done` /
- *   `node:cached` event carried; see server/run/paging.ts for the paging rule.
+ * - `page` and `query` (queries): the one lookup protocol for results held on the server
+ *   (server/run/lookup.ts), by the recipe key a `node:done` / `node:cached` event carried:
+ *   `page` reads a page of one output port by the generic rule in paging.ts (no inspector
+ *   needs it today; it is kept for tools and tests), `query` asks the node kind's question.
  * - `info` (query): which engine runs graphs (engine processes or in-process) and the limits.
  *
  * Documents are migrated and validated by loadGraphDoc (GRAPH_LIMITS bound nodes and edges),
@@ -85,7 +87,7 @@ export function createRunRouter(manager: () => RunManager = getRunManager) {
 
     cancel: publicProcedure
       .input(z.object({ runId: runIdSchema, cancelToken: z.string().min(1).max(100) }))
-      .mutation(({ ctx, input }) => ({ cancelled: manager().cancel(ctx.client ?? IN_PROCESS_CLIENT, input.runId, input.cancelToken) })),
+      .mutation(async ({ ctx, input }) => ({ cancelled: await manager().cancel(ctx.client ?? IN_PROCESS_CLIENT, input.runId, input.cancelToken) })),
 
     page: publicProcedure
       .input(
@@ -96,7 +98,7 @@ export function createRunRouter(manager: () => RunManager = getRunManager) {
           limit: z.number().int().min(1).max(MAX_PAGE_CHARS).default(500),
         }),
       )
-      .query(({ input }) => manager().page(input)),
+      .query(({ input: { key, ...page } }) => manager().lookup({ key, question: { kind: 'page', ...page } })),
 
     /** An inspector's question about a result held on the server (a vocabulary page, an export). */
     query: publicProcedure
@@ -107,14 +109,16 @@ export function createRunRouter(manager: () => RunManager = getRunManager) {
           request: z.unknown().refine((r) => JSON.stringify(r ?? null).length <= 10_000, 'The question is too long (10 KB at most).'),
         }),
       )
-      .query(({ input }) => manager().query({ nodeType: input.nodeType, key: input.key, request: input.request })),
+      .query(({ input }) => manager().lookup({ key: input.key, question: { kind: 'query', nodeType: input.nodeType, request: input.request } })),
 
     info: publicProcedure.query(async () => {
       const runs = manager();
-      const { engine, processes, maxProcesses, memoryMb } = await runs.info();
+      const { engine, queue, processes, maxProcesses, memoryMb } = await runs.info();
       const { maxInputBytes, maxRunMs, maxRunsPerClient } = runs.limits;
       return {
         engine,
+        /** Runs go to `npm run worker` processes through the PostgreSQL job queue. */
+        queue,
         processes,
         maxProcesses,
         maxMemory: `${memoryMb} MB`,

@@ -1,0 +1,149 @@
+'use client';
+import { useState } from 'react';
+import { Download } from 'lucide-react';
+import { askNode } from '@/components/canvas/use-node-query';
+import { useLab } from '@/components/canvas/store';
+import { downloadText } from '@/components/canvas/sharing';
+import { TokenChip } from '@/components/ui/token-display';
+import { Section } from '@/components/ui/inspector-kit';
+import type { InspectorProps } from '../types';
+
+const STOP_REASON: Record<string, string> = {
+  'vocab-size': 'it reached the vocabulary size you asked for',
+  'no-pairs-left': 'no adjacent pair was left to merge: every word of the corpus is one token already',
+  'min-frequency': 'the most frequent remaining pair occurs fewer times than the minimum pair count',
+};
+
+export function WordpieceInspector({ nodeId, view }: InspectorProps<'wordpiece'>) {
+  const [word, setWord] = useState(0);
+  const [step, setStep] = useState(0);
+  const [shownRows, setShownRows] = useState(60);
+  const trace = view.traces[Math.min(word, view.traces.length - 1)];
+  const t = view.training;
+  return (
+    <div className="grid gap-3 text-sm">
+      <p data-testid="wordpiece-summary">
+        Trained on {view.corpusChars.toLocaleString()} characters ({t.uniqueWords.toLocaleString()} different words): {t.startVocabulary.toLocaleString()} starting
+        tokens (special tokens, every character, and every character again with {view.prefix} for inside a word), then {t.merges.toLocaleString()} merges, to{' '}
+        {t.vocabSize.toLocaleString()} tokens. It stopped because {STOP_REASON[t.stoppedBecause]}.
+      </p>
+
+      <Section title="The merges, as BPE makes them, with the prefix" testId="wordpiece-merges">
+        <p className="text-xs text-slate-500">
+          Training is BPE: the most frequent adjacent pair is joined, again and again. A piece after a word’s first character carries {view.prefix}, so “h” +
+          “{view.prefix}ug” makes “hug” (a word start) and “{view.prefix}u” + “{view.prefix}g” makes “{view.prefix}ug” (a word middle). Only the vocabulary is kept.
+        </p>
+        <table className="w-full text-xs">
+          <thead>
+            <tr className="text-left text-slate-500">
+              <th>#</th>
+              <th>pair</th>
+              <th>token</th>
+              <th className="text-right">count</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.headRows.slice(0, shownRows).map((r) => (
+              <tr key={r.rank}>
+                <td>{r.rank + 1}</td>
+                <td className="font-mono">
+                  {r.left} + {r.right}
+                </td>
+                <td className="font-mono">
+                  {r.merged} <span className="text-slate-400">#{r.id}</span>
+                </td>
+                <td className="text-right">{r.count.toLocaleString()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {shownRows < view.headRows.length && (
+          <button type="button" className="btn justify-self-start" onClick={() => setShownRows((n) => n + 100)}>
+            Show more merges
+          </button>
+        )}
+      </Section>
+
+      <Section title="Encoding a word: the longest match, step by step" testId="wordpiece-trace">
+        {trace ? (
+          <>
+            <div className="flex flex-wrap gap-1">
+              {view.traces.map((tr, i) => (
+                <button
+                  type="button"
+                  key={tr.word}
+                  className={`rounded border px-1 font-mono text-xs ${i === word ? 'border-sky-500 bg-sky-50 dark:bg-sky-950' : 'border-slate-200 dark:border-slate-700'}`}
+                  onClick={() => {
+                    setWord(i);
+                    setStep(0);
+                  }}
+                >
+                  {tr.word}
+                </button>
+              ))}
+            </div>
+            <ol className="grid gap-1 text-xs">
+              {trace.steps.slice(0, step + 1).map((s, i) => (
+                <li key={i} data-testid="wordpiece-step">
+                  From character {s.start}: tried{' '}
+                  {s.tried.map((c, k) => (
+                    <span key={k} className={`mr-1 font-mono ${c === s.found ? 'rounded bg-emerald-100 px-1 dark:bg-emerald-900' : 'text-slate-400 line-through'}`}>
+                      {c}
+                    </span>
+                  ))}
+                  {s.found ? `→ ${s.found}` : '→ nothing fits: the whole word becomes [UNK]'}
+                </li>
+              ))}
+            </ol>
+            <div className="flex items-center gap-2">
+              <button type="button" className="btn" disabled={step >= trace.steps.length - 1} onClick={() => setStep((n) => n + 1)}>
+                Next step
+              </button>
+              <span className="font-mono text-xs" data-testid="wordpiece-trace-result">
+                {trace.pieces ? trace.pieces.join(' ') : '[UNK]'}
+              </span>
+            </div>
+          </>
+        ) : (
+          <p className="text-xs text-slate-500">The text has no word of two characters or more to trace.</p>
+        )}
+      </Section>
+
+      <Section title="Your text">
+        <div className="flex flex-wrap gap-0.5">
+          {view.pieces.slice(0, 300).map((p, i) => (
+            <TokenChip key={i} piece={p.piece} id={p.id} kind={p.kind} />
+          ))}
+        </div>
+        <p className="text-xs text-slate-500">
+          {view.tokenCount.toLocaleString()} tokens for {view.charCount.toLocaleString()} characters
+          {view.unknownCount ? `; ${view.unknownCount} word(s) could not be spelled and became [UNK]` : ''}.
+        </p>
+      </Section>
+
+      <Section title="Export">
+        <div className="flex flex-wrap gap-2">
+          {(['tokenizer.json', 'vocab.txt'] as const).map((name) => (
+            <button
+              type="button"
+              key={name}
+              className="btn"
+              onClick={async () => {
+                try {
+                  const files = (await askNode(nodeId, 'wordpiece', { export: true })) as Record<string, string>;
+                  downloadText(name, files[name]!, name.endsWith('.txt') ? 'text/plain' : 'application/json');
+                  if (name === 'tokenizer.json') downloadText('tokenizer_config.json', files['tokenizer_config.json']!);
+                } catch (e) {
+                  useLab.getState().showToast(`Export failed: ${(e as Error).message}`);
+                }
+              }}
+            >
+              <Download size={14} /> {name}
+            </button>
+          ))}
+        </div>
+        <p className="text-xs text-slate-500">tokenizer.json loads in Hugging Face tokenizers and transformers.js and gives these IDs; vocab.txt is BERT’s format.</p>
+      </Section>
+    </div>
+  );
+}

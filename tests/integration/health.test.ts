@@ -1,0 +1,27 @@
+/**
+ * /api/health on the embedded default (no DATABASE_URL): PGlite answers, and runs go to this
+ * server's own engine processes, so there is no queue and no worker to wait for. The queue's
+ * side (depth, workers seen) is in queue/run-queue.test.ts, on PostgreSQL.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { GET } from '@/app/api/health/route';
+import { closeDb } from '@/server/db/client';
+import { getRunManager } from '@/server/run/run-manager';
+
+describe('/api/health, embedded', () => {
+  afterAll(async () => {
+    await getRunManager().close();
+    await closeDb();
+  });
+
+  it('answers 200 with the database (PGlite) and this server’s engine processes', async () => {
+    const response = await GET();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.json()).toMatchObject({
+      ok: true,
+      database: { ok: true, driver: 'pglite' },
+      runs: { mode: 'local', engine: 'processes', activeRuns: 0 },
+    });
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * Test helper for the queue tests: starts real `npm run worker` processes (the same command,
+ * `node --import tsx server/run/worker.ts`, so `kill -9` hits the worker itself) against the
+ * PostgreSQL at DATABASE_URL, and reads what they print: the line saying what they connected to,
+ * and one line per run they take ("took run <job id> (attempt N)"). Not a test file itself.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  lines: string[];
+  /** Runs this worker took, as "job id@attempt". */
+  took: () => { jobId: string; attempt: number }[];
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  kill9(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/run/worker.ts'], {
+    cwd: process.cwd(),
+    env: { ...process.env, TOKENLOOM_WORKER_CONCURRENCY: '2', TOKENLOOM_TEST_FAULTS: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    for (const listener of [...listeners]) listener();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const worker: WorkerProcess = {
+    child,
+    lines,
+    took: () =>
+      lines.flatMap((line) => {
+        const m = /took run (\S+) \(attempt (\d+)\)/.exec(line);
+        return m ? [{ jobId: m[1]!, attempt: Number(m[2]) }] : [];
+      }),
+    waitFor(pattern, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          for (const line of lines) {
+            const m = pattern.exec(line);
+            if (m) {
+              listeners.delete(check);
+              clearTimeout(timer);
+              return resolve(m);
+            }
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`worker never printed ${pattern}; it printed:\n${lines.join('\n')}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      });
+    },
+    async kill9() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  await worker.waitFor(/connected to postgres:\/\/.*concurrency 2/);
+  return worker;
+}
