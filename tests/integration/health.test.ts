@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { GET } from '@/app/api/health/route';
-import { closeDb } from '@/server/db/client';
+import { closeDb, getDb } from '@/server/db/client';
 import { getRunManager } from '@/server/run/run-manager';
 
 describe('/api/health, embedded', () => {
@@ -14,7 +14,11 @@ describe('/api/health, embedded', () => {
     await closeDb();
   });
 
-  it('answers 200 with the database (PGlite) and this server’s engine processes', async () => {
+  it('answers 200 with the database (PGlite) and this server’s engine processes, once they have started', async () => {
+    // A server still opening its database or starting its engine processes may answer 503 (each
+    // part has 3 s); a load balancer asks again. This is the steady state.
+    await getDb();
+    await getRunManager().info();
     const response = await GET();
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');

@@ -183,7 +183,7 @@ describe('server runs as pg-boss jobs taken by `npm run worker` processes (real 
   });
 
   it('retries a run once on another worker when its worker is killed (kill -9), and says so on its nodes', async () => {
-    const doc: GraphDoc = slowDoc('killed mid-run', 2_000_000, 8);
+    const doc: GraphDoc = slowDoc('killed mid-run', 1_000_000, 8);
     const events: RunEvent[] = [];
     const before = workers.map((w) => w.took().length);
     const run = server.runner('unlucky').runOnServer(doc, { onEvent: (e) => events.push(e) });
@@ -198,11 +198,11 @@ describe('server runs as pg-boss jobs taken by `npm run worker` processes (real 
     expect(events.at(-1)).toMatchObject({ type: 'run:done', cancelled: false });
     expect(Object.keys(views(events))).toHaveLength(17);
     workers = [survivor, await startWorker()];
-  });
+  }, 180_000); // a lost worker is noticed after pg-boss's 10 s heartbeat, then the run starts again
 
   it('fails a run that kills two workers with a clear sentence, instead of retrying it forever', async () => {
     const events: RunEvent[] = [];
-    const run = server.runner('cursed').runOnServer(slowDoc('kills workers', 2_000_000, 8), { onEvent: (e) => events.push(e) });
+    const run = server.runner('cursed').runOnServer(slowDoc('kills workers', 1_000_000, 8), { onEvent: (e) => events.push(e) });
     const before = workers.map((w) => w.took().length);
     for (const attempt of [1, 2]) {
       const { worker } = await whoTook(workers, before, attempt);
@@ -214,5 +214,5 @@ describe('server runs as pg-boss jobs taken by `npm run worker` processes (real 
       'This run stopped two workers in turn (each ended while running it), so it was not tried again. Use a smaller text, or run it in the browser.',
     );
     workers = [];
-  });
+  }, 180_000);
 });
