@@ -6,7 +6,9 @@
  *   npx tsx bench/bpe.ts
  *
  * Training runs each happen in a child process (so peak RSS, process.resourceUsage().maxRSS, is
- * that run's alone) and time file read + training. HF's Node binding cannot set a vocab size: its
+ * that run's alone) and time file read + training, wall and CPU. Corpora: 10 MB of State of the
+ * Union text, and 100 MB of its paragraphs in ten seeded shuffles (scripts/make-corpora.ts);
+ * ours runs whole-text (readFileSync) and streamed (createReadStream → trainBpeFromStream). HF's Node binding cannot set a vocab size: its
  * `train(files)` always uses the default trainer (vocab 30000), so the like-for-like comparison
  * is ours at 30000 vs HF; ours at 16k is shown too. HF runs once with RAYON_NUM_THREADS=1 and once
  * with 2 threads. Merges are checked identical (ours must be a prefix of HF's).
@@ -18,7 +20,7 @@
  * Not handled here: asserting speed (tests never time things), corpora generation (make-corpora).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -27,6 +29,7 @@ import { BpeDecoder } from '../nodes/bpe/decode-bpe';
 import { BpeEncoder } from '../nodes/bpe/encode-bpe';
 import { toTokenizerJson } from '../nodes/bpe/hf-export';
 import { trainBpe } from '../nodes/bpe/train-bpe';
+import { trainBpeFromStream } from '../nodes/bpe/train-stream';
 import type { BpeModel } from '../nodes/bpe/types';
 import { modelFromVocabAndMerges } from '../nodes/bpe/vocab-files';
 
@@ -36,34 +39,46 @@ const corporaDir = join(here, 'corpora');
 
 interface TrainResult {
   ms: number;
+  /** CPU time (user + system) of the child: what wall time would be on an idle machine. */
+  cpuMs: number;
   maxRssMb: number;
   merges: number;
   mergesFile: string;
 }
 
+const cpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
 // ---------------------------------------------------------------- child processes
 
-async function childTrainOurs(corpusFile: string, vocabSize: number, out: string): Promise<void> {
+async function childTrainOurs(corpusFile: string, vocabSize: number, out: string, streaming: boolean): Promise<void> {
   const start = performance.now();
-  const text = readFileSync(corpusFile, 'utf8');
-  const bpe = await trainBpe(text, { vocabSize });
+  const cpu0 = cpuMs();
+  const bpe = streaming
+    ? await trainBpeFromStream(createReadStream(corpusFile, { highWaterMark: 1 << 20 }), { vocabSize }, { totalBytes: statSync(corpusFile).size })
+    : await trainBpe(readFileSync(corpusFile, 'utf8'), { vocabSize });
   const ms = performance.now() - start;
+  const cpu = cpuMs() - cpu0;
   writeFileSync(out + '.merges.json', JSON.stringify(bpe.merges.map((m) => [m.left, m.right])));
-  writeFileSync(out, JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, merges: bpe.merges.length }));
+  writeFileSync(out, JSON.stringify({ ms, cpuMs: cpu, maxRssMb: process.resourceUsage().maxRSS / 1024, merges: bpe.merges.length }));
 }
 
 function childTrainHf(corpusFile: string, out: string): void {
   const { BPE, Tokenizer, byteLevelPreTokenizer } = require('tokenizers') as typeof import('tokenizers');
   const start = performance.now();
+  const cpu0 = cpuMs();
   const tokenizer = new Tokenizer(BPE.empty());
   tokenizer.setPreTokenizer(byteLevelPreTokenizer(false, true));
   tokenizer.train([corpusFile]);
   const ms = performance.now() - start;
+  const cpu = cpuMs() - cpu0;
   const rss = process.resourceUsage().maxRSS / 1024;
   tokenizer.save(out + '.tokenizer.json');
   const merges = (JSON.parse(readFileSync(out + '.tokenizer.json', 'utf8')) as { model: { merges: [string, string][] } }).model.merges;
   writeFileSync(out + '.merges.json', JSON.stringify(merges));
-  writeFileSync(out, JSON.stringify({ ms, maxRssMb: rss, merges: merges.length }));
+  writeFileSync(out, JSON.stringify({ ms, cpuMs: cpu, maxRssMb: rss, merges: merges.length }));
 }
 
 function runChild(args: string[], threads: number, work: string): TrainResult {
@@ -120,22 +135,38 @@ async function timed<T>(fn: () => T | Promise<T>): Promise<{ ms: number; value: 
 
 async function benchTraining(work: string): Promise<void> {
   console.log('## Training (byte-level BPE, child process per run; time = read file + train)\n');
+  console.log('CPU s is user + system time of the run: on a shared machine it is the steadier figure (HF at 2 threads spends more CPU than wall time).\n');
   const rows: string[][] = [];
-  for (const file of ['english-5mb.txt', 'english-10mb.txt']) {
+  for (const file of ['english-10mb.txt', 'english-100mb.txt']) {
     const corpus = join(corporaDir, file);
+    if (!existsSync(corpus)) continue;
     const hf1 = runChild(['train-hf', corpus], 1, work);
     const hf2 = runChild(['train-hf', corpus], 2, work);
     const ours30 = runChild(['train-ours', corpus, '30000'], 1, work);
-    const ours16 = runChild(['train-ours', corpus, '16000'], 1, work);
+    const stream30 = runChild(['train-ours-stream', corpus, '30000'], 1, work);
+    const ours16 = runChild(['train-ours-stream', corpus, '16000'], 1, work);
     const hfMerges = readMerges(hf1.mergesFile);
     const hf2Same = sameStrings(readMerges(hf2.mergesFile), hfMerges);
     const check = (r: TrainResult) => (isPrefix(readMerges(r.mergesFile), hfMerges) ? 'identical' : 'DIFFERENT');
-    rows.push([file, 'HF tokenizers, 1 thread (vocab 30000)', num(hf1.ms / 1000), num(hf1.maxRssMb, 0), String(hf1.merges), 'reference', '1.00', '1.00']);
-    rows.push([file, 'HF tokenizers, 2 threads (vocab 30000)', num(hf2.ms / 1000), num(hf2.maxRssMb, 0), String(hf2.merges), hf2Same ? 'identical' : 'DIFFERENT', num(hf2.ms / hf1.ms), num(hf2.maxRssMb / hf1.maxRssMb)]);
-    rows.push([file, 'ours (vocab 30000)', num(ours30.ms / 1000), num(ours30.maxRssMb, 0), String(ours30.merges), check(ours30), num(ours30.ms / hf1.ms), num(ours30.maxRssMb / hf1.maxRssMb)]);
-    rows.push([file, 'ours (vocab 16000)', num(ours16.ms / 1000), num(ours16.maxRssMb, 0), String(ours16.merges), check(ours16), num(ours16.ms / hf1.ms), num(ours16.maxRssMb / hf1.maxRssMb)]);
+    const row = (name: string, r: TrainResult, same: string) => [
+      file,
+      name,
+      num(r.ms / 1000),
+      num(r.cpuMs / 1000),
+      num(r.maxRssMb, 0),
+      String(r.merges),
+      same,
+      num(r.ms / hf1.ms),
+      num(r.cpuMs / hf1.cpuMs),
+      num(r.maxRssMb / hf1.maxRssMb),
+    ];
+    rows.push(row('HF tokenizers, 1 thread (vocab 30000)', hf1, 'reference'));
+    rows.push(row('HF tokenizers, 2 threads (vocab 30000)', hf2, hf2Same ? 'identical' : 'DIFFERENT'));
+    rows.push(row('ours, whole text (vocab 30000)', ours30, check(ours30)));
+    rows.push(row('ours, streamed (vocab 30000)', stream30, check(stream30)));
+    rows.push(row('ours, streamed (vocab 16000)', ours16, check(ours16)));
   }
-  table(['corpus', 'trainer', 'time s', 'peak RSS MB', 'merges', 'merges vs HF', 'time / HF 1t', 'RSS / HF 1t'], rows);
+  table(['corpus', 'trainer', 'time s', 'CPU s', 'peak RSS MB', 'merges', 'merges vs HF', 'time / HF 1t', 'CPU / HF 1t', 'RSS / HF 1t'], rows);
 }
 
 function sameStrings(a: string[], b: string[]): boolean {
@@ -208,9 +239,19 @@ async function benchEncoding(work: string): Promise<void> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args[0] === '--training-only') {
+    const work = mkdtempSync(join(tmpdir(), 'tokenloom-bench-'));
+    try {
+      await benchTraining(work);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    return;
+  }
   if (args[0] === '--child') {
     const [kind, ...rest] = args.slice(1);
-    if (kind === 'train-ours') return childTrainOurs(rest[0]!, Number(rest[1]), rest[2]!);
+    if (kind === 'train-ours') return childTrainOurs(rest[0]!, Number(rest[1]), rest[2]!, false);
+    if (kind === 'train-ours-stream') return childTrainOurs(rest[0]!, Number(rest[1]), rest[2]!, true);
     if (kind === 'train-hf') return childTrainHf(rest[0]!, rest[1]!);
     throw new Error(`unknown child ${kind}`);
   }

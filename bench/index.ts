@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { benchKeystroke } from './keystroke';
-import { benchPretokenize } from './pretokenize';
+import { benchPretokenize, printPretokenize } from './pretokenize';
 
 /** A benchmark that is its own script (it forks children to measure peak memory). */
 const script = (...args: string[]) => async () => {
@@ -18,14 +18,7 @@ const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'WordPiece training vs HF tokenizers (1 thread); Unigram training vs spm_train (1 thread), with parity at full size', run: script('bench/subword.ts') },
   {
     name: 'Pre-tokenization throughput (Node, 2 MB of the bundled samples)',
-    run: async () => {
-      const r = benchPretokenize();
-      console.table({
-        'GPT-2 regex alone (reference)': { 'MB/s': r.reference.toFixed(1), ratio: '1.00' },
-        'Pretokenize gpt2 (pieces + offsets)': { 'MB/s': r.gpt2.toFixed(1), ratio: (r.gpt2 / r.reference).toFixed(2) },
-        'Pretokenize bytelevel (+ byte mapping)': { 'MB/s': r.bytelevel.toFixed(1), ratio: (r.bytelevel / r.reference).toFixed(2) },
-      });
-    },
+    run: async () => printPretokenize(benchPretokenize()),
   },
   {
     name: 'Keystroke → updated pre-tokens (Chromium, 2 KB text)',
@@ -43,6 +36,10 @@ const sections: { name: string; run: () => Promise<void> }[] = [
     run: script('bench/finetune.ts'),
   },
   {
+    name: 'Train model: ms per step, tokens/s, held-out loss after 60 s against the bigram, peak memory; tiny and small, Node and Chromium (wasm)',
+    run: script('bench/train-model.ts'),
+  },
+  {
     name: 'Server under load: 50 concurrent runs of the starter pipeline, latency of a light request (graph.get)',
     run: script('bench/server-load.ts'),
   },
@@ -50,6 +47,16 @@ const sections: { name: string; run: () => Promise<void> }[] = [
     name: 'Job queue (throwaway PostgreSQL): 1 web + 2 workers vs 1 web with its own engine processes; added latency per run, 50 starter runs, light read under load',
     run: async () => {
       execFileSync('scripts/with-postgres.sh', ['npx', 'tsx', 'bench/queue.ts'], { stdio: 'inherit' });
+    },
+  },
+  {
+    name: 'Live class: teacher "next" → 200 SSE students, and a light request meanwhile (PGlite, one instance)',
+    run: script('bench/live.ts'),
+  },
+  {
+    name: 'Live class: the same on PostgreSQL, teacher and students on two instances (LISTEN/NOTIFY)',
+    run: async () => {
+      execFileSync('scripts/with-postgres.sh', ['npx', 'tsx', 'bench/live.ts'], { stdio: 'inherit' });
     },
   },
 ];

@@ -1,11 +1,18 @@
 /**
  * Pre-tokenization throughput in Node, side by side with the bare reference: the same GPT-2
- * pattern as gpt-tokenizer ships it (R50K_TOKEN_SPLIT_REGEX), matched with no bookkeeping. Our
- * pass also records offsets and, for ByteLevel, maps every piece's bytes.
+ * pattern as gpt-tokenizer ships it (R50K_TOKEN_SPLIT_REGEX), matched with no bookkeeping.
+ *
+ * Rows: the Pretokenize node's output (a Piece object per piece: text, offsets, shown form; for
+ * ByteLevel also the byte mapping), the scanner's offsets alone in a typed array (what training
+ * and encoding use, bpe/gpt2-split.ts), and training's whole counting phase (offsets + the
+ * unique-word table, bpe/count-words.ts). Each is MB/s over at least 1.5 s of repeated runs, so
+ * the garbage collector's cost for what a run keeps is included.
  *
  * Run: npx tsx bench/pretokenize.ts
  */
 import { R50K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/esm/encodingParams/constants';
+import { WordCounter } from '@/nodes/bpe/count-words';
+import { gpt2PieceEnd } from '@/nodes/bpe/gpt2-split';
 import { pretokenize } from '@/nodes/pretokenize/pretokenize';
 import { TEXT_SAMPLES } from '@/nodes/text/samples';
 
@@ -26,6 +33,24 @@ function mbPerSecond(text: string, fn: () => void, minMs = 1500): number {
   return (size * runs) / ((performance.now() - t0) / 1000);
 }
 
+/** Piece boundaries as [start, end) pairs in an Int32Array: no object per piece. */
+function scannerOffsets(text: string): Int32Array {
+  let out = new Int32Array(1 << 16);
+  let n = 0;
+  for (let start = 0; start < text.length; ) {
+    const end = gpt2PieceEnd(text, start);
+    if (n + 2 > out.length) {
+      const grown = new Int32Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    out[n++] = start;
+    out[n++] = end;
+    start = end;
+  }
+  return out.subarray(0, n);
+}
+
 export function benchPretokenize() {
   const text = corpus(2_000_000);
   const reference = mbPerSecond(text, () => {
@@ -35,14 +60,24 @@ export function benchPretokenize() {
   });
   const gpt2 = mbPerSecond(text, () => pretokenize(text, 'gpt2'));
   const bytelevel = mbPerSecond(text, () => pretokenize(text, 'bytelevel'));
-  return { reference, gpt2, bytelevel };
+  const offsets = mbPerSecond(text, () => scannerOffsets(text));
+  const counting = mbPerSecond(text, () => {
+    const counter = new WordCounter();
+    counter.add(text);
+    counter.finish();
+  });
+  return { reference, gpt2, bytelevel, offsets, counting };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = benchPretokenize();
+export function printPretokenize(r: ReturnType<typeof benchPretokenize>): void {
+  const row = (rate: number) => ({ 'MB/s': rate.toFixed(1), ratio: (rate / r.reference).toFixed(2) });
   console.table({
-    'GPT-2 regex alone (gpt-tokenizer pattern)': { 'MB/s': r.reference.toFixed(1), ratio: '1.00' },
-    'Pretokenize gpt2 (pieces + offsets)': { 'MB/s': r.gpt2.toFixed(1), ratio: (r.gpt2 / r.reference).toFixed(2) },
-    'Pretokenize bytelevel (+ byte mapping)': { 'MB/s': r.bytelevel.toFixed(1), ratio: (r.bytelevel / r.reference).toFixed(2) },
+    'GPT-2 regex alone (gpt-tokenizer pattern, reference)': row(r.reference),
+    'Pretokenize gpt2 (Piece objects: text + offsets)': row(r.gpt2),
+    'Pretokenize bytelevel (+ byte mapping)': row(r.bytelevel),
+    'GPT-2 offsets (scanner, typed array; training, encoding)': row(r.offsets),
+    'Counting phase of training (offsets + unique-word table)': row(r.counting),
   });
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) printPretokenize(benchPretokenize());

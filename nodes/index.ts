@@ -23,6 +23,7 @@ import { ngramNode } from './ngram';
 import { transformerNode } from './transformer';
 import { generateNode } from './generate';
 import { finetuneNode } from './finetune';
+import { trainModelNode } from './train-model';
 
 export const nodeKinds = {
   text: textNode,
@@ -39,6 +40,7 @@ export const nodeKinds = {
   transformer: transformerNode,
   generate: generateNode,
   finetune: finetuneNode,
+  'train-model': trainModelNode,
   note: noteNode,
 } as const satisfies Registry;
 

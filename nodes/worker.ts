@@ -7,10 +7,11 @@
 import './shared/zod-jitless';
 import { registry } from './index';
 import { createRunHost, type HostMessage, type HostRequest } from './engine/worker-host';
+import { handleLocalCorpusRequest, type LocalCorpusMessage, type LocalCorpusRequest } from './shared/corpus-file';
 
 interface WorkerScope {
-  postMessage(message: HostMessage): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent<HostRequest>) => void): void;
+  postMessage(message: HostMessage | LocalCorpusMessage): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<HostRequest | LocalCorpusRequest>) => void): void;
 }
 
 const scope = globalThis as unknown as WorkerScope;
@@ -22,5 +23,7 @@ const host = createRunHost({
   post: (m) => scope.postMessage(m),
 });
 scope.addEventListener('message', (event) => {
-  void host.handle(event.data);
+  // Local corpus files (shared/corpus-file.ts) are kept beside the engine, not in it.
+  if (event.data.type === 'local-corpus') void handleLocalCorpusRequest(event.data, (m) => scope.postMessage(m));
+  else void host.handle(event.data);
 });

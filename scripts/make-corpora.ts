@@ -10,7 +10,7 @@
  *
  * Not handled here: anything random at run time (all generators are seeded), downloading.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -157,12 +157,53 @@ export function benchCorpora(): Record<string, string> {
   };
 }
 
+/** The State of the Union text's lines (paragraphs), in year order. */
+function sotuSpeeches(): string[] {
+  return allSotuText().split('\n');
+}
+
+/**
+ * A large English corpus for streaming training, written round by round (never held whole): every
+ * round is all the State of the Union paragraphs (10.8 MB) in an order shuffled by a seeded
+ * generator (Fisher-Yates, mulberry32 seeded 1000 + round), cut to `bytes` in all. Repeating real text keeps its word statistics; shuffling keeps
+ * each round's lines from being one long repeat.
+ */
+export function writeLargeEnglishCorpus(file: string, bytes: number): void {
+  const speeches = sotuSpeeches();
+  writeFileSync(file, '');
+  let written = 0;
+  for (let round = 0; written < bytes; round++) {
+    const random = seededRandom(1000 + round);
+    const order = speeches.map((_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const i of order) {
+      if (written >= bytes) break;
+      let line = speeches[i]! + '\n';
+      const size = Buffer.byteLength(line);
+      if (written + size > bytes) line = sliceWhole(line, 0, bytes - written); // ASCII at the cut in practice
+      appendFileSync(file, line);
+      written += Buffer.byteLength(line);
+    }
+  }
+}
+
+/** Large corpora: name -> size in bytes (written only when missing or of another size). */
+export const LARGE_CORPORA: Record<string, number> = { 'english-100mb.txt': 100_000_000 };
+
 function main(): void {
   const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench', 'corpora');
   mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(benchCorpora())) {
     writeFileSync(join(dir, name), text);
     console.log(`${name}: ${(Buffer.byteLength(text) / 1e6).toFixed(2)} MB`);
+  }
+  for (const [name, bytes] of Object.entries(LARGE_CORPORA)) {
+    const file = join(dir, name);
+    if (!existsSync(file) || statSync(file).size !== bytes) writeLargeEnglishCorpus(file, bytes);
+    console.log(`${name}: ${(statSync(file).size / 1e6).toFixed(2)} MB`);
   }
 }
 

@@ -13,6 +13,12 @@
  * - TOKENLOOM_SAVES_PER_MINUTE (optional, default 30): graph saves (create/update/fork) one
  *   client may make per minute.
  *
+ * - TOKENLOOM_LIVE_MAX_STUDENTS (optional, default 200): students one live class admits.
+ * - TOKENLOOM_LIVE_IDLE_MINUTES (optional, default 120): a live class with no teacher step and
+ *   no answer for this long ends by itself.
+ * - TOKENLOOM_LIVE_JOIN_GUESSES_PER_MINUTE (optional, default 10): join codes one client may
+ *   get wrong per minute (guessing codes).
+ *
  * - TOKENLOOM_OLLAMA_URL (optional): the one Ollama server runs may talk to (http(s) URL, e.g.
  *   http://127.0.0.1:11434). Unset, server runs refuse Ollama; a graph naming any other URL is
  *   refused too (nodes/shared/ollama.ts). Its origin is also added to the page's connect-src.
@@ -29,6 +35,13 @@ const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
 export function isHttpUrl(value: string): boolean {
   return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
 }
+
+/** A whole number ≥ 1 from the environment, `fallback` when unset. */
+const positiveInt = (fallback: number) =>
+  z.preprocess(
+    emptyAsUnset,
+    z.coerce.number({ message: 'must be a whole number ≥ 1' }).int({ message: 'must be a whole number ≥ 1' }).min(1, { message: 'must be a whole number ≥ 1' }).default(fallback),
+  );
 
 const envSchema = z.object({
   NODE_ENV: z
@@ -53,6 +66,9 @@ const envSchema = z.object({
     emptyAsUnset,
     z.coerce.number({ message: 'must be a whole number ≥ 1' }).int({ message: 'must be a whole number ≥ 1' }).min(1, { message: 'must be a whole number ≥ 1' }).default(30),
   ),
+  TOKENLOOM_LIVE_MAX_STUDENTS: positiveInt(200),
+  TOKENLOOM_LIVE_IDLE_MINUTES: positiveInt(120),
+  TOKENLOOM_LIVE_JOIN_GUESSES_PER_MINUTE: positiveInt(10),
   TOKENLOOM_OLLAMA_URL: z.preprocess(
     emptyAsUnset,
     z

@@ -83,6 +83,12 @@ function KindInspector<K extends NodeType>({
   return <Inspector nodeId={node.id} view={view} params={node.data.params as ParamsOf<K>} setParams={setParams} />;
 }
 
+/** The kind's own settings controls (a file picker, …), shown whether or not the node has run. */
+function KindSettings<K extends NodeType>({ type, node, setParams }: { type: K; node: LabNode; setParams(patch: Record<string, unknown>): void }) {
+  const Settings = uiOf(type).settings;
+  return Settings ? <Settings params={node.data.params as ParamsOf<K>} setParams={setParams} /> : null;
+}
+
 /** The params a student sees: the kind's own hidden ones are edited in place, a lesson may hide more. */
 function hiddenFor(type: NodeType, nodeId: string, visible: Record<string, string[]> | undefined): readonly string[] {
   const own: readonly string[] = uiOf(type).hiddenParams ?? [];
@@ -133,6 +139,11 @@ export function InspectorPanel({ empty }: { empty?: ReactNode }) {
         <span data-testid="inspector-where">{runtime?.where === 'server' ? 'on the server (Node, same engine)' : 'in the browser (Web Worker)'}</span>
       </div>
       <NodeAnswer nodeId={node.id} />
+      {uiOf(type).settings && (
+        <fieldset disabled={readOnly} className="border-t border-slate-200 pt-3 dark:border-slate-700">
+          <KindSettings type={type} node={node} setParams={(patch) => updateParams(node.id, patch)} />
+        </fieldset>
+      )}
       <fieldset disabled={readOnly} className="grid gap-2 border-t border-slate-200 pt-3 dark:border-slate-700">
         <h3 className="text-sm font-semibold">Settings{readOnly ? ' (read-only)' : ''}</h3>
         <ParamsForm

@@ -36,7 +36,7 @@ import { EmptyCanvasHint } from './empty-canvas-hint';
 import { useBeforeDelete, useForgetEmptiedTemplate, useNewBlankGraph } from './use-graph-lifecycle';
 
 /** React Flow's component per node type: the shared node card, or a kind's own card (the Note). */
-const nodeTypes = Object.fromEntries(
+export const nodeTypes = Object.fromEntries(
   NODE_TYPES.map((type) => {
     const ui = uiOf(type);
     return [type, 'card' in ui ? ui.card : NodeCard];

@@ -8,6 +8,8 @@ import { ArrowDown, ArrowUp, Play, Plus, Trash2, X } from 'lucide-react';
 import { nodeKinds } from '@/nodes';
 import { ownEntry } from '@/nodes/engine/validate';
 import type { LessonStep } from '@/nodes/engine/graph-doc';
+import { PredictionEditor } from '@/components/live/prediction-editor';
+import { GoLiveButton } from '@/components/live/teacher-panel';
 import { EMPTY_LESSON, useLab } from './store';
 import { nodeTitle } from './node-title';
 
@@ -46,6 +48,7 @@ export function LessonPanel({ onClose }: { onClose(): void }) {
           <button type="button" className="btn" disabled={lesson.steps.length === 0} onClick={() => present(0)} data-testid="present">
             <Play size={14} /> Present
           </button>
+          <GoLiveButton />
           <button type="button" className="btn" onClick={onClose} aria-label="Close lesson panel">
             <X size={14} />
           </button>
@@ -77,6 +80,12 @@ export function LessonPanel({ onClose }: { onClose(): void }) {
               <input aria-label={`Step ${i + 1} question`} className="field text-xs" placeholder="The question" value={step.question} onChange={(e) => editStep(i, { question: e.target.value })} />
               <textarea aria-label={`Step ${i + 1} note`} className="field h-12 text-xs" placeholder="Teacher’s note (shown with the answer)" value={step.note} onChange={(e) => editStep(i, { note: e.target.value })} />
               <input aria-label={`Step ${i + 1} look at`} className="field text-xs" placeholder="What to look at" value={step.lookAt} onChange={(e) => editStep(i, { lookAt: e.target.value })} />
+              <PredictionEditor
+                stepNumber={i + 1}
+                nodeType={nodes.find((n) => n.id === step.nodeId)?.type}
+                prediction={step.prediction}
+                onChange={(prediction) => editStep(i, { prediction })}
+              />
             </li>
           ))}
         </ol>

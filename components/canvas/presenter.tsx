@@ -5,6 +5,7 @@
  * back, Esc ends. The canvas follows: it zooms to the step's node and dims the rest.
  */
 import { useEffect } from 'react';
+import { LiveTeacherPanel } from '@/components/live/teacher-panel';
 import { NodeAnswer } from './inspector-panel';
 import { useLab } from './store';
 import { nodeTitle } from './node-title';
@@ -60,6 +61,7 @@ export function PresenterPanel() {
           Esc · end
         </button>
       </div>
+      <LiveTeacherPanel />
       <div className="text-sm tracking-wide text-sky-300 uppercase">{nodeTitle(node) || step.nodeId}</div>
       <h1 className="text-4xl leading-tight font-semibold" data-testid="presenter-question">
         {step.question}

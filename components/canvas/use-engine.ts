@@ -20,6 +20,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { HostMessage, HostRequest } from '@/nodes/engine/worker-host';
+import type { LocalCorpusMessage, LocalCorpusRequest } from '@/nodes/shared/corpus-file';
 import { RUN_BUDGET_KEY, useLab } from './store';
 import { queryServerNode, runOnServer } from './server-runner';
 import { describeApiError } from '@/trpc/client';
@@ -43,6 +44,32 @@ export function queryEngine(nodeType: string, key: string, request: unknown): Pr
     pending.set(requestId, { resolve, reject });
     worker.postMessage({ type: 'query', requestId, nodeType, key, request } satisfies HostRequest);
   });
+}
+
+/**
+ * Local corpus files this page chose, by sha256. The worker holds them for runs; the page keeps
+ * them too, so a replaced worker (Stop, a crash) gets them again without hashing them again.
+ */
+const localCorpora = new Map<string, File>();
+const corpusWaiters = new Map<number, { resolve(value: { sha256: string; bytes: number }): void; reject(error: Error): void; progress?(bytes: number): void }>();
+
+/** Hash a local file in the engine worker (streamed) and keep it for runs there. */
+export function chooseLocalCorpus(file: File, onProgress?: (bytes: number) => void): Promise<{ sha256: string; bytes: number }> {
+  const worker = activeWorker;
+  if (!worker) return Promise.reject(new Error('The engine is not running.'));
+  const requestId = ++nextRequestId;
+  return new Promise<{ sha256: string; bytes: number }>((resolve, reject) => {
+    corpusWaiters.set(requestId, { resolve, reject, progress: onProgress });
+    worker.postMessage({ type: 'local-corpus', requestId, file } satisfies LocalCorpusRequest);
+  }).then((result) => {
+    localCorpora.set(result.sha256, file);
+    return result;
+  });
+}
+
+/** Whether this page still holds the local file of a corpus reference (a reload forgets it). */
+export function hasLocalCorpusInPage(sha256: string): boolean {
+  return localCorpora.has(sha256);
 }
 
 /** A node running longer than this gets the Running badge, its elapsed time and Stop. */
@@ -120,12 +147,19 @@ export function useEngine() {
   const attach = useCallback(() => {
     const w = spawn();
     activeWorker = w;
-    w.onmessage = (event: MessageEvent<HostMessage>) => {
+    w.onmessage = (event: MessageEvent<HostMessage | LocalCorpusMessage>) => {
       const message = event.data;
       lastHeard.current = Date.now();
       if (message.type === 'started' && message.runId === runId.current) inFlight.current.set(message.nodeId, Date.now());
       if (message.type === 'event' && message.runId === runId.current) settle([message.event]);
       if (message.type === 'events' && message.runId === runId.current) settle(message.events);
+      if (message.type === 'local-corpus-progress') corpusWaiters.get(message.requestId)?.progress?.(message.bytes);
+      if (message.type === 'local-corpus-result') {
+        const waiter = corpusWaiters.get(message.requestId);
+        corpusWaiters.delete(message.requestId);
+        if (message.ok) waiter?.resolve({ sha256: message.sha256, bytes: message.bytes });
+        else waiter?.reject(new Error(message.message));
+      }
       if (message.type === 'query-result') {
         const waiter = pending.get(message.requestId);
         pending.delete(message.requestId);
@@ -133,6 +167,8 @@ export function useEngine() {
         else waiter?.reject(new Error(message.message));
       }
     };
+    // A fresh worker gets the page's local corpus files back, already hashed.
+    for (const [sha256, file] of localCorpora) w.postMessage({ type: 'local-corpus', requestId: 0, file, sha256 } satisfies LocalCorpusRequest);
     w.onerror = (event) => {
       useLab.getState().showToast(`The engine stopped unexpectedly: ${event.message || 'unknown error'}. It has been restarted.`);
       w.terminate();
@@ -205,7 +241,41 @@ export function useEngine() {
     },
     [attach],
   );
-  const stop = useCallback(() => stopWith('pressed'), [stopWith]);
+  /**
+   * Stop pressed while every running node is cooperative (it reports progress, so it checks for
+   * cancellation between steps): cancel the run instead of replacing the worker, so what those
+   * nodes keep in the worker survives. A stopped training then continues from the step it reached
+   * on the next run. The run's late events are ignored (a new run id); a worker that does not end
+   * the run is caught by the watchdog as before.
+   */
+  const softStop = useCallback(() => {
+    post({ type: 'cancel', runId: runId.current });
+    runId.current += 1;
+    const now = Date.now();
+    const started = new Map(inFlight.current);
+    inFlight.current.clear();
+    progressed.current.clear();
+    busy.current = false;
+    const lab = useLab.getState();
+    lab.applyRunEvent({ type: 'run:done', ms: 0, cancelled: true });
+    useLab.setState((s) => {
+      const runtime = { ...s.runtime };
+      for (const [id, r] of Object.entries(s.runtime)) {
+        if (r.status !== 'running' && !started.has(id)) continue;
+        const since = started.get(id) ?? r.startedAt;
+        runtime[id] =
+          since === undefined ? { status: 'idle' } : { status: 'stopped', stoppedBecause: `Stopped after ${Math.max(1, Math.round((now - since) / 1000))} s: you pressed Stop.` };
+      }
+      return { runtime };
+    });
+    lab.showToast('Stopped. Edit the graph to run it again: a model in training continues from the step it reached.', 'info');
+  }, [post]);
+
+  const stop = useCallback(() => {
+    const cooperative = busy.current && inFlight.current.size > 0 && [...inFlight.current.keys()].every((id) => progressed.current.has(id));
+    if (useLab.getState().run.where === 'browser' && cooperative) softStop();
+    else stopWith('pressed');
+  }, [softStop, stopWith]);
 
   // The watchdog: show long-running nodes as running (with elapsed time and Stop), and stop a
   // run past its budget.

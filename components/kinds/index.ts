@@ -39,8 +39,11 @@ import { GenerateInspector } from './generate/inspector';
 import { GenerateBody } from './generate/body';
 import { FinetuneInspector, FinetuneLiveView } from './finetune/inspector';
 import { FinetuneBody } from './finetune/body';
+import { TrainModelInspector, TrainModelLiveView } from './train-model/inspector';
+import { TrainModelBody } from './train-model/body';
 import { NoteInspector } from './note/inspector';
 import { NoteCard } from './note/body';
+import { BpeCorpusFile } from './bpe/corpus-file';
 
 export type { BodyProps, InspectorProps, NodeUi } from './types';
 
@@ -54,7 +57,7 @@ export const nodeUi = {
   },
   pretrained: { inspector: PretrainedInspector, body: PretrainedBody },
   compare: { inspector: CompareInspector, body: CompareBody },
-  bpe: { inspector: BpeInspector, body: BpeBody },
+  bpe: { inspector: BpeInspector, body: BpeBody, settings: BpeCorpusFile, hiddenParams: ['corpusFile'] },
   wordpiece: { inspector: WordpieceInspector, body: WordpieceBody },
   unigram: { inspector: UnigramInspector, body: UnigramBody },
   ids: { inspector: IdsInspector, body: IdsBody },
@@ -63,6 +66,7 @@ export const nodeUi = {
   transformer: { inspector: TransformerInspector, body: TransformerBody },
   generate: { inspector: GenerateInspector, body: GenerateBody },
   finetune: { inspector: FinetuneInspector, body: FinetuneBody, live: FinetuneLiveView },
+  'train-model': { inspector: TrainModelInspector, body: TrainModelBody, live: TrainModelLiveView },
   note: { inspector: NoteInspector, card: NoteCard, newSize: { width: 260, height: 120 }, hiddenParams: ['text', 'color'] },
 } satisfies { [K in NodeType]: NodeUi<K> };
 

@@ -28,6 +28,8 @@ export function LineChart(props: {
   /** A point to mark: series index and point index. */
   highlight?: { series: number; index: number };
   yFromData?: boolean;
+  /** Horizontal reference lines (baselines), dashed, labelled at their right end. */
+  rules?: { label: string; y: number }[];
   width?: number;
   height?: number;
   testId?: string;
@@ -37,7 +39,8 @@ export function LineChart(props: {
   if (all.length < 2) return null;
   const pad = { l: 40, r: 10, t: 10, b: 30 };
   const xs = all.map((p) => p.x);
-  const ys = all.map((p) => p.y);
+  const rules = props.rules ?? [];
+  const ys = [...all.map((p) => p.y), ...rules.map((r) => r.y)];
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   const y0 = props.yFromData ? Math.min(...ys) : Math.min(0, ...ys);
   const y1 = Math.max(...ys);
@@ -58,6 +61,14 @@ export function LineChart(props: {
               strokeWidth={2}
             />
             {s.points.length === 1 && <circle cx={sx(s.points[0]!.x)} cy={sy(s.points[0]!.y)} r={3} fill={COLORS[i % COLORS.length]} />}
+          </g>
+        ))}
+        {rules.map((r) => (
+          <g key={r.label} data-testid="chart-rule">
+            <line x1={pad.l} x2={width - pad.r} y1={sy(r.y)} y2={sy(r.y)} stroke="currentColor" strokeDasharray="4 3" strokeWidth={1} />
+            <text x={width - pad.r} y={sy(r.y) - 3} fontSize={10} fill="currentColor" textAnchor="end">
+              {r.label} {r.y.toFixed(2)}
+            </text>
           </g>
         ))}
         {h && <circle cx={sx(h.x)} cy={sy(h.y)} r={4} fill="#f43f5e" />}

@@ -13,8 +13,9 @@
  *   gpt2PieceEnd(text, 3)   // 4  (" ": a space run gives its last space to the next word)
  *   gpt2PieceEnd(text, 4)   // 9  (" here")
  *
- * The regex is the specification and stays the one way to pre-tokenize for display
- * (pretokenize.ts); this module exists only because BPE's hot loops need the speed.
+ * The regex is the specification (what the inspector names and a notebook exports); this scanner
+ * is how the GPT-2 modes are cut everywhere, Pretokenize's display included (pretokenize.ts),
+ * because training, encoding and every keystroke need the speed.
  *
  * The 'gpt2-marks' variant (GPT2_MARKS_PATTERN: combining marks count as letters) is the same
  * scanner with another character table.

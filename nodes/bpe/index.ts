@@ -11,6 +11,8 @@ import { fingerprint, shareWork } from '../engine/shared-work';
 import type { Pretokens } from '../engine/ports';
 import { bpeEncoderFor, loadPretrained, type TokenizerRef } from '../shared/tokenizer-ref';
 import { MAX_VOCAB_SIZE, MIN_VOCAB_SIZE, trainBpe } from './train-bpe';
+import { trainBpeFromStream } from './train-stream';
+import { corpusFileRefSchema, openCorpusFile } from '../shared/corpus-file';
 import { modelFromVocabAndMerges } from './vocab-files';
 import { toHuggingFaceFiles } from './hf-export';
 import { checkSample } from '../export/sample';
@@ -121,6 +123,11 @@ export const bpeNode = defineNode({
       .max(MAX_VOCAB_SIZE).default(1000).describe('Vocabulary size (256 bytes + merges + specials)'),
     minFrequency: z.number().int().min(0).max(1_000_000).default(2).describe('Minimum pair count to merge'),
     specialTokens: z.string().max(500).default('<|endoftext|>').describe('Special tokens (comma-separated)'),
+    /**
+     * Train on a corpus file instead of the corpus input: a reference by sha256 (the file itself
+     * is in the browser's worker or on the server, shared/corpus-file.ts), set by the inspector.
+     */
+    corpusFile: corpusFileRefSchema.nullable().default(null).describe('Corpus file'),
   }),
   run: async ({ pretokens, corpus, original }, params, ctx) => {
     const text = pretokens.source;
@@ -134,11 +141,22 @@ export const bpeNode = defineNode({
       const specials = params.specialTokens.split(',').map((s) => s.trim()).filter(Boolean);
       const trainOn = corpus ?? text;
       const settings = { vocabSize: params.vocabSize, minFrequency: params.minFrequency, specialTokens: specials, pattern };
+      const file = params.corpusFile;
       // Keyed by what training depends on only: editing the text a separate corpus encodes
-      // re-encodes at once instead of training again (or restarting a long training).
-      trained = await shareWork(`bpe:${fingerprint(trainOn)}:${JSON.stringify(settings)}`, ctx, ({ checkpoint, progress }) =>
-        trainBpe(trainOn, settings, { checkpoint, progress }),
-      );
+      // re-encodes at once instead of training again (or restarting a long training). A corpus
+      // file is keyed by its hash: the same bytes train the same merges wherever they are read.
+      trained = file
+        ? await shareWork(`bpe:file:${file.sha256}:${file.format}:${file.jsonlField ?? ''}:${JSON.stringify(settings)}`, ctx, ({ checkpoint, progress }) =>
+            trainBpeFromStream(openCorpusFile(file, ctx), settings, {
+              checkpoint,
+              progress,
+              totalBytes: file.bytes,
+              ...(file.format === 'jsonl' ? { jsonlField: file.jsonlField ?? 'text' } : {}),
+            }),
+          )
+        : await shareWork(`bpe:${fingerprint(trainOn)}:${JSON.stringify(settings)}`, ctx, ({ checkpoint, progress }) =>
+            trainBpe(trainOn, settings, { checkpoint, progress }),
+          );
       model = trained;
     }
     const label = params.source === 'gpt2' ? 'BPE (GPT-2 merges)' : 'BPE (trained)';
@@ -149,7 +167,7 @@ export const bpeNode = defineNode({
     // Teaching extras, computed here where the model lives; the view only shapes them.
     const rows = trained ? mergeRows(trained.merges, trained.tokens) : [];
     const odia =
-      trained && hasOdia(text)
+      trained && hasOdia(text) && !params.corpusFile
         ? await compareOdia(corpus ?? text, text, params, trained, ctx.resources, ctx.checkpoint)
         : null;
     const faithful = params.source === 'gpt2' ? await checkAgainstGpt2(original ?? text, pieces.map((p) => p.id), ctx.resources) : null;
@@ -159,6 +177,7 @@ export const bpeNode = defineNode({
       details: {
         training: trained ? summarizeTraining(trained) : null,
         corpusChars: (corpus ?? text).length,
+        corpusFile: params.corpusFile ? { name: params.corpusFile.name, bytes: params.corpusFile.bytes, where: params.corpusFile.where, words: trained?.totalWords ?? 0, uniqueWords: trained?.uniqueWords ?? 0 } : null,
         mergeCount: model.merges.length,
         vocabSize: model.tokens.length,
         headRows: trained ? rows.slice(0, MERGES_HEAD) : model.merges.slice(0, MERGES_HEAD).map((m, rank) => ({ rank, id: 256 + rank, left: m.left, right: m.right, merged: m.left + m.right, count: 0, frequency: 0 })),
@@ -170,7 +189,7 @@ export const bpeNode = defineNode({
         traces: traceWords(model, wordsToTrace(pretokens.pieces)),
         odia,
         faithful,
-        hint: trained && corpus === undefined && trained.merges.length < FEW_MERGES ? fewMergesHint([...text].length, trained.merges.length) : null,
+        hint: trained && corpus === undefined && !params.corpusFile && trained.merges.length < FEW_MERGES ? fewMergesHint([...text].length, trained.merges.length) : null,
       },
     };
   },

@@ -8,8 +8,9 @@
  *
  * How (incremental, never recounting the corpus):
  * 1. Pre-tokenize line by line with GPT-2's pattern (gpt2-split.ts) and count each unique piece
- *    ("word") once. HF's train-from-files reads a file line by line too, so a whitespace run is
- *    cut at each '\n' it contains.
+ *    ("word") once, chunk by chunk (count-words.ts), so a corpus of any size needs only its
+ *    unique-word table in memory (train-stream.ts reads one from a byte stream). HF's
+ *    train-from-files reads a file line by line too, so a whitespace run is cut at each '\n'.
  * 2. Spell each unique word as byte tokens and count adjacent pairs, weighted by word count,
  *    remembering which words contain each pair.
  * 3. Repeatedly take the most frequent pair from a priority queue, add the joined token, and
@@ -39,93 +40,81 @@
  */
 import { BYTE_TO_CHAR } from '../pretokenize/byte-level';
 import { BYTES_IN_VOCAB_ORDER } from './byte-alphabet';
-import { gpt2PieceEnd, type SplitPattern } from './gpt2-split';
+import { WordCounter, type WordTable } from './count-words';
 import { MergeState, type SpelledWords } from './merge-state';
+import { TrainingProgress } from './training-progress';
 import type { LongRunHooks, TrainBpeParams, TrainedBpe, TrainedMerge } from './types';
-import { encodeUtf8Into, maxUtf8Length } from './utf8';
+import { encodeUtf16UnitsInto, maxUtf8Length } from './utf8';
 
 /** The vocabSize range the trainer accepts: from bytes only up to ids that fit in 16 bits. */
 export const MIN_VOCAB_SIZE = 256;
 export const MAX_VOCAB_SIZE = 65536;
 
-/** How many pieces or merges between two checkpoints. */
-const PIECES_PER_CHECKPOINT = 1 << 16;
+/** Code units of a string corpus counted between two checkpoints. */
+const UNITS_PER_CHECKPOINT = 1 << 20;
 const MERGES_PER_CHECKPOINT = 2048;
-/** Share of the progress bar given to counting words. */
-const COUNTING_SHARE = 0.3;
-
-/**
- * Counts GPT-2 pre-tokens line by line.
- *
- *   await countWords('the cat\nthe dog')   // Map { 'the' => 2, ' cat' => 1, '\n' => 1, ' dog' => 1 }
- */
-export async function countWords(
-  corpus: string,
-  pattern: SplitPattern = 'gpt2',
-  hooks: LongRunHooks = {},
-): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  const n = corpus.length;
-  let lineEnd = 0;
-  let pieces = 0;
-  for (let start = 0; start < n; ) {
-    if (start === lineEnd) {
-      const newline = corpus.indexOf('\n', start);
-      lineEnd = newline < 0 ? n : newline + 1;
-    }
-    const end = gpt2PieceEnd(corpus, start, lineEnd, pattern);
-    const word = corpus.slice(start, end);
-    counts.set(word, (counts.get(word) ?? 0) + 1);
-    start = end;
-    if (++pieces % PIECES_PER_CHECKPOINT === 0) {
-      hooks.progress?.((COUNTING_SHARE * start) / n);
-      await hooks.checkpoint?.();
-    }
+export function checkVocabSize(vocabSize: number): void {
+  if (!Number.isInteger(vocabSize) || vocabSize < MIN_VOCAB_SIZE || vocabSize > MAX_VOCAB_SIZE) {
+    throw new RangeError(`vocabSize must be an integer from ${MIN_VOCAB_SIZE} to ${MAX_VOCAB_SIZE}, got ${vocabSize}`);
   }
-  return counts;
 }
 
 /** Each unique word spelled as byte symbols (ids of the byte tokens), with its count. */
-function spellBytes(words: Map<string, number>, byteToSymbol: Int32Array): SpelledWords {
-  let totalChars = 0;
-  for (const word of words.keys()) totalChars += word.length;
+function spellBytes(words: WordTable, byteToSymbol: Int32Array): SpelledWords {
   let buffer = new Uint8Array(maxUtf8Length(0, 1 << 16));
   const spelled: SpelledWords = {
-    symbols: new Int32Array(Math.max(16, totalChars * 3)),
+    symbols: new Int32Array(Math.max(16, words.units.length * 3)),
     wordStart: new Int32Array(words.size),
     wordLength: new Int32Array(words.size),
     wordCount: new Float64Array(words.size),
   };
-  let w = 0;
   let used = 0;
-  for (const [word, count] of words) {
-    if (maxUtf8Length(0, word.length) > buffer.length) buffer = new Uint8Array(maxUtf8Length(0, word.length));
-    const length = encodeUtf8Into(word, 0, word.length, buffer);
+  for (let w = 0; w < words.size; w++) {
+    const from = words.start[w]!;
+    const to = from + words.length[w]!;
+    if (maxUtf8Length(from, to) > buffer.length) buffer = new Uint8Array(maxUtf8Length(from, to));
+    const length = encodeUtf16UnitsInto(words.units, from, to, buffer);
     for (let i = 0; i < length; i++) spelled.symbols[used + i] = byteToSymbol[buffer[i]!]!;
     spelled.wordStart[w] = used;
     spelled.wordLength[w] = length;
-    spelled.wordCount[w] = count;
+    spelled.wordCount[w] = words.count[w]!;
     used += length;
-    w++;
   }
   return spelled;
 }
 
-
 /**
  * Trains a byte-level BPE on `corpus` until the vocabulary (special tokens + 256 bytes + merged
  * tokens) reaches params.vocabSize, no pair is left, or the best pair is rarer than minFrequency.
+ * The text is counted in slices, through the same WordCounter a streamed corpus goes through
+ * (train-stream.ts), so both give the same words and merges.
  */
 export async function trainBpe(corpus: string, params: TrainBpeParams, hooks: LongRunHooks = {}): Promise<TrainedBpe> {
-  const { vocabSize } = params;
-  if (!Number.isInteger(vocabSize) || vocabSize < MIN_VOCAB_SIZE || vocabSize > MAX_VOCAB_SIZE) {
-    throw new RangeError(`vocabSize must be an integer from ${MIN_VOCAB_SIZE} to ${MAX_VOCAB_SIZE}, got ${vocabSize}`);
+  checkVocabSize(params.vocabSize);
+  const tracker = new TrainingProgress(hooks, corpus.length, 'characters');
+  const counter = new WordCounter(params.pattern ?? 'gpt2');
+  for (let at = 0; at < corpus.length; at += UNITS_PER_CHECKPOINT) {
+    counter.add(corpus.slice(at, at + UNITS_PER_CHECKPOINT));
+    tracker.counted(Math.min(corpus.length, at + UNITS_PER_CHECKPOINT), counter.totalWords);
+    await hooks.checkpoint?.();
   }
+  return trainFromWords(counter.finish(), params, hooks, tracker);
+}
+
+/**
+ * The merge phase on counted words: what trainBpe and trainBpeFromStream share.
+ * `tracker` carries the counting phase's progress into the merges' reports.
+ */
+export async function trainFromWords(
+  words: WordTable,
+  params: TrainBpeParams,
+  hooks: LongRunHooks = {},
+  tracker: TrainingProgress = new TrainingProgress(hooks, null, 'bytes'),
+): Promise<TrainedBpe> {
+  const { vocabSize } = params;
+  checkVocabSize(vocabSize);
   const minFrequency = params.minFrequency ?? 0;
   const pattern = params.pattern ?? 'gpt2';
-  const words = await countWords(corpus, pattern, hooks);
-  let totalWords = 0;
-  for (const count of words.values()) totalWords += count;
 
   // Vocabulary: special tokens, then the bytes (a special token equal to a byte's character
   // takes that byte's place, as in HF), then merged tokens.
@@ -151,6 +140,7 @@ export async function trainBpe(corpus: string, params: TrainBpeParams, hooks: Lo
   const merges: TrainedMerge[] = [];
   const startSize = tokens.length;
   const target = Math.max(vocabSize - startSize, 1);
+  tracker.startMerging(words.total, words.size, target);
   let stoppedBecause: TrainedBpe['stoppedBecause'] = 'vocab-size';
   while (tokens.length < vocabSize) {
     if (state.heapSize === 0) {
@@ -186,7 +176,7 @@ export async function trainBpe(corpus: string, params: TrainBpeParams, hooks: Lo
     state.flushStep();
 
     if (merges.length % MERGES_PER_CHECKPOINT === 0) {
-      hooks.progress?.(COUNTING_SHARE + ((1 - COUNTING_SHARE) * (tokens.length - startSize)) / target);
+      tracker.merged(tokens.length - startSize);
       await hooks.checkpoint?.();
     }
   }
@@ -199,7 +189,7 @@ export async function trainBpe(corpus: string, params: TrainBpeParams, hooks: Lo
     for (let i = start; i < end; i++) frequency[state.symbols[i]!]! += state.wordCount[w]!;
   }
   for (const merge of merges) merge.frequency = frequency[merge.id]!;
-  hooks.progress?.(1);
+  tracker.done(merges.length);
 
-  return { tokens, merges, specialTokens, pattern, stoppedBecause, uniqueWords: words.size, totalWords };
+  return { tokens, merges, specialTokens, pattern, stoppedBecause, uniqueWords: words.size, totalWords: words.total };
 }

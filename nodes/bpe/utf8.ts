@@ -48,3 +48,39 @@ export function encodeUtf8Into(text: string, start: number, end: number, out: Ui
   }
   return n;
 }
+
+/**
+ * encodeUtf8Into for code units held in a Uint16Array (count-words.ts keeps words that way):
+ * the same bytes, lone surrogates as U+FFFD.
+ */
+export function encodeUtf16UnitsInto(units: Uint16Array, start: number, end: number, out: Uint8Array): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    let c = units[i]!;
+    if (c < 0x80) {
+      out[n++] = c;
+    } else if (c < 0x800) {
+      out[n++] = 0xc0 | (c >> 6);
+      out[n++] = 0x80 | (c & 0x3f);
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const low = i + 1 < end ? units[i + 1]! : 0;
+      if (c <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+        c = (c - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+        i++;
+        out[n++] = 0xf0 | (c >> 18);
+        out[n++] = 0x80 | ((c >> 12) & 0x3f);
+        out[n++] = 0x80 | ((c >> 6) & 0x3f);
+        out[n++] = 0x80 | (c & 0x3f);
+      } else {
+        out[n++] = 0xef;
+        out[n++] = 0xbf;
+        out[n++] = 0xbd;
+      }
+    } else {
+      out[n++] = 0xe0 | (c >> 12);
+      out[n++] = 0x80 | ((c >> 6) & 0x3f);
+      out[n++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return n;
+}

@@ -58,6 +58,11 @@ export interface Resources {
    * Ollama. Browser runs ignore it and use the node's own URL.
    */
   ollamaUrl?: string;
+  /**
+   * Server runs: the bytes of an uploaded corpus file by its sha256, checked against it as they
+   * are read (server/corpora/store.ts); throws a sentence when the server has no such file.
+   */
+  openCorpus?: (sha256: string, signal: AbortSignal) => AsyncIterable<Uint8Array>;
 }
 
 export type NodeCategory = 'input' | 'text' | 'tokenize' | 'model' | 'teach';

@@ -6,6 +6,7 @@
  * Not handled here: node-specific params (each node kind's schema checks its own).
  */
 import { z } from 'zod';
+import { predictionSchema } from './lesson-prediction';
 import { issueSentence } from './issue-sentence';
 
 export const CURRENT_SCHEMA_VERSION = 1;
@@ -39,6 +40,8 @@ export const lessonStepSchema = z.object({
   question: z.string().max(500),
   note: z.string().max(4000).default(''),
   lookAt: z.string().max(1000).default(''),
+  /** A question students answer before the reveal, its true answer read from the running graph. */
+  prediction: predictionSchema.optional(),
 });
 
 /** Teacher controls in the spirit of TensorFlow Playground's flags. */

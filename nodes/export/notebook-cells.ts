@@ -249,6 +249,18 @@ export function writeNodeCells(c: CellContext) {
       }
       break;
     }
+    case 'train-model': {
+      const view = viewFor(input, node, 'train-model');
+      const folder = view ? view.weightsId : 'trained-model';
+      w.markdown(
+        nodeHeading(node, view ? `a ${view.layers} × ${view.width} GPT-2 with ${plural(view.vocabSize, 'embedding row')}, trained for ${plural(view.stepsDone, 'step')}.` : null) +
+          `\n\nThe lab trained this model with TensorFlow.js; torch draws other random numbers, so it is not trained again here. ` +
+          `Press **Download the model** in the lab's Train model inspector and unzip it beside this notebook (a folder \`${folder}/\`): its weights are the ONNX file's initializers, read as the shipped model's are.`,
+        tag,
+      );
+      w.code(`${v}_model = load_tokenloom_tiny(${pyStr(folder)})\nprint(${v}_model.config.n_layer, 'layers,', ${v}_model.config.vocab_size, 'tokens')`, tag);
+      break;
+    }
     case 'note':
       w.markdown(`> **Note** (\`${node.id}\`): ${String(params.text ?? '').replace(/\n/g, '\n> ')}`, tag);
       break;

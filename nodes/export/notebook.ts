@@ -88,7 +88,7 @@ export function buildNotebook(input: NotebookInput): NotebookExport {
   const w = new NotebookWriter();
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   const { order } = topologicalOrder(doc.nodes.map((n) => n.id), doc.edges);
-  const usesModel = doc.nodes.some((n) => ['transformer', 'generate', 'finetune'].includes(n.type));
+  const usesModel = doc.nodes.some((n) => ['transformer', 'generate', 'finetune', 'train-model'].includes(n.type));
 
   /** The Python variable holding what is wired into `port` of `nodeId`, if anything. */
   const wired = (nodeId: string, port: string): string | undefined => {

@@ -34,6 +34,10 @@ export interface FinetuneOptions {
 export interface FinetuneData {
   modelBytes: Uint8Array;
   modelName: string;
+  /** Heads, for a model trained here (its config says); the shipped model's are known. */
+  heads?: number;
+  /** The token that joins repeats of a short text: the tokenizer's end-of-text (GPT-2's by default). */
+  separator?: number;
   /** The fine-tune text's ids, in the model's tokenizer. */
   trainIds: readonly number[];
   /** Ids of text from the model's original corpus: its loss shows forgetting. */
@@ -143,11 +147,11 @@ function median(values: number[]): number {
 export async function finetune(tf: Tf, data: FinetuneData, options: FinetuneOptions, hooks: FinetuneHooks = {}): Promise<FinetuneResult> {
   if (data.trainIds.length < 2) throw new Error('The fine-tune text is too short: it needs at least two tokens.');
   const inits = readInitializers(data.modelBytes);
-  const config = configFromInitializers(inits, data.modelName);
+  const config = configFromInitializers(inits, data.modelName, data.heads);
   const window = options.seqLength + 1;
   if (options.seqLength > config.nPositions) throw new Error(`Sequence length is limited to ${config.nPositions} tokens by this model.`);
-  const train = padStream(data.trainIds, window, EOT);
-  const corpus = padStream(data.corpusIds, window, EOT);
+  const train = padStream(data.trainIds, window, data.separator ?? EOT);
+  const corpus = padStream(data.corpusIds, window, data.separator ?? EOT);
   const random = seededRandom(options.seed);
 
   const model = new Gpt2(tf, inits, config, !options.freezeEmbedding);

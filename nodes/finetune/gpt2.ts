@@ -20,6 +20,7 @@
 import type * as TfCore from '@tensorflow/tfjs';
 import type { Tf } from './backend';
 import type { Initializer } from '../shared/onnx/initializers';
+import { seededRandom } from '../transformer/sampling';
 
 export interface Gpt2Config {
   nLayer: number;
@@ -33,8 +34,11 @@ export interface Gpt2Config {
 /** Heads cannot be read off the weights' shapes; the models this node knows. */
 const HEADS: Record<string, number> = { 'tokenloom-tiny': 4 };
 
-/** The config implied by the initializers (plus the head count of a known model). */
-export function configFromInitializers(inits: ReadonlyMap<string, Initializer>, modelName: string): Gpt2Config {
+/**
+ * The config implied by the initializers, plus the head count: given (a model trained here
+ * carries its own), or that of a model this node knows.
+ */
+export function configFromInitializers(inits: ReadonlyMap<string, Initializer>, modelName: string, heads?: number): Gpt2Config {
   const wte = inits.get('transformer.wte.weight');
   const wpe = inits.get('transformer.wpe.weight');
   if (!wte || !wpe || wte.dims.length !== 2 || wpe.dims.length !== 2) {
@@ -42,8 +46,8 @@ export function configFromInitializers(inits: ReadonlyMap<string, Initializer>, 
   }
   let nLayer = 0;
   while (inits.has(`transformer.h.${nLayer}.ln_1.weight`)) nLayer++;
-  const nHead = HEADS[modelName];
-  if (nHead === undefined) throw new Error(`Fine-tune knows the shipped model only (tokenloom-tiny), not '${modelName}'.`);
+  const nHead = heads ?? HEADS[modelName];
+  if (nHead === undefined) throw new Error(`Fine-tune knows the shipped model and models trained here, not '${modelName}'.`);
   return { nLayer, nHead, nEmbd: wte.dims[1]!, nPositions: wpe.dims[0]!, vocabSize: wte.dims[0]!, layerNormEps: 1e-5 };
 }
 
@@ -60,6 +64,52 @@ export function weightNames(config: Gpt2Config): string[] {
 
 export const EMBEDDING = 'transformer.wte.weight';
 
+/** A weight's shape and values: an ONNX initializer, or a freshly initialised one. */
+export interface WeightSource {
+  dims: readonly number[];
+  data: Float32Array | null;
+}
+
+/**
+ * Fresh weights for training from scratch, as GPT-2 initialises them: every matrix and both
+ * embeddings N(0, 0.02), the two projections into the residual stream (attn.c_proj, mlp.c_proj)
+ * N(0, 0.02/√(2·layers)), LayerNorm gains 1, biases 0. Normals from mulberry32 by Box-Muller,
+ * in weightNames order, so a seed gives the same weights everywhere.
+ *
+ *   initialWeights({ nLayer: 1, nHead: 2, nEmbd: 32, nPositions: 64, vocabSize: 500, layerNormEps: 1e-5 }, 1)
+ *     .get('transformer.wte.weight')   // { dims: [500, 32], data: Float32Array(16000) }, std ≈ 0.02
+ */
+export function initialWeights(config: Gpt2Config, seed: number): Map<string, WeightSource & { data: Float32Array }> {
+  const random = seededRandom(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const { nEmbd: c, nLayer } = config;
+  const shape = (name: string): number[] => {
+    if (name === EMBEDDING) return [config.vocabSize, c];
+    if (name === 'transformer.wpe.weight') return [config.nPositions, c];
+    const widths: Record<string, [number, number]> = { 'attn.c_attn': [c, 3 * c], 'attn.c_proj': [c, c], 'mlp.c_fc': [c, 4 * c], 'mlp.c_proj': [4 * c, c] };
+    const part = Object.keys(widths).find((k) => name.includes(k));
+    if (!part) return [c];
+    const [rows, cols] = widths[part]!;
+    return name.endsWith('.bias') ? [cols] : [rows, cols];
+  };
+  const out = new Map<string, WeightSource & { data: Float32Array }>();
+  for (const name of weightNames(config)) {
+    const dims = shape(name);
+    const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
+    if (/ln_\d|ln_f/.test(name)) {
+      if (name.endsWith('.weight')) data.fill(1);
+    } else if (dims.length === 2) {
+      const std = /c_proj\.weight$/.test(name) ? 0.02 / Math.sqrt(2 * nLayer) : 0.02;
+      for (let i = 0; i < data.length; i++) data[i] = normal() * std;
+    }
+    out.set(name, { dims, data });
+  }
+  return out;
+}
+
+/** tfjs variable names are global to the realm: each model gets its own prefix. */
+let modelCount = 0;
+
 export class Gpt2 {
   readonly weights = new Map<string, TfCore.Variable>();
   private readonly matMul: (a: TfCore.Tensor, b: TfCore.Tensor) => TfCore.Tensor;
@@ -71,15 +121,16 @@ export class Gpt2 {
    */
   constructor(
     readonly tf: Tf,
-    inits: ReadonlyMap<string, Initializer>,
+    inits: ReadonlyMap<string, WeightSource>,
     readonly config: Gpt2Config,
     readonly trainEmbedding = true,
   ) {
+    const prefix = `gpt2-${++modelCount}`;
     for (const name of weightNames(config)) {
       const init = inits.get(name);
       if (!init?.data) throw new Error(`The ONNX model has no float32 weight '${name}'.`);
       const trainable = name !== EMBEDDING || trainEmbedding;
-      this.weights.set(name, tf.tidy(() => tf.variable(tf.tensor(init.data!, init.dims), trainable, `ft/${name}`)));
+      this.weights.set(name, tf.tidy(() => tf.variable(tf.tensor(init.data!, [...init.dims]), trainable, `${prefix}/${name}`)));
     }
     const transposeLast = (t: TfCore.Tensor) => tf.transpose(t, t.rank === 2 ? [1, 0] : [0, 2, 1]);
     this.matMul = tf.customGrad((a, b, save) => {
@@ -180,6 +231,8 @@ export class Gpt2 {
    * Mean next-token cross-entropy (nats) of windows [B, T + 1]: positions 0…T−1 predict 1…T.
    *
    *   a model that gives every token the same probability scores ln(50257) ≈ 10.82
+   *
+   * The `oneHot` rows are [B·T, V]: fine for the vocabularies here (at most 50,257 × 512 tokens).
    */
   loss(windows: TfCore.Tensor2D): TfCore.Scalar {
     const tf = this.tf;

@@ -9,6 +9,8 @@
  * `model`: the same model with its ONNX initializers replaced by the trained weights, which the
  * Transformer and Generate nodes load like the shipped one.
  *
+ * A model trained here (nodes/train-model) is fine-tuned the same way, with its own tokenizer.
+ *
  * Not handled here: models other than the shipped GPT-2 architecture (and hub models), resuming
  * a stopped run (Stop discards it), and streaming the curves mid-run (progress messages carry the
  * latest step; the inspector gets the whole history when the run ends).
@@ -16,7 +18,7 @@
 import { z } from 'zod';
 import { defineNode, type Resources } from '../engine/define-node';
 import { SHIPPED_MODEL, type ModelRef } from '../shared/model-ref';
-import { encodeWith, idToToken, loadPretrained, type TokenizerRef } from '../shared/tokenizer-ref';
+import { bpeDecoderFor, bpeEncoderFor, encodeWith, eosIdOf, idToToken, loadPretrained, type TokenizerRef } from '../shared/tokenizer-ref';
 import { HELD_OUT_SOTU_EXCERPT } from '../text/heldout-sample';
 import { FINETUNE_BACKENDS, loadTf } from './backend';
 import { finetune, type Candidate, type FinetuneResult, type StepRecord } from './finetune';
@@ -72,10 +74,22 @@ export interface FinetuneDetails {
   weightsId: string;
 }
 
-async function gpt2(resources: Resources) {
-  const loaded = await loadPretrained('gpt2', resources);
+/** The model's own tokenizer: GPT-2's for the shipped model, the one it was trained on for a model trained here. */
+async function modelTokenizer(model: ModelRef, resources: Resources) {
+  const own = model.tokenizerRef;
+  if (own?.kind === 'bpe') {
+    const [encoder, decoder] = [bpeEncoderFor(own.model), bpeDecoderFor(own.model)];
+    return {
+      label: `${own.label} (the model’s tokenizer)`,
+      encode: (text: string) => encoder.encodeTokens(text).map((t) => t.id),
+      piece: (id: number) => own.model.tokens[id] ?? `#${id}`,
+      text: (id: number) => decoder.decode([id]),
+    };
+  }
+  const loaded = await loadPretrained(own?.kind === 'pretrained' ? own.name : 'gpt2', resources);
   const vocab = idToToken(loaded.tokenizer);
   return {
+    label: `${own?.label ?? 'GPT-2'} (the model’s tokenizer)`,
     encode: (text: string) => loaded.tokenizer.encode(text, { add_special_tokens: false }) as number[],
     piece: (id: number) => vocab[id] ?? `#${id}`,
     text: (id: number) => loaded.tokenizer.decode([id], { skip_special_tokens: false }),
@@ -83,10 +97,10 @@ async function gpt2(resources: Resources) {
 }
 
 /** The watch text's IDs through the connected tokenizer, or GPT-2's when none is connected. */
-async function watchIds(text: string, tokenizer: TokenizerRef | undefined, resources: Resources, model: Awaited<ReturnType<typeof gpt2>>) {
+async function watchIds(text: string, tokenizer: TokenizerRef | undefined, resources: Resources, model: Awaited<ReturnType<typeof modelTokenizer>>) {
   if (!tokenizer) {
     const ids = model.encode(text);
-    return { tokenizer: 'GPT-2 (the model’s tokenizer)', pieces: ids.map((id) => ({ id, piece: model.piece(id) })) };
+    return { tokenizer: model.label, pieces: ids.map((id) => ({ id, piece: model.piece(id) })) };
   }
   const tokens = await encodeWith(tokenizer, text, resources, false);
   return { tokenizer: tokens.tokenizer, pieces: tokens.pieces.map(({ id, piece }) => ({ id, piece })) };
@@ -122,10 +136,10 @@ export const finetuneNode = defineNode({
   }),
   run: async ({ text, model: input, tokenizer }, params, ctx) => {
     const model: ModelRef = input ?? SHIPPED_MODEL;
-    if (model.tokenizer !== 'gpt2') throw new Error(`Fine-tune trains GPT-2-architecture models that read GPT-2's IDs; '${model.label}' does not.`);
+    if (model.tokenizer !== 'gpt2' && !model.tokenizerRef) throw new Error(`Fine-tune trains GPT-2-architecture models that read GPT-2's IDs, or models trained here; '${model.label}' is neither.`);
     if (text.trim() === '') throw new Error('Fine-tune needs text to train on: connect a Text node.');
     ctx.progress(0, 'Loading the model and TensorFlow.js…');
-    const [bytes, loaded, tok] = await Promise.all([readModelBytes(model, ctx.resources), loadTf(params.backend, ctx.where), gpt2(ctx.resources)]);
+    const [bytes, loaded, tok] = await Promise.all([readModelBytes(model, ctx.resources), loadTf(params.backend, ctx.where), modelTokenizer(model, ctx.resources)]);
     await ctx.checkpoint();
 
     const watchBefore = await watchIds(params.watchText, tokenizer, ctx.resources, tok);
@@ -137,6 +151,8 @@ export const finetuneNode = defineNode({
       {
         modelBytes: bytes,
         modelName: model.name,
+        heads: typeof model.config?.n_head === 'number' ? model.config.n_head : undefined,
+        separator: model.tokenizerRef ? (eosIdOf(model.tokenizerRef) ?? undefined) : undefined,
         trainIds: tok.encode(text),
         corpusIds: tok.encode(HELD_OUT_SOTU_EXCERPT),
         watchIds: modelWatch,
@@ -175,7 +191,7 @@ export const finetuneNode = defineNode({
       watch: { tokenizer: watchBefore.tokenizer, before: watchBefore.pieces, after: watchAfter.pieces, identical: sameIds(watchBefore.pieces, watchAfter.pieces) },
       watchNote: sameIds(watchBefore.pieces, modelWatch.map((id) => ({ id })))
         ? null
-        : `${watchBefore.tokenizer} is not the model’s tokenizer: the embedding rows below are those of the model’s own (GPT-2) tokens for the watch text.`,
+        : `${watchBefore.tokenizer} is not the model’s tokenizer: the embedding rows below are those of the model’s own tokens (${tok.label}) for the watch text.`,
       watchedRows: result.watchedRows.map((r) => ({ ...r, piece: tok.piece(r.id) })),
       attention: result.attention,
       probePrompt: params.probePrompt,

@@ -12,7 +12,8 @@
  */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { loadPretrained } from '../shared/tokenizer-ref';
+import { codecFor, loadPretrained } from '../shared/tokenizer-ref';
+import type { ModelRef } from '../shared/model-ref';
 import { modelVocabulary } from '../transformer';
 import { checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerFamily, tokenizerLabel } from '../transformer/model-choice';
 import type { Backend } from '../transformer/model-choice';
@@ -45,9 +46,13 @@ export interface GenerateDetails {
 }
 
 /** Decode with the model's tokenizer for display; '' if it cannot be loaded here. */
-async function decoder(tokenizer: string, resources: Resources): Promise<(ids: number[]) => string> {
+async function decoder(ref: ModelRef, resources: Resources): Promise<(ids: number[]) => string> {
   try {
-    const loaded = await loadPretrained(tokenizer, resources);
+    if (ref.tokenizerRef) {
+      const codec = await codecFor(ref.tokenizerRef, resources);
+      return (ids) => codec.decode(ids);
+    }
+    const loaded = await loadPretrained(ref.tokenizer, resources);
     return (ids) => loaded.tokenizer.decode(ids, { skip_special_tokens: false });
   } catch {
     return () => '';
@@ -140,7 +145,7 @@ export const generateNode = defineNode({
     if (budget <= 0) {
       throw new Error(`The prompt already fills ${prompt.length} of the model's ${loaded.maxPositions} positions: there is no room to generate. Shorten the text.`);
     }
-    const decode = await decoder(ref.tokenizer, ctx.resources);
+    const decode = await decoder(ref, ctx.resources);
     await ctx.checkpoint();
 
     const decoderState = new IncrementalDecoder(loaded);
@@ -169,7 +174,7 @@ export const generateNode = defineNode({
       decoderState.dispose();
     }
     const newIds = result.steps.map((s) => s.id);
-    const vocab = await modelVocabulary(ref.tokenizer, ctx.resources);
+    const vocab = await modelVocabulary(ref, ctx.resources);
     const all = [...prompt, ...newIds];
     const rest = times.slice(1);
     const details: GenerateDetails = {

@@ -9,6 +9,7 @@
  * emoji covers two; lone surrogates pass through as their own code point and match the
  * "other symbols" class like any other non-letter.
  */
+import { gpt2PieceEnd, type SplitPattern } from '../bpe/gpt2-split';
 import type { Piece } from '../engine/ports';
 import { toByteLevel } from './byte-level';
 
@@ -49,11 +50,37 @@ function splitByPattern(text: string, pattern: RegExp): Piece[] {
   return pieces;
 }
 
+/**
+ * GPT-2's two patterns through the hand-written scanner (bpe/gpt2-split.ts), which cuts exactly
+ * where the regex cuts (a property test checks it on arbitrary UTF-16) at about 3× its speed;
+ * the patterns above stay the specification and what the inspector names.
+ */
+function splitGpt2(text: string, pattern: SplitPattern): Piece[] {
+  const pieces: Piece[] = [];
+  for (let start = 0; start < text.length; ) {
+    const end = gpt2PieceEnd(text, start, text.length, pattern);
+    const piece = text.slice(start, end);
+    pieces.push({ text: piece, start, end, shown: piece });
+    start = end;
+  }
+  return pieces;
+}
+
 /** Words repeat, so their byte-level spelling is memoised (bounded: cleared when full). */
 const byteLevelMemo = new Map<string, string>();
+/** Whether every code unit of s is printable ASCII ('!'…'~'), which ByteLevel writes as itself. */
+function isPlainAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 33 || c > 126) return false;
+  }
+  return true;
+}
+
 function byteLevelPieces(text: string): Piece[] {
-  const pieces = splitByPattern(text, GPT2_PATTERN);
+  const pieces = splitGpt2(text, 'gpt2');
   for (const p of pieces) {
+    if (isPlainAscii(p.text)) continue; // 'word' is shown as itself, no lookup
     let shown = byteLevelMemo.get(p.text);
     if (shown === undefined) {
       shown = toByteLevel(p.text);
@@ -92,11 +119,11 @@ export function pretokenize(text: string, mode: PretokenizeMode): Piece[] {
     case 'bert':
       return splitByPattern(text, BERT_PATTERN);
     case 'gpt2':
-      return splitByPattern(text, GPT2_PATTERN);
+      return splitGpt2(text, 'gpt2');
     case 'gpt4':
       return splitByPattern(text, GPT4_PATTERN);
     case 'gpt2-marks':
-      return splitByPattern(text, GPT2_MARKS_PATTERN);
+      return splitGpt2(text, 'gpt2-marks');
     case 'metaspace':
       return splitMetaspace(text);
     case 'bytelevel':

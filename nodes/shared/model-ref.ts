@@ -1,9 +1,11 @@
 /**
  * What travels on a `model` port: a handle to a causal language model, loaded (once) where the
- * node runs. The shipped model travels by name; a fine-tuned one carries its patched ONNX bytes.
+ * node runs. The shipped model travels by name; a fine-tuned one carries its patched ONNX bytes;
+ * one trained here (nodes/train-model) carries its ONNX bytes, its config.json and its tokenizer.
  *
  * Not handled here: loading and running models (nodes/transformer), training (nodes/finetune).
  */
+import type { TokenizerRef } from './tokenizer-ref';
 
 export interface ModelRef {
   /** 'tokenloom-tiny' (shipped in public/models/) or a Hugging Face id (online users). */
@@ -16,6 +18,13 @@ export interface ModelRef {
   onnx?: Uint8Array;
   /** Identifies the weights (the name, or a hash of fine-tuned bytes): part of cache keys and labels. */
   weightsId: string;
+  /**
+   * A model trained here: its Hugging Face config.json (architecture, vocabulary, context), used
+   * instead of the shipped model's when it is loaded.
+   */
+  config?: Record<string, unknown>;
+  /** The tokenizer the model reads when it is not a shipped one (a BPE trained on the canvas). */
+  tokenizerRef?: TokenizerRef;
 }
 
 // The engine names no model: the `model` port's value type is declared here.

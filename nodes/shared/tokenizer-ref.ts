@@ -206,3 +206,9 @@ export async function vocabularyOf(ref: TokenizerRef, resources: Resources): Pro
       return idToToken((await loadPretrained(ref.name, resources)).tokenizer);
   }
 }
+
+/** The end-of-text id: the tokenizer's eos (or bos) special token; null when it has none. */
+export function eosIdOf(tokenizer: TokenizerRef): number | null {
+  const specials = specialTokensOf(tokenizer);
+  return (specials.find((t) => t.roles.includes('eos')) ?? specials.find((t) => t.roles.includes('bos')))?.id ?? null;
+}

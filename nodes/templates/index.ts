@@ -3,11 +3,16 @@
  * question as soon as it opens. Plain GraphDocs, so they run anywhere the engine runs.
  */
 import type { GraphDoc, Lesson } from '../engine/graph-doc';
+import { YES_NO_OPTIONS, type Prediction } from '../engine/lesson-prediction';
 import { SOTU_1862_EXCERPT } from '../text/corpus-sample';
 import { findSample } from '../text/samples';
 import { THREE_ALGORITHMS_DOC } from './three-algorithms';
 
 const ODIA = findSample('odia')!.text;
+/** The first words of the Odia sample ("The Odia language"): what the trained model continues. */
+const ODIA_PROMPT = 'ଓଡ଼ିଆ ଭାଷା';
+/** Both models of the vocabulary-size template: the same size, seed and time budget. */
+const VOCAB_TRAIN = { preset: 'tiny', steps: 2000, timeBudget: 15, evalEvery: 20, sampleEvery: 100, prompt: 'The United States' } as const;
 
 /** The Fine-tune template's paragraph (about tokenizers: new to a model that read speeches) and its probe. */
 const FINETUNE_PROMPT = 'Tokenizers turn text into';
@@ -28,13 +33,23 @@ export interface Template {
   doc: GraphDoc;
 }
 
-/** A lesson from [nodeId, question, note, lookAt] rows; controls off. */
-function lesson(steps: [nodeId: string, question: string, note: string, lookAt: string][]): Lesson {
+type StepRow = [nodeId: string, question: string, note: string, lookAt: string, prediction?: Prediction];
+
+/** A lesson from [nodeId, question, note, lookAt, prediction?] rows; controls off. */
+function lesson(steps: StepRow[]): Lesson {
   return {
-    steps: steps.map(([nodeId, question, note, lookAt]) => ({ nodeId, question, note, lookAt })),
+    steps: steps.map(([nodeId, question, note, lookAt, prediction]) => ({ nodeId, question, note, lookAt, ...(prediction ? { prediction } : {}) })),
     controls: { hidePalette: false, lockGraph: false, visibleParams: {} },
   };
 }
+
+/** Prediction questions students answer before the reveal; the graph computes the true answer. */
+const predict = {
+  count: (prompt: string): Prediction => ({ prompt, measure: 'token-count', options: [] }),
+  bytes: (prompt: string): Prediction => ({ prompt, measure: 'byte-count', options: [] }),
+  next: (prompt: string): Prediction => ({ prompt, measure: 'top-token', options: [] }),
+  yesNo: (prompt: string, measure: 'same-ids' | 'id-is-frequency'): Prediction => ({ prompt, measure, options: YES_NO_OPTIONS }),
+};
 
 const edge = (source: string, sourcePort: string, target: string, targetPort: string) => ({
   id: `e-${source}-${sourcePort}-${target}-${targetPort}`,
@@ -64,7 +79,13 @@ export const STARTER_GRAPH: GraphDoc = {
   ],
   edges: [edge('text', 'text', 'clean', 'text'), edge('clean', 'text', 'pretokenize', 'text')],
   lesson: lesson([
-    ['text', 'What does a computer see when it stores text?', 'Every character is a number (its code point), stored as 1–4 bytes.', 'The table of code points and UTF-8 bytes.'],
+    [
+      'text',
+      'What does a computer see when it stores text?',
+      'Every character is a number (its code point), stored as 1–4 bytes.',
+      'The table of code points and UTF-8 bytes.',
+      predict.bytes('How many bytes does this text take in UTF-8?'),
+    ],
     ['clean', 'Why normalise text before tokenizing it?', 'The same-looking “é” can be one code point or two. Normalising makes them equal.', 'Pick the emoji sample: café is written both ways.'],
     ['pretokenize', 'What are the pieces BPE works on, and what is Ġ?', 'GPT-2 cuts text into word-like pieces that keep their leading space, written Ġ.', 'The chips and their offsets; the Ġ legend.'],
   ]),
@@ -101,11 +122,18 @@ function tokenizerChain(opts: {
     edge('clean', 'text', 'decode', 'original'),
   ];
   if (opts.original) edges.push(edge('text', 'text', 'bpe', 'original'));
-  const steps: [string, string, string, string][] = [
+  const steps: StepRow[] = [
     ['text', 'What text do we start from?', 'Any text works; the corpus decides what the tokenizer learns.', 'The character and byte counts.'],
     ['pretokenize', 'What pieces will BPE see?', 'BPE merges inside these pieces, never across them.', 'The chips.'],
-    ['bpe', opts.title.endsWith('?') ? opts.title : 'How does BPE turn the pieces into tokens?', 'Each merge joins the most frequent pair into a new token with the next ID.', 'The merge timeline, the replay slider, ID against frequency.'],
-    ['ids', 'What does encode() return?', 'A list of IDs (and a mask): positions in this vocabulary.', 'input_ids and attention_mask.'],
+    [
+      'bpe',
+      opts.title.endsWith('?') ? opts.title : 'How does BPE turn the pieces into tokens?',
+      'Each merge joins the most frequent pair into a new token with the next ID.',
+      'The merge timeline, the replay slider, ID against frequency.',
+      // Trained merges only: GPT-2's shipped merges carry no counts to compare with.
+      opts.bpe.source === 'gpt2' ? undefined : predict.yesNo('Do the IDs follow frequency: does a more frequent token always get a lower ID?', 'id-is-frequency'),
+    ],
+    ['ids', 'What does encode() return?', 'A list of IDs (and a mask): positions in this vocabulary.', 'input_ids and attention_mask.', predict.count('How many IDs will encode() return for this text?')],
     ['decode', 'Do we get the text back?', 'Byte-level BPE is lossless: decoding gives back exactly what was encoded.', 'The round-trip check.'],
   ];
   if (opts.corpus !== undefined) {
@@ -149,8 +177,20 @@ export const TEMPLATES: readonly Template[] = [
       edges: [edge('text', 'text', 'gpt2', 'text'), edge('text', 'text', 'compare', 'text')],
       lesson: lesson([
         ['text', 'We give three models the same sentence. Will they see the same numbers?', 'Ask the class to guess before revealing.', 'The text: I love NLP.'],
-        ['gpt2', 'What IDs does GPT-2 give “I love NLP”?', 'NLP is not in GPT-2’s vocabulary, so it is spelled ĠN + LP.', 'The four tokens and their IDs.'],
-        ['compare', 'Are token IDs the same across models?', 'No: each model numbers its own vocabulary, and BERT lowercases first.', 'The three ID rows.'],
+        [
+          'gpt2',
+          'What IDs does GPT-2 give “I love NLP”?',
+          'NLP is not in GPT-2’s vocabulary, so it is spelled ĠN + LP.',
+          'The four tokens and their IDs.',
+          predict.count('How many tokens will GPT-2 use for “I love NLP”?'),
+        ],
+        [
+          'compare',
+          'Are token IDs the same across models?',
+          'No: each model numbers its own vocabulary, and BERT lowercases first.',
+          'The three ID rows.',
+          predict.yesNo('Will GPT-2, BERT and TinyLlama give the same IDs?', 'same-ids'),
+        ],
       ]),
     },
   },
@@ -230,7 +270,7 @@ export const TEMPLATES: readonly Template[] = [
       ],
       edges: [edge('text', 'text', 'compare', 'text')],
       lesson: lesson([
-        ['text', 'How many tokens does a short Odia sentence cost?', 'Odia characters take 3 bytes each in UTF-8.', 'The byte count.'],
+        ['text', 'How many tokens does a short Odia sentence cost?', 'Odia characters take 3 bytes each in UTF-8.', 'The byte count.', predict.bytes('How many UTF-8 bytes does this Odia sentence take?')],
         ['compare', 'Why train your own tokenizer?', 'GPT-2 spends a token per byte, BERT gives [UNK], LLaMA falls back to bytes.', 'Token counts and the byte/unknown notes.'],
       ]),
     },
@@ -265,7 +305,13 @@ export const TEMPLATES: readonly Template[] = [
       lesson: lesson([
         ['bpe', 'What does BPE learn from a corpus?', 'Units: it merges the most frequent adjacent pair into a new token, again and again.', 'The merge timeline.'],
         ['ngram', 'What does an n-gram model learn?', 'Counts of sequences of units, and from them the probability of the next unit.', 'The top bigrams and the prediction.'],
-        ['transformer', 'How does a Transformer predict the next token?', 'From all previous tokens in its window, with learned weights, not only the last n−1.', 'The top-5 and the attention.'],
+        [
+          'transformer',
+          'How does a Transformer predict the next token?',
+          'From all previous tokens in its window, with learned weights, not only the last n−1.',
+          'The top-5 and the attention.',
+          predict.next('Which token will the model rank first as the next one?'),
+        ],
         ['ngram', 'Is BPE the same as an n-gram?', 'No. A BPE merge is a frequent 2-gram of symbols turned into a new unit; an n-gram model counts sequences of units to predict.', 'The two predictions side by side.'],
       ]),
     },
@@ -297,11 +343,88 @@ export const TEMPLATES: readonly Template[] = [
       ],
       lesson: lesson([
         ['text', 'What do we give the model?', 'Plain text. The model never sees letters, only numbers.', 'The text: I love.'],
-        ['tokenizer', 'How does the text become tokens?', 'GPT-2’s tokenizer cuts it into pieces from its vocabulary: I, Ġlove.', 'The tokens and their IDs.'],
+        ['tokenizer', 'How does the text become tokens?', 'GPT-2’s tokenizer cuts it into pieces from its vocabulary: I, Ġlove.', 'The tokens and their IDs.', predict.count('How many tokens will GPT-2 make of “I love”?')],
         ['ids', 'What does the model actually receive?', 'A list of IDs, here [40, 1842]: row numbers in the model’s vocabulary.', 'input_ids.'],
-        ['transformer', 'What does the model output?', 'A probability for every one of the 50,257 tokens as the next one. This tiny model read State of the Union speeches.', 'The top-5 bars, then the attention heatmaps.'],
+        [
+          'transformer',
+          'What does the model output?',
+          'A probability for every one of the 50,257 tokens as the next one. This tiny model read State of the Union speeches.',
+          'The top-5 bars, then the attention heatmaps.',
+          predict.next('Which token comes next after “I love”?'),
+        ],
         ['generate', 'How does it write more than one token?', 'Pick a token, append it, predict again. Greedy always picks the top one, so it soon repeats itself.', 'The text growing token by token.'],
         ['decode', 'How do the new IDs become text again?', 'The same tokenizer runs backwards: IDs → tokens → bytes → text.', 'The decoded text.'],
+      ]),
+    },
+  },
+  {
+    id: 'train-odia',
+    title: 'Your own model: train a tokenizer on Odia, then a model on it',
+    description: 'BPE learns Odia tokens, then a tiny GPT learns to write with them: watch its samples go from noise to Odia.',
+    focus: 'train',
+    doc: {
+      schemaVersion: 1,
+      title: 'Your own model, on your own Odia tokenizer',
+      nodes: [
+        { id: 'corpus', type: 'text', title: 'Corpus', params: { text: ODIA, origin: 'sample:odia' }, position: { x: 0, y: -240 } },
+        { id: 'prompt', type: 'text', title: 'Prompt', params: { text: ODIA_PROMPT, origin: 'typed' }, position: { x: 0, y: 200 } },
+        { id: 'pretokenize', type: 'pretokenize', params: { mode: 'gpt2-marks' }, position: { x: 340, y: 200 } },
+        { id: 'bpe', type: 'bpe', params: { vocabSize: 280, minFrequency: 2 }, position: { x: 680, y: 200 } },
+        { id: 'train', type: 'train-model', params: { preset: 'tiny', steps: 40, evalEvery: 5, sampleEvery: 10, prompt: ODIA_PROMPT }, position: { x: 1020, y: -240 } },
+        { id: 'ids', type: 'ids', params: {}, position: { x: 1020, y: 200 } },
+        { id: 'generate', type: 'generate', params: { strategy: 'sample', temperature: 0.8, topK: 20, maxNewTokens: 30, seed: 7 }, position: { x: 1360, y: 0 } },
+        { id: 'decode', type: 'decode', params: {}, position: { x: 1700, y: 0 } },
+      ],
+      edges: [
+        edge('prompt', 'text', 'pretokenize', 'text'),
+        edge('pretokenize', 'pretokens', 'bpe', 'pretokens'),
+        edge('corpus', 'text', 'bpe', 'corpus'),
+        edge('bpe', 'tokenizer', 'train', 'tokenizer'),
+        edge('corpus', 'text', 'train', 'corpus'),
+        edge('bpe', 'tokens', 'ids', 'tokens'),
+        edge('bpe', 'tokenizer', 'ids', 'tokenizer'),
+        edge('ids', 'ids', 'generate', 'ids'),
+        edge('train', 'model', 'generate', 'model'),
+        edge('generate', 'ids', 'decode', 'ids'),
+        edge('bpe', 'tokenizer', 'decode', 'tokenizer'),
+      ],
+      lesson: lesson([
+        ['corpus', 'What will the tokenizer and the model learn from?', 'A paragraph of Odia. A real model reads millions of words; a paragraph is enough to watch learning happen.', 'The text and its characters.'],
+        ['bpe', 'Which tokens does Odia get?', 'The script-aware split keeps vowel signs inside words, so BPE merges Odia letters into syllables and words.', 'The merge timeline.', predict.count('How many tokens will your Odia BPE use for the prompt?')],
+        ['train', 'Can a model learn to write with these tokens?', 'It starts from random weights: every token equally likely, a loss of ln(vocabulary), and its first sample is noise. Within a few dozen steps the samples are Odia words. The training loss keeps falling; the held-out loss soon stops and rises again: on one paragraph the model memorises rather than learns Odia, and never gets below the unigram and bigram lines. More text moves those curves.', 'The samples step by step, then the two curves against the lines.'],
+        ['generate', 'Does the new model write Odia?', 'Generate runs the model you just trained, with your tokenizer’s IDs: pieces of the paragraph it memorised, recombined.', 'The generated tokens.'],
+      ]),
+    },
+  },
+  {
+    id: 'vocab-size-model',
+    title: 'Why does vocabulary size matter?',
+    description: 'Two tiny GPTs on the same English text, one with 500 tokens and one with up to 4,000, trained for the same 15 seconds.',
+    focus: 'small-vocab',
+    doc: {
+      schemaVersion: 1,
+      title: 'Why does vocabulary size matter?',
+      nodes: [
+        { id: 'corpus', type: 'text', title: 'Corpus', params: { text: SOTU_1862_EXCERPT, origin: 'sample:sotu-1862' }, position: { x: 0, y: 0 } },
+        { id: 'pretokenize', type: 'pretokenize', params: { mode: 'bytelevel' }, position: { x: 340, y: 0 } },
+        { id: 'bpe-500', type: 'bpe', title: '500 tokens', params: { vocabSize: 500, minFrequency: 1 }, position: { x: 680, y: -240 } },
+        { id: 'bpe-4000', type: 'bpe', title: 'Up to 4,000 tokens', params: { vocabSize: 4000, minFrequency: 1 }, position: { x: 680, y: 240 } },
+        { id: 'small-vocab', type: 'train-model', title: 'Model on 500 tokens', params: { ...VOCAB_TRAIN }, position: { x: 1020, y: -240 } },
+        { id: 'large-vocab', type: 'train-model', title: 'Model on 4,000 tokens', params: { ...VOCAB_TRAIN }, position: { x: 1020, y: 240 } },
+      ],
+      edges: [
+        edge('corpus', 'text', 'pretokenize', 'text'),
+        edge('pretokenize', 'pretokens', 'bpe-500', 'pretokens'),
+        edge('pretokenize', 'pretokens', 'bpe-4000', 'pretokens'),
+        edge('bpe-500', 'tokenizer', 'small-vocab', 'tokenizer'),
+        edge('bpe-4000', 'tokenizer', 'large-vocab', 'tokenizer'),
+        edge('corpus', 'text', 'small-vocab', 'corpus'),
+        edge('corpus', 'text', 'large-vocab', 'corpus'),
+      ],
+      lesson: lesson([
+        ['bpe-4000', 'What does a bigger vocabulary buy?', 'Longer tokens: the same text becomes fewer tokens, so the model reads more text in its 64-token window.', 'The token count against the 500-token tokenizer’s.', predict.count('How many tokens will the 4,000-token BPE use for the corpus?')],
+        ['small-vocab', 'How fast does the small-vocabulary model learn?', 'Each of its 500 rows is seen often, and each step is cheap: it takes many steps in its 15 seconds.', 'The step count, the curves and the loss per character.'],
+        ['large-vocab', 'And the large one?', 'More rows, each seen rarely, and a wider output layer: fewer, slower steps in the same time. Compare the loss per character, not per token: a token here holds more text.', 'Loss per character, against the other model’s.'],
       ]),
     },
   },
@@ -339,7 +462,13 @@ export const TEMPLATES: readonly Template[] = [
       ],
       lesson: lesson([
         ['corpus', 'What will the model be trained on?', 'A paragraph about tokenizers: nothing like the State of the Union speeches the model read.', 'The text.'],
-        ['ids', 'What IDs does the prompt have before training?', 'GPT-2’s tokenizer gives these IDs; the model reads them as row numbers of its embedding table.', 'input_ids.'],
+        [
+          'ids',
+          'What IDs does the prompt have before training?',
+          'GPT-2’s tokenizer gives these IDs; the model reads them as row numbers of its embedding table.',
+          'input_ids.',
+          predict.count('How many IDs does the prompt “Tokenizers turn text into” have?'),
+        ],
         ['finetune', 'Do token IDs change during fine-tuning?', 'No. Training changes the weights — embedding rows, attention matrices, predictions — never the tokenizer, so the IDs are identical.', 'The IDs check, then the loss curves and the rows that moved.'],
         ['tuned', 'So what did change?', 'The same IDs now lead to different predictions: compare the fine-tuned model’s top-5 with the original’s.', 'Top-5 here against the base Transformer below.'],
       ]),

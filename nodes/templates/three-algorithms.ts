@@ -3,6 +3,7 @@
  * corpus (English speeches and an Odia paragraph) and compared on a sentence none of them saw.
  */
 import type { GraphDoc, Lesson } from '../engine/graph-doc';
+import type { Prediction } from '../engine/lesson-prediction';
 import { SOTU_1862_EXCERPT } from '../text/corpus-sample';
 import { findSample } from '../text/samples';
 
@@ -16,6 +17,9 @@ const edge = (source: string, sourcePort: string, target: string, targetPort: st
   targetPort,
 });
 
+/** Students guess before the reveal; the BPE node's own count of the sentence's tokens answers. */
+const BPE_PREDICTION: Prediction = { prompt: 'How many tokens will BPE cut the new sentence into?', measure: 'token-count', options: [] };
+
 const LESSON: Lesson = {
   steps: (
     [
@@ -25,7 +29,7 @@ const LESSON: Lesson = {
       ['unigram', 'And Unigram (SentencePiece)?', 'The other way round: it starts from thousands of frequent substrings and prunes the ones the corpus can do without, until the size is reached. A word is cut where the pieces’ probabilities multiply highest.', 'The vocabulary size per round, then click a word for its lattice.'],
       ['compare', 'Which one cuts a new sentence best?', 'The sentence is not in the corpus. Count tokens per word, and look at the pieces only one of them learned.', 'Tokens per word and the pieces only one learned.'],
     ] as const
-  ).map(([nodeId, question, note, lookAt]) => ({ nodeId, question, note, lookAt })),
+  ).map(([nodeId, question, note, lookAt]) => ({ nodeId, question, note, lookAt, ...(nodeId === 'bpe' ? { prediction: BPE_PREDICTION } : {}) })),
   controls: { hidePalette: false, lockGraph: false, visibleParams: {} },
 };
 

@@ -10,7 +10,8 @@
  */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { idToToken, loadPretrained } from '../shared/tokenizer-ref';
+import { idToToken, loadPretrained, vocabularyOf } from '../shared/tokenizer-ref';
+import type { ModelRef } from '../shared/model-ref';
 import { analyse, type Analysis } from './transformer';
 import { checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerLabel } from './model-choice';
 import type { Backend } from './model-choice';
@@ -42,9 +43,10 @@ export interface TransformerDetails extends Analysis {
 }
 
 /** The model tokenizer's vocabulary by id, to show tokens; empty if it cannot be loaded here. */
-export async function modelVocabulary(tokenizer: string, resources: Resources): Promise<readonly string[]> {
+export async function modelVocabulary(ref: ModelRef, resources: Resources): Promise<readonly string[]> {
   try {
-    return idToToken((await loadPretrained(tokenizer, resources)).tokenizer);
+    if (ref.tokenizerRef) return await vocabularyOf(ref.tokenizerRef, resources);
+    return idToToken((await loadPretrained(ref.tokenizer, resources)).tokenizer);
   } catch {
     return [];
   }
@@ -119,7 +121,7 @@ export const transformerNode = defineNode({
     checkIdsInVocabulary(real, loaded.vocabSize, ref, ids.tokenizer);
     const dropped = Math.max(0, real.length - loaded.maxPositions);
     const read = real.slice(dropped);
-    const vocab = await modelVocabulary(ref.tokenizer, ctx.resources);
+    const vocab = await modelVocabulary(ref, ctx.resources);
     ctx.progress(0.9, 'Running the model…');
     const t0 = performance.now();
     const result = await forward(loaded, read);

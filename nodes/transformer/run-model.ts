@@ -13,6 +13,9 @@
  *   imported here and the same code works on both runtimes.
  * - In the browser the ONNX Runtime WASM files come from the app itself (public/ort/, copied by
  *   scripts/copy-ort-wasm.ts), never from a CDN.
+ * - A model trained here (nodes/train-model) carries its config.json and ONNX bytes: the shipped
+ *   model's folder gives the rest (generation config, the session class), with its config
+ *   replaced, and then its session is swapped for the trained bytes as a fine-tuned one is.
  * - The token-embedding table is read from the ONNX bytes (onnx-initializers.ts) for the shipped
  *   and fine-tuned models (the shipped file through nodes/finetune/model-bytes.ts, which reads it
  *   once per realm for both nodes); hub exports are quantized or too large to read twice, so none.
@@ -29,6 +32,7 @@ import { SHIPPED_MODELS } from './model-choice';
 import { ORT_WASM_FILES } from './ort-files';
 import { webGpuAdapter } from '../shared/gpu-adapter';
 import { readModelBytes } from '../shared/onnx/model-bytes';
+import { SHIPPED_MODEL } from '../shared/model-ref';
 
 export interface LoadedModel {
   ref: ModelRef;
@@ -151,7 +155,9 @@ export async function loadModel(ref: ModelRef, options: LoadOptions): Promise<Lo
 
 async function loadUncached(ref: ModelRef, backend: Backend, backendNote: string | null, options: LoadOptions): Promise<LoadedModel> {
   const t0 = performance.now();
-  const shipped = (SHIPPED_MODELS as readonly string[]).includes(ref.name);
+  // A model trained here loads through the shipped model's folder with its own config.
+  const base = ref.config ? SHIPPED_MODEL.name : ref.name;
+  const shipped = (SHIPPED_MODELS as readonly string[]).includes(base);
   if (!shipped && !options.resources.allowRemote) {
     throw new Error(`The model '${ref.name}' is not shipped with Tokenloom and loading from the Hugging Face hub is off here. Use tokenloom-tiny.`);
   }
@@ -169,8 +175,9 @@ async function loadUncached(ref: ModelRef, backend: Backend, backendNote: string
   const fileProgress = new Map<string, number>();
   let model: PreTrainedModel;
   try {
-    model = await AutoModelForCausalLM.from_pretrained(ref.name, {
+    model = await AutoModelForCausalLM.from_pretrained(base, {
       device: backend,
+      ...(ref.config ? { config: ref.config as never } : {}),
       ...(shipped ? { dtype: 'fp32' as const } : {}),
       progress_callback: (info) => {
         if (info.status !== 'progress' || !options.onProgress) return;

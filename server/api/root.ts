@@ -4,12 +4,14 @@
  * Not handled here: the HTTP transport (app/api/trpc/[trpc]/route.ts).
  */
 import { graphRouter } from '@/server/api/routers/graph-router';
+import { liveRouter } from '@/server/api/routers/live-router';
 import { runRouter } from '@/server/api/routers/run-router';
 import { createCallerFactory, createTRPCRouter } from '@/server/api/trpc';
 
 export const appRouter = createTRPCRouter({
   graph: graphRouter,
   run: runRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;

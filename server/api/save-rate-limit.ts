@@ -25,7 +25,8 @@ export interface SaveRateLimiter {
   take(client: string, now?: number): void;
 }
 
-export function createSaveRateLimiter(perMinute: number): SaveRateLimiter {
+/** `refusal` words the refusal (live classes count join-code guesses with the same window). */
+export function createSaveRateLimiter(perMinute: number, refusal = (waitS: number) => `Too many saves: try again in ${waitS} s.`): SaveRateLimiter {
   const saves = new Map<string, number[]>();
   return {
     take(client, now = Date.now()) {
@@ -33,7 +34,7 @@ export function createSaveRateLimiter(perMinute: number): SaveRateLimiter {
       if (recent.length >= perMinute) {
         saves.set(client, recent);
         const waitS = Math.max(1, Math.ceil((recent[0]! + WINDOW_MS - now) / 1000));
-        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Too many saves: try again in ${waitS} s.` });
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: refusal(waitS) });
       }
       recent.push(now);
       saves.delete(client); // re-insert: the Map's order is then least recently saving first

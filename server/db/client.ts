@@ -10,6 +10,7 @@
  * 0666 (it ignores the umask), so the folder is what keeps other users of the machine from
  * reading or rewriting the graphs. PGlite runs with fsync off: an acknowledged save survives
  * the process being killed, not an OS crash (README, Storage).
+ * Each opened database can LISTEN (server/db/listen.ts, listenerFor(db)).
  * Not handled here: connection-pool tuning, read replicas, deleting old graphs.
  */
 import { chmod, mkdir } from 'node:fs/promises';
@@ -21,6 +22,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { Pool } from 'pg';
 import { env, type ServerEnv } from '@/server/env';
 import { applyMigrations } from '@/server/db/migrate';
+import { pgliteListener, postgresListener, registerListener } from '@/server/db/listen';
 import * as schema from '@/server/db/schema';
 
 /** The drizzle database the routers query; identical API for PGlite and node-postgres. */
@@ -61,6 +63,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
         throw error;
       }
       const db: Database = drizzlePglite({ client, schema });
+      registerListener(db, pgliteListener(client));
       return { db, driver: 'pglite', close: () => client.close() };
     }
     case 'postgres': {
@@ -74,6 +77,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
         throw error;
       }
       const db: Database = drizzleNodePg({ client: pool, schema });
+      registerListener(db, postgresListener(target.url));
       return { db, driver: 'postgres', close: () => pool.end() };
     }
     default: {

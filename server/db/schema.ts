@@ -1,6 +1,7 @@
 /**
- * The database schema: `graph`, holding saved GraphDocs for share links, and `run_lease`, the
- * server runs going (see runLeaseTable).
+ * The database schema: `graph`, holding saved GraphDocs for share links, `run_lease`, the
+ * server runs going (see runLeaseTable), and `corpus`, which client holds which uploaded corpus
+ * file (the bytes live in the corpus store, server/corpora).
  *
  * A row is public by id (anyone with the link reads it); changing it needs the edit secret,
  * of which only a sha256 hash is stored. Not handled here: id/secret generation and the
@@ -15,7 +16,7 @@
  * After changing this file run `npx drizzle-kit generate` and commit the new SQL in drizzle/.
  */
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
-import { customType, index, integer, pgTable, text, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, customType, index, integer, pgTable, primaryKey, text, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /** A JSON value stored as JSON text; see the header for why not jsonb. */
 const jsonText = customType<{ data: GraphDoc; driverData: string }>({
@@ -56,6 +57,29 @@ export const graphTable = pgTable(
 export type GraphRow = typeof graphTable.$inferSelect;
 
 /**
+ * Corpus files a client has uploaded, for its quota and its list. The file itself is stored once
+ * by content (sha256) however many clients upload it; each client's row counts its full size
+ * against that client's quota. A row is written only after the file is complete and its hash
+ * checked, so a row always names a whole file.
+ */
+export const corpusTable = pgTable(
+  'corpus',
+  {
+    /** server/api/client-identity.ts's id: `c:<id>` (signed cookie) or `anon:<address>`. */
+    client: text('client').notNull(),
+    /** Lower-case hex sha256 of the file's bytes: its name in the store and in graphs. */
+    sha256: text('sha256').notNull(),
+    bytes: bigint('bytes', { mode: 'number' }).notNull(),
+    /** The file name as uploaded (display only; at most 200 characters). */
+    name: text('name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.client, table.sha256] }), index('corpus_sha256_idx').on(table.sha256)],
+);
+
+export type CorpusRow = typeof corpusTable.$inferSelect;
+
+/**
  * One row per server run going (or waiting for a worker), so the run limits hold across every
  * web instance that shares this PostgreSQL (server/run/admission.ts). A row is leased: its web
  * instance pushes `expires_at` forward while the run's stream is open, so a crashed instance's
@@ -73,3 +97,5 @@ export const runLeaseTable = pgTable(
   },
   (table) => [index('run_lease_client_idx').on(table.client), index('run_lease_instance_idx').on(table.instance)],
 );
+
+export * from './live-schema';

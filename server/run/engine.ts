@@ -23,6 +23,7 @@ import type { Resources } from '@/nodes/engine/define-node';
 import { execute, type RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { registry } from '@/nodes/index';
+import { corpusReader } from '@/server/corpora/reader';
 import { isHttpUrl } from '@/server/env';
 import { answerLookup, type CacheLookup, type LookupAnswer } from '@/server/run/lookup';
 
@@ -64,6 +65,7 @@ export function serverResources(root = process.cwd(), source: Record<string, str
     modelPath: path.join(root, 'public', 'models') + path.sep,
     allowRemote: source.TOKENLOOM_RUN_ALLOW_HUB === '1',
     ...(source.TOKENLOOM_OLLAMA_URL && isHttpUrl(source.TOKENLOOM_OLLAMA_URL.trim()) ? { ollamaUrl: source.TOKENLOOM_OLLAMA_URL.trim() } : {}),
+    openCorpus: corpusReader(source),
   };
 }
 

@@ -11,7 +11,6 @@
  * Not handled here: deleting graphs, rotating secrets, user accounts, the HTTP body limit
  * (the route handler refuses oversized requests before they are parsed).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -20,6 +19,7 @@ import { validateGraph } from '@/nodes/engine/validate';
 import { registry } from '@/nodes';
 import { createTRPCRouter, publicProcedure } from '@/server/api/trpc';
 import { saveProcedure } from '@/server/api/save-rate-limit';
+import { hashSecret, randomBase64Url, secretMatches } from '@/server/api/secrets';
 import type { Database } from '@/server/db/client';
 import { displayTitle, graphTable, type GraphRow } from '@/server/db/schema';
 
@@ -41,21 +41,6 @@ export function formatMegabytesAbove(bytes: number, limitBytes: number): string 
   return (bytes / 1e6).toFixed(decimals);
 }
 
-function randomBase64Url(byteCount: number): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(byteCount))).toString('base64url');
-}
-
-function hashEditSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
-}
-
-/** Constant-time: compares fixed-length digests, so timing says nothing about the secret. */
-function editSecretMatches(secret: string, storedHash: string): boolean {
-  const given = Buffer.from(hashEditSecret(secret), 'hex');
-  const stored = Buffer.from(storedHash, 'hex');
-  return given.length === stored.length && timingSafeEqual(given, stored);
-}
-
 const graphIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{22}$/, 'a graph id is 22 characters of A–Z, a–z, 0–9, - and _');
@@ -65,7 +50,7 @@ const graphIdSchema = z
  * transform (size first, so a 10 MB upload is not walked by the validator), then migrated and
  * validated by loadGraphDoc, whose message names the offending node.
  */
-const graphDocInput = z.custom<z.input<typeof graphDocSchema>>(() => true).transform((raw, ctx): GraphDoc => {
+export const graphDocInput = z.custom<z.input<typeof graphDocSchema>>(() => true).transform((raw, ctx): GraphDoc => {
   let serialized: string | undefined;
   try {
     serialized = JSON.stringify(raw);
@@ -127,7 +112,7 @@ async function insertGraph(db: Database, doc: GraphDoc, forkedFrom: string | nul
     title: displayTitle(doc.title),
     doc,
     schemaVersion: doc.schemaVersion,
-    editSecretHash: hashEditSecret(editSecret),
+    editSecretHash: hashSecret(editSecret),
     forkedFrom,
   });
   return { id, editSecret };
@@ -154,7 +139,7 @@ export const graphRouter = createTRPCRouter({
     .input(z.object({ id: graphIdSchema, editSecret: z.string().max(200).optional(), doc: graphDocInput }))
     .mutation(async ({ ctx, input }) => {
       const row = await findGraphRow(ctx.db, input.id);
-      if (!input.editSecret || !editSecretMatches(input.editSecret, row.editSecretHash)) {
+      if (!input.editSecret || !secretMatches(input.editSecret, row.editSecretHash)) {
         throw new TRPCError({
           code: 'FORBIDDEN',
           message: 'Only the holder of this graph’s edit secret can change it; fork it to save your own copy.',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BpeEncoder } from '@/nodes/bpe/encode-bpe';
-import { countWords, trainBpe } from '@/nodes/bpe/train-bpe';
+import { countWords } from '@/nodes/bpe/count-words';
+import { trainBpe } from '@/nodes/bpe/train-bpe';
 import { englishCorpus } from '@/scripts/make-corpora';
 
 const pairs = (merges: readonly { left: string; right: string }[]) => merges.map((m) => `${m.left} ${m.right}`);

@@ -4,7 +4,7 @@ import { encode as encodeCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { describe, expect, it } from 'vitest';
 import { BYTE_TO_CHAR, fromByteLevel, toByteLevel } from '@/nodes/pretokenize/byte-level';
 import { byteLevelLegend } from '@/nodes/pretokenize/explain';
-import { PRETOKENIZE_MODES, pretokenize } from '@/nodes/pretokenize/pretokenize';
+import { GPT2_MARKS_PATTERN, GPT2_PATTERN, PRETOKENIZE_MODES, pretokenize } from '@/nodes/pretokenize/pretokenize';
 import { TEXT_SAMPLES } from '@/nodes/text/samples';
 
 const shown = (text: string, mode: Parameters<typeof pretokenize>[1]) => pretokenize(text, mode).map((p) => p.shown);
@@ -17,6 +17,20 @@ const MIXED = [
 ];
 
 describe('pretokenize', () => {
+  it('cuts exactly where GPT-2\'s patterns cut in gpt2, gpt2-marks and bytelevel modes (the scanner is only faster)', () => {
+    const byRegex = (text: string, pattern: RegExp) => [...text.matchAll(new RegExp(pattern.source, pattern.flags))].map((m) => [m.index, m.index + m[0].length]);
+    const cuts = (text: string, mode: Parameters<typeof pretokenize>[1]) => pretokenize(text, mode).map((p) => [p.start, p.end]);
+    fc.assert(
+      fc.property(fc.string({ unit: fc.oneof(fc.constantFrom(' ', '  ', '\n', '\r\n', "'s", "'ll", 'ା', '\ud800', '\ude00'), fc.string({ unit: 'binary', maxLength: 3 })), maxLength: 40 }), (text) => {
+        expect(cuts(text, 'gpt2')).toEqual(byRegex(text, GPT2_PATTERN));
+        expect(cuts(text, 'bytelevel')).toEqual(byRegex(text, GPT2_PATTERN));
+        expect(cuts(text, 'gpt2-marks')).toEqual(byRegex(text, GPT2_MARKS_PATTERN));
+        expect(shown(text, 'bytelevel')).toEqual(pretokenize(text, 'gpt2').map((p) => toByteLevel(p.text)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('splits "I love NLP" as GPT-2 does, with Ġ for the space in ByteLevel mode', () => {
     expect(shown('I love NLP', 'gpt2')).toEqual(['I', ' love', ' NLP']);
     expect(shown('I love NLP', 'bytelevel')).toEqual(['I', 'Ġlove', 'ĠNLP']);

@@ -1,0 +1,97 @@
+'use client';
+/**
+ * On the projector while a class is live: the join code, link and QR code, how many students
+ * joined, and the current question's answers as a histogram (no names). Also the Go live button
+ * of the lesson panel.
+ */
+import { Radio } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import { useLab } from '@/components/canvas/store';
+import { AnswerHistogram } from './histogram';
+import { JoinQr } from './join-qr';
+import { useTeacherLive } from './teacher-live';
+
+export function GoLiveButton() {
+  const session = useTeacherLive((s) => s.session);
+  const starting = useTeacherLive((s) => s.starting);
+  const problem = useTeacherLive((s) => s.problem);
+  const goLive = useTeacherLive((s) => s.goLive);
+  const steps = useLab((s) => s.lesson?.steps.length ?? 0);
+  const present = useLab((s) => s.present);
+  return (
+    <>
+      <button
+        type="button"
+        className="btn"
+        disabled={steps === 0 || starting}
+        onClick={() => (session ? present(useTeacherLive.getState().state?.step ?? 0) : void goLive())}
+        data-testid="go-live"
+        title="Students follow this lesson on their own devices"
+      >
+        <Radio size={14} /> {session ? `Live · ${session.code}` : starting ? 'Going live…' : 'Go live'}
+      </button>
+      {problem && !session && (
+        <p role="alert" className="basis-full text-xs text-rose-600">
+          {problem}
+        </p>
+      )}
+    </>
+  );
+}
+
+function useJoinLink(code: string): string {
+  const [origin, setOrigin] = useState('');
+  useEffect(() => setOrigin(window.location.origin), []);
+  return `${origin}/live/${code}`;
+}
+
+export function LiveTeacherPanel() {
+  const session = useTeacherLive((s) => s.session);
+  const state = useTeacherLive((s) => s.state);
+  const problem = useTeacherLive((s) => s.problem);
+  const endClass = useTeacherLive((s) => s.endClass);
+  const link = useJoinLink(session?.code ?? '');
+  if (!session) return null;
+  return (
+    <section className="grid gap-3 rounded-xl border border-sky-800 bg-slate-900 p-4" data-testid="live-teacher" aria-label="Live class">
+      <div className="flex items-start gap-4">
+        <JoinQr link={link} />
+        <div className="grid flex-1 gap-1">
+          <span className="text-sm text-slate-400">Join at {link.replace(/\/live\/.*$/, '/live')} with the code</span>
+          <span className="font-mono text-5xl font-bold tracking-[0.2em]" data-testid="live-code">
+            {session.code}
+          </span>
+          <span className="truncate font-mono text-xs text-slate-400" data-testid="live-link">
+            {link}
+          </span>
+          <span className="text-lg" data-testid="live-students">
+            {state?.students ?? 0} {state?.students === 1 ? 'student' : 'students'} joined
+          </span>
+          {state && state.recentNames.length > 0 && <span className="truncate text-xs text-slate-400">Latest: {state.recentNames.join(', ')}</span>}
+        </div>
+        <button type="button" className="rounded border border-slate-600 px-2 py-0.5 text-xs hover:bg-slate-800" onClick={() => void endClass()} data-testid="live-end">
+          End class
+        </button>
+      </div>
+      {state?.current?.prediction && (
+        <div className="grid gap-2">
+          <p className="text-xl" data-testid="live-prompt">
+            {state.current.prediction.prompt}
+          </p>
+          {state.histogram && <AnswerHistogram histogram={state.histogram} large />}
+          {state.answer && (
+            <p className="text-lg text-emerald-300" data-testid="live-true-answer">
+              The graph says: <strong className="font-mono">{state.answer.label}</strong>
+            </p>
+          )}
+        </div>
+      )}
+      {problem && (
+        <p role="status" className="text-sm text-amber-300" data-testid="live-problem">
+          {problem}
+        </p>
+      )}
+      <p className="text-xs text-slate-500">The class ends when you end it, or after {state?.idleMinutes ?? 120} minutes without a step or an answer.</p>
+    </section>
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * Corpus files in a real Chromium: a 5 MB corpus uploaded to the server and trained on by a server
+ * run; a 20 MB local file read as a stream in the browser's worker, trained on with progress on
+ * the node, and stopped.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { englishCorpus } from '@/scripts/make-corpora';
+import { inspect } from './helpers';
+
+async function chooseFile(page: Page, button: string, name: string, text: string) {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId(button).click();
+  await (await chooser).setFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+}
+
+test('a 5 MB corpus uploaded to the server trains in a server run', async ({ page }) => {
+  await page.goto('/?template=vocab');
+  await expect(page.getByTestId('node-bpe').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await page.getByTestId('run-on-server').click();
+  await expect(page.getByTestId('run-status')).toContainText('Server · Node');
+  await inspect(page, 'bpe');
+  await page.getByLabel('Vocabulary size (256 bytes + merges + specials)').fill('20000');
+
+  await chooseFile(page, 'corpus-file-upload', 'sotu-5mb.txt', englishCorpus(5_000_000));
+  await expect(page.getByTestId('corpus-file-current')).toContainText('sotu-5mb.txt (5.0 MB), stored on the server', { timeout: 90_000 });
+  // Progress of a server run on the node is not asserted here: it was not seen in this test (the
+  // browser test below sees it); see the branch report.
+  await expect(page.getByTestId('node-bpe').getByTestId('node-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('node-bpe').getByTestId('node-status')).toContainText('server');
+  await expect(page.getByTestId('inspector').getByTestId('bpe-stat-merges')).toHaveText(/^1\d,\d{3}$/);
+});
+
+test('a 20 MB local file trains in the browser with progress, and Stop ends it', async ({ page }) => {
+  await page.goto('/?template=vocab');
+  await expect(page.getByTestId('node-bpe').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await inspect(page, 'bpe');
+  await page.getByLabel('Vocabulary size (256 bytes + merges + specials)').fill('30000');
+  const corpus = englishCorpus(10_000_000);
+  await chooseFile(page, 'corpus-file-local', 'sotu-20mb.txt', corpus + '\n' + corpus);
+  await expect(page.getByTestId('corpus-file-current')).toContainText('sotu-20mb.txt (20 MB), read in this browser', { timeout: 60_000 });
+
+  const progress = page.getByTestId('node-bpe').getByTestId('node-progress');
+  await expect(progress).toContainText(/MB of 20 MB read|merges/, { timeout: 60_000 });
+  await page.getByTestId('node-stop').first().click();
+  await expect(page.getByTestId('node-stopped').first()).toContainText('you pressed Stop');
+  // The page still holds the file: the node does not ask for it again.
+  await expect(page.getByTestId('corpus-file-forgotten')).toHaveCount(0);
+});

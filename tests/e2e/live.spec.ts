@@ -1,0 +1,113 @@
+import { expect, test } from '@playwright/test';
+
+test.use({ viewport: { width: 1600, height: 900 } });
+
+test('a teacher goes live; a student joins by code, follows, answers, explores and comes back; the projector counts the answer and the reveal shows the graph’s live value', async ({ browser }, testInfo) => {
+  const teacherContext = await browser.newContext();
+  const teacher = await teacherContext.newPage();
+  await teacher.goto('/?template=compare');
+  await expect(teacher.getByTestId('node-gpt2').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await teacher.getByTestId('open-lesson').click();
+  // The template's lesson carries prediction questions, editable in the lesson editor.
+  await expect(teacher.getByLabel('Step 2 prediction', { exact: true })).toHaveValue('token-count');
+  await teacher.getByTestId('go-live').click();
+  const code = (await teacher.getByTestId('live-code').textContent())?.trim() ?? '';
+  expect(code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/);
+  await expect(teacher.getByTestId('live-link')).toHaveText(new RegExp(`/live/${code}$`));
+  await expect(teacher.getByTestId('live-qr')).toBeVisible();
+  await expect(teacher.getByTestId('live-students')).toHaveText('0 students joined');
+
+  // The student joins on another device (another browser context) by typing the code.
+  const studentContext = await browser.newContext();
+  const student = await studentContext.newPage();
+  await student.goto('/live');
+  await student.getByTestId('live-join-code').fill(code.toLowerCase());
+  await student.getByTestId('live-join-name').fill('<b>Ada</b>');
+  await student.getByTestId('live-join').click();
+  await expect(student.getByTestId('live-progress')).toHaveText('Step 1 of 3');
+  await expect(student.getByTestId('live-question')).toHaveText('We give three models the same sentence. Will they see the same numbers?');
+  await expect(student).toHaveURL(new RegExp(`/live/${code}$`));
+  await expect(student.getByText('You: <b>Ada</b>')).toBeVisible(); // a name is text, never markup
+  await expect(teacher.getByTestId('live-students')).toHaveText('1 student joined');
+  await expect(teacher.getByText('Latest: <b>Ada</b>')).toBeVisible();
+
+  // The teacher reveals step 1 and moves on: the student follows.
+  await teacher.keyboard.press('ArrowRight');
+  await teacher.keyboard.press('ArrowRight');
+  await expect(student.getByTestId('live-progress')).toHaveText('Step 2 of 3');
+  await expect(student.getByTestId('live-student-prompt')).toHaveText('How many tokens will GPT-2 use for “I love NLP”?');
+  await expect(teacher.getByTestId('live-prompt')).toHaveText('How many tokens will GPT-2 use for “I love NLP”?');
+
+  // The student answers, then changes the answer; the projector counts one answer, no names.
+  await student.getByTestId('live-answer-input').fill('3');
+  await student.getByTestId('live-answer-submit').click();
+  await expect(student.getByTestId('live-my-answer')).toContainText('Your answer: 3');
+  await expect(teacher.locator('[data-testid=live-bin][data-value="3"] [data-testid=live-bin-count]')).toHaveText('1');
+  await student.getByTestId('live-answer-input').fill('4');
+  await student.getByTestId('live-answer-submit').click();
+  await expect(student.getByTestId('live-my-answer')).toContainText('Your answer: 4');
+  await expect(teacher.getByTestId('live-bin')).toHaveCount(1);
+  await expect(teacher.locator('[data-testid=live-bin][data-value="4"] [data-testid=live-bin-count]')).toHaveText('1');
+
+  // Explore: an editable copy that runs in the student's browser; back to the class restores the teacher's graph.
+  await student.getByTestId('live-explore').click();
+  await expect(student.getByTestId('live-exploring')).toBeVisible();
+  await student.getByTestId('node-text').getByTestId('text-input').fill('Hello');
+  await expect(student.getByTestId('live-node-answer').getByTestId('pretrained-stats')).toContainText(/^1\s*tokens/);
+  await student.getByTestId('live-back').click();
+  await expect(student.getByTestId('live-exploring')).toHaveCount(0);
+  await expect(student.getByTestId('node-text').getByTestId('text-input')).toHaveValue('I love NLP');
+
+  // The teacher edits the text on the projector: the student's graph follows, and the reveal
+  // reads the answer from the running graph (5 tokens now), not from the lesson.
+  await teacher.getByTestId('node-text').getByTestId('text-input').fill('I love NLP!');
+  await expect(student.getByTestId('node-text').getByTestId('text-input')).toHaveValue('I love NLP!');
+  await expect(teacher.getByTestId('node-gpt2').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await teacher.keyboard.press('ArrowRight');
+  await expect(teacher.getByTestId('live-true-answer')).toHaveText('The graph says: 5');
+  await expect(student.getByTestId('live-revealed-answer')).toHaveText('5');
+  await expect(student.getByTestId('live-verdict')).toHaveText('You answered 4.');
+  await expect(student.getByTestId('live-node-answer').getByTestId('pretrained-stats')).toContainText(/^5\s*tokens/);
+  await expect(teacher.locator('[data-testid=live-bin][data-value="4"] [data-testid=live-bin-count]')).toHaveText('1');
+  await teacher.screenshot({ path: testInfo.outputPath('live-projector-reveal.png') });
+  await student.screenshot({ path: testInfo.outputPath('live-student-reveal.png') });
+
+  // The next step reaches the student; a choice answer reaches the projector.
+  await teacher.keyboard.press('ArrowRight');
+  await expect(student.getByTestId('live-progress')).toHaveText('Step 3 of 3');
+  await student.getByTestId('live-choice').filter({ hasText: 'No' }).click();
+  await expect(teacher.locator('[data-testid=live-bin][data-value="no"] [data-testid=live-bin-count]')).toHaveText('1');
+  await expect(teacher.locator('[data-testid=live-bin][data-value="yes"] [data-testid=live-bin-count]')).toHaveText('0');
+
+  await teacher.getByTestId('live-end').click();
+  await expect(student.getByTestId('live-ended')).toBeVisible();
+  await teacherContext.close();
+  await studentContext.close();
+});
+
+test('a wrong join code is refused with a sentence, and the form stays', async ({ page }) => {
+  await page.goto('/live/ZZZZZZ');
+  await expect(page.getByTestId('live-join-code')).toHaveValue('ZZZZZZ');
+  await page.getByTestId('live-join').click();
+  await expect(page.getByTestId('live-join-problem')).toHaveText('No live class has the code ZZZZZZ. Check the code on the teacher’s screen.');
+  await page.getByTestId('live-join-code').fill('<img src=x>');
+  await page.getByTestId('live-join').click();
+  await expect(page.getByTestId('live-join-problem')).toHaveText('A join code is 6 letters and digits, as shown on the teacher’s screen.');
+});
+
+test('the lesson editor adds a prediction question to a step, and the live reveal answers it from the graph', async ({ page }) => {
+  await page.goto('/?template=compare');
+  await expect(page.getByTestId('node-text').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await page.getByTestId('open-lesson').click();
+  const measure = page.getByLabel('Step 1 prediction', { exact: true });
+  await expect(measure).toHaveValue('');
+  await measure.selectOption('byte-count');
+  await page.getByLabel('Step 1 prediction prompt').fill('How many bytes is “I love NLP” in UTF-8?');
+  await page.getByTestId('go-live').click();
+  await expect(page.getByTestId('live-prompt')).toHaveText('How many bytes is “I love NLP” in UTF-8?');
+  await expect(page.getByTestId('live-histogram')).toContainText('0 answers');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('live-true-answer')).toHaveText('The graph says: 10');
+  await page.getByTestId('live-end').click();
+  await expect(page.getByTestId('live-teacher')).toHaveCount(0);
+});

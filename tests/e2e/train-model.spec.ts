@@ -1,0 +1,53 @@
+import { expect, test } from '@playwright/test';
+import LZString from 'lz-string';
+import { findTemplate } from '@/nodes/templates';
+import { inspect } from './helpers';
+
+/** The template as shipped, trained for 8 steps instead of 40 (each step takes seconds on a busy machine). */
+function shortOdiaTemplate(): string {
+  const doc = structuredClone(findTemplate('train-odia')!.doc);
+  const train = doc.nodes.find((n) => n.id === 'train')!;
+  train.params = { ...train.params, steps: 8, sampleEvery: 4, evalEvery: 2 };
+  return LZString.compressToEncodedURIComponent(JSON.stringify(doc));
+}
+
+/**
+ * The Odia template in a real Chromium: a BPE trained on the Odia sample, then a tiny GPT trained
+ * from scratch on it with TensorFlow.js on WASM in the engine's Web Worker. The loss curve (with
+ * the unigram and bigram lines) and the samples appear while it trains, and Generate runs the new
+ * model through ONNX Runtime Web.
+ */
+test('trains a model on an Odia tokenizer in the browser, draws it learning, and Generate runs it', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto(`/#g=${shortOdiaTemplate()}`);
+  await inspect(page, 'train');
+  const node = page.getByTestId('node-train');
+  const inspector = page.getByTestId('inspector');
+  await expect(inspector.getByTestId('inspector-question')).toHaveText('Can I train a language model on my own tokenizer?');
+
+  // Live, while it trains: the curves and the first samples.
+  const live = inspector.getByTestId('train-live');
+  await expect(live.getByTestId('train-loss-chart')).toBeVisible({ timeout: 240_000 });
+  await expect(live.getByTestId('chart-rule')).toHaveCount(2);
+  await expect(live.getByTestId('train-sample').first()).toContainText('step 0');
+  await expect(node.getByTestId('node-progress')).toContainText('Step', { timeout: 240_000 });
+
+  await expect(node.getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/, { timeout: 240_000 });
+  await expect(inspector.getByTestId('train-summary')).toContainText('8 steps');
+  await expect(inspector.getByTestId('train-summary')).toHaveAttribute('data-backend', 'wasm');
+  await expect(inspector.getByTestId('train-summary')).toContainText('280 embedding');
+  const samples = inspector.getByTestId('train-sample');
+  await expect(samples).toHaveCount(3);
+  await expect(samples.last()).toContainText('step 8');
+  // The samples are Odia text (the prompt continued), not IDs.
+  expect(await samples.last().textContent()).toMatch(/\p{Script=Oriya}/u);
+  await expect(inspector.getByTestId('train-verdict')).toContainText('Held-out loss at step 8');
+  await expect(node.getByTestId('train-model-body')).toContainText('vocab 280');
+
+  await inspect(page, 'generate');
+  await expect(page.getByTestId('node-generate').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/, { timeout: 120_000 });
+  await expect(inspector.getByTestId('generate-backend')).toHaveAttribute('data-backend', 'wasm');
+  const text = await inspector.getByTestId('generate-text').textContent();
+  expect(text).toMatch(/\p{Script=Oriya}/u);
+  await expect(inspector).toContainText('tiny model on BPE (trained)');
+});

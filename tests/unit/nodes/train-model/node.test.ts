@@ -1,0 +1,211 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
+import { createRecipeCache } from '@/nodes/engine/cache';
+import { execute, type NodeOutcome, type RunEvent } from '@/nodes/engine/executor';
+import type { GraphDoc } from '@/nodes/engine/graph-doc';
+import { nodeKinds, type ViewOf } from '@/nodes';
+import type { ModelRef } from '@/nodes/shared/model-ref';
+import type { TrainLive } from '@/nodes/train-model';
+import { modelFiles } from '@/nodes/train-model/model-files';
+import { SOTU_1862_EXCERPT } from '@/nodes/text/corpus-sample';
+import { nodeResources } from '../../engine/fixtures';
+
+type Spec = [id: string, type: string, params?: Record<string, unknown>];
+function doc(nodes: Spec[], edges: [string, string, string, string][]): GraphDoc {
+  return {
+    schemaVersion: 1,
+    title: 't',
+    nodes: nodes.map(([id, type, params = {}]) => ({ id, type, params, position: { x: 0, y: 0 } })),
+    edges: edges.map(([source, sourcePort, target, targetPort]) => ({ id: `${source}-${target}-${targetPort}`, source, sourcePort, target, targetPort })),
+  };
+}
+
+const CORPUS = SOTU_1862_EXCERPT.slice(0, 12_000);
+const TRAIN = { preset: 'tiny', steps: 6, evalEvery: 3, sampleEvery: 3, prompt: 'The United States' };
+
+/** Corpus → Pretokenize → BPE (vocab 500) → Train model; the prompt → IDs → Transformer, Generate, Fine-tune on the trained model. */
+function graph(train: Record<string, unknown> = TRAIN, extra: Spec[] = [], extraEdges: [string, string, string, string][] = []): GraphDoc {
+  return doc(
+    [
+      ['corpus', 'text', { text: CORPUS }],
+      ['pre', 'pretokenize', { mode: 'bytelevel' }],
+      ['bpe', 'bpe', { vocabSize: 500 }],
+      ['train', 'train-model', train],
+      ...extra,
+    ],
+    [
+      ['corpus', 'text', 'pre', 'text'],
+      ['pre', 'pretokens', 'bpe', 'pretokens'],
+      ['bpe', 'tokenizer', 'train', 'tokenizer'],
+      ['corpus', 'text', 'train', 'corpus'],
+      ...extraEdges,
+    ],
+  );
+}
+
+async function run(g: GraphDoc, options: { onEvent?: (e: RunEvent) => void; signal?: AbortSignal } = {}) {
+  return execute(g, { registry: nodeKinds, cache: createRecipeCache(), where: 'server', resources: nodeResources, ...options });
+}
+
+function done<T>(outcome: NodeOutcome | undefined): { view: T; outputs: Record<string, unknown> } {
+  if (outcome?.status !== 'done') throw new Error(`node did not finish: ${JSON.stringify(outcome)}`);
+  return outcome as unknown as { view: T; outputs: Record<string, unknown> };
+}
+
+function failed(outcome: NodeOutcome | undefined): string {
+  if (outcome?.status !== 'error') throw new Error(`expected an error, got ${JSON.stringify(outcome)}`);
+  return (outcome as { message: string }).message;
+}
+
+describe('the Train model node', () => {
+  it('trains on a BPE from the canvas, and the Transformer, Generate and Fine-tune nodes run the model it makes', async () => {
+    const progress: TrainLive[] = [];
+    const g = graph(
+      TRAIN,
+      [
+        ['prompt', 'text', { text: 'The United States' }],
+        ['enc', 'pretokenize', { mode: 'bytelevel' }],
+        ['bpe2', 'bpe', { vocabSize: 500 }],
+        ['ids', 'ids', {}],
+        ['model', 'transformer', { topK: 5 }],
+        ['gen', 'generate', { strategy: 'greedy', maxNewTokens: 8, stopAtEos: false }],
+        ['ft', 'finetune', { steps: 1, batchSize: 1, seqLength: 8 }],
+      ],
+      [
+        ['prompt', 'text', 'enc', 'text'],
+        ['enc', 'pretokens', 'bpe2', 'pretokens'],
+        ['corpus', 'text', 'bpe2', 'corpus'],
+        ['bpe2', 'tokens', 'ids', 'tokens'],
+        ['bpe2', 'tokenizer', 'ids', 'tokenizer'],
+        ['ids', 'ids', 'model', 'ids'],
+        ['train', 'model', 'model', 'model'],
+        ['ids', 'ids', 'gen', 'ids'],
+        ['train', 'model', 'gen', 'model'],
+        ['prompt', 'text', 'ft', 'text'],
+        ['train', 'model', 'ft', 'model'],
+      ],
+    );
+    const report = await run(g, { onEvent: (e) => e.type === 'node:progress' && e.nodeId === 'train' && e.data && progress.push(e.data as TrainLive) });
+    const train = done<ViewOf<'train-model'>>(report.outcomes.get('train'));
+    const view = train.view!;
+    expect(view.vocabSize).toBe(500);
+    expect(view.history.map((h) => h.step)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(view.history.filter((h) => h.heldOutLoss !== null).map((h) => h.step)).toEqual([0, 3, 6]);
+    expect(view.history.at(-1)!.heldOutLoss!).toBeLessThan(view.history[0]!.heldOutLoss!);
+    expect(view.baselines.bigram).toBeLessThan(view.baselines.unigram);
+    expect(view.samples.map((s) => s.step)).toEqual([0, 3, 6]);
+    expect(view.prompt).toBe('The United States');
+    // The curves arrived while it trained, one message per step.
+    expect(progress.map((p) => p.step)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+
+    const model = train.outputs.model as ModelRef;
+    expect(model.config!.vocab_size).toBe(500);
+    expect(model.tokenizer).toBe('BPE (trained)');
+
+    const transformer = done<ViewOf<'transformer'>>(report.outcomes.get('model')).view;
+    expect(transformer.vocabSize).toBe(500);
+    expect(transformer.layers).toBe(2);
+    expect(transformer.width).toBe(64);
+    expect(transformer.maxPositions).toBe(64);
+    expect(transformer.warning).toBeNull();
+    expect(transformer.tokens.join('')).toBe('TheĠUnitedĠStates');
+    expect(transformer.embedding!.width).toBe(64);
+    expect(transformer.attention!.layers).toHaveLength(2);
+    const top = transformer.topK[0]!.candidates;
+    expect(top).toHaveLength(5);
+    expect(top.every((c) => c.id >= 0 && c.id < 500 && c.prob > 0)).toBe(true);
+
+    const gen = done<ViewOf<'generate'>>(report.outcomes.get('gen')).view;
+    expect(gen.steps).toHaveLength(8);
+    expect(gen.steps.every((s) => s.id < 500)).toBe(true);
+    // Greedy: the first new token is the Transformer's top-1.
+    expect(gen.steps[0]!.id).toBe(top[0]!.id);
+
+    const ft = done<ViewOf<'finetune'>>(report.outcomes.get('ft')).view!;
+    expect(ft.watch.identical).toBe(true);
+    expect(ft.watch.tokenizer).toBe('BPE (trained) (the model’s tokenizer)');
+  }, 120_000);
+
+  it('continues after a stop from the step it reached, to the weights of an uninterrupted run', async () => {
+    const recipe = { ...TRAIN, steps: 8, seed: 11 };
+    const controller = new AbortController();
+    const first = await run(graph(recipe), {
+      signal: controller.signal,
+      onEvent: (e) => e.type === 'node:progress' && e.nodeId === 'train' && (e.data as TrainLive | undefined)?.step === 3 && controller.abort(),
+    });
+    expect(first.outcomes.get('train')?.status).not.toBe('done');
+    // Let the shared work notice nobody waits for it any more (its grace period), then run again.
+    await new Promise((r) => setTimeout(r, 800));
+    const resumed = done<ViewOf<'train-model'>>((await run(graph(recipe))).outcomes.get('train'));
+    expect(resumed.view!.resumedFrom).toBeGreaterThanOrEqual(3);
+    expect(resumed.view!.resumedFrom).toBeLessThan(8);
+    // Another recipe key (evalEvery does not change the weights), trained in one go.
+    const whole = done<ViewOf<'train-model'>>((await run(graph({ ...recipe, evalEvery: 4 }))).outcomes.get('train'));
+    expect(whole.view!.resumedFrom).toBe(0);
+    expect((resumed.outputs.model as ModelRef).weightsId).toBe((whole.outputs.model as ModelRef).weightsId);
+  }, 120_000);
+
+  it('writes files that transformers.js loads from a folder and runs to the same next token', async () => {
+    const report = await run(
+      graph(
+        { ...TRAIN, seed: 5 },
+        [
+          ['prompt', 'text', { text: 'The United States' }],
+          ['enc', 'pretokenize', { mode: 'bytelevel' }],
+          ['bpe2', 'bpe', { vocabSize: 500 }],
+          ['ids', 'ids', {}],
+          ['gen', 'generate', { strategy: 'greedy', maxNewTokens: 3, stopAtEos: false }],
+        ],
+        [
+          ['prompt', 'text', 'enc', 'text'],
+          ['enc', 'pretokens', 'bpe2', 'pretokens'],
+          ['corpus', 'text', 'bpe2', 'corpus'],
+          ['bpe2', 'tokens', 'ids', 'tokens'],
+          ['bpe2', 'tokenizer', 'ids', 'tokenizer'],
+          ['ids', 'ids', 'gen', 'ids'],
+          ['train', 'model', 'gen', 'model'],
+        ],
+      ),
+    );
+    const model = done<ViewOf<'train-model'>>(report.outcomes.get('train')).outputs.model as ModelRef;
+    const lab = done<ViewOf<'generate'>>(report.outcomes.get('gen')).outputs.ids as { ids: number[] };
+    const files = modelFiles(model, null);
+    const root = mkdtempSync(join(tmpdir(), 'tokenloom-trained-'));
+    mkdirSync(join(root, 'mine', 'onnx'), { recursive: true });
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(root, 'mine', name), content);
+    env.allowLocalModels = true;
+    env.allowRemoteModels = false;
+    env.localModelPath = `${root}/`;
+    const tokenizer = await AutoTokenizer.from_pretrained('mine');
+    const lm = await AutoModelForCausalLM.from_pretrained('mine', { dtype: 'fp32' });
+    const ids = tokenizer.encode('The United States');
+    const out = (await lm.generate({ inputs: tokenizer('The United States').input_ids, max_new_tokens: 3, do_sample: false })) as { tolist(): bigint[][] };
+    const generated = out.tolist()[0]!.map(Number);
+    // The exported tokenizer gives the canvas's IDs, and the exported model continues them as the lab did.
+    expect(generated).toEqual(lab.ids);
+    expect(generated).toHaveLength(ids.length + 3);
+    await lm.dispose();
+    env.localModelPath = nodeResources.modelPath;
+  }, 120_000);
+
+  it('says in words what is wrong: a corpus shorter than a window, a 30k-row tokenizer on the tiny preset', async () => {
+    const short = await run(
+      doc(
+        [['corpus', 'text', { text: 'Too short.' }], ['pre', 'pretokenize', { mode: 'bytelevel' }], ['bpe', 'bpe', { vocabSize: 300 }], ['train', 'train-model', TRAIN]],
+        [['corpus', 'text', 'pre', 'text'], ['pre', 'pretokens', 'bpe', 'pretokens'], ['bpe', 'tokenizer', 'train', 'tokenizer'], ['corpus', 'text', 'train', 'corpus']],
+      ),
+    );
+    expect(failed(short.outcomes.get('train'))).toMatch(/^The corpus is \d+ tokens long, but this model reads 64 tokens at a time: it needs at least 130/);
+
+    const bert = await run(
+      doc(
+        [['corpus', 'text', { text: CORPUS }], ['tok', 'pretrained', { model: 'bert-base-uncased' }], ['train', 'train-model', TRAIN]],
+        [['corpus', 'text', 'tok', 'text'], ['tok', 'tokenizer', 'train', 'tokenizer'], ['corpus', 'text', 'train', 'corpus']],
+      ),
+    );
+    expect(failed(bert.outcomes.get('train'))).toMatch(/has 30,522 tokens, and the tiny preset takes at most 8,000.*Choose the small preset/);
+  }, 60_000);
+});
