@@ -12,6 +12,7 @@ import { ParamsForm } from '@/components/ui/params-form';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { uiOf, viewOf } from '@/components/kinds';
 import type { LabNode } from './graph-convert';
+import { NodeTitle, nodeTitle } from './node-title';
 import { useLab, type NodeRuntime } from './store';
 
 /** The answer for one node: status problems, or its inspector fed with the live view. */
@@ -117,11 +118,13 @@ export function InspectorPanel({ empty }: { empty?: ReactNode }) {
   const type = node.type;
   const def = nodeKinds[type];
   return (
-    <aside className="panel grid content-start gap-4 overflow-y-auto p-4" data-testid="inspector" aria-label={`${def.title} inspector`}>
+    <aside className="panel grid content-start gap-4 overflow-y-auto p-4" data-testid="inspector" aria-label={`${nodeTitle(node)} inspector`}>
       <div className="flex items-start justify-between gap-2">
         <div>
-          <div className="text-xs font-medium tracking-wide text-slate-500 uppercase">
-            {def.title} · <span className="normal-case">{node.id}</span>
+          <div className="flex items-baseline gap-1 text-xs font-medium tracking-wide text-slate-500">
+            <NodeTitle id={node.id} type={type} title={node.data.title} className="uppercase" />
+            {node.data.title && <span className="normal-case">({def.title})</span>}
+            <span>·</span> <span className="normal-case">{node.id}</span>
           </div>
           <h2 className="text-xl leading-tight font-semibold" data-testid="inspector-question">
             {def.question}

@@ -4,7 +4,7 @@
  * engine hook runs the graph in a Web Worker and streams results back into it.
  */
 import '@/nodes/shared/zod-jitless';
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type FinalConnectionState } from '@xyflow/react';
+import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type FinalConnectionState } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { connectionRefusal } from '@/nodes/engine/validate';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
@@ -30,6 +30,10 @@ import { ShortcutsHelp } from './shortcuts-help';
 import { openInitialGraph } from './open-initial-graph';
 import { Toolbar } from './toolbar';
 import type { LabNode } from './graph-convert';
+import { useConfirm } from './confirm-dialog';
+import { CanvasMinimap, MinimapToggle, useMinimapSetting, useReadableFit, useRefitOnFirstResults } from './canvas-view';
+import { EmptyCanvasHint } from './empty-canvas-hint';
+import { useBeforeDelete, useForgetEmptiedTemplate, useNewBlankGraph } from './use-graph-lifecycle';
 
 /** React Flow's component per node type: the shared node card, or a kind's own card (the Note). */
 export const nodeTypes = Object.fromEntries(
@@ -54,14 +58,22 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
   useAutosave();
   const [dark, toggleDark] = useDarkMode();
   const [help, setHelp] = useState(false);
+  const { dialog, ask } = useConfirm();
+  const [minimapShown, toggleMinimap] = useMinimapSetting();
+  const fitReadable = useReadableFit(minimapShown && !lab.presenting);
+  useForgetEmptiedTemplate();
+  const onMoveStart = useRefitOnFirstResults(fitReadable);
+  const onBeforeDelete = useBeforeDelete(ask);
 
   const fitViewRef = useRef(fitView);
   fitViewRef.current = fitView;
+  const fitReadableRef = useRef(fitReadable);
+  fitReadableRef.current = fitReadable;
   useEffect(() => {
     openInitialGraph(initial, graphId);
     // A lesson link opens straight into lesson mode at step 1.
     if (new URLSearchParams(window.location.search).get('lesson') === '1') useLab.getState().present(0);
-    requestAnimationFrame(() => void fitViewRef.current({ padding: 0.15 }));
+    requestAnimationFrame(() => void fitReadableRef.current());
   }, [initial, graphId]);
 
   const [galleryOpen, setGalleryOpen] = useState(false);
@@ -74,9 +86,23 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
       state.inspect(t.focus);
       window.history.replaceState(null, '', `/?template=${t.id}`);
       setGalleryOpen(false);
-      requestAnimationFrame(() => void fitView({ duration: 300, padding: 0.15 }));
+      // The lesson editor was about the graph before; it would sit beside one it does not describe.
+      setLessonOpen(false);
+      requestAnimationFrame(() => void fitReadable(300));
     },
-    [fitView],
+    [fitReadable],
+  );
+  // Presenting is the lesson itself: the editor closes, and the canvas has the palette back after.
+  const presentingNow = Boolean(lab.presenting);
+  useEffect(() => {
+    if (presentingNow) setLessonOpen(false);
+  }, [presentingNow]);
+  const newBlankGraph = useNewBlankGraph(
+    ask,
+    useCallback(() => {
+      setLessonOpen(false);
+      setGalleryOpen(false);
+    }, []),
   );
 
   // Lesson mode: the camera follows the step's node.
@@ -84,14 +110,14 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
   const presentingNode = presentingStep === undefined ? undefined : lab.lesson?.steps[presentingStep]?.nodeId;
   useEffect(() => {
     if (presentingNode) requestAnimationFrame(() => void fitViewRef.current({ nodes: [{ id: presentingNode }], duration: 400, padding: 0.35, maxZoom: 1.3 }));
-    else if (presentingStep === undefined) requestAnimationFrame(() => void fitViewRef.current({ duration: 300, padding: 0.15 }));
+    else if (presentingStep === undefined) requestAnimationFrame(() => void fitReadableRef.current(300));
   }, [presentingNode, presentingStep]);
 
   const autoLayout = useCallback(() => {
     const { nodes, edges, setPositions } = useLab.getState();
     setPositions(layoutLeftToRight(nodes, edges));
-    requestAnimationFrame(() => void fitView({ duration: 300, padding: 0.15 }));
-  }, [fitView]);
+    requestAnimationFrame(() => void fitReadable(300));
+  }, [fitReadable]);
 
   const addAtCenter = useCallback(
     (type: NodeType) => {
@@ -105,7 +131,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
     [getViewport],
   );
 
-  const fit = useCallback(() => void fitView({ duration: 300, padding: 0.15 }), [fitView]);
+  const fit = useCallback(() => void fitReadable(300), [fitReadable]);
   const toggleHelp = useCallback(() => setHelp((h) => !h), []);
   const closeHelp = useCallback(() => setHelp(false), []);
   const saveNow = useCallback(() => void save(), [save]);
@@ -157,15 +183,27 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
         onToggleDark={toggleDark}
         onToggleHelp={toggleHelp}
         onOpenTemplates={() => setGalleryOpen(true)}
+        onNewBlank={() => void newBlankGraph()}
         onToggleLesson={() => setLessonOpen((o) => !o)}
         onStop={stop}
       />
       <div
         className={`grid min-h-0 flex-1 ${
-          lab.presenting ? 'grid-cols-[1fr_minmax(560px,45%)]' : showPalette ? 'grid-cols-[220px_1fr_440px]' : 'grid-cols-[1fr_440px]'
+          lab.presenting
+            ? 'grid-cols-[1fr_minmax(560px,45%)]'
+            : lessonOpen
+              ? 'grid-cols-[380px_1fr_440px]'
+              : showPalette
+                ? 'grid-cols-[220px_1fr_440px]'
+                : 'grid-cols-[1fr_440px]'
         }`}
       >
-        {showPalette && !lab.presenting && <Palette onAdd={addAtCenter} />}
+        {/* The lesson editor takes the palette's column while it is open: it never covers the canvas. */}
+        {lessonOpen && !lab.presenting ? (
+          <LessonPanel onClose={() => setLessonOpen(false)} />
+        ) : (
+          showPalette && !lab.presenting && <Palette onAdd={addAtCenter} />
+        )}
         <div
           className="relative min-h-0"
           onDragOver={(e) => {
@@ -185,7 +223,8 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
           <Toast />
           {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
           {galleryOpen && <GalleryDialog onOpen={openTemplate} onClose={() => setGalleryOpen(false)} />}
-          {lessonOpen && !lab.presenting && <LessonPanel onClose={() => setLessonOpen(false)} />}
+          {dialog}
+          <EmptyCanvasHint onOpenTemplates={() => setGalleryOpen(true)} />
           <ReactFlow<LabNode>
             nodes={nodes}
             edges={edges}
@@ -195,11 +234,9 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
             onConnect={onConnect}
             onConnectEnd={onConnectEnd}
             isValidConnection={isValidConnection}
-            onBeforeDelete={async () => {
-              useLab.getState().record();
-              return true;
-            }}
+            onBeforeDelete={onBeforeDelete}
             onNodeDragStart={() => useLab.getState().record()}
+            onMoveStart={onMoveStart}
             onNodeClick={(_, node) => lab.inspect(node.id)}
             onPaneClick={() => lab.inspect(null)}
             deleteKeyCode={locked ? null : ['Backspace', 'Delete']}
@@ -208,14 +245,15 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
             selectionKeyCode="Shift"
             multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
             colorMode={dark ? 'dark' : 'light'}
-            fitView
-            fitViewOptions={{ padding: 0.15 }}
             minZoom={0.2}
             proOptions={{ hideAttribution: false }}
           >
             <Background gap={20} />
-            <MiniMap pannable zoomable />
-            <Controls showInteractive={false} />
+            <CanvasMinimap shown={minimapShown && !lab.presenting} />
+            {/* Fit is the toolbar's readable fit (F); React Flow's own would fit at any zoom, under the minimap. */}
+            <Controls showInteractive={false} showFitView={false}>
+              <MinimapToggle shown={minimapShown} onToggle={toggleMinimap} />
+            </Controls>
             <ConnectionHint />
           </ReactFlow>
         </div>

@@ -2,6 +2,7 @@
 /**
  * The lesson editor: ordered steps (a node, the question, the teacher's note, what to look at),
  * teacher controls (hide the palette, lock the graph, show only chosen settings), and Present.
+ * It is docked in the left column (in place of the palette), so it never covers the canvas.
  */
 import { ArrowDown, ArrowUp, Play, Plus, Trash2, X } from 'lucide-react';
 import { nodeKinds } from '@/nodes';
@@ -10,6 +11,7 @@ import type { LessonStep } from '@/nodes/engine/graph-doc';
 import { PredictionEditor } from '@/components/live/prediction-editor';
 import { GoLiveButton } from '@/components/live/teacher-panel';
 import { EMPTY_LESSON, useLab } from './store';
+import { nodeTitle } from './node-title';
 
 export function LessonPanel({ onClose }: { onClose(): void }) {
   const lesson = useLab((s) => s.lesson) ?? EMPTY_LESSON;
@@ -38,7 +40,7 @@ export function LessonPanel({ onClose }: { onClose(): void }) {
     <section
       aria-label="Lesson"
       data-testid="lesson-panel"
-      className="absolute bottom-3 left-3 z-40 grid max-h-[70%] w-[420px] content-start gap-3 overflow-y-auto rounded-xl border border-slate-200 bg-white p-3 text-sm shadow-xl dark:border-slate-700 dark:bg-slate-900"
+      className="panel grid min-h-0 content-start gap-3 overflow-y-auto p-3 text-sm"
     >
       <div className="flex items-center justify-between">
         <h2 className="font-semibold">Lesson · {lesson.steps.length} steps</h2>
@@ -61,7 +63,7 @@ export function LessonPanel({ onClose }: { onClose(): void }) {
                 <select aria-label={`Step ${i + 1} node`} className="field flex-1 text-xs" value={step.nodeId} onChange={(e) => editStep(i, { nodeId: e.target.value })}>
                   {computing.map((n) => (
                     <option key={n.id} value={n.id}>
-                      {n.type ? nodeKinds[n.type].title : n.id} ({n.id})
+                      {nodeTitle(n) || n.id} ({n.id})
                     </option>
                   ))}
                 </select>
@@ -111,7 +113,7 @@ export function LessonPanel({ onClose }: { onClose(): void }) {
           </label>
           {inspectedNode?.type && paramsOfInspected.length > 0 && (
             <div className="grid gap-1" data-testid="visible-params">
-              <span className="text-xs text-slate-500">Settings students see on {nodeKinds[inspectedNode.type].title}:</span>
+              <span className="text-xs text-slate-500">Settings students see on {nodeTitle(inspectedNode)}:</span>
               <div className="flex flex-wrap gap-2">
                 {paramsOfInspected.map((p) => (
                   <label key={p} className="flex items-center gap-1 text-xs">

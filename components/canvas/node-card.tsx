@@ -13,6 +13,7 @@ import { PORT_COLOR } from '@/components/ui/ports';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { uiOf, viewOf } from '@/components/kinds';
 import { useLab } from './store';
+import { NodeTitle } from './node-title';
 import type { LabNode } from './graph-convert';
 import { ownEntry } from '@/nodes/engine/validate';
 
@@ -32,7 +33,7 @@ function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
       )}
     >
       <div className="flex items-center justify-between gap-2 rounded-t-xl border-b border-slate-100 px-3 py-2 dark:border-slate-800">
-        <span className="font-semibold">{def.title}</span>
+        <NodeTitle id={id} type={type} title={data.title} className="min-w-0 truncate font-semibold" />
         <span className="flex items-center gap-1">
           <StatusBadge runtime={runtime} />
           {runtime?.status === 'running' && runtime.startedAt !== undefined && (
@@ -40,7 +41,7 @@ function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
               type="button"
               className="nodrag rounded border border-slate-300 px-1.5 text-[11px] hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800"
               data-testid="node-stop"
-              aria-label={`Stop ${def.title}`}
+              aria-label={`Stop ${data.title || def.title}`}
               onClick={() => useLab.getState().requestStop?.()}
             >
               <Square size={10} className="inline" /> Stop

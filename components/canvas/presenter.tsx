@@ -5,11 +5,11 @@
  * back, Esc ends. The canvas follows: it zooms to the step's node and dims the rest.
  */
 import { useEffect } from 'react';
-import { nodeKinds } from '@/nodes';
 import { LiveTeacherPanel } from '@/components/live/teacher-panel';
 import { NodeAnswer } from './inspector-panel';
 import { useLab } from './store';
 import { StoredFormToggle } from '@/components/ui/token-display';
+import { nodeTitle } from './node-title';
 
 export function usePresenterKeys() {
   useEffect(() => {
@@ -66,7 +66,7 @@ export function PresenterPanel() {
         </button>
       </div>
       <LiveTeacherPanel />
-      <div className="text-sm tracking-wide text-sky-300 uppercase">{node?.type ? nodeKinds[node.type].title : step.nodeId}</div>
+      <div className="text-sm tracking-wide text-sky-300 uppercase">{nodeTitle(node) || step.nodeId}</div>
       <h1 className="text-4xl leading-tight font-semibold" data-testid="presenter-question">
         {step.question}
       </h1>

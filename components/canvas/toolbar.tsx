@@ -3,7 +3,7 @@
  * The lab's header: the graph's title, undo/redo and view buttons, templates, lesson, sharing,
  * where the graph runs (browser or server) and the run's status with Stop.
  */
-import { GraduationCap, HelpCircle, LayoutGrid, LayoutTemplate, Maximize, Moon, Redo2, Square, Sun, Undo2 } from 'lucide-react';
+import { FilePlus, GraduationCap, HelpCircle, LayoutGrid, LayoutTemplate, Maximize, Moon, Redo2, Square, Sun, Undo2 } from 'lucide-react';
 import { formatMs } from '@/components/ui/format';
 import { ShareMenu } from './share-menu';
 import { useLab } from './store';
@@ -19,11 +19,13 @@ export interface ToolbarProps {
   onToggleDark(): void;
   onToggleHelp(): void;
   onOpenTemplates(): void;
+  /** "New blank graph" (it asks first when there are unsaved edits). */
+  onNewBlank(): void;
   onToggleLesson(): void;
   onStop(): void;
 }
 
-export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDark, onToggleHelp, onOpenTemplates, onToggleLesson, onStop }: ToolbarProps) {
+export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDark, onToggleHelp, onOpenTemplates, onNewBlank, onToggleLesson, onStop }: ToolbarProps) {
   const lab = useLab();
   return (
     <header hidden={Boolean(lab.presenting)} className="flex items-center gap-2 border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-950">
@@ -55,6 +57,9 @@ export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDa
         </button>
       </div>
       <StoredFormToggle />
+      <button type="button" className="btn" onClick={onNewBlank} data-testid="new-blank-graph">
+        <FilePlus size={14} /> New blank graph
+      </button>
       <button type="button" className="btn" onClick={onOpenTemplates} data-testid="open-templates">
         <LayoutTemplate size={14} /> Templates
       </button>

@@ -105,44 +105,84 @@ export function LineChart(props: {
   );
 }
 
-/** Scatter on a log y axis (frequencies span orders of magnitude). */
+/** Round ticks between lo and hi (at most about `count`), for an axis a reader can read values off. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Math.round(t * 1e6) / 1e6);
+  return ticks;
+}
+
+/** Powers of ten up to hi (the ticks of a log axis of counts). */
+function logTicks(hi: number): number[] {
+  const ticks = [1];
+  while (ticks[ticks.length - 1]! * 10 <= hi) ticks.push(ticks[ticks.length - 1]! * 10);
+  return ticks;
+}
+
+/**
+ * Scatter on a log y axis (frequencies span orders of magnitude), with ticks and values on both
+ * axes; `highlight` rings one point (the token chosen elsewhere).
+ */
 export function ScatterChart(props: {
   points: { x: number; y: number; label?: string }[];
   xLabel: string;
   yLabel: string;
+  highlight?: { x: number; y: number };
   width?: number;
   height?: number;
   testId?: string;
 }) {
-  const { points, width = 380, height = 200 } = props;
+  const { points, width = 380, height = 220 } = props;
   if (points.length === 0) return null;
-  const pad = { l: 40, r: 10, t: 10, b: 30 };
+  const pad = { l: 46, r: 12, t: 18, b: 34 };
   const xs = points.map((p) => p.x);
-  const ly = points.map((p) => Math.log10(p.y + 1));
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  const y1 = Math.max(...ly) || 1;
+  const yMax = Math.max(...points.map((p) => p.y), 1);
+  const y1 = Math.log10(yMax + 1) || 1;
   const sx = (x: number) => pad.l + ((x - x0) / (x1 - x0 || 1)) * (width - pad.l - pad.r);
-  const sy = (y: number) => height - pad.b - (y / y1) * (height - pad.t - pad.b);
+  const sy = (y: number) => height - pad.b - (Math.log10(y + 1) / y1) * (height - pad.t - pad.b);
+  const xTicks = niceTicks(x0, x1);
+  const yTicks = logTicks(yMax);
+  const h = props.highlight;
   return (
     <svg width={width} height={height} className="text-slate-500" data-testid={props.testId} role="img" aria-label={`${props.yLabel} against ${props.xLabel}`}>
       <line x1={pad.l} y1={height - pad.b} x2={width - pad.r} y2={height - pad.b} stroke="currentColor" strokeWidth={0.5} />
       <line x1={pad.l} y1={pad.t} x2={pad.l} y2={height - pad.b} stroke="currentColor" strokeWidth={0.5} />
+      <g data-testid={props.testId && `${props.testId}-x-ticks`}>
+        {xTicks.map((t) => (
+          <g key={t}>
+            <line x1={sx(t)} x2={sx(t)} y1={height - pad.b} y2={height - pad.b + 4} stroke="currentColor" strokeWidth={0.5} />
+            <text x={sx(t)} y={height - pad.b + 14} fontSize={9} fill="currentColor" textAnchor="middle">
+              {t.toLocaleString()}
+            </text>
+          </g>
+        ))}
+      </g>
+      <g data-testid={props.testId && `${props.testId}-y-ticks`}>
+        {yTicks.map((t) => (
+          <g key={t}>
+            <line x1={pad.l - 4} x2={pad.l} y1={sy(t)} y2={sy(t)} stroke="currentColor" strokeWidth={0.5} />
+            <text x={pad.l - 6} y={sy(t) + 3} fontSize={9} fill="currentColor" textAnchor="end">
+              {t.toLocaleString()}
+            </text>
+          </g>
+        ))}
+      </g>
       {points.map((p, i) => (
-        <circle key={i} cx={sx(p.x)} cy={sy(Math.log10(p.y + 1))} r={2} fill="#8b5cf6" fillOpacity={0.6}>
+        <circle key={i} cx={sx(p.x)} cy={sy(p.y)} r={2} fill="#8b5cf6" fillOpacity={0.6}>
           {p.label && <title>{`${p.label}: ID ${p.x}, frequency ${p.y}`}</title>}
         </circle>
       ))}
-      <text x={(width + pad.l) / 2} y={height - 8} fontSize={10} fill="currentColor" textAnchor="middle">
+      {h && <circle data-testid={props.testId && `${props.testId}-highlight`} cx={sx(h.x)} cy={sy(h.y)} r={5} fill="none" stroke="#f59e0b" strokeWidth={2} />}
+      <text x={(width + pad.l) / 2} y={height - 4} fontSize={10} fill="currentColor" textAnchor="middle">
         {props.xLabel}
       </text>
-      <text x={pad.l} y={height - 8} fontSize={10} fill="currentColor">
-        {x0}
-      </text>
-      <text x={width - pad.r} y={height - 8} fontSize={10} fill="currentColor" textAnchor="end">
-        {x1}
-      </text>
-      <text x={pad.l + 4} y={pad.t + 8} fontSize={10} fill="currentColor">
-        {props.yLabel} (log)
+      <text x={pad.l} y={10} fontSize={10} fill="currentColor">
+        {props.yLabel} (log scale)
       </text>
     </svg>
   );

@@ -3,7 +3,6 @@ import { useEffect, useState } from 'react';
 import type { NodeRuntime } from '@/components/canvas/store';
 import { formatMs } from './format';
 
-
 const LABEL: Record<NodeRuntime['status'], string> = {
   idle: 'idle',
   running: 'running',
@@ -17,11 +16,20 @@ const LABEL: Record<NodeRuntime['status'], string> = {
 
 export function StatusBadge({ runtime }: { runtime: NodeRuntime | undefined }) {
   const status = runtime?.status ?? 'idle';
+  // Where a result came from, for the results there are: the run location is a choice in the toolbar.
+  const shown = status === 'done' || status === 'cached';
   return (
     <span
       data-testid="node-status"
       data-status={status}
-      title={status === 'cached' ? 'Reused from the cache: nothing it depends on changed' : undefined}
+      data-where={shown ? runtime?.where : undefined}
+      title={
+        status === 'cached'
+          ? `Reused from the cache ${runtime?.where === 'server' ? 'on the server' : 'in this browser'}: nothing it depends on changed`
+          : status === 'done'
+            ? `Ran ${runtime?.where === 'server' ? 'on the server' : 'in this browser'}`
+            : undefined
+      }
       className={clsx(
         'rounded-full px-2 py-0.5 text-[11px] font-medium whitespace-nowrap',
         (status === 'idle' || status === 'needs-input') && 'bg-slate-100 text-slate-500 dark:bg-slate-800 dark:text-slate-400',
@@ -35,7 +43,7 @@ export function StatusBadge({ runtime }: { runtime: NodeRuntime | undefined }) {
     >
       {LABEL[status]}
       {runtime?.ms !== undefined && (status === 'done' || status === 'cached') ? ` · ${formatMs(runtime.ms)}` : ''}
-      {runtime?.where === 'server' && (status === 'done' || status === 'cached') ? ' · server' : ''}
+      {shown && runtime?.where ? ` · ${runtime.where}` : ''}
       {status === 'running' && runtime?.progress ? ` · ${Math.round(runtime.progress * 100)}%` : ''}
       {status === 'running' && runtime?.startedAt !== undefined ? <Elapsed since={runtime.startedAt} /> : null}
     </span>

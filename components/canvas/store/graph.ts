@@ -7,6 +7,8 @@
 import { applyEdgeChanges, applyNodeChanges } from '@xyflow/react';
 import { connectionRefusal, wouldCreateCycle } from '@/nodes/engine/validate';
 import { nodeKinds, registry } from '@/nodes';
+import { GRAPH_LIMITS } from '@/nodes/engine/graph-doc';
+import { lessonFor } from '../lesson-steps';
 import { fromGraphDoc, newNodeId, toGraphDoc, withDefaults, type LabEdge, type LabNode } from '../graph-convert';
 import type { GraphSlice, Slice } from './types';
 
@@ -20,6 +22,7 @@ export const graphSlice: Slice<GraphSlice> = (set, get) => ({
   graphId: null,
   readOnly: false,
   savedRevision: null,
+  loadedRevision: 0,
   inspected: null,
   toast: null,
   clipboard: null,
@@ -34,7 +37,8 @@ export const graphSlice: Slice<GraphSlice> = (set, get) => ({
       edges,
       lesson: doc.lesson,
       presenting: null,
-      run: { ...s.run, where: doc.runOn ?? 'browser' },
+      // A graph may say where it prefers to run; otherwise the user's choice stays.
+      run: { ...s.run, where: doc.runOn ?? s.run.where },
       past: meta.keepHistory ? s.past : [],
       future: [],
       runtime: {},
@@ -43,6 +47,7 @@ export const graphSlice: Slice<GraphSlice> = (set, get) => ({
       graphId: meta.graphId ?? null,
       readOnly: meta.readOnly ?? false,
       savedRevision: meta.saved ? s.revision + 1 : null,
+      loadedRevision: s.revision + 1,
     }));
     return unknown;
   },
@@ -84,6 +89,8 @@ export const graphSlice: Slice<GraphSlice> = (set, get) => ({
       return {
         nodes,
         runtime,
+        // Steps about deleted nodes go with them (use-graph-lifecycle asks first); an emptied canvas has no lesson.
+        lesson: nodes.length === 0 ? undefined : lessonFor(s.lesson, alive),
         revision: s.revision + 1,
         inspected: s.inspected && alive.has(s.inspected) ? s.inspected : null,
       };
@@ -161,6 +168,22 @@ export const graphSlice: Slice<GraphSlice> = (set, get) => ({
     if (get().refuseIfReadOnly()) return;
     get().record('title');
     set({ title });
+  },
+
+  renameNode(id, title) {
+    if (get().refuseIfReadOnly()) return;
+    const node = get().nodes.find((n) => n.id === id);
+    if (!node?.type) return;
+    const trimmed = title.trim().slice(0, GRAPH_LIMITS.nodeTitleLength);
+    const own = trimmed && trimmed !== nodeKinds[node.type].title ? trimmed : undefined;
+    if (own === node.data.title) return;
+    get().record();
+    const { title: _old, ...data } = node.data;
+    // The revision marks the graph as edited (autosave, unsaved edits); every result is cached.
+    set((s) => ({
+      nodes: s.nodes.map((n) => (n.id === id ? { ...n, data: own ? { ...data, title: own } : data } : n)),
+      revision: s.revision + 1,
+    }));
   },
 
   copySelection() {

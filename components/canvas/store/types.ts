@@ -62,6 +62,8 @@ export interface GraphSlice {
   readOnly: boolean;
   /** The revision last saved to the server; unsaved edits exist when it differs. */
   savedRevision: number | null;
+  /** The revision the graph had when it was opened: a template or link not yet edited. */
+  loadedRevision: number;
   inspected: string | null;
   toast: Toast | null;
   clipboard: Snapshot | null;
@@ -82,6 +84,8 @@ export interface GraphSlice {
   addNode(type: NodeType, position: XYPosition, params?: Record<string, unknown>, size?: { width: number; height: number }): string;
   updateParams(id: string, patch: Record<string, unknown>, coalesceKey?: string): void;
   setTitle(title: string): void;
+  /** A node's own title; empty (or the kind's own title) goes back to the kind's. Undoable. */
+  renameNode(id: string, title: string): void;
   copySelection(): number;
   paste(): number;
   selectAll(): void;

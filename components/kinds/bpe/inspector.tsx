@@ -1,7 +1,7 @@
 'use client';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Download } from 'lucide-react';
-import { LineChart, ScatterChart } from '@/components/ui/charts';
+import { LineChart } from '@/components/ui/charts';
 import { askNode } from '@/components/canvas/use-node-query';
 import { useLab } from '@/components/canvas/store';
 import { downloadText } from '@/components/canvas/sharing';
@@ -10,6 +10,7 @@ import type { InspectorProps } from '../types';
 import { OdiaMeasurementTable } from './odia';
 import { TokenText, useLabelOf, useTokenViews } from '@/components/ui/token-display';
 import { BYTE_LEVEL, viewToken, type TokenView } from '@/nodes/shared/token-text';
+import { IdVersusFrequency } from './id-frequency';
 
 const STOP_REASON: Record<string, string> = {
   'vocab-size': 'it reached the vocabulary size you asked for',
@@ -38,7 +39,6 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
   const [picked, setPicked] = useState<{ training: string; frame: number } | null>(null);
   const frame = picked?.training === training ? Math.min(picked.frame, view.frames.length - 1) : view.frames.length - 1;
   const setFrame = (f: number) => setPicked({ training, frame: f });
-  const [sortBy, setSortBy] = useState<'id' | 'frequency'>('id');
   const [word, setWord] = useState(0);
   const [stepAt, setStepAt] = useState<{ training: string; step: number }>({ training, step: 0 });
   const [shownRows, setShownRows] = useState(60);
@@ -47,10 +47,6 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
   const step = stepAt.training === training && trace ? Math.min(stepAt.step, trace.steps.length) : 0;
   const setStep = (next: number | ((s: number) => number)) => setStepAt({ training, step: typeof next === 'function' ? next(step) : next });
   const current = view.frames[Math.min(frame, view.frames.length - 1)];
-  const sorted = useMemo(
-    () => [...view.headRows].sort((a, b) => (sortBy === 'id' ? a.id - b.id : b.frequency - a.frequency || a.id - b.id)).slice(0, 50),
-    [view.headRows, sortBy],
-  );
   const trained = view.training !== null;
 
   return (
@@ -65,6 +61,12 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
           <Stat key={label} label={String(label)} value={value} testId={`bpe-stat-${String(label).replace(/\W+/g, '-')}`} />
         ))}
       </div>
+
+      {view.hint && (
+        <p data-testid="bpe-inspector-hint" className="rounded-md bg-amber-50 p-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+          {view.hint}
+        </p>
+      )}
 
       {trained ? (
         <p>
@@ -154,53 +156,7 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
         )}
       </Section>
 
-      {trained && (
-        <Section title="Is a token’s ID its frequency? No: it is its merge order" testId="id-vs-frequency">
-          {view.inversion && (
-            <p data-testid="inversion-example">
-              <b className="font-mono">{labelOf(view.inversion.earlier.merged)}</b> has ID {view.inversion.earlier.id} (merge #{view.inversion.earlier.rank}) and
-              occurs {view.inversion.earlier.frequency.toLocaleString()} times; <b className="font-mono">{labelOf(view.inversion.later.merged)}</b> has the later ID{' '}
-              {view.inversion.later.id} yet occurs {view.inversion.later.frequency.toLocaleString()} times. An ID records <i>when</i> a pair was merged
-              (it was the most frequent pair at that moment), not how common the token is once training is over: later merges absorb earlier tokens.
-            </p>
-          )}
-          {view.correlation !== null && (
-            <p className="text-sm text-slate-600 dark:text-slate-300">
-              Rank correlation between ID order and frequency order: {view.correlation.toFixed(2)} (1 would mean IDs are sorted by frequency).
-            </p>
-          )}
-          <ScatterChart testId="id-frequency-scatter" points={view.scatter.map((p) => ({ x: p.id, y: p.frequency, label: labelOf(p.token) }))} xLabel="token ID (merge order)" yLabel="frequency" />
-          <div className="flex gap-2 text-xs">
-            Sort by
-            <button type="button" className={`btn ${sortBy === 'id' ? 'ring-2 ring-sky-300' : ''}`} onClick={() => setSortBy('id')}>
-              ID
-            </button>
-            <button type="button" className={`btn ${sortBy === 'frequency' ? 'ring-2 ring-sky-300' : ''}`} onClick={() => setSortBy('frequency')}>
-              frequency
-            </button>
-          </div>
-          <table className="w-full text-left text-xs" data-testid="id-frequency-table">
-            <thead className="text-slate-500">
-              <tr>
-                <th>token</th>
-                <th>ID</th>
-                <th>frequency</th>
-              </tr>
-            </thead>
-            <tbody className="font-mono">
-              {sorted.map((r) => (
-                <tr key={r.id} className="border-t border-slate-100 dark:border-slate-800">
-                  <td>
-                    <Tok t={r.merged} />
-                  </td>
-                  <td>{r.id}</td>
-                  <td>{r.frequency.toLocaleString()}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Section>
-      )}
+      {trained && <IdVersusFrequency view={view} />}
 
       {trace && (
         <Section title="What does encode() do? Step through one word" testId="encode-stepper">

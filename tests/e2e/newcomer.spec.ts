@@ -1,0 +1,236 @@
+import { expect, test, type Page } from '@playwright/test';
+import { dragWire } from './helpers';
+
+/**
+ * What a new user tripped over, one test per stumble, each asserting what the user sees
+ * (the every-template tour is tests/e2e/templates-tour.spec.ts).
+ */
+test.use({ viewport: { width: 1600, height: 1000 } });
+
+const status = (page: Page, id: string) => page.getByTestId(`node-${id}`).getByTestId('node-status');
+const ready = (page: Page, id: string) => expect(status(page, id)).toHaveAttribute('data-status', /done|cached/);
+const nodes = (page: Page) => page.locator('.react-flow__node');
+/** A node's title on its card (the inspector shows it too). */
+const cardTitle = (page: Page, id: string) => page.getByTestId(`node-${id}`).getByTestId(`node-title-${id}`);
+
+async function openTemplate(page: Page, id: string) {
+  await page.getByTestId('open-templates').click();
+  await page.getByRole('dialog', { name: 'Templates' }).getByTestId(`template-${id}`).click();
+}
+
+test('clearing a template asks before its lesson steps go, undo brings them back, and the canvas forgets the template', async ({ page }) => {
+  await page.goto('/?template=pieces');
+  await ready(page, 'pretokenize');
+  const count = await nodes(page).count();
+  await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('confirm-dialog')).toHaveText(new RegExp(`Delete ${count} nodes and the 3 lesson steps about them\\?`));
+  await page.getByTestId('confirm-no').click();
+  await expect(nodes(page)).toHaveCount(count);
+
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  await page.getByTestId('confirm-yes').click();
+  await expect(nodes(page)).toHaveCount(0);
+  await expect(page.getByTestId('empty-canvas-hint')).toHaveText('Drag a node from the left, or open a template.');
+  await expect(page.getByLabel('Graph title')).toHaveValue('Untitled graph');
+  expect(new URL(page.url()).searchParams.has('template')).toBe(false);
+  await page.getByTestId('open-lesson').click();
+  await expect(page.getByRole('heading', { name: 'Lesson · 0 steps' })).toBeVisible();
+  await page.getByRole('button', { name: 'Close lesson panel' }).click();
+
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(nodes(page)).toHaveCount(count);
+  await expect(page.getByTestId('empty-canvas-hint')).toHaveCount(0);
+  await page.getByTestId('open-lesson').click();
+  await expect(page.getByTestId('lesson-step')).toHaveCount(3);
+  await page.getByRole('button', { name: 'Close lesson panel' }).click();
+
+  // New blank graph: the graph now holds an edit (the undone deletion), so it asks first.
+  await page.getByTestId('new-blank-graph').click();
+  await expect(page.getByTestId('confirm-dialog')).toContainText('unsaved edits');
+  await page.getByTestId('confirm-yes').click();
+  await expect(nodes(page)).toHaveCount(0);
+  await expect(page.getByTestId('empty-canvas-hint')).toBeVisible();
+  await page.getByTestId('empty-canvas-hint').getByRole('button', { name: 'open a template' }).click();
+  await page.getByRole('dialog', { name: 'Templates' }).getByTestId('template-compare').click();
+  await ready(page, 'compare');
+  // A template just opened holds no edits of the user's: no question.
+  await page.getByTestId('new-blank-graph').click();
+  await expect(page.getByTestId('confirm-dialog')).toHaveCount(0);
+  await expect(nodes(page)).toHaveCount(0);
+});
+
+test('the lesson editor closes when a template loads and never covers the canvas', async ({ page }) => {
+  await page.goto('/?template=pieces');
+  await ready(page, 'text');
+  await page.getByTestId('open-lesson').click();
+  const panel = page.getByTestId('lesson-panel');
+  await expect(panel).toBeVisible();
+  const p = (await panel.boundingBox())!;
+  const pane = (await page.locator('.react-flow').boundingBox())!;
+  expect(p.x + p.width).toBeLessThanOrEqual(pane.x + 1);
+  // The Text node's File button takes the click (it opens the file chooser).
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('node-text').getByRole('button', { name: 'File' }).click();
+  await chooser;
+
+  await openTemplate(page, 'vocab');
+  await ready(page, 'bpe');
+  await expect(panel).toHaveCount(0);
+});
+
+test('template nodes say their role, and any node is renamed by double-clicking its title', async ({ page }) => {
+  await page.goto('/?template=vocab');
+  await ready(page, 'bpe');
+  await expect(cardTitle(page, 'corpus')).toHaveText('Corpus');
+  await expect(cardTitle(page, 'text')).toHaveText('Sentence');
+
+  const title = cardTitle(page, 'bpe');
+  await title.dblclick();
+  await page.getByTestId('node-title-input-bpe').fill('My tokenizer');
+  await page.keyboard.press('Enter');
+  await expect(title).toHaveText('My tokenizer');
+  await title.click();
+  await expect(page.getByTestId('inspector')).toHaveAttribute('aria-label', 'My tokenizer inspector');
+
+  // Escape cancels; an empty title goes back to the kind's; Undo brings the rename back.
+  await title.dblclick();
+  await page.getByTestId('node-title-input-bpe').fill('Something else');
+  await page.keyboard.press('Escape');
+  await expect(title).toHaveText('My tokenizer');
+  await title.dblclick();
+  await page.getByTestId('node-title-input-bpe').fill('');
+  await page.keyboard.press('Enter');
+  await expect(title).toHaveText('BPE');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(title).toHaveText('My tokenizer');
+
+  // Saved with the graph: the saved link opens with the name.
+  await page.keyboard.press('Control+s');
+  await expect(page).toHaveURL(/\/g\//);
+  await page.reload();
+  await expect(cardTitle(page, 'bpe')).toHaveText('My tokenizer');
+});
+
+test('a hand-built BPE says on the node that its own sentence gives almost no merges, and one click switches to GPT-2’s', async ({ page }) => {
+  await page.goto('/');
+  await ready(page, 'pretokenize');
+  await page.getByTestId('node-text').getByTestId('text-input').fill('I love NLP');
+  await ready(page, 'pretokenize');
+  await page.getByTestId('palette-bpe').click();
+  const bpe = page.locator('.react-flow__node-bpe').last();
+  const id = (await bpe.getAttribute('data-id'))!;
+  // Fresh, it needs input (not an error) and the port to connect is highlighted.
+  await expect(status(page, id)).toHaveAttribute('data-status', 'needs-input');
+  await expect(page.getByTestId(`handle-${id}-in-pretokens`)).toHaveAttribute('data-needed', 'true');
+  const wire = await dragWire(page, page.getByTestId('handle-pretokenize-out-pretokens'), page.getByTestId(`handle-${id}-in-pretokens`));
+  await wire.release();
+  await ready(page, id);
+  const hint = page.getByTestId(`node-${id}`).getByTestId('bpe-hint');
+  await expect(hint).toContainText('merges, so most tokens are single bytes: connect a corpus');
+  await page.getByTestId(`node-${id}`).getByTestId('bpe-use-gpt2').click();
+  await expect(hint).toHaveCount(0);
+  await expect(page.getByTestId(`node-${id}`)).toContainText('GPT-2 merges');
+});
+
+test('the ID-vs-frequency card ranks tokens both ways side by side and highlights one token in both and on the scatter', async ({ page }) => {
+  await page.goto('/?template=frequency');
+  await ready(page, 'bpe');
+  const card = page.getByTestId('id-vs-frequency');
+  const byId = card.getByTestId('ranked-by-id').locator('button');
+  const byFrequency = card.getByTestId('ranked-by-frequency').locator('button');
+  await expect(byId).toHaveCount(25);
+  await expect(byFrequency).toHaveCount(25);
+  const ids = await byId.evaluateAll((b) => b.map((e) => Number(e.getAttribute('data-token-id'))));
+  const freqOrder = await byFrequency.evaluateAll((b) => b.map((e) => Number(e.getAttribute('data-token-id'))));
+  expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  expect(freqOrder).not.toEqual(ids);
+  const shared = freqOrder.find((t) => ids.includes(t))!;
+  expect(shared).toBeDefined();
+  await card.getByTestId('ranked-by-frequency').locator(`[data-token-id="${shared}"]`).click();
+  await page.mouse.move(5, 5);
+  await expect(card.getByTestId('ranked-by-id').locator(`[data-token-id="${shared}"]`)).toHaveAttribute('data-highlighted', 'true');
+  await expect(card.getByTestId('ranked-by-frequency').locator(`[data-token-id="${shared}"]`)).toHaveAttribute('data-highlighted', 'true');
+  await expect(card.getByTestId('id-frequency-scatter-highlight')).toHaveCount(1);
+  await expect(card.getByTestId('id-frequency-chosen')).toContainText(`ID ${shared}`);
+  // Labelled axes with values.
+  await expect(card.getByTestId('id-frequency-scatter')).toContainText('token ID (merge order)');
+  await expect(card.getByTestId('id-frequency-scatter')).toContainText('frequency (log scale)');
+  const xTicks = await card.getByTestId('id-frequency-scatter-x-ticks').locator('text').allTextContents();
+  expect(xTicks.length).toBeGreaterThanOrEqual(2);
+  for (const t of xTicks) expect(t).toMatch(/^\d{1,3}(,\d{3})*$/);
+  await expect(card.getByTestId('id-frequency-scatter-y-ticks').locator('text').nth(1)).toHaveText('10');
+});
+
+test('switching to the server re-runs there and each node says so; a template keeps that choice', async ({ page }) => {
+  await page.goto('/');
+  await ready(page, 'pretokenize');
+  await expect(status(page, 'pretokenize')).toHaveAttribute('data-where', 'browser');
+  await page.getByTestId('run-on-server').click();
+  for (const id of ['text', 'clean', 'pretokenize']) await expect(status(page, id)).toHaveAttribute('data-where', 'server');
+  await expect(status(page, 'pretokenize')).toContainText('server');
+  await openTemplate(page, 'compare');
+  await expect(page.getByTestId('run-on-server')).toHaveAttribute('aria-checked', 'true');
+  await ready(page, 'compare');
+  await expect(status(page, 'compare')).toHaveAttribute('data-where', 'server');
+});
+
+test('the minimap can be hidden (and stays hidden), and it is hidden while presenting', async ({ page }) => {
+  await page.goto('/?template=compare');
+  await ready(page, 'compare');
+  const minimap = page.locator('.react-flow__minimap');
+  await expect(minimap).toBeVisible();
+  await page.getByTestId('minimap-toggle').click();
+  await expect(minimap).toHaveCount(0);
+  await page.reload();
+  await ready(page, 'compare');
+  await expect(minimap).toHaveCount(0);
+  await page.getByTestId('minimap-toggle').click();
+  await expect(minimap).toBeVisible();
+  await page.getByTestId('open-lesson').click();
+  await page.getByTestId('present').click();
+  await expect(page.getByTestId('presenter')).toBeVisible();
+  await expect(minimap).toHaveCount(0);
+});
+
+test('zoom to fit stops at a readable zoom on the whole pipeline and shows where it starts', async ({ page }) => {
+  await page.goto('/?template=pipeline');
+  await ready(page, 'text');
+  await page.getByRole('button', { name: 'Fit view', exact: true }).click();
+  const zoom = async () => page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
+  await expect.poll(zoom).toBeGreaterThanOrEqual(0.6);
+  const pane = (await page.locator('.react-flow').boundingBox())!;
+  const first = (await page.getByTestId('node-text').boundingBox())!;
+  expect(first.x).toBeGreaterThanOrEqual(pane.x);
+  expect(first.y).toBeGreaterThanOrEqual(pane.y);
+});
+
+test('template text speaks to learners, and special tokens are said in words and counted apart', async ({ page }) => {
+  await page.goto('/?template=compare');
+  await ready(page, 'compare');
+  await expect(page.locator('.react-flow')).toContainText('A common tutorial example claims');
+  await expect(page.locator('.react-flow')).not.toContainText('seed example');
+  const inspector = page.getByTestId('inspector');
+  await expect(inspector.getByRole('columnheader', { name: 'text tokens' })).toBeVisible();
+  await expect(inspector.getByRole('columnheader', { name: '+ special' })).toBeVisible();
+  await expect(inspector.getByTestId('compare-text-tokens-GPT-2')).toHaveText('4');
+  await cardTitle(page, 'gpt2').click();
+  await page.locator('#param-gpt2-model').selectOption('bert-base-uncased');
+  await ready(page, 'gpt2');
+  await expect(inspector).toContainText('It adds [CLS] before the text and [SEP] after it.');
+});
+
+test('a refused setting reads as a sentence, and a count over part of a long text says so', async ({ page }) => {
+  await page.goto('/?template=frequency');
+  await ready(page, 'bpe');
+  await page.locator('#param-bpe-vocabSize').fill('100');
+  await expect(page.getByTestId('node-bpe').getByTestId('node-error')).toContainText('A vocabulary must hold at least the 256 bytes: pick 256 or more.');
+  await expect(page.getByTestId('node-bpe').getByTestId('node-error')).not.toContainText('expected');
+  await page.locator('#param-bpe-vocabSize').fill('1000');
+  await ready(page, 'bpe');
+  await cardTitle(page, 'text').click();
+  await page.getByTestId('node-text').getByTestId('text-input').fill('ab '.repeat(70_000));
+  await expect(page.getByTestId('inspector')).toContainText('(in the first 200,000 characters)');
+});
