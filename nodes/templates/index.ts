@@ -248,7 +248,7 @@ export const TEMPLATES: readonly Template[] = [
         ['corpus', 'What does the tokenizer learn from?', 'A real Odia corpus: the translated interface text of free software, about 870 KB.', 'The character and byte counts; the scripts bar.'],
         ['text', 'How will we know it works?', 'A tenth of the corpus is held out: the tokenizer never trains on it, we only measure on it.', 'The held-out text.'],
         ['pretokenize', 'What pieces will BPE see?', 'The script-aware split keeps vowel signs and viramas inside their word; GPT-2’s split cuts there.', 'The chips.'],
-        ['bpe', 'Can I train my own tokenizer for Odia?', 'Yes: BPE learns whole Odia words, and spends far fewer tokens per word than GPT-2 on text it never saw.', 'The whole words it learned and the tokens-per-word table.'],
+        ['bpe', 'Can I train my own tokenizer for Odia?', 'Yes: BPE learns whole Odia words, and spends far fewer tokens per word than GPT-2 on text it never saw.', 'The whole words it learned and the tokens-per-word table.', predict.count('How many tokens will your Odia BPE use for the held-out text?')],
         ['decode', 'Do we get the text back?', 'Byte-level BPE is lossless: decoding gives back exactly what was encoded.', 'The round-trip check.'],
       ],
     }),
