@@ -376,7 +376,9 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     start,
     async cancel(client, runId, cancelToken) {
       if (cancelHere(client, runId, cancelToken)) return true;
-      const runner = enginePromise ? await enginePromise : undefined;
+      // On the queue, a web instance that has not run anything yet still reaches the run's worker.
+      const onQueue = usesQueue() && databaseTargetFromEnv().driver === 'postgres';
+      const runner = enginePromise || onQueue ? await engine() : undefined;
       return runner && isQueueEngine(runner) ? runner.cancelElsewhere(client, runId, cancelToken) : false;
     },
     async lookup(request) {

@@ -149,39 +149,6 @@ describe('server runs as pg-boss jobs taken by `npm run worker` processes (real 
     expect(next.at(-1)).toMatchObject({ type: 'run:done', cancelled: false });
   });
 
-  it('cancels a run from another web instance than the one streaming it, and only with its token', async () => {
-    const { createRunManager } = await import('@/server/run/run-manager');
-    const b: RunManager = createRunManager();
-    try {
-      const { identifyClient } = await import('@/server/api/client-identity');
-      const cookie = server.cookieFor('roaming-student');
-      const { client } = identifyClient(new Headers({ cookie }));
-      let token = '';
-      let sawNode: () => void;
-      const nodeDone = new Promise<void>((resolve) => (sawNode = resolve));
-      // Too large for a URL: staged first, as the canvas does.
-      const staged = await fetch(`${server.url}/run.stage`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie },
-        body: JSON.stringify({ doc: slowDoc('cancelled elsewhere', 1_000_000, 8) }),
-      });
-      const { stagedId } = ((await staged.json()) as { result: { data: { stagedId: string } } }).result.data;
-      const stream = subscribeRun(server.url, { cookie }, { stagedId, runId: 'run-far' }, (m) => {
-        if (m.type === 'run:accepted') token = m.cancelToken;
-        if (m.type === 'node:done' && m.nodeId === 'clean-0') sawNode();
-      });
-      await nodeDone;
-      expect(await b.cancel(client, 'run-far', 'not-the-token')).toBe(false);
-      expect(await b.cancel('c:someone-else', 'run-far', token)).toBe(false);
-      expect(await b.cancel(client, 'run-far', token)).toBe(true);
-      const messages = await stream;
-      expect(messages.at(-1)).toMatchObject({ type: 'run:done', cancelled: true });
-      expect(messages.some((m) => m.type === 'node:done' && m.nodeId === 'pre-7')).toBe(false);
-    } finally {
-      await b.close();
-    }
-  });
-
   it('retries a run once on another worker when its worker is killed (kill -9), and says so on its nodes', async () => {
     const doc: GraphDoc = slowDoc('killed mid-run', 1_000_000, 8);
     const events: RunEvent[] = [];
