@@ -10,7 +10,7 @@ import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { createInProcessEngine } from '@/server/run/engine';
 import type { RunManager } from '@/server/run/run-manager';
-import { collect, pipelineDoc, rejection, serveRoute, slowDoc, subscribeRun, type RouteServer } from '../run-http-server';
+import { collect, pipelineDoc, rejection, serveRoute, slowDoc, type RouteServer } from '../run-http-server';
 import { startWorker, type WorkerProcess } from './workers';
 
 type NodeEvent = Extract<RunEvent, { nodeId: string }>;
