@@ -66,6 +66,8 @@ test('deleting a node can be undone, and the pipeline runs again', async ({ page
   await openLab(page);
   await page.getByTestId('node-clean').locator('span.font-semibold').first().click();
   await page.keyboard.press('Delete');
+  // The starter's lesson has a step about Clean: deleting the node asks first.
+  await page.getByTestId('confirm-yes').click();
   await expect(page.getByTestId('node-clean')).toHaveCount(0);
   await expect(page.getByTestId('node-pretokenize').getByTestId('node-needs-input')).toContainText('needs text');
   await page.keyboard.press('Control+z');

@@ -72,5 +72,7 @@ test('a teacher adds a step for a node, edits its question, moves it first, and 
   await page.keyboard.press('Escape');
   // The lesson is part of the graph: undo takes the last edit back.
   await page.keyboard.press('Control+z');
+  // Presenting closed the lesson editor; reopen it to read the steps.
+  await page.getByTestId('open-lesson').click();
   await expect(page.getByLabel('Step 1 question')).not.toHaveValue('Which characters did cleaning change?');
 });
