@@ -34,7 +34,7 @@ test('auto-layout places nodes left to right, and dark mode switches the theme',
   await page.mouse.move(handle.x + 10, handle.y + 5);
   await page.mouse.down();
   await page.mouse.move(handle.x - 300, handle.y + 200, { steps: 10 });
-  await page.mouse.move(260, 650, { steps: 10 });
+  await page.mouse.move(60, 650, { steps: 10 });
   await page.mouse.up();
   expect((await pretokenize.boundingBox())!.x).toBeLessThan((await text.boundingBox())!.x);
   await page.getByRole('button', { name: 'Auto-layout' }).click();
