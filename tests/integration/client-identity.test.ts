@@ -88,7 +88,7 @@ describe('client identity: a signed cookie, not headers', () => {
     const stop = new AbortController();
     const held: Promise<void>[] = [];
     const hold = (headers: Record<string, string>, seed: string) =>
-      held.push(createServerRunner({ url: server.url, EventSource, headers }).runOnServer(slowDoc(seed, 1_000_000, 8), { onEvent: () => undefined, signal: stop.signal }));
+      held.push(createServerRunner({ url: server.url, EventSource, headers }).runOnServer(slowDoc(seed, 1_000_000, 32), { onEvent: () => undefined, signal: stop.signal }));
     try {
       const cookie = server.cookieFor('limited');
       for (let i = 0; i < 3; i++) hold({ cookie }, `limited-${i}`);

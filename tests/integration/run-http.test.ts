@@ -168,11 +168,14 @@ describe('running graphs on the server over HTTP', () => {
     const controller = new AbortController();
     const started: RunEvent[][] = [[], [], []];
     const runs = started.map((events, i) =>
-      busy.runOnServer(slowDoc(`busy-${i}`, 1_000_000, 8), { onEvent: (e) => events.push(e), signal: controller.signal }),
+      // 32 branches: long enough (≈ 10 s on two cores) that none ends within the admission grace on a fast machine.
+      busy.runOnServer(slowDoc(`busy-${i}`, 1_000_000, 32), { onEvent: (e) => events.push(e), signal: controller.signal }),
     );
     try {
       for (const events of started) await until(events, (e) => e.type === 'run:start');
       const fourth = await rejection(collect(busy, pipelineDoc('one too many')));
+      // The refusal came while all three still ran (a run that had ended would have freed its slot).
+      expect(started.map((events) => events.some((e) => e.type === 'run:done'))).toEqual([false, false, false]);
       expect(fourth.data).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
       expect(fourth.message).toBe('You already have 3 runs going on the server (the limit is 3); wait for one to finish or cancel it.');
       // Another client is not affected.

@@ -114,7 +114,7 @@ describe('server runs as pg-boss jobs taken by `npm run worker` processes (real 
     const runner = server.runner('busy-student');
     const started: RunEvent[][] = [[], [], []];
     const runs = started.map((events, i) =>
-      runner.runOnServer(slowDoc(`busy-${i}`, 1_000_000, 8), { onEvent: (e) => events.push(e), signal: controller.signal }).catch(() => undefined),
+      runner.runOnServer(slowDoc(`busy-${i}`, 1_000_000, 32), { onEvent: (e) => events.push(e), signal: controller.signal }).catch(() => undefined),
     );
     try {
       for (const events of started) await until(events, (e) => e.type === 'run:start');
