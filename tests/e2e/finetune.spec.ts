@@ -32,6 +32,19 @@ test('fine-tuning in the browser on WASM leaves the IDs unchanged and moves the 
   for (const change of changes) expect(Number(change)).toBeGreaterThan(0);
   await expect(inspector.getByTestId('finetune-loss-chart')).toBeVisible();
   await expect(inspector.getByTestId('finetune-probe-after')).toBeVisible();
+  // Probe bars are on the absolute 0–100 % scale: each bar's share of its track is the percentage beside it.
+  const bars = await inspector
+    .getByTestId('finetune-probe-after')
+    .getByTestId('finetune-probe-bar')
+    .evaluateAll((els) =>
+      els.map((bar) => ({
+        drawn: (bar as HTMLElement).offsetWidth / (bar.parentElement as HTMLElement).offsetWidth,
+        shown: Number(bar.parentElement!.nextElementSibling!.textContent!.replace('%', '')) / 100,
+      })),
+    );
+  expect(bars).toHaveLength(5);
+  expect(bars[0]!.shown).toBeLessThan(0.95);
+  for (const b of bars) expect(Math.abs(b.drawn - Math.max(0.01, b.shown))).toBeLessThan(0.02);
 
   // tfjs' wasm came from the app itself, never a CDN.
   expect(wasmRequests.some((p) => p.startsWith('/tfjs/tfjs-backend-wasm'))).toBe(true);

@@ -31,6 +31,9 @@ test('the N-gram node counts bigrams of the Text node and predicts the next word
   const firstNext = page.getByTestId('ngram-next').first();
   await expect(firstNext.getByTestId('ngram-next-unit')).toHaveText('cat');
   await expect(firstNext.getByTestId('ngram-next-probability')).toHaveText('30.0%');
+  // The bar is on the absolute 0–100 % scale: 30 % fills 30 % of its track, not all of it.
+  const drawn = await firstNext.getByTestId('ngram-next-bar').evaluate((bar) => (bar as HTMLElement).offsetWidth / (bar.parentElement as HTMLElement).offsetWidth);
+  expect(Math.abs(drawn - 0.3)).toBeLessThan(0.02);
   await expect(page.getByTestId('ngram-smoothing')).toContainText('= 3/10 = 0.300');
 });
 

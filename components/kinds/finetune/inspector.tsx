@@ -24,7 +24,7 @@ function TopFive({ title, rows, testId }: { title: string; rows: ShownCandidate[
           <span className="truncate font-mono" title={`ID ${c.id}`}>
             {visibleWhitespace(c.text)}
           </span>
-          <Bar fraction={c.prob / (rows[0]?.prob || 1)} tone="violet" />
+          <Bar fraction={c.prob} tone="violet" testId="finetune-probe-bar" />
           <span className="text-right tabular-nums">{percent(c.prob)}</span>
         </div>
       ))}

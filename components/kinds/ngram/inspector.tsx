@@ -110,7 +110,6 @@ export function NgramInspector({ view, params }: InspectorProps<'ngram'>) {
   if (!view) return <p className="text-sm text-slate-500">Connect text or tokens.</p>;
   const { prediction } = view;
   const maxCount = view.top[0]?.count ?? 1;
-  const maxProbability = prediction.next[0]?.probability ?? 1;
   const best = prediction.next[0];
   const unitWord = view.level === 'word' ? 'words' : 'tokens';
   const width = view.n - 1;
@@ -201,7 +200,7 @@ export function NgramInspector({ view, params }: InspectorProps<'ngram'>) {
                 <span className="truncate font-mono" data-testid="ngram-next-unit">
                   {visibleWhitespace(x.unit)}
                 </span>
-                <Bar fraction={x.probability / maxProbability} tone="violet" />
+                <Bar fraction={x.probability} tone="violet" testId="ngram-next-bar" />
                 <span className="text-right tabular-nums" title={`count ${x.count}`} data-testid="ngram-next-probability">
                   {percent(x.probability)}
                 </span>
