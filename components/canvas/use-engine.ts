@@ -25,6 +25,8 @@ import { RUN_BUDGET_KEY, useLab } from './store';
 import { queryServerNode, runOnServer } from './server-runner';
 import { describeApiError } from '@/trpc/client';
 import { ALIVE_EVERY_MS } from '@/nodes/engine/worker-host';
+import { withBrowserBackend } from '@/nodes/transformer/model-choice';
+import { browserBackend, onBrowserBackendChange } from '@/components/ui/browser-backend';
 
 /** Pending inspector questions, by request id, answered by the worker ('query-result'). */
 const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -108,7 +110,8 @@ export function useEngine() {
       // Typing into a stuck worker must not keep resetting its silence.
       if (!busy.current) lastHeard.current = Date.now();
       busy.current = true;
-      post({ type: 'run', runId: id, doc: lab.doc() });
+      // Model nodes on Auto take this browser's backend override (not part of the shared graph).
+      post({ type: 'run', runId: id, doc: withBrowserBackend(lab.doc(), browserBackend()) });
       return;
     }
     busy.current = false;
@@ -191,8 +194,10 @@ export function useEngine() {
         runNow();
       });
     });
+    const offBackend = onBrowserBackendChange(runNow);
     return () => {
       unsubscribe();
+      offBackend();
       worker.current?.terminate();
       worker.current = null;
     };

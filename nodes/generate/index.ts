@@ -19,6 +19,8 @@ import { checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realId
 import type { Backend } from '../transformer/model-choice';
 import type { GenerateStep, StopReason } from './generate';
 import type { Resources } from '../engine/define-node';
+import type { HeldRun } from '../transformer/probe';
+import { SHIPPED_MODEL } from '../shared/model-ref';
 
 /** Hard cap on new tokens per run. */
 export const MAX_NEW_TOKENS = 200;
@@ -32,7 +34,7 @@ export interface GenerateDetails {
   warning: string | null;
   backend: Backend | 'ollama';
   backendNote: string | null;
-  /** Why this backend ran, in a few words (run-model's resolveBackend); null from Ollama. */
+  /** Why this backend ran, in a few words (backend-choice.ts); null from Ollama. */
   backendReason: string | null;
   /** WASM threads; null off WASM. */
   threads: number | null;
@@ -47,6 +49,8 @@ export interface GenerateDetails {
   model: string;
   /** Set when the tokens came from Ollama: where, and what that means for IDs. */
   ollama: { url: string; note: string } | null;
+  /** Set when the browser run was not started: it would take longer than the node's limit. */
+  held: HeldRun | null;
 }
 
 /** Decode with the model's tokenizer for display; '' if it cannot be loaded here. */
@@ -84,6 +88,12 @@ export const generateNode = defineNode({
     maxNewTokens: z.number().int().min(1).max(MAX_NEW_TOKENS).default(30).describe('Max new tokens'),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(42).describe('Seed (same seed, same text)'),
     stopAtEos: z.boolean().default(true).describe('Stop at end-of-text'),
+    askAboveS: z
+      .number()
+      .min(0)
+      .max(3600)
+      .default(5)
+      .describe('In the browser, ask first when the run would take longer than (s; 0 = never ask)'),
   }),
   run: async ({ ids, model: wired }, params, ctx) => {
     if (!wired && params.model === 'ollama') {
@@ -126,6 +136,7 @@ export const generateNode = defineNode({
         budget: params.maxNewTokens,
         maxPositions: 0,
         model: `${out.model} (Ollama)`,
+        held: null,
         ollama: {
           url: out.url,
           note: `${OLLAMA_NO_IDS} The output IDs are the new text encoded again with ${ids.tokenizer}, not the Ollama model's own IDs. Ollama always stops at its end token.`,
@@ -138,10 +149,11 @@ export const generateNode = defineNode({
     const prompt = realIds(ids);
     if (prompt.length === 0) throw new Error('No prompt IDs: type some text upstream.');
     ctx.progress(0.01, `Loading ${ref.label}…`);
-    const [{ loadModel, IncrementalDecoder }, { generateIds }, { seededRandom }] = await Promise.all([
+    const [{ loadModel, IncrementalDecoder }, { generateIds }, { seededRandom }, { holdIfSlow }] = await Promise.all([
       import('../transformer/run-model'),
       import('./generate'),
       import('../transformer/sampling'),
+      import('../transformer/probe'),
     ]);
     const waitStart = performance.now();
     const loaded = await loadModel(ref, { preference: params.device, where: ctx.where, resources: ctx.resources });
@@ -153,6 +165,25 @@ export const generateNode = defineNode({
     }
     const decode = await decoder(ref, ctx.resources);
     await ctx.checkpoint();
+    const base = {
+      warning,
+      backend: loaded.backend,
+      backendNote: loaded.backendNote,
+      backendReason: loaded.backendReason,
+      threads: loaded.threads,
+      loadMs: loaded.loadMs,
+      loadWaitMs,
+      budget,
+      maxPositions: loaded.maxPositions,
+      model: ref.label,
+      ollama: null,
+    };
+    // Measured here, right after loading: too slow for this browser? Say so before running.
+    const held = holdIfSlow(loaded, { positions: prompt.length, newTokens: budget }, params.askAboveS, SHIPPED_MODEL.weightsId);
+    if (held) {
+      const details: GenerateDetails = { ...base, promptText: decode(prompt), text: '', steps: [], stopped: 'length', firstTokenMs: 0, msPerToken: null, held };
+      return { ids: { ids: prompt, tokenizer: tokenizerLabel(ref.tokenizer), attentionMask: prompt.map(() => 1) }, details };
+    }
 
     const decoderState = new IncrementalDecoder(loaded);
     const times: number[] = [];
@@ -184,23 +215,14 @@ export const generateNode = defineNode({
     const all = [...prompt, ...newIds];
     const rest = times.slice(1);
     const details: GenerateDetails = {
+      ...base,
       promptText: decode(prompt),
       text: decode(newIds),
       steps: result.steps.map((s) => ({ ...s, token: vocab[s.id] ?? `#${s.id}` })),
       stopped: result.stopped,
-      warning,
-      backend: loaded.backend,
-      backendNote: loaded.backendNote,
-      backendReason: loaded.backendReason,
-      threads: loaded.threads,
-      loadMs: loaded.loadMs,
-      loadWaitMs,
       firstTokenMs: times[0] ?? 0,
       msPerToken: rest.length ? rest.reduce((a, b) => a + b, 0) / rest.length : null,
-      budget,
-      maxPositions: loaded.maxPositions,
-      model: ref.label,
-      ollama: null,
+      held: null,
     };
     return {
       ids: { ids: all, tokenizer: tokenizerLabel(ref.tokenizer), attentionMask: all.map(() => 1) },

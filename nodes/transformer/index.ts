@@ -21,7 +21,7 @@ import type { OllamaView } from './ollama-run';
 export interface TransformerDetails extends Analysis {
   warning: string | null;
   backendNote: string | null;
-  /** Why this backend ran, in a few words (run-model's resolveBackend); null from Ollama. */
+  /** Why this backend ran, in a few words (backend-choice.ts); null from Ollama. */
   backendReason: string | null;
   /** WASM threads; null off WASM. */
   threads: number | null;

@@ -32,7 +32,7 @@ export const modelParams = {
   hubId: z.string().max(200).default('').describe('Hugging Face id (when Model is "hub"), e.g. Xenova/distilgpt2'),
   ollamaUrl: z.string().max(200).default(DEFAULT_OLLAMA_URL).describe('Ollama address (when Model is "ollama")'),
   ollamaModel: z.string().max(200).default('').describe('Ollama model name (when Model is "ollama"), e.g. llama3.2; see `ollama list`'),
-  device: z.enum(DEVICE_PREFERENCES).default('auto').describe('Device in the browser (auto = WebGPU on a hardware GPU, else WASM)'),
+  device: z.enum(DEVICE_PREFERENCES).default('auto').describe('Device in the browser (auto = measured: WebGPU only on a hardware GPU that runs this model faster than WASM)'),
 };
 
 /** The tokenizer a hub model reads, guessed from its id (a shipped one when the family matches). */
@@ -98,4 +98,24 @@ export function checkIdsInVocabulary(ids: readonly number[], vocabSize: number, 
         `The model cannot read it: wire in IDs from ${tokenizerLabel(model.tokenizer)}'s tokenizer.`,
     );
   }
+}
+
+/** The node kinds whose `device` param picks the browser backend. */
+const MODEL_NODE_TYPES: ReadonlySet<string> = new Set(['transformer', 'generate']);
+
+/**
+ * The graph as this browser runs it: model nodes left on Auto take the browser's own backend
+ * override (remembered per browser, not part of the shared graph); a node set to WebGPU or WASM
+ * in its Device setting keeps that. The document itself is not changed.
+ *
+ *   withBrowserBackend(doc, 'wasm')   // every Auto transformer/generate node runs as 'wasm'
+ *   withBrowserBackend(doc, 'auto')   // doc itself
+ */
+export function withBrowserBackend<D extends { nodes: readonly { type: string; params: Record<string, unknown> }[] }>(doc: D, preference: DevicePreference): D {
+  if (preference === 'auto') return doc;
+  const device = (params: Record<string, unknown>) => params.device ?? 'auto';
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => (MODEL_NODE_TYPES.has(n.type) && device(n.params) === 'auto' ? { ...n, params: { ...n.params, device: preference } } : n)),
+  };
 }

@@ -1,9 +1,9 @@
 /**
- * Load and run a causal language model with transformers.js, isomorphically: in Node on
- * onnxruntime-node ('cpu'), in the browser's worker on onnxruntime-web ('webgpu' on a hardware
- * GPU adapter or when asked for, else 'wasm'). This module is only ever imported dynamically
- * (by the Transformer and Generate nodes), so transformers.js, the ONNX Runtime WASM and the
- * model weights are fetched when a model node first runs, never on page load.
+ * Load a causal language model with transformers.js, isomorphically: in Node on onnxruntime-node
+ * ('cpu'), in the browser's worker on onnxruntime-web, on the backend backend-choice.ts picks
+ * from this browser's facts and a probe (probe.ts) timed right after loading. This module is only
+ * ever imported dynamically (by the Transformer and Generate nodes), so transformers.js, the ONNX
+ * Runtime WASM and the model weights are fetched when a model node first runs, never on page load.
  *
  * - The shipped model loads from `${resources.modelPath}<name>/` (config.json, onnx/model.onnx),
  *   never from the network; a Hugging Face id only when `resources.allowRemote`.
@@ -11,39 +11,46 @@
  *   for its config, then its inference session is replaced by one created from the bytes with
  *   the same ONNX Runtime class (the session's own constructor), so no ONNX Runtime package is
  *   imported here and the same code works on both runtimes.
- * - In the browser the ONNX Runtime WASM files come from the app itself (public/ort/, copied by
- *   scripts/copy-ort-wasm.ts), never from a CDN.
  * - A model trained here (nodes/train-model) carries its config.json and ONNX bytes: the shipped
  *   model's folder gives the rest (generation config, the session class), with its config
  *   replaced, and then its session is swapped for the trained bytes as a fine-tuned one is.
  * - The token-embedding table is read from the ONNX bytes (onnx-initializers.ts) for the shipped
  *   and fine-tuned models (the shipped file through nodes/finetune/model-bytes.ts, which reads it
  *   once per realm for both nodes); hub exports are quantized or too large to read twice, so none.
+ * - Auto on a hardware GPU loads the model on both WASM and WebGPU, probes both and keeps the
+ *   faster; everywhere else one load. Browser loads are probed (the nodes' time estimates);
+ *   server loads are not (nothing there asks).
  *
- * Not handled here: choosing top-k or sampling (sampling.ts), what the views show (the nodes),
- * batches (always batch 1), external-data ONNX files.
+ * Not handled here: running the model (forward.ts), choosing top-k or sampling (sampling.ts),
+ * what the views show (the nodes), external-data ONNX files.
  */
-import { AutoModelForCausalLM, Tensor, env, type PreTrainedModel } from '@huggingface/transformers';
+import { AutoModelForCausalLM, env, type PreTrainedModel } from '@huggingface/transformers';
 import type { Resources } from '../engine/define-node';
 import type { ModelRef } from '../shared/model-ref';
 import { findEmbeddingTable, type FloatMatrix } from '../shared/onnx/initializers';
 import type { Backend, DevicePreference } from './model-choice';
 import { SHIPPED_MODELS } from './model-choice';
-import { ORT_WASM_FILES } from './ort-files';
-import { webGpuAdapter } from '../shared/gpu-adapter';
 import { readModelBytes } from '../shared/onnx/model-bytes';
 import { SHIPPED_MODEL } from '../shared/model-ref';
+import { chooseBackend, needsWebGpuProbe, type BackendChoice } from './backend-choice';
+import { browserFacts, useOwnWasmFiles, useWasmThreads } from './browser-runtime';
+import { probeSpeed, type ModelSpeed } from './probe';
 
 export interface LoadedModel {
   ref: ModelRef;
   backend: Backend;
   /** Why the backend is not what was asked for (no WebGPU adapter, server runs on CPU). */
   backendNote: string | null;
-  /** Why this backend ran, in a few words: 'no hardware GPU', 'hardware adapter (…)'. */
+  /** Why this backend ran, in a few words: 'no hardware GPU', 'faster here: …'. */
   backendReason: string;
   /** WASM threads ONNX Runtime runs with (1 unless the page is cross-origin isolated); null off WASM. */
   threads: number | null;
+  /** Loading alone (download, session), without the probe. */
   loadMs: number;
+  /** How fast it runs here (browser loads; null on the server). */
+  speed: ModelSpeed | null;
+  /** How long the probe took (0 when not probed). */
+  probeMs: number;
   layers: number;
   heads: number;
   width: number;
@@ -75,72 +82,6 @@ type SessionClass = { create(bytes: Uint8Array, options: Record<string, unknown>
 
 const EXECUTION_PROVIDER: Record<Backend, string> = { cpu: 'cpu', wasm: 'wasm', webgpu: 'webgpu' };
 
-export interface BackendChoice {
-  backend: Backend;
-  /** Why this backend, in a few words, for the "Ran on" line. */
-  reason: string;
-  /** What differs from what was asked for, if anything. */
-  note: string | null;
-}
-
-/** Which backend a preference resolves to where the node runs, why, and what differs from the request. */
-export async function resolveBackend(preference: DevicePreference, where: 'browser' | 'server'): Promise<BackendChoice> {
-  if (where === 'server') {
-    return {
-      backend: 'cpu',
-      reason: 'server runs use onnxruntime-node',
-      note: preference === 'webgpu' ? 'WebGPU was asked for, but server runs use onnxruntime-node on the CPU.' : null,
-    };
-  }
-  if (preference === 'wasm') return { backend: 'wasm', reason: 'chosen in the Device setting', note: null };
-  const adapter = await webGpuAdapter();
-  // Auto takes WebGPU only on real hardware: a software adapter is ~100× slower than WASM here.
-  if (adapter?.hardware) return { backend: 'webgpu', reason: `hardware adapter (${adapter.name})`, note: null };
-  if (adapter && preference === 'webgpu') {
-    return { backend: 'webgpu', reason: `chosen in the Device setting; the adapter here is software (${adapter.name}), slower than WASM`, note: null };
-  }
-  if (preference === 'webgpu') {
-    return { backend: 'wasm', reason: 'no WebGPU adapter in this browser', note: 'WebGPU was asked for, but this browser gives no WebGPU adapter: ran on WASM instead.' };
-  }
-  return { backend: 'wasm', reason: adapter ? `no hardware GPU (the WebGPU adapter here is software, ${adapter.name})` : 'this browser has no WebGPU', note: null };
-}
-
-/**
- * The threads ONNX Runtime Web runs WASM with: it uses several only where SharedArrayBuffer is
- * allowed (a cross-origin isolated page), and sets `numThreads` when it starts.
- */
-function wasmThreads(): number {
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  const n = (env.backends.onnx as { wasm?: { numThreads?: unknown } } | undefined)?.wasm?.numThreads;
-  return isolated && typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : 1;
-}
-
-let wasmFilesChecked: Promise<void> | null = null;
-/**
- * Point ONNX Runtime Web at the WASM files the app serves (public/ort/, beside public/models/),
- * and check once that they are there: a missing file otherwise fails deep inside ONNX Runtime.
- */
-function useOwnWasmFiles(resources: Resources): Promise<void> {
-  const wasm = (env.backends.onnx as { wasm?: { wasmPaths?: unknown } } | undefined)?.wasm;
-  if (!wasm) return Promise.resolve();
-  const base = new URL('../ort/', new URL(resources.modelPath, globalThis.location?.href ?? 'http://localhost/')).href;
-  wasm.wasmPaths = { mjs: base + ORT_WASM_FILES.mjs, wasm: base + ORT_WASM_FILES.wasm };
-  // ONNX Runtime logs graph-optimisation warnings through console.error; they are not the
-  // learner's errors. Keep its own errors.
-  (env.backends.onnx as { logLevel?: string }).logLevel = 'error';
-  wasmFilesChecked ??= fetch(base + ORT_WASM_FILES.mjs, { method: 'HEAD' })
-    .then((response) => {
-      if (!response.ok) {
-        throw new Error(`The ONNX Runtime files are missing from ${base} (HTTP ${response.status}). Run \`npx tsx scripts/copy-ort-wasm.ts\` before building.`);
-      }
-    })
-    .catch((error: unknown) => {
-      wasmFilesChecked = null; // let the next run check again
-      throw error;
-    });
-  return wasmFilesChecked;
-}
-
 function configNumber(config: Record<string, unknown>, ...keys: string[]): number | null {
   for (const key of keys) if (typeof config[key] === 'number') return config[key] as number;
   return null;
@@ -151,13 +92,11 @@ const loads = new Map<string, Promise<LoadedModel>>();
 const KEEP_LOADED = 2;
 
 /**
- * Load a model once per (weights, backend, folder); later calls share the promise. A failed
- * load is forgotten so the next run retries.
+ * Load a model once per (weights, preference, where, folder); later calls share the promise. A
+ * failed load is forgotten so the next run retries.
  */
 export async function loadModel(ref: ModelRef, options: LoadOptions): Promise<LoadedModel> {
-  const choice = await resolveBackend(options.preference, options.where);
-  const { backend } = choice;
-  const key = JSON.stringify([ref.weightsId, backend, options.resources.modelPath, options.resources.allowRemote]);
+  const key = JSON.stringify([ref.weightsId, options.preference, options.where, options.resources.modelPath, options.resources.allowRemote]);
   const existing = loads.get(key);
   if (existing) {
     // Most recently used last, so eviction drops the oldest.
@@ -165,15 +104,8 @@ export async function loadModel(ref: ModelRef, options: LoadOptions): Promise<Lo
     loads.set(key, existing);
     return existing;
   }
-  const pending = loadUncached(ref, choice, options).catch(async (error: unknown) => {
-    loads.delete(key);
-    // WebGPU can fail late (shader or buffer limits, a lost device): fall back to WASM, say so.
-    if (backend === 'webgpu') {
-      const cause = error instanceof Error ? error.message : String(error);
-      return loadUncached(ref, { backend: 'wasm', reason: 'WebGPU failed to load the model', note: `WebGPU failed (${cause}); ran on WASM instead.` }, options);
-    }
-    throw error;
-  });
+  const pending = chooseAndLoad(ref, options);
+  pending.catch(() => loads.delete(key));
   loads.set(key, pending);
   while (loads.size > KEEP_LOADED) {
     const [oldestKey, oldest] = loads.entries().next().value as [string, Promise<LoadedModel>];
@@ -183,7 +115,43 @@ export async function loadModel(ref: ModelRef, options: LoadOptions): Promise<Lo
   return pending;
 }
 
-async function loadUncached(ref: ModelRef, choice: BackendChoice, options: LoadOptions): Promise<LoadedModel> {
+/** Probe a browser load, recording the probe's own time apart from the load's. */
+async function probed(loaded: LoadedModel): Promise<LoadedModel> {
+  const t0 = performance.now();
+  const speed = await probeSpeed(loaded);
+  return { ...loaded, speed, probeMs: performance.now() - t0 };
+}
+
+async function chooseAndLoad(ref: ModelRef, options: LoadOptions): Promise<LoadedModel> {
+  if (options.where === 'server') {
+    return loadOn(ref, chooseBackend({ preference: options.preference, where: 'server', adapter: null, isolated: false, cores: 1, simd: true, probe: null }), options);
+  }
+  await useOwnWasmFiles(options.resources);
+  const facts = await browserFacts(options.preference);
+  useWasmThreads(chooseBackend({ ...facts, preference: 'wasm', probe: null }).threads ?? 1);
+  if (needsWebGpuProbe(facts)) {
+    // A hardware GPU: time it against WASM on this very model, keep the faster, release the other.
+    const onWasm = await probed(await loadOn(ref, chooseBackend({ ...facts, preference: 'wasm', probe: null }), options));
+    const onGpu = await loadOn(ref, { backend: 'webgpu', threads: null, reason: '', note: null }, options)
+      .then(probed)
+      .catch(() => null);
+    const choice = chooseBackend({ ...facts, probe: { wasm: onWasm.speed!.msPerToken, webgpu: onGpu?.speed?.msPerToken ?? null } });
+    const [kept, dropped] = choice.backend === 'webgpu' && onGpu ? [onGpu, onWasm] : [onWasm, onGpu];
+    void dropped?.model.dispose().catch(() => undefined);
+    return { ...kept, backend: choice.backend, threads: choice.threads, backendReason: choice.reason, backendNote: choice.note, loadMs: onWasm.loadMs + (onGpu?.loadMs ?? 0) };
+  }
+  const choice = chooseBackend({ ...facts, probe: null });
+  const loaded = await loadOn(ref, choice, options).catch(async (error: unknown) => {
+    // WebGPU can fail late (shader or buffer limits, a lost device): fall back to WASM, say so.
+    if (choice.backend !== 'webgpu') throw error;
+    const cause = error instanceof Error ? error.message : String(error);
+    const wasm = chooseBackend({ ...facts, preference: 'wasm', probe: null });
+    return loadOn(ref, { ...wasm, reason: 'WebGPU failed to load the model', note: `WebGPU failed (${cause}); ran on WASM instead.` }, options);
+  });
+  return probed(loaded);
+}
+
+async function loadOn(ref: ModelRef, choice: BackendChoice, options: LoadOptions): Promise<LoadedModel> {
   const { backend } = choice;
   const t0 = performance.now();
   // A model trained here loads through the shipped model's folder with its own config.
@@ -192,7 +160,6 @@ async function loadUncached(ref: ModelRef, choice: BackendChoice, options: LoadO
   if (!shipped && !options.resources.allowRemote) {
     throw new Error(`The model '${ref.name}' is not shipped with Tokenloom and loading from the Hugging Face hub is off here. Use tokenloom-tiny.`);
   }
-  if (options.where === 'browser') await useOwnWasmFiles(options.resources);
   env.allowLocalModels = shipped;
   env.allowRemoteModels = !shipped && options.resources.allowRemote;
   env.localModelPath = options.resources.modelPath;
@@ -252,8 +219,10 @@ async function loadUncached(ref: ModelRef, choice: BackendChoice, options: LoadO
     backend,
     backendNote: choice.note,
     backendReason: choice.reason,
-    threads: backend === 'wasm' ? wasmThreads() : null,
+    threads: choice.threads,
     loadMs: performance.now() - t0,
+    speed: null,
+    probeMs: 0,
     layers: configNumber(config, 'n_layer', 'num_hidden_layers', 'num_layers') ?? 0,
     heads: configNumber(config, 'n_head', 'num_attention_heads', 'num_heads') ?? 0,
     width: configNumber(config, 'n_embd', 'hidden_size', 'd_model') ?? 0,
@@ -266,86 +235,5 @@ async function loadUncached(ref: ModelRef, choice: BackendChoice, options: LoadO
   };
 }
 
-type Feeds = Record<string, Tensor>;
-type Outputs = Record<string, Tensor | undefined>;
-
-const int64 = (values: readonly number[]) => new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), [1, values.length]);
-const ones = (n: number) => new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]);
-
-/** Copy a tensor's data to the CPU side (outputs left on the GPU are downloaded first). */
-async function cpuData(tensor: Tensor): Promise<Float32Array> {
-  const t = tensor as Tensor & { location?: string; ort_tensor?: { getData(): Promise<unknown> } };
-  if (t.location && t.location !== 'cpu' && t.ort_tensor) return (await t.ort_tensor.getData()) as Float32Array;
-  return (t.data as Float32Array).slice();
-}
-
-function disposeAll(tensors: Iterable<Tensor | undefined>) {
-  for (const t of tensors) {
-    try {
-      t?.dispose();
-    } catch {
-      // Already released; nothing to do.
-    }
-  }
-}
-
-export interface ForwardResult {
-  /** [positions × vocab] logits, row-major. */
-  logits: Float32Array;
-  /** Per layer: [heads × positions × positions] attention probabilities; null if the export has none. */
-  attentions: Float32Array[] | null;
-}
-
-/** One full forward pass over `ids` (no cache): logits for every position, and attentions. */
-export async function forward(loaded: LoadedModel, ids: readonly number[]): Promise<ForwardResult> {
-  const out = (await loaded.model.forward({ input_ids: int64(ids), attention_mask: ones(ids.length) })) as Outputs;
-  try {
-    const logits = await cpuData(out.logits!);
-    let attentions: Float32Array[] | null = null;
-    if (loaded.hasAttentions) {
-      attentions = [];
-      for (let layer = 0; out[`attentions.${layer}`]; layer++) attentions.push(await cpuData(out[`attentions.${layer}`]!));
-    }
-    return { logits, attentions };
-  } finally {
-    disposeAll(Object.values(out));
-  }
-}
-
-/**
- * Feeds tokens one call at a time, keeping the model's key/value cache between calls, so each
- * new token costs one position of compute. Returns the logits after the last token fed.
- */
-export class IncrementalDecoder {
-  private past: Feeds | null = null;
-  private length = 0;
-
-  constructor(private readonly loaded: LoadedModel) {}
-
-  get positions(): number {
-    return this.length;
-  }
-
-  async feed(ids: readonly number[]): Promise<Float32Array> {
-    if (ids.length === 0) throw new Error('Nothing to feed.');
-    const inputs: Record<string, unknown> = { input_ids: int64(ids), attention_mask: ones(this.length + ids.length) };
-    if (this.past) inputs.past_key_values = this.past;
-    const out = (await this.loaded.model.forward(inputs)) as Outputs;
-    const vocab = this.loaded.vocabSize;
-    const logits = await cpuData(out.logits!);
-    const next: Feeds = {};
-    for (const [name, tensor] of Object.entries(out)) {
-      if (name.startsWith('present') && tensor) next[name.replace('present', 'past_key_values')] = tensor;
-    }
-    disposeAll(Object.entries(out).filter(([name]) => !name.startsWith('present')).map(([, t]) => t));
-    if (this.past) disposeAll(Object.values(this.past));
-    this.past = next;
-    this.length += ids.length;
-    return logits.slice((ids.length - 1) * vocab, ids.length * vocab);
-  }
-
-  dispose() {
-    if (this.past) disposeAll(Object.values(this.past));
-    this.past = null;
-  }
-}
+// Running a loaded model lives in forward.ts; re-exported so the nodes import one module.
+export { forward, IncrementalDecoder, type ForwardResult } from './forward';

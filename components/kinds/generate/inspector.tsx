@@ -11,6 +11,8 @@ import { TokenText, useTokenViews } from '@/components/ui/token-display';
 import { describeBackend, formatMs, percent } from '@/components/ui/format';
 import { Bar } from '@/components/ui/bar';
 import type { InspectorProps } from '../types';
+import { BrowserBackendSelect } from '@/components/ui/browser-backend';
+import { HeldRunPanel } from './held';
 
 const STOPPED = {
   length: 'it reached the max new tokens',
@@ -18,7 +20,7 @@ const STOPPED = {
   context: 'the model’s context is full',
 } as const;
 
-export function GenerateInspector({ view }: InspectorProps<'generate'>) {
+export function GenerateInspector({ nodeId, view, params }: InspectorProps<'generate'>) {
   // The new tokens in order: one character's bytes may be spread over two steps.
   const views = useTokenViews(view.steps.map((s) => s.token));
   return (
@@ -39,6 +41,7 @@ export function GenerateInspector({ view }: InspectorProps<'generate'>) {
           ? 'Greedy decoding always picks the most likely token, so the same prompt always gives the same text (and often repeats itself).'
           : `Sampling draws each token at random from the (cut and re-weighted) probabilities; seed ${view.seed} makes the draws repeatable.`}
       </p>
+      {view.held && <HeldRunPanel nodeId={nodeId} held={view.held} />}
       <div className="grid gap-1">
         <h4 className="text-sm font-semibold">Text</h4>
         <p className="rounded-md bg-slate-50 p-2 text-sm whitespace-pre-wrap dark:bg-slate-800" data-testid="generate-text">
@@ -46,7 +49,8 @@ export function GenerateInspector({ view }: InspectorProps<'generate'>) {
           <span className="font-medium text-fuchsia-700 dark:text-fuchsia-300">{view.text}</span>
         </p>
         <p className="text-xs text-slate-500">
-          {view.steps.length} new tokens; stopped because {STOPPED[view.stopped]}. Grey: the prompt; colour: what the model wrote.
+          {view.held ? 'Not run yet in this browser.' : `${view.steps.length} new tokens; stopped because ${STOPPED[view.stopped]}.`} Grey: the prompt; colour: what the
+          model wrote.
         </p>
       </div>
       <table className="w-full text-left text-xs" data-testid="generate-steps">
@@ -85,12 +89,13 @@ export function GenerateInspector({ view }: InspectorProps<'generate'>) {
         data-ms-per-token={view.msPerToken ?? ''}
         data-tokens={view.steps.length}
       >
-        Ran on <b>{describeBackend(view.backend, view.threads ?? null, view.backendReason ?? null)}</b> · {view.model} · first token {formatMs(view.firstTokenMs)} (reads the whole prompt)
+        {view.held ? 'Loaded on' : 'Ran on'} <b data-testid="generate-backend-label">{describeBackend(view.backend, view.threads ?? null, view.backendReason ?? null)}</b> · {view.model} · first token {formatMs(view.firstTokenMs)} (reads the whole prompt)
         {view.msPerToken !== null ? ` · then ${formatMs(view.msPerToken)} per token (one position each, thanks to the key/value cache)` : ''} · model
         loaded in {formatMs(view.loadMs)}
         {view.loadWaitMs < view.loadMs / 2 ? ' (earlier; reused)' : ''}
         {view.backendNote ? ` · ${view.backendNote}` : ''}
       </p>
+      {view.backend !== 'ollama' && <BrowserBackendSelect nodeDevice={String(params.device)} />}
       {view.budget < view.maxPositions && view.stopped === 'context' && (
         <p className="text-xs text-amber-700">The model reads at most {view.maxPositions} positions; prompt plus new tokens must fit.</p>
       )}

@@ -14,6 +14,7 @@ import { describeBackend, formatMs, percent } from '@/components/ui/format';
 import type { InspectorProps } from '../types';
 import { AttentionPanel } from './attention';
 import { Bar } from '@/components/ui/bar';
+import { BrowserBackendSelect } from '@/components/ui/browser-backend';
 
 /**
  * Ranked next tokens with probability bars on an absolute 0–100 % scale (a 9.9 % token fills a
@@ -201,8 +202,9 @@ export function TransformerInspector({ view, params, setParams }: InspectorProps
         {view.loadWaitMs < view.loadMs / 2 ? ' (earlier; reused)' : ''} · forward pass {formatMs(view.runMs)}
         {view.backendNote ? ` · ${view.backendNote}` : ''}
       </p>
+      <BrowserBackendSelect nodeDevice={String(params.device)} />
       <p className="text-xs text-slate-500">
-        IDs from {view.idsTokenizer}; this model reads {view.modelTokenizer} IDs. Device setting: {String(params.device)}.
+        IDs from {view.idsTokenizer}; this model reads {view.modelTokenizer} IDs.
       </p>
     </div>
   );
