@@ -31,7 +31,7 @@ import type { GraphDoc } from '../nodes/engine/graph-doc';
 import { registry, type ViewOf } from '../nodes';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, startServer } from './serve';
 
-const PORT = 3192;
+const PORT = Number(process.env.BENCH_PORT ?? 3192);
 const PROMPT = 'The state of the Union is';
 const PROMPT_IDS = [464, 1181, 286, 262, 4479, 318];
 const NEW_TOKENS = 64;
@@ -54,7 +54,7 @@ function graph(device: 'auto' | 'wasm' | 'webgpu', tokens: number): GraphDoc {
       { id: 'text', type: 'text', params: { text: PROMPT, origin: 'typed' }, position: { x: 0, y: 0 } },
       { id: 'tok', type: 'pretrained', params: { model: 'gpt2' }, position: { x: 360, y: 0 } },
       { id: 'ids', type: 'ids', params: {}, position: { x: 700, y: 0 } },
-      { id: 'generate', type: 'generate', params: { device, maxNewTokens: tokens, stopAtEos: false }, position: { x: 1040, y: 0 } },
+      { id: 'generate', type: 'generate', params: { device, maxNewTokens: tokens, stopAtEos: false, askAboveS: 0 }, position: { x: 1040, y: 0 } },
     ],
     edges: [
       { id: 'a', source: 'text', sourcePort: 'text', target: 'tok', targetPort: 'text' },

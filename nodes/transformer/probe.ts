@@ -13,7 +13,7 @@
  * compiles (WebGPU shaders), which a steady run does not pay.
  *
  * Not handled here: attention cost growing with the context (small against the output layer
- * for a model this size: the estimate is "about"), the server's speed (server-speed.ts).
+ * for a model this size: the estimate is "about"), measuring the server (a constant below).
  */
 import { IncrementalDecoder, forward } from './forward';
 import type { LoadedModel } from './run-model';
@@ -58,10 +58,12 @@ export function estimateMs(speed: ModelSpeed, run: { positions: number; newToken
 }
 
 /**
- * The server's speed for the shipped model: onnxruntime-node, as `npm run bench` measured it on
- * a 2-core machine (the server path row). Another model's server speed is not known here.
+ * The server's speed for the shipped model, for "on the server about …": the Generate node on
+ * onnxruntime-node as `npm run bench` measured it (server path row: 28 ms per token, 122 ms for
+ * a 6-token prompt, on a shared 2-core machine under load; an idle one is several times
+ * faster, so this errs long). Another model's server speed is not known here.
  */
-export const SHIPPED_SERVER_SPEED: ModelSpeed = { msPerToken: 8, msPerPosition: 2 };
+export const SHIPPED_SERVER_SPEED: ModelSpeed = { msPerToken: 25, msPerPosition: 8 };
 
 /** A browser run not started because it would take longer than the node's limit. */
 export interface HeldRun {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import LZString from 'lz-string';
 
 /**
  * The model in a real Chromium: the pipeline template's Transformer node on WASM and on WebGPU
@@ -152,4 +153,74 @@ test('the same Transformer node on the server (tRPC run, onnxruntime-node) shows
   await expect(backend).toContainText('Ran on CPU (onnxruntime-node)');
   await expectReferenceTop5(page, 1e-4);
   await expect(page.getByTestId('node-decode')).toContainText(`I love${iLove.greedy.text}`, { timeout: 60_000 });
+});
+
+test('Auto measures instead of taking the software WebGPU adapter: WASM, with the threads an isolated page allows, and says why', async ({ page }) => {
+  await page.goto('/?template=pipeline');
+  const backend = page.getByTestId('transformer-backend');
+  await expect(backend).toHaveAttribute('data-backend', 'wasm', { timeout: 150_000 });
+  const facts = await page.evaluate(() => ({ isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency, gpu: 'gpu' in navigator }));
+  // The app sets COOP/COEP, so the page is cross-origin isolated and WASM may use threads.
+  expect(facts.isolated).toBe(true);
+  const threads = Math.max(1, Math.min(4, facts.cores));
+  const label = page.getByTestId('transformer-backend-label');
+  await expect(label).toHaveText(new RegExp(`^WASM, ${threads} threads?: (no hardware GPU \\(the WebGPU adapter here is software: .+\\)|this browser has no WebGPU)$`));
+  if (facts.gpu) await expect(label).toContainText('no hardware GPU');
+  await expectReferenceTop5(page, 1e-4);
+});
+
+test('the backend override is remembered by this browser and applies to nodes left on Auto', async ({ page }) => {
+  await page.goto('/?template=pipeline');
+  await page.getByTestId('node-transformer').locator('span.font-semibold').first().click();
+  const label = page.getByTestId('transformer-backend-label');
+  await expect(label).toContainText('WASM', { timeout: 150_000 });
+  await expect(label).not.toContainText('chosen');
+  await page.getByTestId('browser-backend').selectOption('webgpu');
+  // The software adapter, because it was asked for; the line says it is slower.
+  await expect(page.getByTestId('transformer-backend')).toHaveAttribute('data-backend', 'webgpu', { timeout: 150_000 });
+  await expect(label).toContainText('the adapter here is software');
+  await page.reload();
+  await page.getByTestId('node-transformer').locator('span.font-semibold').first().click();
+  await expect(page.getByTestId('browser-backend')).toHaveValue('webgpu');
+  await expect(page.getByTestId('transformer-backend')).toHaveAttribute('data-backend', 'webgpu', { timeout: 150_000 });
+  await page.getByTestId('browser-backend').selectOption('auto');
+  await expect(page.getByTestId('transformer-backend')).toHaveAttribute('data-backend', 'wasm', { timeout: 150_000 });
+});
+
+test('a Generate run too slow for this browser says so before running, and one click runs it on the server', async ({ page }) => {
+  // 200 new tokens, asking first above 1 s: measured in this browser that is well over.
+  const graph = {
+    schemaVersion: 1,
+    title: 'A long continuation',
+    nodes: [
+      { id: 'text', type: 'text', params: { text: 'The state of the Union is', origin: 'typed' }, position: { x: 0, y: 0 } },
+      { id: 'tok', type: 'pretrained', params: { model: 'gpt2' }, position: { x: 360, y: 0 } },
+      { id: 'ids', type: 'ids', params: {}, position: { x: 700, y: 0 } },
+      { id: 'generate', type: 'generate', params: { maxNewTokens: 200, stopAtEos: false, askAboveS: 1 }, position: { x: 1040, y: 0 } },
+    ],
+    edges: [
+      { id: 'a', source: 'text', sourcePort: 'text', target: 'tok', targetPort: 'text' },
+      { id: 'b', source: 'tok', sourcePort: 'tokens', target: 'ids', targetPort: 'tokens' },
+      { id: 'c', source: 'tok', sourcePort: 'tokenizer', target: 'ids', targetPort: 'tokenizer' },
+      { id: 'd', source: 'ids', sourcePort: 'ids', target: 'generate', targetPort: 'ids' },
+    ],
+  };
+  await page.goto(`/#g=${LZString.compressToEncodedURIComponent(JSON.stringify(graph))}`);
+  const node = page.getByTestId('node-generate');
+  const held = node.getByTestId('generate-held');
+  await expect(held).toBeVisible({ timeout: 150_000 });
+  await expect(held.getByTestId('generate-estimate')).toHaveText(/^About \d+ s in this browser; on the server about (\d+ ms|\d+ s)\.$/);
+  // Nothing was generated in the browser.
+  await node.locator('span.font-semibold').first().click();
+  await expect(page.getByTestId('generate-steps').locator('tbody tr')).toHaveCount(0);
+  await expect(page.getByTestId('generate-backend-label')).toHaveText(/^WASM/);
+
+  await held.getByTestId('generate-run-on-server').click();
+  await expect(page.getByTestId('generate-backend')).toHaveAttribute('data-backend', 'cpu', { timeout: 120_000 });
+  await expect(page.getByTestId('generate-backend')).toHaveAttribute('data-tokens', '200');
+  for (const id of ['text', 'tok', 'ids', 'generate']) {
+    await expect(page.getByTestId(`node-${id}`).getByTestId('node-status')).toHaveAttribute('data-where', 'server');
+  }
+  await expect(node.getByTestId('node-status')).toContainText('server');
+  await expect(node.getByTestId('generate-held')).toHaveCount(0);
 });
