@@ -149,7 +149,7 @@ export const generateNode = defineNode({
     const prompt = realIds(ids);
     if (prompt.length === 0) throw new Error('No prompt IDs: type some text upstream.');
     ctx.progress(0.01, `Loading ${ref.label}…`);
-    const [{ loadModel, IncrementalDecoder }, { generateIds }, { seededRandom }, { holdIfSlow }] = await Promise.all([
+    const [{ loadModel, IncrementalDecoder, speedHere }, { generateIds }, { seededRandom }, { holdIfSlow }] = await Promise.all([
       import('../transformer/run-model'),
       import('./generate'),
       import('../transformer/sampling'),
@@ -179,7 +179,8 @@ export const generateNode = defineNode({
       ollama: null,
     };
     // Measured here, right after loading: too slow for this browser? Say so before running.
-    const held = holdIfSlow(loaded, { positions: prompt.length, newTokens: budget }, params.askAboveS, SHIPPED_MODEL.weightsId);
+    const speed = params.askAboveS > 0 ? await speedHere(loaded) : null;
+    const held = holdIfSlow({ speed, ref }, { positions: prompt.length, newTokens: budget }, params.askAboveS, SHIPPED_MODEL.weightsId);
     if (held) {
       const details: GenerateDetails = { ...base, promptText: decode(prompt), text: '', steps: [], stopped: 'length', firstTokenMs: 0, msPerToken: null, held };
       return { ids: { ids: prompt, tokenizer: tokenizerLabel(ref.tokenizer), attentionMask: prompt.map(() => 1) }, details };

@@ -18,8 +18,8 @@
  *   and fine-tuned models (the shipped file through nodes/finetune/model-bytes.ts, which reads it
  *   once per realm for both nodes); hub exports are quantized or too large to read twice, so none.
  * - Auto on a hardware GPU loads the model on both WASM and WebGPU, probes both and keeps the
- *   faster; everywhere else one load. Browser loads are probed (the nodes' time estimates);
- *   server loads are not (nothing there asks).
+ *   faster; everywhere else one load, probed only when a node first asks how fast it runs
+ *   (speedHere: Generate's time estimate), so the Transformer's load pays no probe.
  *
  * Not handled here: running the model (forward.ts), choosing top-k or sampling (sampling.ts),
  * what the views show (the nodes), external-data ONNX files.
@@ -47,10 +47,8 @@ export interface LoadedModel {
   threads: number | null;
   /** Loading alone (download, session), without the probe. */
   loadMs: number;
-  /** How fast it runs here (browser loads; null on the server). */
+  /** How fast it runs here, when probed while loading (Auto on a hardware GPU); else see speedHere. */
   speed: ModelSpeed | null;
-  /** How long the probe took (0 when not probed). */
-  probeMs: number;
   layers: number;
   heads: number;
   width: number;
@@ -115,11 +113,25 @@ export async function loadModel(ref: ModelRef, options: LoadOptions): Promise<Lo
   return pending;
 }
 
-/** Probe a browser load, recording the probe's own time apart from the load's. */
 async function probed(loaded: LoadedModel): Promise<LoadedModel> {
-  const t0 = performance.now();
-  const speed = await probeSpeed(loaded);
-  return { ...loaded, speed, probeMs: performance.now() - t0 };
+  return { ...loaded, speed: await probeSpeed(loaded) };
+}
+
+const speeds = new WeakMap<PreTrainedModel, Promise<ModelSpeed>>();
+/**
+ * How fast a loaded model runs here, probed once on the first ask (a fraction of a second on
+ * WASM). Null for server loads: nothing there estimates, and the probe would cost every run.
+ */
+export function speedHere(loaded: LoadedModel): Promise<ModelSpeed | null> {
+  if (loaded.backend === 'cpu') return Promise.resolve(null);
+  if (loaded.speed) return Promise.resolve(loaded.speed);
+  let pending = speeds.get(loaded.model);
+  if (!pending) {
+    pending = probeSpeed(loaded);
+    speeds.set(loaded.model, pending);
+    pending.catch(() => speeds.delete(loaded.model));
+  }
+  return pending;
 }
 
 async function chooseAndLoad(ref: ModelRef, options: LoadOptions): Promise<LoadedModel> {
@@ -141,14 +153,13 @@ async function chooseAndLoad(ref: ModelRef, options: LoadOptions): Promise<Loade
     return { ...kept, backend: choice.backend, threads: choice.threads, backendReason: choice.reason, backendNote: choice.note, loadMs: onWasm.loadMs + (onGpu?.loadMs ?? 0) };
   }
   const choice = chooseBackend({ ...facts, probe: null });
-  const loaded = await loadOn(ref, choice, options).catch(async (error: unknown) => {
+  return loadOn(ref, choice, options).catch(async (error: unknown) => {
     // WebGPU can fail late (shader or buffer limits, a lost device): fall back to WASM, say so.
     if (choice.backend !== 'webgpu') throw error;
     const cause = error instanceof Error ? error.message : String(error);
     const wasm = chooseBackend({ ...facts, preference: 'wasm', probe: null });
     return loadOn(ref, { ...wasm, reason: 'WebGPU failed to load the model', note: `WebGPU failed (${cause}); ran on WASM instead.` }, options);
   });
-  return probed(loaded);
 }
 
 async function loadOn(ref: ModelRef, choice: BackendChoice, options: LoadOptions): Promise<LoadedModel> {
@@ -222,7 +233,6 @@ async function loadOn(ref: ModelRef, choice: BackendChoice, options: LoadOptions
     threads: choice.threads,
     loadMs: performance.now() - t0,
     speed: null,
-    probeMs: 0,
     layers: configNumber(config, 'n_layer', 'num_hidden_layers', 'num_layers') ?? 0,
     heads: configNumber(config, 'n_head', 'num_attention_heads', 'num_heads') ?? 0,
     width: configNumber(config, 'n_embd', 'hidden_size', 'd_model') ?? 0,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SHIPPED_MODEL } from '@/nodes/shared/model-ref';
-import { loadModel } from '@/nodes/transformer/run-model';
+import { loadModel, speedHere } from '@/nodes/transformer/run-model';
 import { estimateMs, probeSpeed } from '@/nodes/transformer/probe';
 import { withBrowserBackend } from '@/nodes/transformer/model-choice';
 import { findTemplate } from '@/nodes/templates';
@@ -11,6 +11,7 @@ describe('probeSpeed on the shipped model', () => {
     const loaded = await loadModel(SHIPPED_MODEL, { preference: 'auto', where: 'server', resources: nodeResources });
     // Server loads are not probed (nothing there estimates); the probe itself runs anywhere.
     expect(loaded.speed).toBeNull();
+    expect(await speedHere(loaded)).toBeNull();
     const speed = await probeSpeed(loaded);
     for (const v of [speed.msPerToken, speed.msPerPosition]) {
       expect(Number.isFinite(v)).toBe(true);
