@@ -17,9 +17,12 @@
  *
  * ms/token is the mean over the steps after the first (the first reads the whole prompt).
  *
+ * The browser graph sets Generate's askAboveS to 0, so a slow estimate never holds the run.
+ * The page is cross-origin isolated, so WASM runs with min(4, cores) threads (backend-choice.ts);
+ * onnxruntime-node is left at its defaults. BENCH_PORT picks the port (default 3192).
+ *
  * Not handled here: the Transformer node's single forward pass (it is the first-token time),
- * hub models, threads (the page is not cross-origin isolated: WASM runs single-threaded, and
- * onnxruntime-node is left at its defaults), asserting speed.
+ * hub models, asserting speed.
  */
 import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
