@@ -92,7 +92,8 @@ export const generateNode = defineNode({
       .number()
       .min(0)
       .max(3600)
-      .default(5)
+      // A few seconds is a wait a class notices; under it, asking would only interrupt.
+      .default(10)
       .describe('In the browser, ask first when the run would take longer than (s; 0 = never ask)'),
   }),
   run: async ({ ids, model: wired }, params, ctx) => {
