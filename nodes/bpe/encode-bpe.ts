@@ -14,7 +14,7 @@
  * Speed: pieces repeat (' the', ','), so results are cached per piece (piece-cache.ts, bounded by
  * `cacheSize` entries and emptied when full: cheaper than LRU bookkeeping and as good for text
  * whose vocabulary is Zipfian). Single ASCII characters skip the cache. The merge loops
- * themselves (a scan for short pieces, a heap for long ones) are merge-symbols.ts.
+ * themselves (a scan for short pieces, a heap for long ones) are apply-merges.ts.
  *
  * Not handled here: step-by-step traces (trace-bpe.ts), decoding (decode-bpe.ts), other
  * pre-tokenizers. Special tokens in the text are plain text unless `allowSpecial` is set.
@@ -22,7 +22,7 @@
 import type { TokenPiece } from '../engine/ports';
 import { BYTE_TO_CHAR } from '../pretokenize/byte-level';
 import { gpt2PieceEnd, type SplitPattern } from './gpt2-split';
-import { mergeSymbols } from './merge-symbols';
+import { applyMerges } from './apply-merges';
 import { PairTable } from './pair-table';
 import { MAX_CACHED_LENGTH, PieceCache } from './piece-cache';
 import type { BpeModel } from './types';
@@ -230,6 +230,6 @@ export class BpeEncoder {
     const length = encodeUtf8Into(text, start, end, this.bytes);
     const symbols = this.symbols;
     for (let i = 0; i < length; i++) symbols[i] = this.byteIds[this.bytes[i]!]!;
-    return mergeSymbols(symbols, length, this.ranks, this.mergedIds);
+    return applyMerges(symbols, length, this.ranks, this.mergedIds);
   }
 }

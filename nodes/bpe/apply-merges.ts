@@ -2,7 +2,7 @@
  * Applying merges to one piece's symbols: the ids of its bytes, rewritten in place until no
  * adjacent pair has a merge, the lowest rank first (every occurrence of it, left to right).
  * This is GPT-2's `bpe()` and HF's BPE model with ignore_merges=false; the encoder (encode-bpe.ts)
- * calls `mergeSymbols` on each piece its cache has not seen.
+ * calls `applyMerges` on each piece its cache has not seen.
  *
  *   symbols 'a a a' with the merge (a, a) at rank 0  ->  'aa a' (returns 2)
  *
@@ -22,7 +22,7 @@ const LONG_PIECE = 64;
  * Merges symbols[0, n) in place and returns the new length. `ranks` gives a pair's merge rank
  * (or -1), `mergedIds[rank]` the id that merge makes.
  */
-export function mergeSymbols(symbols: Int32Array, n: number, ranks: PairTable, mergedIds: Int32Array): number {
+export function applyMerges(symbols: Int32Array, n: number, ranks: PairTable, mergedIds: Int32Array): number {
   return n > LONG_PIECE ? mergeWithHeap(symbols, n, ranks, mergedIds) : mergeByScanning(symbols, n, ranks, mergedIds);
 }
 
