@@ -1,57 +1,19 @@
 'use client';
 /**
- * The sections every trained tokenizer's inspector shows alike (BPE, WordPiece, Unigram): a
- * vocabulary table that pages its rows, the learner's own text as tokens with a count, and the
- * Export buttons that download the trained files. What each kind trains and how it encodes stay
+ * The sections every trained tokenizer's inspector shows alike (BPE, WordPiece, Unigram): the
+ * learner's own text as tokens with a count, and the Export buttons that download the trained
+ * files (their vocabulary tables are the inspector kit's RowsTable). What each kind trains and how it encodes stay
  * in its own inspector (components/kinds/<kind>/); these hold only the parts that read the same.
  *
  * Not handled here: which files a kind exports (the node answers `{ export: true }` with a map
- * of file name to contents), nor how a row or a token looks (the caller draws them).
+ * of file name to contents), nor how a token looks (the caller draws the chips).
  */
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Download } from 'lucide-react';
 import { askNode } from '@/components/canvas/use-node-query';
 import { useLab } from '@/components/canvas/store';
 import { downloadText } from '@/components/canvas/sharing';
 import { Section } from './inspector-kit';
-
-/**
- * A table of vocabulary rows (merges, pieces) that shows the first `first` and, where `more`
- * names the button, 100 more at each press. `head` is the header row's cells; `row` draws one
- * row (with its key).
- */
-export function VocabularyTable<T>({
-  head,
-  rows,
-  row,
-  first = 60,
-  more,
-  bodyClassName,
-}: {
-  head: ReactNode;
-  rows: readonly T[];
-  row: (r: T) => ReactNode;
-  first?: number;
-  more?: string;
-  bodyClassName?: string;
-}) {
-  const [shown, setShown] = useState(first);
-  return (
-    <>
-      <table className="w-full text-left text-xs">
-        <thead className="text-slate-500">
-          <tr>{head}</tr>
-        </thead>
-        <tbody className={bodyClassName}>{rows.slice(0, shown).map(row)}</tbody>
-      </table>
-      {more && rows.length > shown && (
-        <button type="button" className="btn justify-self-start" onClick={() => setShown((n) => n + 100)}>
-          {more}
-        </button>
-      )}
-    </>
-  );
-}
 
 /** The learner's text as tokens (the chips, drawn by the caller), and how many tokens it took. */
 export function YourTextSection({ tokenCount, charCount, unknown, children }: { tokenCount: number; charCount: number; unknown?: string; children: ReactNode }) {

@@ -1,8 +1,16 @@
 'use client';
+/**
+ * The BPE inspector: how a byte-level vocabulary is made (the merges replayed on the learner's
+ * text, the merge timeline, ID against frequency) and what encode() does to one word, step by
+ * step. GPT-2's frozen merges show the same views without the training ones.
+ *
+ * Not handled here: training or encoding (nodes/bpe/), the corpus file picker (corpus-file.tsx),
+ * the sections every trained tokenizer shares (components/ui/tokenizer-sections.tsx).
+ */
 import { useState } from 'react';
 import { LineChart } from '@/components/ui/charts';
-import { Section, Stat } from '@/components/ui/inspector-kit';
-import { ExportSection, VocabularyTable } from '@/components/ui/tokenizer-sections';
+import { RowsTable, Section, Stat } from '@/components/ui/inspector-kit';
+import { ExportSection } from '@/components/ui/tokenizer-sections';
 import type { InspectorProps } from '../types';
 import { OdiaMeasurementTable } from './odia';
 import { TokenText, useLabelOf, useTokenViews } from '@/components/ui/token-display';
@@ -116,7 +124,7 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
         title={`Merge timeline: merge k makes token ${view.headRows[0] ? view.headRows[0].id : 256} + k`}
         testId="merge-timeline"
       >
-        <VocabularyTable
+        <RowsTable
           head={
             <>
               <th>#</th>

@@ -1,4 +1,11 @@
 'use client';
+/**
+ * The Unigram inspector: the vocabulary pruned round by round, each piece's probability, and the
+ * Viterbi lattice of one word (any word of the text, on a click), with the best path marked.
+ *
+ * Not handled here: training or the lattice itself (nodes/unigram/; the node answers
+ * `{ lattice: word }`), the sections every trained tokenizer shares (components/ui/tokenizer-sections.tsx).
+ */
 import { useState } from 'react';
 import { LineChart } from '@/components/ui/charts';
 import { askNode } from '@/components/canvas/use-node-query';
@@ -6,8 +13,8 @@ import { useLab } from '@/components/canvas/store';
 import { TokenChip, useTokenViews } from '@/components/ui/token-display';
 import { SENTENCEPIECE } from '@/nodes/shared/token-text';
 import type { ViewOf } from '@/nodes';
-import { Section } from '@/components/ui/inspector-kit';
-import { ExportSection, VocabularyTable, YourTextSection } from '@/components/ui/tokenizer-sections';
+import { RowsTable, Section } from '@/components/ui/inspector-kit';
+import { ExportSection, YourTextSection } from '@/components/ui/tokenizer-sections';
 import type { InspectorProps } from '../types';
 
 type LatticeView = ViewOf<'unigram'>['lattice'];
@@ -88,7 +95,7 @@ export function UnigramInspector({ nodeId, view }: InspectorProps<'unigram'>) {
       </Section>
 
       <Section title="Each piece’s probability" testId="unigram-pieces">
-        <VocabularyTable
+        <RowsTable
           head={
             <>
               <th>id</th>

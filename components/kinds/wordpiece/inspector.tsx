@@ -1,9 +1,16 @@
 'use client';
+/**
+ * The WordPiece inspector: training as BPE with the ## prefix (the merges), encoding as the
+ * longest match from the left (one word traced step by step), and the learner's text as tokens.
+ *
+ * Not handled here: training or encoding (nodes/wordpiece/), the sections every trained
+ * tokenizer shares (components/ui/tokenizer-sections.tsx).
+ */
 import { useState } from 'react';
 import { TokenChips } from '@/components/ui/token-display';
 import { WORDPIECE } from '@/nodes/shared/token-text';
-import { Section } from '@/components/ui/inspector-kit';
-import { ExportSection, VocabularyTable, YourTextSection } from '@/components/ui/tokenizer-sections';
+import { RowsTable, Section } from '@/components/ui/inspector-kit';
+import { ExportSection, YourTextSection } from '@/components/ui/tokenizer-sections';
 import type { InspectorProps } from '../types';
 
 const STOP_REASON: Record<string, string> = {
@@ -30,7 +37,7 @@ export function WordpieceInspector({ nodeId, view }: InspectorProps<'wordpiece'>
           Training is BPE: the most frequent adjacent pair is joined, again and again. A piece after a word’s first character carries {view.prefix}, so “h” +
           “{view.prefix}ug” makes “hug” (a word start) and “{view.prefix}u” + “{view.prefix}g” makes “{view.prefix}ug” (a word middle). Only the vocabulary is kept.
         </p>
-        <VocabularyTable
+        <RowsTable
           head={
             <>
               <th>#</th>
