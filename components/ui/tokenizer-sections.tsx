@@ -2,8 +2,9 @@
 /**
  * The sections every trained tokenizer's inspector shows alike (BPE, WordPiece, Unigram): the
  * learner's own text as tokens with a count, and the Export buttons that download the trained
- * files (their vocabulary tables are the inspector kit's RowsTable). What each kind trains and how it encodes stay
- * in its own inspector (components/kinds/<kind>/); these hold only the parts that read the same.
+ * files (their vocabulary tables are the inspector kit's RowsTable). What each kind trains and
+ * how it encodes stay in its own inspector (components/kinds/<kind>/); these hold only the parts
+ * that read the same.
  *
  * Not handled here: which files a kind exports (the node answers `{ export: true }` with a map
  * of file name to contents), nor how a token looks (the caller draws the chips).
@@ -13,6 +14,7 @@ import { Download } from 'lucide-react';
 import { askNode } from '@/components/canvas/use-node-query';
 import { useLab } from '@/components/canvas/store';
 import { downloadText } from '@/components/canvas/sharing';
+import type { NodeType } from '@/nodes';
 import { Section } from './inspector-kit';
 
 /** The learner's text as tokens (the chips, drawn by the caller), and how many tokens it took. */
@@ -39,7 +41,7 @@ function mimeOf(name: string): string {
  * binary file comes as `<name>.base64`); tokenizer.json brings its tokenizer_config.json along,
  * as Hugging Face loads the two together. A failure is a toast, never a broken inspector.
  */
-export function ExportSection({ nodeId, kind, names, note }: { nodeId: string; kind: string; names: readonly string[]; note: string }) {
+export function ExportSection({ nodeId, kind, names, note }: { nodeId: string; kind: NodeType; names: readonly string[]; note: string }) {
   const download = async (name: string) => {
     try {
       const files = (await askNode(nodeId, kind, { export: true })) as Record<string, string>;
