@@ -112,7 +112,7 @@ test('the lesson editor adds a prediction question to a step, and the live revea
   await expect(page.getByTestId('live-teacher')).toHaveCount(0);
 });
 
-test('a teacher who reloads mid-class keeps control, and after the class reads its answers again from past classes', async ({ browser }) => {
+test('a teacher who reloads mid-class keeps control, and after the class reads its answers again from past classes', async ({ browser }, testInfo) => {
   const teacherContext = await browser.newContext();
   const teacher = await teacherContext.newPage();
   await teacher.goto('/?template=compare');
@@ -156,6 +156,7 @@ test('a teacher who reloads mid-class keeps control, and after the class reads i
   await expect(results.locator('[data-testid=class-results-question][data-step="2"] [data-testid=class-results-answer]')).toHaveText('The graph said: 4');
   await expect(results.locator('[data-testid=class-results-question][data-step="2"] [data-testid=live-bin][data-value="3"] [data-testid=live-bin-count]')).toHaveText('1');
   await expect(results.locator('[data-testid=class-results-question][data-step="3"] [data-testid=class-results-answer]')).toHaveText('Not revealed in class.');
+  await teacher.screenshot({ path: testInfo.outputPath('live-class-results.png') });
   await expect(student.getByTestId('live-ended')).toBeVisible();
   await expect(student.getByTestId('live-histogram')).toHaveCount(0);
   await expect(student.getByTestId('class-results')).toHaveCount(0);
