@@ -53,7 +53,7 @@ const newSize = (type: NodeType) => {
 function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
   const lab = useLab();
   const { screenToFlowPosition, fitView, getViewport } = useReactFlow();
-  const { stop } = useEngine();
+  const { stop, rerun } = useEngine();
   const sharing = useSharing();
   const { save } = sharing;
   useAutosave();
@@ -188,6 +188,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
         onNewBlank={() => void newBlankGraph()}
         onToggleLesson={() => setLessonOpen((o) => !o)}
         onStop={stop}
+        onRunAgain={rerun}
       />
       <div
         className={`grid min-h-0 flex-1 ${
