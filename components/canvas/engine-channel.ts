@@ -6,8 +6,11 @@
  * itself (spawning it, runs, the watchdog, Stop) belongs to use-engine.ts, which tells this
  * module which worker is current (`attachWorker`) and hands it the answers (`answerFromWorker`).
  *
- * Not handled here: a question the worker never answers. A replaced worker's questions stay
- * pending (nothing rejects them); an inspector asks again when its node's result changes.
+ * A replaced worker (Stop, a crash) answers nothing more: its open questions are refused with a
+ * sentence when the next worker attaches, so an Export or a file being read says what happened
+ * instead of waiting for ever.
+ *
+ * Not handled here: a live worker that never answers (the watchdog in use-engine.ts replaces it).
  */
 import type { HostMessage, HostRequest } from '@/nodes/engine/worker-host';
 import type { LocalCorpusMessage, LocalCorpusRequest } from '@/nodes/shared/corpus-file';
@@ -62,7 +65,15 @@ export function hasLocalCorpusInPage(sha256: string): boolean {
 
 /** Make `worker` the one questions go to, and give it the page's local corpus files, already hashed. */
 export function attachWorker(worker: Worker) {
+  const gone = activeWorker !== null;
   activeWorker = worker;
+  if (gone) {
+    const stopped = () => new Error('The engine was restarted before it answered (Stop, or it stopped unexpectedly): try again.');
+    for (const waiter of pending.values()) waiter.reject(stopped());
+    pending.clear();
+    for (const waiter of corpusWaiters.values()) waiter.reject(stopped());
+    corpusWaiters.clear();
+  }
   for (const [sha256, file] of localCorpora) worker.postMessage({ type: 'local-corpus', requestId: 0, file, sha256 } satisfies LocalCorpusRequest);
 }
 
