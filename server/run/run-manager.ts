@@ -140,8 +140,10 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
   const queueLimitMs = limits.maxRunMs + limits.stopGraceMs + PROCESS_START_MS;
   const executions = new Map<string, Execution>();
   const target = databaseTargetFromEnv();
+  /** This web instance, in the run slots it takes (run_lease) and on its queue channel. */
+  const instance = randomUUID();
   const admission =
-    options.admission ?? (usesQueue() && target.driver === 'postgres' ? createDatabaseAdmission(limits, target.url) : createMemoryAdmission(limits));
+    options.admission ?? (usesQueue() && target.driver === 'postgres' ? createDatabaseAdmission(limits, target.url, instance) : createMemoryAdmission(limits));
   const watchers = new Map<string, { controller: AbortController; token: Buffer }>();
   const staged = new Map<string, { doc: GraphDoc; bytes: number; expiresAt: number }>();
   let stagedBytes = 0;
@@ -152,7 +154,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       if (options.engine) return options.engine;
       const url = databaseTargetFromEnv();
       if (usesQueue() && url.driver === 'postgres') {
-        const queue = await createQueueEngine(url.url, limits);
+        const queue = await createQueueEngine(url.url, limits, instance);
         queue.onPeerCancel(cancelHere);
         return queue;
       }
@@ -376,10 +378,12 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     start,
     async cancel(client, runId, cancelToken) {
       if (cancelHere(client, runId, cancelToken)) return true;
-      // On the queue, a web instance that has not run anything yet still reaches the run's worker.
-      const onQueue = usesQueue() && databaseTargetFromEnv().driver === 'postgres';
-      const runner = enginePromise || onQueue ? await engine() : undefined;
-      return runner && isQueueEngine(runner) ? runner.cancelElsewhere(client, runId, cancelToken) : false;
+      // Not here: on the queue, the instances holding a slot of this client's are asked (none: false at once).
+      if (!admission.holders) return false;
+      const runner = await engine();
+      if (!isQueueEngine(runner)) return false;
+      const holders = await admission.holders(client).catch(() => []);
+      return runner.cancelElsewhere(holders, client, runId, cancelToken);
     },
     async lookup(request) {
       const answer = await (await engine()).lookup(request);

@@ -12,8 +12,10 @@
  * - Stops. The run's signal (a cancel, the time limit, the stream closed) sends `cancel` to every
  *   worker (the one holding the job stops it) and cancels the job in pg-boss, so a job not yet
  *   taken is never taken. A worker that does not answer within the grace ends the run here.
- * - A cancel that reached another web instance than the run's stream (no sticky session) is
- *   passed to every instance on WEBS_CHANNEL; the one holding the run checks the token and stops it.
+ * - A cancel that reached another web instance than the run's stream (no sticky session) is sent
+ *   to the instances holding a run slot of that client (run_lease, admission.ts), each on its own
+ *   channel; each answers yes or no (the holder checks the token), so a refusal is as quick as a
+ *   cancel, and the wait (PEER_CANCEL_MS) only bounds an instance that died with a slot.
  * - Lookups go to the worker that computed the key (remembered from the events relayed here),
  *   else to every worker; the first that holds it answers.
  * - Losing the listening connection loses messages, so the runs relayed at that moment end with
@@ -37,7 +39,6 @@ import {
   WORKER_SEEN_MS,
   workerChannel,
   WORKERS_CHANNEL,
-  WEBS_CHANNEL,
   type PeerMessage,
   type RunJob,
   type WebMessage,
@@ -81,18 +82,23 @@ export interface QueueWorkerSeen {
 export interface QueueEngine extends RunEngine {
   health(): Promise<{ queued: number; active: number; workers: QueueWorkerSeen[] }>;
   /**
-   * Ask the other web instances to cancel a run this one does not hold (the cancel request
-   * reached another instance than the run's stream); true when the holder stopped it.
+   * Ask the web instances `holders` (ids, as in run_lease) to cancel a run this one does not hold
+   * (the cancel request reached another instance than the run's stream); true when one stopped
+   * it, false once all said no or PEER_CANCEL_MS passed.
    */
-  cancelElsewhere(client: string, runId: string, cancelToken: string): Promise<boolean>;
+  cancelElsewhere(holders: string[], client: string, runId: string, cancelToken: string): Promise<boolean>;
   /** How this instance answers such a request: its run manager's own cancel. */
   onPeerCancel(handler: (client: string, runId: string, cancelToken: string) => boolean): void;
 }
 
-const PEER_CANCEL_MS = 1500;
+/**
+ * How long an asked instance may take to answer a cancel. Each live one answers, at once unless
+ * its main thread is busy (seconds under load), so this bounds only an instance that died.
+ */
+const PEER_CANCEL_MS = 10_000;
 
-export async function createQueueEngine(url: string, limits: RunLimits): Promise<QueueEngine> {
-  const instance = randomUUID();
+/** `instance`: this web instance's id, the one its run slots carry in run_lease. */
+export async function createQueueEngine(url: string, limits: RunLimits, instance: string = randomUUID()): Promise<QueueEngine> {
   const replyTo = webChannel(instance);
   const channel = createNotifyChannel(url, WEB_INSTANCE);
   const boss = await openRunQueue(url, 'web', limits.maxRunMs);
@@ -116,7 +122,12 @@ export async function createQueueEngine(url: string, limits: RunLimits): Promise
   function onMessage(raw: unknown) {
     const message = raw as WorkerMessage | PeerMessage;
     if (message.type === 'cancel-reply') return peerAsks.get(message.askId)?.(message.cancelled);
-    if (message.type === 'cancel-run') return;
+    if (message.type === 'cancel-run') {
+      // Asked by another instance; the token check is the run manager's (timing-safe, per client).
+      const cancelled = peerCancel(message.client, message.runId, message.cancelToken);
+      const reply: PeerMessage = { type: 'cancel-reply', askId: message.askId, cancelled };
+      return void channel.send(message.replyTo, reply).catch(() => undefined);
+    }
     if (message.type === 'answer') return asks.get(message.askId)?.(message.answer);
     const watch = watches.get(message.jobId);
     if (!watch || message.attempt < watch.attempt) return;
@@ -148,14 +159,6 @@ export async function createQueueEngine(url: string, limits: RunLimits): Promise
   }
 
   await channel.listen(replyTo, onMessage);
-  await channel.listen(WEBS_CHANNEL, (raw) => {
-    const message = raw as PeerMessage;
-    if (message.type !== 'cancel-run' || message.replyTo === replyTo) return;
-    // Only the holder answers: the token check is its run manager's (timing-safe, per client).
-    if (peerCancel(message.client, message.runId, message.cancelToken)) {
-      void channel.send(message.replyTo, { type: 'cancel-reply', askId: message.askId, cancelled: true } satisfies PeerMessage).catch(() => undefined);
-    }
-  });
   channel.onConnection((up) => {
     if (up) return;
     for (const watch of watches.values()) watch.finish(new EngineProcessError(LISTEN_LOST, 'failed'));
@@ -287,18 +290,25 @@ export async function createQueueEngine(url: string, limits: RunLimits): Promise
       if (named && !(!named.ok && named.missing)) return named;
       return ask(lookup, undefined);
     },
-    cancelElsewhere(client, runId, cancelToken) {
+    cancelElsewhere(holders, client, runId, cancelToken) {
+      const peers = [...new Set(holders)].filter((holder) => holder !== instance);
+      if (peers.length === 0) return Promise.resolve(false);
       const askId = randomUUID();
       return new Promise<boolean>((resolve) => {
+        let waiting = peers.length;
         const done = (cancelled: boolean) => {
           clearTimeout(timer);
           peerAsks.delete(askId);
           resolve(cancelled);
         };
+        const answered = (cancelled: boolean) => {
+          waiting -= 1;
+          if (cancelled || waiting === 0) done(cancelled);
+        };
         const timer = setTimeout(() => done(false), PEER_CANCEL_MS);
-        peerAsks.set(askId, done);
+        peerAsks.set(askId, answered);
         const message: PeerMessage = { type: 'cancel-run', askId, replyTo, client, runId, cancelToken };
-        channel.send(WEBS_CHANNEL, message).catch(() => done(false));
+        for (const peer of peers) channel.send(webChannel(peer), message).catch(() => answered(false));
       });
     },
     onPeerCancel(handler) {
