@@ -13,6 +13,9 @@
  *   LEASE_REFRESH_MS while the run goes on, so a crashed instance's runs stop counting within
  *   LEASE_MS. A waiting run polls every WAIT_POLL_MS (and wakes at once on a local release).
  *
+ * The leases also say which instance holds a client's runs (`holders`), so a cancel that lands
+ * on another instance is sent to the one holding the run and no other.
+ *
  * Not handled here: which runs count (run-manager.ts takes a slot per run stream), clients
  * (client-identity.ts).
  */
@@ -33,6 +36,11 @@ export interface Admission {
   admit(client: string, signal: AbortSignal): Promise<() => void>;
   /** Slots this process holds now. */
   held(): number;
+  /**
+   * The web instances holding a slot for `client` now (their ids in `run_lease`): where a
+   * cancel for one of that client's runs must go. Absent where one process counts alone.
+   */
+  holders?(client: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -165,6 +173,11 @@ export function createDatabaseAdmission(limits: RunLimits, url: string, instance
   return {
     admit: admitter(limits, tryTake, WAIT_POLL_MS),
     held: () => held.size,
+    async holders(client) {
+      await (migrated ??= getDb());
+      const { rows } = await pool.query<{ instance: string }>('SELECT DISTINCT instance FROM run_lease WHERE client = $1 AND expires_at > now()', [client]);
+      return rows.map((row) => row.instance);
+    },
     async close() {
       clearInterval(refresher);
       const ids = [...held];

@@ -13,7 +13,8 @@
  *
  * Test faults: only when TOKENLOOM_TEST_FAULTS=1 is in its environment, a Note whose text is
  * `TOKENLOOM_TEST_FAULT:<fault>` does, while running, what a hostile input would:
- * `oom` (allocate until the heap limit), `invalid-size` (split 256 MB into characters: the
+ * `oom` (allocate until the heap limit), `wait` (wait until the run is cancelled: a run that
+never ends by itself), `invalid-size` (split 256 MB into characters: the
  * same V8 "invalid size" fatal error as the Clean replace "$&"×250 on a million characters,
  * cheaper), `hang` (the catastrophic regex
  * `(a+)+$` on "a"×40+"b"), `abort` (process.abort()). Off by default, and nothing else
@@ -73,7 +74,9 @@ function engineRegistry(): Registry {
       if (typeof text === 'string' && text.startsWith(FAULT_PREFIX)) {
         // Let node:start reach the pool first, so tests can wait for it instead of sleeping.
         await new Promise((resolve) => setTimeout(resolve, 50));
-        triggerFault(text.slice(FAULT_PREFIX.length));
+        const fault = text.slice(FAULT_PREFIX.length);
+        if (fault === 'wait' && !ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+        triggerFault(fault);
       }
       return note.run(inputs, params, ctx);
     },

@@ -32,59 +32,25 @@
  *   and registers tsx, like the worker threads did, so it works under next dev, next start,
  *   Vitest and the CLI. The child gets only our execArgv (not Vitest's or Next's).
  *
- * Not handled here: limits, deduplication, clients (run-manager.ts). A queue worker
+ * Not handled here: one process's life and messages (engine-child.ts), the sentences for why
+ * one ended (engine-exit.ts), limits, deduplication, clients (run-manager.ts). A queue worker
  * (worker.ts) runs one of these pools too; the web server does when there is no queue.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import type { EngineRunOptions, RunEngine } from '@/server/run/engine';
-import type { EngineToParent, ParentToEngine } from '@/server/run/engine-process';
-import { formatSeconds } from '@/server/run/limits';
+import { forkEngineProcess, type EngineProcess } from '@/server/run/engine-child';
+import { EngineProcessError } from '@/server/run/engine-exit';
+import type { ParentToEngine } from '@/server/run/engine-process';
 import { MISSING_RESULT, type CacheLookup, type LookupAnswer } from '@/server/run/lookup';
+
+export { EngineProcessError } from '@/server/run/engine-exit';
 
 /** Grace between a cooperative cancel and killing the process. */
 export const HARD_STOP_MS = 2000;
 const SPARE_IDLE_MS = 30_000;
 const ASK_TIMEOUT_MS = 10_000;
 const KEY_OWNERS_MAX = 100_000;
-const STDERR_TAIL_CHARS = 8000;
-
-/** Why an engine process ended a run; `message` is the sentence for the user. */
-export class EngineProcessError extends Error {
-  override name = 'EngineProcessError';
-  constructor(
-    message: string,
-    readonly reason: 'memory' | 'invalid-size' | 'killed' | 'crashed' | 'failed',
-  ) {
-    super(message);
-  }
-}
-
-interface ActiveRun {
-  runId: number;
-  onEvent: (event: RunEvent) => void;
-  sawDone: boolean;
-  started: number;
-  killed: boolean;
-  resolve: () => void;
-  reject: (error: Error) => void;
-}
-
-interface EngineProcess {
-  id: number;
-  child: ChildProcess;
-  loaded: Promise<void>;
-  isLoaded: boolean;
-  alive: boolean;
-  busy: boolean;
-  current?: ActiveRun;
-  recentAffinities: string[];
-  stderrTail: string;
-  spareTimer?: NodeJS.Timeout;
-  asks: Map<number, (answer: LookupAnswer | undefined) => void>;
-}
 
 export interface ProcessEngineOptions {
   processes: number;
@@ -95,8 +61,6 @@ export interface ProcessEngineOptions {
   entryFile?: string;
   hardStopMs?: number;
 }
-
-let processCounter = 0;
 
 export function createProcessEngine(options: ProcessEngineOptions): RunEngine {
   const entryFile = options.entryFile ?? path.join(process.cwd(), 'server', 'run', 'engine-process.mjs');
@@ -115,119 +79,22 @@ export function createProcessEngine(options: ProcessEngineOptions): RunEngine {
     for (const wake of [...freeWaiters]) wake();
   };
 
-  function describeExit(proc: EngineProcess, code: number | null, signal: NodeJS.Signals | null): EngineProcessError {
-    const tail = proc.stderrTail;
-    if (proc.current?.killed) {
-      const ms = performance.now() - proc.current.started;
-      return new EngineProcessError(
-        `This run did not stop within ${formatSeconds(hardStopMs)} of being cancelled (it had run ${formatSeconds(ms)}), so its engine process was ended.`,
-        'killed',
-      );
-    }
-    if (/heap out of memory|Reached heap limit|Ineffective mark-compacts/.test(tail)) {
-      return new EngineProcessError(
-        `This run used more than ${options.memoryMb} MB of memory, the server's limit for one run, so it was stopped. Use a smaller text, or run it in the browser.`,
-        'memory',
-      );
-    }
-    if (/invalid size|Invalid string length|invalid array length/i.test(tail)) {
-      return new EngineProcessError(
-        'This run tried to build a value larger than the engine can hold (a text or list past its size limit), so it was stopped. Use a smaller text or a shorter replacement.',
-        'invalid-size',
-      );
-    }
-    return new EngineProcessError(
-      `The server's engine process stopped while running this graph (${signal ?? `exit code ${code ?? '?'}`}); run it again.`,
-      'crashed',
-    );
-  }
-
   function spawn(): EngineProcess {
-    // turbopackIgnore: the entry is a file read at run time (it loads tsx), not a module to bundle.
-    const child = fork(/* turbopackIgnore: true */ entryFile, [], {
-      cwd: process.cwd(),
-      execArgv: [`--max-old-space-size=${options.memoryMb}`],
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-      env: { ...process.env, TOKENLOOM_ENGINE_CACHE_BYTES: String(cacheBytesPerProcess) },
+    const proc = forkEngineProcess({
+      entryFile,
+      memoryMb: options.memoryMb,
+      cacheBytesPerProcess,
+      hardStopMs,
+      closing: () => closing,
+      onResult: rememberOwner,
+      onGone: (gone) => live.splice(live.indexOf(gone), 1),
+      onClosed: (gone) => {
+        // Replace a process that had loaded (one that cannot load is not retried in a loop).
+        if (!closing && gone.isLoaded && live.length < warm) spawn();
+        wakeWaiters();
+      },
     });
-    let markLoaded!: () => void;
-    let failLoad!: (error: Error) => void;
-    const proc: EngineProcess = {
-      id: ++processCounter,
-      child,
-      loaded: new Promise<void>((resolve, reject) => {
-        markLoaded = resolve;
-        failLoad = reject;
-      }),
-      isLoaded: false,
-      alive: true,
-      busy: false,
-      recentAffinities: [],
-      stderrTail: '',
-      asks: new Map(),
-    };
-    proc.loaded.catch(() => undefined); // seen by whoever awaits it
     live.push(proc);
-
-    child.stderr?.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk);
-      proc.stderrTail = (proc.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
-    });
-    child.on('message', (message: EngineToParent) => {
-      switch (message.type) {
-        case 'ready':
-          proc.isLoaded = true;
-          markLoaded();
-          return;
-        case 'event': {
-          const run = proc.current;
-          if (!run || run.runId !== message.runId || run.sawDone) return;
-          const { event } = message;
-          if (event.type === 'node:done' || event.type === 'node:cached') rememberOwner(event.key, proc);
-          run.onEvent(event);
-          if (event.type === 'run:done') {
-            run.sawDone = true;
-            run.resolve();
-          }
-          return;
-        }
-        case 'failed': {
-          const run = proc.current;
-          if (!run || run.runId !== message.runId || run.sawDone) return;
-          run.onEvent({ type: 'run:done', ms: performance.now() - run.started, cancelled: true });
-          run.sawDone = true;
-          run.reject(new EngineProcessError(message.message, 'failed'));
-          return;
-        }
-        case 'reply':
-          proc.asks.get(message.requestId)?.(message.answer);
-          return;
-      }
-    });
-    child.on('error', (error) => {
-      // A failed spawn or IPC error; 'close' follows when the process is gone.
-      proc.stderrTail += `\n${error.message}`;
-    });
-    child.on('close', (code, signal) => {
-      proc.alive = false;
-      clearTimeout(proc.spareTimer);
-      live.splice(live.indexOf(proc), 1);
-      failLoad(new Error(`the engine process exited before it loaded (${signal ?? `exit code ${code ?? '?'}`})${proc.stderrTail ? `: ${proc.stderrTail.trim().split('\n').at(-1)}` : ''}`));
-      for (const answer of proc.asks.values()) answer(undefined);
-      proc.asks.clear();
-      const run = proc.current;
-      if (run && !run.sawDone) {
-        const error = describeExit(proc, code, signal);
-        if (!closing) console.error(`[run] engine process ${proc.id} ended mid-run (${error.reason}, ${signal ?? `exit code ${code ?? '?'}`}); starting another.`);
-        run.onEvent({ type: 'run:done', ms: performance.now() - run.started, cancelled: true });
-        run.sawDone = true;
-        run.reject(error);
-      }
-      // Replace a process that had loaded (one that cannot load is not retried in a loop).
-      if (!closing && proc.isLoaded && live.length < warm) spawn();
-      wakeWaiters();
-    });
     return proc;
   }
 

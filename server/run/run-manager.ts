@@ -24,27 +24,33 @@
  *   UNPROCESSABLE_CONTENT and the process-engine's sentence; the server goes on.
  * - Cancellation: a watcher that disconnects (the subscription's signal) or calls cancel with
  *   its run's token (given only to the client that started it) leaves; when the last watcher
- *   leaves, the execution is aborted.
- * - Staging: a graph too large for a URL (subscriptions are GET requests) is first posted with
- *   `stage`, kept for STAGE_TTL_MS, and started by its id; an id works once.
+ *   leaves, the execution is aborted. On the queue, a cancel for a run this instance does not
+ *   hold goes to the instances holding a slot of that client (admission.ts, queue-engine.ts).
+ * - Staging (staging.ts): a graph too large for a URL is first posted with `stage`, then
+ *   started by its id.
  *
- * Not handled here: executing (engine.ts, process-engine.ts, queue/), HTTP (run-router.ts).
+ * Not handled here: executing (open-engine.ts chooses: engine.ts, process-engine.ts, queue/),
+ * fingerprints (run-fingerprint.ts), the sentences a run ends with (run-outcome.ts), HTTP (run-router.ts).
  * Deduplication and staged graphs are per process: with several web instances, stage and start
  * must reach the same one, and identical runs on two instances both execute.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { databaseTargetFromEnv } from '@/server/db/client';
 import { createDatabaseAdmission, createMemoryAdmission, type Admission } from '@/server/run/admission';
-import { createInProcessEngine, type RunEngine } from '@/server/run/engine';
-import { createQueueEngine, type QueueEngine, type QueueWorkerSeen } from '@/server/run/queue/queue-engine';
-import { formatSeconds, readRunLimits, stringParamBytes, type RunLimits } from '@/server/run/limits';
+import type { RunEngine } from '@/server/run/engine';
+import { readRunLimits, type RunLimits } from '@/server/run/limits';
 import type { CacheLookup } from '@/server/run/lookup';
-import { createProcessEngine, EngineProcessError } from '@/server/run/process-engine';
+import { isQueueEngine, openRunEngine, usesQueue } from '@/server/run/open-engine';
+import type { QueueWorkerSeen } from '@/server/run/queue/queue-engine';
+import { affinityOf, fingerprintOf } from '@/server/run/run-fingerprint';
+import { outcomeError, outcomeOfError, type RunOutcome } from '@/server/run/run-outcome';
+import { createStaging } from '@/server/run/staging';
 
-export const STAGE_TTL_MS = 60_000;
+export { usesQueue } from '@/server/run/open-engine';
+
 /** Room for replacing a killed engine process, in the bound on waiting for one. */
 const PROCESS_START_MS = 5000;
 
@@ -52,12 +58,7 @@ interface Execution {
   fingerprint: string;
   events: RunEvent[];
   finished: boolean;
-  outcome?:
-    /** Stopped at the limit; killed with its process at the limit (it did not stop); never started. */
-    | { kind: 'time-limit' | 'killed-at-limit' | 'queue-limit' }
-    /** Its engine process died of memory or a V8 size limit. */
-    | { kind: 'too-large'; message: string }
-    | { kind: 'failed'; message: string };
+  outcome?: RunOutcome;
   watchers: number;
   controller: AbortController;
   wake: Set<() => void>;
@@ -102,79 +103,21 @@ export interface RunManager {
   close(): Promise<void>;
 }
 
-/**
- * sha256 of what the graph computes: node ids, types, params and the wiring; nothing visual.
- * Params nested so deep that JSON.stringify overflows the stack (a hand-made document) are
- * refused with a sentence rather than a RangeError.
- */
-function fingerprintOf(doc: GraphDoc): string {
-  const shape = [doc.nodes.map((n) => [n.id, n.type, n.params]), doc.edges.map((e) => [e.source, e.sourcePort, e.target, e.targetPort])];
-  let json: string;
-  try {
-    json = JSON.stringify(shape);
-  } catch {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'This graph’s node settings are nested too deeply to run; remove the nested values.' });
-  }
-  return createHash('sha256').update(json).digest('base64url');
-}
-
-/** The params of the nodes that feed others and have no inputs: what a run's results hinge on. */
-function affinityOf(doc: GraphDoc): string {
-  const targets = new Set(doc.edges.map((e) => e.target));
-  const sources = new Set(doc.edges.map((e) => e.source));
-  const roots = doc.nodes.filter((n) => sources.has(n.id) && !targets.has(n.id));
-  return JSON.stringify((roots.length ? roots : doc.nodes).map((n) => [n.type, n.params]));
-}
-
-/**
- * With DATABASE_URL, server runs go through the PostgreSQL job queue to `npm run worker`
- * processes, and run slots are counted in the database; TOKENLOOM_RUN_QUEUE=local keeps them in
- * this server's own engine processes (one machine with PostgreSQL for storage only).
- */
-export function usesQueue(source: Record<string, string | undefined> = process.env): boolean {
-  return databaseTargetFromEnv().driver === 'postgres' && source.TOKENLOOM_RUN_QUEUE !== 'local';
-}
-
 export function createRunManager(options: { limits?: RunLimits; engine?: RunEngine; admission?: Admission } = {}): RunManager {
   const limits = options.limits ?? readRunLimits();
   const queueLimitMs = limits.maxRunMs + limits.stopGraceMs + PROCESS_START_MS;
   const executions = new Map<string, Execution>();
   const target = databaseTargetFromEnv();
+  /** This web instance, in the run slots it takes (run_lease) and on its queue channel. */
+  const instance = randomUUID();
   const admission =
-    options.admission ?? (usesQueue() && target.driver === 'postgres' ? createDatabaseAdmission(limits, target.url) : createMemoryAdmission(limits));
+    options.admission ?? (usesQueue() && target.driver === 'postgres' ? createDatabaseAdmission(limits, target.url, instance) : createMemoryAdmission(limits));
   const watchers = new Map<string, { controller: AbortController; token: Buffer }>();
-  const staged = new Map<string, { doc: GraphDoc; bytes: number; expiresAt: number }>();
-  let stagedBytes = 0;
+  const staging = createStaging(limits);
 
   let enginePromise: Promise<RunEngine> | undefined;
   function engine(): Promise<RunEngine> {
-    enginePromise ??= (async () => {
-      if (options.engine) return options.engine;
-      const url = databaseTargetFromEnv();
-      if (usesQueue() && url.driver === 'postgres') {
-        const queue = await createQueueEngine(url.url, limits);
-        queue.onPeerCancel(cancelHere);
-        return queue;
-      }
-      if (limits.processes === 0) return createInProcessEngine({ cacheBytes: limits.cacheBytes });
-      let pool: RunEngine | undefined;
-      try {
-        pool = createProcessEngine({
-          processes: limits.processes,
-          maxProcesses: limits.maxProcesses,
-          memoryMb: limits.memoryMb,
-          cacheBytes: limits.cacheBytes,
-          hardStopMs: limits.stopGraceMs,
-        });
-        await pool.ready();
-        return pool;
-      } catch (error) {
-        void pool?.close().catch(() => undefined);
-        const reason = error instanceof Error ? error.message : String(error);
-        console.error(`[run] engine processes could not start (${reason}); running graphs in the web server's process instead, without isolation.`);
-        return createInProcessEngine({ cacheBytes: limits.cacheBytes });
-      }
-    })();
+    enginePromise ??= options.engine ? Promise.resolve(options.engine) : openRunEngine(limits, instance, cancelHere);
     return enginePromise;
   }
   // Start the engine processes now, so the first run does not pay for loading the engine.
@@ -214,13 +157,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
           },
         });
       } catch (error) {
-        if (error instanceof EngineProcessError && error.reason === 'killed') {
-          // Killed past the time limit: say which limit; killed after a cancel: nobody is watching.
-          execution.outcome = execution.outcome?.kind === 'time-limit' ? { kind: 'killed-at-limit' } : { kind: 'failed', message: error.message };
-        }
-        else if (error instanceof EngineProcessError && (error.reason === 'memory' || error.reason === 'invalid-size')) {
-          execution.outcome = { kind: 'too-large', message: error.message };
-        } else execution.outcome ??= { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+        execution.outcome = outcomeOfError(error, execution.outcome);
       } finally {
         clearTimeout(timer);
         execution.finished = true;
@@ -294,32 +231,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
         await nextChange(execution, watching ? [signal, cancelled.signal] : [signal]);
       }
       if (signal.aborted) return;
-      const outcome = execution.outcome;
-      switch (outcome?.kind) {
-        case undefined:
-          return;
-        case 'time-limit':
-          throw new TRPCError({
-            code: 'TIMEOUT',
-            message: `This run was stopped after ${formatSeconds(limits.maxRunMs)}, the server's limit for one run. Use a smaller text, or run it in the browser.`,
-          });
-        case 'killed-at-limit':
-          throw new TRPCError({
-            code: 'TIMEOUT',
-            message: `This run ran past ${formatSeconds(limits.maxRunMs)}, the server's limit for one run, and did not stop when asked, so its engine process was ended. Use a smaller text or a simpler pattern, or run it in the browser.`,
-          });
-        case 'queue-limit':
-          throw new TRPCError({
-            code: 'TOO_MANY_REQUESTS',
-            message: usesQueue()
-              ? `No worker took this run within ${formatSeconds(queueLimitMs)} (every worker was busy, or none is running), so it never started. Try again in a moment, or run it in the browser.`
-              : `Every engine process on the server was busy for ${formatSeconds(queueLimitMs)}, so this run never started. Try again in a moment, or run it in the browser.`,
-          });
-        case 'too-large':
-          throw new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: outcome.message });
-        case 'failed':
-          throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: outcome.message });
-      }
+      if (execution.outcome) throw outcomeError(execution.outcome, limits, queueLimitMs, usesQueue());
     } finally {
       leave();
       if (watchers.get(watcherKey) === watcher) watchers.delete(watcherKey);
@@ -334,14 +246,6 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     return true;
   }
 
-  function sweepStaged(now: number) {
-    for (const [id, entry] of staged) {
-      if (entry.expiresAt > now) continue;
-      staged.delete(id);
-      stagedBytes -= entry.bytes;
-    }
-  }
-
   return {
     limits,
     async info() {
@@ -350,43 +254,24 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       const maxProcesses = runner.kind === 'processes' ? limits.maxProcesses : queue ? runner.processes : 0;
       return { engine: runner.kind === 'in-process' ? 'in-process' : 'processes', queue, processes: runner.processes, maxProcesses, memoryMb: limits.memoryMb };
     },
-    stage(doc) {
-      const now = Date.now();
-      sweepStaged(now);
-      const bytes = stringParamBytes(doc) + 1000;
-      // Room for a few full-size graphs at once; staged graphs live a minute at most.
-      if (stagedBytes + bytes > 4 * limits.maxInputBytes) {
-        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'The server is holding too many large graphs waiting to run; try again in a minute.' });
-      }
-      const stagedId = randomUUID();
-      staged.set(stagedId, { doc, bytes, expiresAt: now + STAGE_TTL_MS });
-      stagedBytes += bytes;
-      return { stagedId, expiresInMs: STAGE_TTL_MS };
-    },
-    takeStaged(stagedId) {
-      sweepStaged(Date.now());
-      const entry = staged.get(stagedId);
-      if (!entry) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: 'This staged graph has expired or was already started; send it again.' });
-      }
-      staged.delete(stagedId);
-      stagedBytes -= entry.bytes;
-      return entry.doc;
-    },
+    stage: (doc) => staging.stage(doc),
+    takeStaged: (stagedId) => staging.take(stagedId),
     start,
     async cancel(client, runId, cancelToken) {
       if (cancelHere(client, runId, cancelToken)) return true;
-      // On the queue, a web instance that has not run anything yet still reaches the run's worker.
-      const onQueue = usesQueue() && databaseTargetFromEnv().driver === 'postgres';
-      const runner = enginePromise || onQueue ? await engine() : undefined;
-      return runner && isQueueEngine(runner) ? runner.cancelElsewhere(client, runId, cancelToken) : false;
+      // Not here: on the queue, the instances holding a slot of this client's are asked (none: false at once).
+      if (!admission.holders) return false;
+      const runner = await engine();
+      if (!isQueueEngine(runner)) return false;
+      const holders = await admission.holders(client).catch(() => []);
+      return runner.cancelElsewhere(holders, client, runId, cancelToken);
     },
     async lookup(request) {
       const answer = await (await engine()).lookup(request);
       if (answer.ok) return answer.result;
       throw new TRPCError({ code: answer.missing ? 'NOT_FOUND' : 'BAD_REQUEST', message: answer.message });
     },
-    stats: () => ({ activeRuns: admission.held(), executions: executions.size, staged: staged.size }),
+    stats: () => ({ activeRuns: admission.held(), executions: executions.size, staged: staging.size() }),
     async health() {
       const runner = await engine();
       if (isQueueEngine(runner)) return { mode: 'queue', ...(await runner.health()) };
@@ -398,10 +283,6 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       await admission.close();
     },
   };
-}
-
-function isQueueEngine(engine: RunEngine): engine is QueueEngine {
-  return engine.kind === 'queue';
 }
 
 const holder = globalThis as typeof globalThis & { __tokenloomRunManager?: RunManager };

@@ -44,26 +44,36 @@ import {
 
 const DB_CHECK_MS = 2000;
 
-/** Sends one job's events in order, batching whatever arrives while a send is in flight. */
+/**
+ * Sends one job's events in order, the events of one burst together (those the engine process
+ * sent at once: an empty graph's run:start and run:done) in one message. Messages are not held
+ * back while one is in flight: the channel keeps their order and sends those that queue up
+ * together, and `flush` hands over what is left at once, so the job's `ended` goes in the same
+ * statement as its last events.
+ */
 function createOutbox(channel: NotifyChannel, replyTo: string, jobId: string, attempt: number, onLost: () => void) {
   let buffer: RunEvent[] = [];
-  let flushing: Promise<void> = Promise.resolve();
-  let sending = false;
-  const pump = async () => {
-    sending = true;
-    while (buffer.length > 0) {
-      const events = buffer;
-      buffer = [];
-      await channel.send(replyTo, { type: 'events', jobId, attempt, events } satisfies WorkerMessage).catch(onLost);
-    }
-    sending = false;
+  let last: Promise<void> = Promise.resolve();
+  let scheduled = false;
+  const sendBuffer = () => {
+    scheduled = false;
+    if (buffer.length === 0) return;
+    const events = buffer;
+    buffer = [];
+    last = channel.send(replyTo, { type: 'events', jobId, attempt, events } satisfies WorkerMessage).catch(onLost);
   };
   return {
     push(event: RunEvent) {
       buffer.push(event);
-      if (!sending) flushing = pump();
+      if (scheduled) return;
+      scheduled = true;
+      setImmediate(sendBuffer);
     },
-    flush: () => flushing,
+    /** Hand the buffered events to the channel now; resolves once every event is sent (or lost). */
+    flush(): Promise<void> {
+      sendBuffer();
+      return last;
+    },
   };
 }
 
@@ -127,12 +137,13 @@ async function main() {
     const send = (message: WorkerMessage) => channel.send(replyTo, message);
     console.log(`[worker ${name}] took run ${jobId} (attempt ${attempt + 1})`);
     try {
-      await send({ type: 'started', jobId, attempt, worker: workerId });
+      // Not awaited: the engine starts meanwhile, and the channel keeps the order (started first).
+      send({ type: 'started', jobId, attempt, worker: workerId }).catch(abort);
       await engine.run(doc, { signal: controller.signal, affinity, onEvent: (event) => outbox.push(event) });
-      await outbox.flush();
+      void outbox.flush();
       await send({ type: 'ended', jobId, attempt });
     } catch (error) {
-      await outbox.flush();
+      void outbox.flush();
       const reason = error instanceof EngineProcessError ? error.reason : 'failed';
       const message = error instanceof Error ? error.message : String(error);
       await send({ type: 'ended', jobId, attempt, error: { reason, message } }).catch(() => undefined);

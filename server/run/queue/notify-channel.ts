@@ -14,8 +14,8 @@
  * message is JSON, and one over CHUNK_CHARS is cut into parts sent in one statement
  * (`SELECT pg_notify(c, p1), pg_notify(c, p2), …`), which PostgreSQL delivers together and in
  * order. A part never splits a surrogate pair, so every part is well-formed UTF-8. All messages of
- * one process go through one connection, one statement after the other, so they arrive in the
- * order they were sent. Channel names are our own constants plus ids (no user text).
+ * one process go through one connection, one statement after the other (the messages that queued
+ * up while one was out go together in the next), so they arrive in the order they were sent. Channel names are our own constants plus ids (no user text).
  *
  * @example
  * // a 20,000-character message to channel "tl_web_x" is 8 notifications "~<id>:<i>:8:<part>"
@@ -31,6 +31,8 @@ const RECONNECT_MS = 1000;
 const QUERY_TIMEOUT_MS = 10_000;
 /** Parts of an unfinished message are dropped after this long (their sender died mid-statement). */
 const PARTIAL_TTL_MS = 30_000;
+/** Notifications per statement when several messages wait (one message's parts are never split up). */
+const BATCH_NOTIFICATIONS = 200;
 
 export interface NotifyChannel {
   send(channel: string, message: unknown): Promise<void>;
@@ -141,27 +143,80 @@ export function createNotifyChannel(url: string, applicationName: string): Notif
     }
   }
 
-  // One statement at a time on the sending connection, in the order send() was called.
-  let tail: Promise<unknown> = Promise.resolve();
-  async function sendNow(channel: string, message: unknown): Promise<void> {
-    const json = JSON.stringify(message);
-    const client = await senderClient();
-    if (json.length <= CHUNK_CHARS) {
-      await client.query('SELECT pg_notify($1, $2)', [channel, json]);
-      return;
+  /**
+   * One statement at a time on the sending connection, in the order send() was called. The
+   * messages queued while a statement is out go together in the next one (one round trip for
+   * all of them; PostgreSQL delivers a transaction's notifications in order), unless two would be
+   * the same notification, which PostgreSQL would fold into one.
+   */
+  type Outgoing = { notifications: string[]; resolve: () => void; reject: (error: unknown) => void };
+  const queue: (Outgoing | { ping: true; resolve: () => void; reject: (error: unknown) => void })[] = [];
+  let pumping = false;
+
+  function takeBatch(): Outgoing[] {
+    const batch: Outgoing[] = [];
+    const seen = new Set<string>();
+    let count = 0;
+    while (queue.length > 0) {
+      const next = queue[0]!;
+      if ('ping' in next) break;
+      if (batch.length > 0 && count + next.notifications.length / 2 > BATCH_NOTIFICATIONS) break;
+      const keys: string[] = [];
+      for (let i = 0; i < next.notifications.length; i += 2) keys.push(`${next.notifications[i]}\u0000${next.notifications[i + 1]}`);
+      if (keys.some((key) => seen.has(key))) break;
+      for (const key of keys) seen.add(key);
+      count += next.notifications.length / 2;
+      batch.push(queue.shift() as Outgoing);
     }
+    return batch;
+  }
+
+  async function pump(): Promise<void> {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (queue.length > 0) {
+        let client: pg.Client;
+        try {
+          client = await senderClient();
+        } catch (error) {
+          for (const item of queue.splice(0)) item.reject(error);
+          return;
+        }
+        const head = queue[0]!;
+        if ('ping' in head) {
+          queue.shift();
+          await client.query('SELECT 1').then(head.resolve, head.reject);
+          continue;
+        }
+        const batch = takeBatch();
+        const values = batch.flatMap((item) => item.notifications);
+        const calls = Array.from({ length: values.length / 2 }, (_, i) => `pg_notify($${2 * i + 1}, $${2 * i + 2})`).join(', ');
+        await client.query(`SELECT ${calls}`, values).then(
+          () => batch.forEach((item) => item.resolve()),
+          (error: unknown) => batch.forEach((item) => item.reject(error)),
+        );
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+
+  /** `channel, payload` pairs for one message: itself, or its parts when it is over CHUNK_CHARS. */
+  function notificationsOf(channel: string, message: unknown): string[] {
+    const json = JSON.stringify(message);
+    if (json.length <= CHUNK_CHARS) return [channel, json];
     const id = randomUUID();
     const parts = splitParts(json);
-    const values = parts.map((part, i) => `~${id}:${i}:${parts.length}:${part}`);
-    const calls = values.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ');
-    await client.query(`SELECT ${calls}`, [channel, ...values]);
+    return parts.flatMap((part, i) => [channel, `~${id}:${i}:${parts.length}:${part}`]);
   }
 
   return {
     send(channel, message) {
-      const sent = tail.then(() => sendNow(channel, message));
-      tail = sent.catch(() => undefined);
-      return sent;
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ notifications: notificationsOf(channel, message), resolve, reject });
+        void pump();
+      });
     },
     async listen(channel, onMessage) {
       if (!/^tl_[a-z0-9_]{1,60}$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
@@ -173,11 +228,10 @@ export function createNotifyChannel(url: string, applicationName: string): Notif
       connectionHandlers.push(handler);
     },
     ping() {
-      const pinged = tail.then(async () => {
-        await (await senderClient()).query('SELECT 1');
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ ping: true, resolve, reject });
+        void pump();
       });
-      tail = pinged.catch(() => undefined);
-      return pinged;
     },
     async close() {
       closed = true;

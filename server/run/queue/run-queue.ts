@@ -54,10 +54,11 @@ export type WorkerMessage =
 /** A web → worker message, on WORKERS_CHANNEL or one worker's own channel. */
 export type WebMessage = { type: 'cancel'; jobId: string } | { type: 'ask'; askId: string; replyTo: string; lookup: CacheLookup };
 
-/** The channel every web instance listens on: a cancel that reached another instance than the run's. */
-export const WEBS_CHANNEL = 'tl_webs';
-
-/** Web ↔ web: "is this run yours? then stop it" and the holder's reply. */
+/**
+ * Web ↔ web, on the instance's own channel (webChannel): "stop this run of yours", sent to each
+ * instance holding a run slot of the client (admission.ts), and its answer, which every instance
+ * asked gives (cancelled: false when it holds no such run or the token is not that run's).
+ */
 export type PeerMessage =
   | { type: 'cancel-run'; askId: string; replyTo: string; client: string; runId: string; cancelToken: string }
   | { type: 'cancel-reply'; askId: string; cancelled: boolean };

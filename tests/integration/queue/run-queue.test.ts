@@ -10,7 +10,7 @@ import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { createInProcessEngine } from '@/server/run/engine';
 import type { RunManager } from '@/server/run/run-manager';
-import { collect, pipelineDoc, rejection, serveRoute, slowDoc, type RouteServer } from '../run-http-server';
+import { collect, faultDoc, pipelineDoc, rejection, serveRoute, slowDoc, subscribeRun, type RouteServer } from '../run-http-server';
 import { startWorker, type WorkerProcess } from './workers';
 
 type NodeEvent = Extract<RunEvent, { nodeId: string }>;
@@ -36,6 +36,21 @@ async function whoTook(workers: WorkerProcess[], before: number[], attempt: numb
     if (Date.now() - t0 > ms) throw new Error(`no worker took attempt ${attempt}:\n${workers.map((w) => w.lines.join('\n')).join('\n---\n')}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Hold this process's main thread for `ms` (both web instances of this file live in it), from a
+ * setImmediate callback, so every promise already settled has run and every timer already set
+ * is due before any message arrives.
+ */
+function busyFor(ms: number): Promise<void> {
+  return new Promise((resolve) =>
+    setImmediate(() => {
+      const end = Date.now() + ms;
+      while (Date.now() < end);
+      resolve();
+    }),
+  );
 }
 
 /** Drain a run manager's stream for one run (web instance B has no HTTP face). */
@@ -147,6 +162,39 @@ describe('server runs as pg-boss jobs taken by `npm run worker` processes (real 
     expect(events.some((e) => (e as NodeEvent).nodeId === 'pre-7' && e.type === 'node:done')).toBe(false);
     const next = await collect(runner, pipelineDoc('after a cancel'));
     expect(next.at(-1)).toMatchObject({ type: 'run:done', cancelled: false });
+  });
+
+  it('cancels a run from another web instance than the one streaming it, only with its token, and hears a busy holder', async () => {
+    const { createRunManager } = await import('@/server/run/run-manager');
+    const b: RunManager = createRunManager();
+    try {
+      const { identifyClient } = await import('@/server/api/client-identity');
+      const cookie = server.cookieFor('roaming-student');
+      const { client } = identifyClient(new Headers({ cookie }));
+      let token = '';
+      let markWaiting!: () => void;
+      const waiting = new Promise<void>((resolve) => (markWaiting = resolve));
+      // Its Note waits for a cancel (TOKENLOOM_TEST_FAULT:wait): the run never ends by itself.
+      const stream = subscribeRun(server.url, { cookie }, { doc: faultDoc('wait'), runId: 'run-far' }, (m) => {
+        if (m.type === 'run:accepted') token = m.cancelToken;
+        if (m.type === 'node:start' && m.nodeId === 'fault') markWaiting();
+      });
+      await waiting;
+      expect(await b.cancel(client, 'run-far', 'not-the-token')).toBe(false);
+      expect(await b.cancel('c:someone-else', 'run-far', token)).toBe(false);
+      expect(await b.cancel(client, 'another-run', token)).toBe(false);
+      // The holding instance's main thread is busy for 2 s while the ask is out (as under load,
+      // relaying heavy runs): its answer comes late, and still counts.
+      const cancelled = b.cancel(client, 'run-far', token);
+      await busyFor(2000);
+      expect(await cancelled).toBe(true);
+      const messages = await stream;
+      expect(messages.at(-1)).toMatchObject({ type: 'run:done', cancelled: true });
+      expect(messages.some((m) => m.type === 'node:done' && m.nodeId === 'fault')).toBe(false);
+      expect(await b.cancel(client, 'run-far', token)).toBe(false); // over: nobody holds it now
+    } finally {
+      await b.close();
+    }
   });
 
   it('retries a run once on another worker when its worker is killed (kill -9), and says so on its nodes', async () => {
