@@ -10,6 +10,20 @@ import { pyLiteral, pyStr } from './python';
 import { HUB_IDS, modelExpr, nodeHeading, plural, PYTHON_PATTERNS, viewFor, type CellContext } from './notebook-writer';
 import { writeFinetune, writeGenerate, writeTransformer } from './notebook-model-cells';
 import { writeBpe } from './notebook-bpe-cells';
+import { CORPORA, HELD_OUT_EVERY, type CorpusName } from '../text/odia-corpus';
+
+const isCorpusName = (name: string): name is CorpusName => Object.hasOwn(CORPORA, name);
+
+/** A Text node holding a shipped corpus by name: the notebook reads the corpus file and splits it as the lab does. */
+function corpusPython(v: string, name: CorpusName, file: string): string {
+  const heldOut = CORPORA[name].part === 'heldOut';
+  return [
+    `# ${CORPORA[name].title}: line i of the corpus is held out when i % ${HELD_OUT_EVERY} == ${HELD_OUT_EVERY - 1}.`,
+    `with open(${pyStr(file)}, encoding='utf-8', newline='') as f:`,
+    `    ${v}_lines = f.read().split('\\n')`,
+    `${v}_text = '\\n'.join(line for i, line in enumerate(${v}_lines) if i % ${HELD_OUT_EVERY} ${heldOut ? '==' : '!='} ${HELD_OUT_EVERY - 1})`,
+  ].join('\n');
+}
 
 export function writeNodeCells(c: CellContext) {
   const { w, input, node, v, params, tag, wired, modelTokenizer } = c;
@@ -17,9 +31,10 @@ export function writeNodeCells(c: CellContext) {
     case 'text': {
       const view = viewFor(input, node, 'text');
       const text = String(params.text ?? '');
+      const corpus = typeof params.corpus === 'string' && isCorpusName(params.corpus) ? params.corpus : null;
       w.markdown(nodeHeading(node, view ? `${plural(view.codePoints, 'code point')}, ${plural(view.utf8Bytes, 'UTF-8 byte')}.` : null), tag);
       w.code(
-        `${v}_text = ${pyStr(text)}\n\nprint(len(${v}_text), 'code points,', len(${v}_text.encode('utf-8', 'surrogatepass')), 'UTF-8 bytes')`,
+        `${corpus ? corpusPython(v, corpus, w.shippedCorpus()) : `${v}_text = ${pyStr(text)}`}\n\nprint(len(${v}_text), 'code points,', len(${v}_text.encode('utf-8', 'surrogatepass')), 'UTF-8 bytes')`,
         tag,
       );
       if (view) {

@@ -40,7 +40,7 @@ function intro(doc: GraphDoc, usesModel: boolean, hasFiles: boolean): string {
     '',
     'Cells under *Standard library only* need nothing installed: they replay the BPE merges from `tokenizer.json` by hand.',
     ...(hasFiles
-      ? ['', 'The folders beside this notebook (`tokenizers/`, `bpe/`, `models/`) hold the tokenizers and the model the lab used, so it also runs offline. Keep them next to it. Online, the hub ids in the comments load the same tokenizers.']
+      ? ['', 'The folders beside this notebook (`tokenizers/`, `bpe/`, `models/`, `corpora/`) hold the tokenizers, the model and the corpus the lab used, so it also runs offline. Keep them next to it. Online, the hub ids in the comments load the same tokenizers.']
       : []),
     ...(usesModel
       ? ['', 'The lab’s tiny model is stored as ONNX (the format the browser runs); `load_tokenloom_tiny()` copies its weights into a `transformers` GPT-2, which is why `onnx` is on the install line.']

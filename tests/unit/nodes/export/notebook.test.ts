@@ -13,6 +13,8 @@ import { TEMPLATES } from '@/nodes/templates';
 import { buildNotebook, type BpeNotebookData, type NotebookExport } from '@/nodes/export/notebook';
 import { bundleNotebook, notebookJson } from '@/nodes/export/bundle';
 import { pyLiteral, STDLIB_MATCH_LINE } from '@/nodes/export/python';
+import { ODIA_CORPUS } from '@/nodes/text/corpora/odia-text';
+import { splitCorpus } from '@/nodes/text/odia-corpus';
 import { graph, nodeResources } from '../../engine/fixtures';
 
 /** Runs a graph as the lab does and builds its notebook from the run's views and BPE exports. */
@@ -39,6 +41,7 @@ function writeOut(built: NotebookExport): string {
     const target = join(dir, file.path);
     mkdirSync(dirname(target), { recursive: true });
     if ('text' in file) writeFileSync(target, file.text);
+    else if ('corpus' in file) writeFileSync(target, ODIA_CORPUS);
     else copyFileSync(resolve('public', file.shipped.root, file.shipped.path), target);
   }
   return dir;
@@ -138,6 +141,45 @@ describe('the standard-library check cell', () => {
 
   it('checks GPT-2’s official IDs for “I love NLP”', () => {
     expect(built.get('gpt2-chain')!.stdlibCells.bpe).toContain('EXPECTED_IDS = [40, 1842, 399, 19930,');
+  });
+});
+
+describe('a Text node holding the shipped corpus', () => {
+  /** The code of the cells tagged `text-<id>`, run in the unzipped folder; writes the texts to texts.json. */
+  function runTextCells(nb: NotebookExport, dir: string, ids: string[]) {
+    const code = nb.notebook.cells.filter((c) => c.cell_type === 'code' && ids.some((id) => c.id.endsWith(`-text-${id}`) || c.id.endsWith(`-text-${id}-check`)));
+    expect(code.length).toBe(2 * ids.length); // the node's Python and its check of the lab's count
+    const src = `${code.map((c) => c.source.join('')).join('\n')}\nimport json\njson.dump([${ids.map((id) => `${id}_text`).join(', ')}], open('texts.json', 'w', encoding='utf-8'), ensure_ascii=False)`;
+    writeFileSync(join(dir, 'texts.py'), src);
+    return python(['texts.py'], dir);
+  }
+
+  it('loads the same training and held-out parts in Python as the lab, from the corpus file beside the notebook', () => {
+    const nb = built.get('odia-train')!;
+    expect(nb.files.map((f) => f.path)).toEqual(expect.arrayContaining(['corpora/odia.txt', 'corpora/SOURCES.txt']));
+    const dir = writeOut(nb);
+    const run = runTextCells(nb, dir, ['text', 'corpus']);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('Python agrees with the lab');
+    const { train, heldOut } = splitCorpus(ODIA_CORPUS);
+    expect(JSON.parse(readFileSync(join(dir, 'texts.json'), 'utf8'))).toEqual([heldOut, train]);
+  });
+
+  it('fails its check when the corpus file beside it is not the one the lab used', () => {
+    const nb = built.get('odia-train')!;
+    const dir = writeOut(nb);
+    writeFileSync(join(dir, 'corpora/odia.txt'), ODIA_CORPUS.split('\n').slice(10).join('\n'));
+    const run = runTextCells(nb, dir, ['text']);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('the lab counted');
+  });
+
+  it('zips the corpus with the notebook', async () => {
+    const read = async (root: 'hub' | 'models', path: string) => new Uint8Array(readFileSync(resolve('public', root, path)));
+    const out = await bundleNotebook(built.get('odia-train')!, 'odia', read);
+    const entries = unzipSync(out.bytes);
+    expect(strFromU8(entries['odia/corpora/odia.txt']!)).toBe(ODIA_CORPUS);
+    expect(strFromU8(entries['odia/corpora/SOURCES.txt']!)).toContain('Mozilla Public License 2.0');
   });
 });
 
