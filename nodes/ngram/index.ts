@@ -12,7 +12,8 @@
  */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { MAX_N, analyzeNgrams, tokenUnits, wordUnits, type NgramAnalysis } from './ngram';
+import { MAX_N } from './ngram';
+import { analyzeNgrams, tokenUnits, wordUnits, type NgramAnalysis } from './analyze';
 
 export const ngramNode = defineNode({
   type: 'ngram',

@@ -8,7 +8,7 @@
  * how the two differ); counting (nodes/ngram/ngram.ts does it where the node ran).
  */
 import { visibleWhitespace } from '@/components/ui/token-display';
-import type { NextUnit, Prediction } from '@/nodes/ngram/ngram';
+import type { NextUnit, Prediction } from '@/nodes/ngram/predict';
 import { Bar } from '@/components/ui/bar';
 import { percent } from '@/components/ui/format';
 import type { InspectorProps } from '../types';

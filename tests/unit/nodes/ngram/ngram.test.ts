@@ -4,18 +4,9 @@ import { execute } from '@/nodes/engine/executor';
 import type { Tokens } from '@/nodes/engine/ports';
 import { registry } from '@/nodes';
 import { ngramNode } from '@/nodes/ngram';
-import {
-  analyzeNgrams,
-  countNgrams,
-  firstMergePair,
-  nextUnitProbability,
-  perplexity,
-  predictNext,
-  tokenUnits,
-  topNgrams,
-  wordUnits,
-  type NgramAnalysis,
-} from '@/nodes/ngram/ngram';
+import { countNgrams, nextUnitProbability, perplexity, topNgrams } from '@/nodes/ngram/ngram';
+import { predictNext } from '@/nodes/ngram/predict';
+import { analyzeNgrams, firstMergePair, tokenUnits, wordUnits, type NgramAnalysis } from '@/nodes/ngram/analyze';
 import { graph, nodeResources } from '../../engine/fixtures';
 
 const CATS = 'The cat sat on the mat. The cat ran';
