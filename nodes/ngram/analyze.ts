@@ -12,9 +12,12 @@ import type { Tokens } from '../engine/ports';
 import { pretokenize } from '../pretokenize/pretokenize';
 import { compareUnits, countNgrams, keyOf, perplexity, topNgrams, type NgramCount } from './ngram';
 import { predictNext, type Prediction } from './predict';
+import { guessSpelling, PLAIN, type TokenSpelling } from '../shared/token-text';
 
 /** How many units of the input the view previews. */
 export const UNITS_PREVIEWED = 40;
+/** Distinct special tokens the view carries (a tokenizer has a handful). */
+const MAX_SPECIALS = 50;
 
 /**
  * Word-level units: the text cut on whitespace and punctuation, each punctuation mark a unit
@@ -30,6 +33,11 @@ export function wordUnits(text: string, lowercase: boolean): string[] {
 /** Token-level units: the pieces as the tokenizer's vocabulary writes them ('Ġlove', '▁I', '[CLS]'). */
 export function tokenUnits(tokens: Tokens): string[] {
   return tokens.pieces.map((p) => p.piece);
+}
+
+/** The special (and unknown) tokens among them, which a view shows as stored. */
+export function specialUnits(tokens: Tokens): string[] {
+  return [...new Set(tokens.pieces.filter((p) => p.kind === 'special' || p.kind === 'unknown').map((p) => p.piece))];
 }
 
 /**
@@ -71,6 +79,14 @@ export interface NgramAnalysis {
   level: 'word' | 'token';
   /** 'words' or the tokenizer's name. */
   source: string;
+  /**
+   * How the units spell their text: token pieces are stored forms ('Ġthe', '▁I', '##ing'), which
+   * the inspector reads as text through token-text.ts unless the learner asks for the stored form.
+   * PLAIN for words.
+   */
+  spelling: TokenSpelling;
+  /** Special tokens among the units ('[CLS]', '<|endoftext|>'): shown as stored, never decoded. */
+  specials: string[];
   n: number;
   unitCount: number;
   unitsPreview: string[];
@@ -92,13 +108,21 @@ export interface NgramAnalysis {
  *     { n: 2, top: 1, k: 1, context: ['the'] })
  *   // top: [{ units: ['the', 'cat'], count: 2 }], prediction.next[0]: cat, (2 + 1) / (3 + 6) = 1/3
  */
-export function analyzeNgrams(units: readonly string[], level: NgramAnalysis['level'], source: string, options: NgramOptions): NgramAnalysis {
+export function analyzeNgrams(
+  units: readonly string[],
+  level: NgramAnalysis['level'],
+  source: string,
+  options: NgramOptions,
+  specials: readonly string[] = [],
+): NgramAnalysis {
   const model = countNgrams(units, options.n);
   const prediction =
     options.context === null ? predictNext(model, units, options.k, 'input') : predictNext(model, options.context, options.k, 'typed');
   return {
     level,
     source,
+    spelling: level === 'token' ? guessSpelling(units) : PLAIN,
+    specials: [...new Set(specials)].slice(0, MAX_SPECIALS),
     n: options.n,
     unitCount: units.length,
     unitsPreview: units.slice(0, UNITS_PREVIEWED),

@@ -43,4 +43,15 @@ test('the BPE vs n-gram template sets the bigram prediction beside the Transform
   await expect(side).toContainText('2-gram (counts of the last 1)');
   await expect(side).toContainText('tokenloom-tiny');
   await expect(side).not.toContainText('do not predict after the same unit');
+
+  // GPT-2's units read as text (a leading space as ·), and as stored (Ġ) only when asked.
+  const top = page.getByTestId('ngram-top').getByTestId('ngram-units-text');
+  await expect(top.first()).toBeVisible();
+  const readable = await top.allTextContents();
+  expect(readable.join(' ')).toContain('·');
+  expect(readable.join(' ')).not.toContain('Ġ');
+  await page.getByTestId('stored-form').check();
+  await expect(top.first()).toContainText('Ġ');
+  await page.getByTestId('stored-form').uncheck();
+  await expect(top.first()).not.toContainText('Ġ');
 });
