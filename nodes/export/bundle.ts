@@ -36,7 +36,14 @@ export async function bundleNotebook(built: NotebookExport, baseName: string, re
   }
   const entries: Zippable = { [`${baseName}/${baseName}.ipynb`]: strToU8(ipynb) };
   for (const file of built.files) {
-    const bytes = 'text' in file ? strToU8(file.text) : 'corpus' in file ? strToU8(await loadCorpusText()) : await readShipped(file.shipped.root, file.shipped.path);
+    const bytes =
+      'text' in file
+        ? strToU8(file.text)
+        : 'base64' in file
+          ? Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0))
+          : 'corpus' in file
+            ? strToU8(await loadCorpusText())
+            : await readShipped(file.shipped.root, file.shipped.path);
     entries[`${baseName}/${file.path}`] = file.path.endsWith('.onnx') ? [bytes, { level: 0 }] : bytes;
   }
   return { filename: `${baseName}.zip`, mime: 'application/zip', bytes: zipSync(entries, { level: 6 }) };

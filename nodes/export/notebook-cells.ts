@@ -10,6 +10,7 @@ import { pyLiteral, pyStr } from './python';
 import { HUB_IDS, modelExpr, nodeHeading, plural, PYTHON_PATTERNS, viewFor, type CellContext } from './notebook-writer';
 import { writeFinetune, writeGenerate, writeTransformer } from './notebook-model-cells';
 import { writeBpe } from './notebook-bpe-cells';
+import { writeUnigram, writeWordPiece } from './notebook-subword-cells';
 import { CORPORA, HELD_OUT_EVERY, type CorpusName } from '../text/odia-corpus';
 
 const isCorpusName = (name: string): name is CorpusName => Object.hasOwn(CORPORA, name);
@@ -106,6 +107,12 @@ export function writeNodeCells(c: CellContext) {
     }
     case 'bpe':
       writeBpe(w, input, node, params, wired);
+      break;
+    case 'wordpiece':
+      writeWordPiece(c);
+      break;
+    case 'unigram':
+      writeUnigram(c);
       break;
     case 'pretrained': {
       const view = viewFor(input, node, 'pretrained');
@@ -241,10 +248,17 @@ export function writeNodeCells(c: CellContext) {
       const view = viewFor(input, node, 'compare');
       const src = wired(node.id, 'text') ?? "''";
       const chosen = (['gpt2', 'bert-base-uncased', 'tinyllama'] as const).filter((name) => params[name === 'bert-base-uncased' ? 'bert' : name] !== false);
+      const wiredTokenizers = (['a', 'b', 'c'] as const).flatMap((port) => {
+        const tokenizer = wired(node.id, port);
+        const edge = input.doc.edges.find((e) => e.target === node.id && e.targetPort === port);
+        return tokenizer && edge ? [{ tokenizer, pretrained: input.doc.nodes.find((n) => n.id === edge.source)?.type === 'pretrained' }] : [];
+      }).map((t, i) => ({ ...t, label: view?.kinds[i]?.label ?? `${t.tokenizer}` }));
       w.markdown(nodeHeading(node, view ? view.kinds.map((k) => `${k.label}: ${plural(k.ids.length, 'token')}`).join('; ') + '.' : null) + '\n\nCompare has no one library call: the same text goes through each tokenizer in turn.', tag);
       w.code(
         [
           `${v}_ids = {}`,
+          // Wired tokenizers come first, as in the lab; one trained on the canvas adds no special tokens there.
+          ...wiredTokenizers.map(({ label, tokenizer, pretrained }) => `${v}_ids[${pyStr(label)}] = ${tokenizer}(${src}${pretrained ? '' : ', add_special_tokens=False'})['input_ids']`),
           ...chosen.map((name) => `${v}_ids[${pyStr(SHIPPED_TOKENIZER_LABELS[name])}] = AutoTokenizer.from_pretrained(${pyStr(w.shippedTokenizer(name))})(${src})['input_ids']  # online: ${HUB_IDS[name]}`),
           `for label, ids in ${v}_ids.items():`,
           `    print(f'{label:<10} {len(ids):>4} tokens  {ids[:16]}')`,

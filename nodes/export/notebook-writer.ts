@@ -29,6 +29,14 @@ export interface NotebookInput {
   views: Readonly<Record<string, unknown>>;
   /** Per BPE node id, its exported files and check sample. */
   bpe: Readonly<Record<string, BpeNotebookData>>;
+  /** Per WordPiece or Unigram node id, what its `{ notebook: true }` query answers. */
+  trained?: Readonly<Record<string, TrainedNotebookData>>;
+}
+
+/** A WordPiece or Unigram node's exported files (a `.base64` name is written as bytes) and check sample. */
+export interface TrainedNotebookData {
+  files: Readonly<Record<string, string>>;
+  check: CheckSample;
 }
 
 interface MarkdownCell {
@@ -65,6 +73,8 @@ export interface Notebook {
 export type NotebookFile =
   | { path: string; text: string }
   | { path: string; shipped: { root: 'hub' | 'models'; path: string } }
+  /** Bytes, as base64 (a SentencePiece .model). */
+  | { path: string; base64: string }
   | { path: string; corpus: 'odia' };
 
 /** Where the notebook finds the shipped corpus, and its licence note. */
