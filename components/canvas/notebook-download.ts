@@ -5,7 +5,7 @@
  *
  * Not handled here: the notebook itself (nodes/export/notebook.ts) and the zip (nodes/export/bundle.ts).
  */
-import { buildNotebook, type BpeNotebookData } from '@/nodes/export/notebook';
+import { buildNotebook, type BpeNotebookData, type TrainedNotebookData } from '@/nodes/export/notebook';
 import { bundleNotebook } from '@/nodes/export/bundle';
 import { downloadText, slugify } from './sharing';
 import { useLab } from './store';
@@ -26,11 +26,14 @@ export async function downloadNotebook(): Promise<string> {
     if ((runtime.status === 'done' || runtime.status === 'cached') && runtime.view !== undefined) views[id] = runtime.view;
   }
   const bpe: Record<string, BpeNotebookData> = {};
+  const trained: Record<string, TrainedNotebookData> = {};
   for (const node of doc.nodes) {
-    // A BPE node without a result yet gets its Python without the lab's values.
-    if (node.type === 'bpe' && views[node.id] !== undefined) bpe[node.id] = (await askNode(node.id, 'bpe', { notebook: true })) as BpeNotebookData;
+    // A trained node without a result yet gets its Python without the lab's values.
+    if (views[node.id] === undefined) continue;
+    if (node.type === 'bpe') bpe[node.id] = (await askNode(node.id, 'bpe', { notebook: true })) as BpeNotebookData;
+    if (node.type === 'wordpiece' || node.type === 'unigram') trained[node.id] = (await askNode(node.id, node.type, { notebook: true })) as TrainedNotebookData;
   }
-  const out = await bundleNotebook(buildNotebook({ doc, views, bpe }), slugify(doc.title), readShipped);
+  const out = await bundleNotebook(buildNotebook({ doc, views, bpe, trained }), slugify(doc.title), readShipped);
   downloadText(out.filename, out.bytes, out.mime);
   return out.filename;
 }

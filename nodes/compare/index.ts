@@ -1,4 +1,8 @@
-/** Compare: one text through 2–4 tokenizers, aligned over the same characters. */
+/**
+ * Compare: one text through 2–4 tokenizers, aligned over the same characters. The grid aligns
+ * the first COMPARE_TEXT_LIMIT characters; the counts (tokens per word, characters per token)
+ * are over the whole text (measure.ts).
+ */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
 import type { Tokens } from '../engine/ports';
@@ -7,6 +11,7 @@ import { SHIPPED_TOKENIZER_LABELS, type ShippedTokenizerName } from '../pretrain
 import { describeTokenizer } from '../pretrained/describe-tokenizer';
 import { alignTokenizations } from './align';
 import { isTrained, onlyIn } from './vocab-diff';
+import { measureWhole } from './measure';
 
 const MAX_TOKENIZERS = 4;
 /** Alignment is per character: past this, the view shows the beginning. */
@@ -14,7 +19,7 @@ export const COMPARE_TEXT_LIMIT = 2000;
 
 export const compareNode = defineNode({
   type: 'compare',
-  version: 1,
+  version: 2,
   title: 'Compare tokenizers',
   question: 'Are token IDs the same across models?',
   summary: 'The same text through GPT-2, BERT, TinyLlama or your own tokenizers, aligned.',
@@ -58,27 +63,39 @@ export const compareNode = defineNode({
     const trained = refs.filter(isTrained);
     const only = trained.length >= 2 ? onlyIn(trained) : [];
     const onlyHere = new Map(trained.map((ref, i) => [ref.label, only[i] ?? []]));
-    const words = shown.split(/\s+/).filter(Boolean).length;
-    return { details: { truncated: text.length > shown.length, encodings, words, onlyHere: [...onlyHere] } };
+    const truncated = text.length > shown.length;
+    const whole: { label: string; pieces: Tokens['pieces'] }[] = [];
+    for (const [i, ref] of refs.entries()) {
+      await ctx.checkpoint();
+      whole.push({ label: encodings[i]!.tokenizer, pieces: truncated ? (await encodeWith(ref, text, ctx.resources)).pieces : encodings[i]!.pieces });
+    }
+    return { details: { truncated, encodings, whole: measureWhole(text, whole), onlyHere: [...onlyHere] } };
   },
   view: ({ details }) => {
-    const { truncated, encodings, words, onlyHere } = details ?? { truncated: false, encodings: [] as Tokens[], words: 0, onlyHere: [] as [string, string[]][] };
+    const { truncated, encodings, whole, onlyHere } = details ?? { truncated: false, encodings: [] as Tokens[], whole: measureWhole('', []), onlyHere: [] as [string, string[]][] };
     const only = new Map(onlyHere);
     const text = encodings[0]?.text ?? '';
     return {
       truncated,
+      whole: { chars: whole.chars, words: whole.words, perWordAnswer: whole.perWordAnswer },
       ...alignTokenizations(
         text,
         encodings.map((e) => ({ label: e.tokenizer, tokens: e.pieces })),
       ),
-      kinds: encodings.map((e) => ({
-        label: e.tokenizer,
-        ids: e.pieces.slice(0, 500).map((p) => p.id),
-        unknown: e.pieces.filter((p) => p.kind === 'unknown').length,
-        bytes: e.pieces.filter((p) => p.kind === 'byte').length,
-        tokensPerWord: words ? e.pieces.filter((p) => p.kind !== 'special').length / words : null,
-        onlyHere: only.get(e.tokenizer) ?? null,
-      })),
+      // Counts over the whole text; ids of the aligned part only.
+      kinds: encodings.map((e, i) => {
+        const count = whole.counts[i];
+        return {
+          label: e.tokenizer,
+          ids: e.pieces.slice(0, 500).map((p) => p.id),
+          textTokens: count?.textTokens ?? 0,
+          unknown: count?.unknown ?? 0,
+          bytes: count?.bytes ?? 0,
+          tokensPerWord: count?.tokensPerWord ?? null,
+          charsPerToken: count?.charsPerToken ?? null,
+          onlyHere: only.get(e.tokenizer) ?? null,
+        };
+      }),
     };
   },
 });

@@ -10,6 +10,21 @@ import { pyLiteral, pyStr } from './python';
 import { HUB_IDS, modelExpr, nodeHeading, plural, PYTHON_PATTERNS, viewFor, type CellContext } from './notebook-writer';
 import { writeFinetune, writeGenerate, writeTransformer } from './notebook-model-cells';
 import { writeBpe } from './notebook-bpe-cells';
+import { writeUnigram, writeWordPiece } from './notebook-subword-cells';
+import { CORPORA, HELD_OUT_EVERY, type CorpusName } from '../text/odia-corpus';
+
+const isCorpusName = (name: string): name is CorpusName => Object.hasOwn(CORPORA, name);
+
+/** A Text node holding a shipped corpus by name: the notebook reads the corpus file and splits it as the lab does. */
+function corpusPython(v: string, name: CorpusName, file: string): string {
+  const heldOut = CORPORA[name].part === 'heldOut';
+  return [
+    `# ${CORPORA[name].title}: line i of the corpus is held out when i % ${HELD_OUT_EVERY} == ${HELD_OUT_EVERY - 1}.`,
+    `with open(${pyStr(file)}, encoding='utf-8', newline='') as f:`,
+    `    ${v}_lines = f.read().split('\\n')`,
+    `${v}_text = '\\n'.join(line for i, line in enumerate(${v}_lines) if i % ${HELD_OUT_EVERY} ${heldOut ? '==' : '!='} ${HELD_OUT_EVERY - 1})`,
+  ].join('\n');
+}
 
 export function writeNodeCells(c: CellContext) {
   const { w, input, node, v, params, tag, wired, modelTokenizer } = c;
@@ -17,9 +32,10 @@ export function writeNodeCells(c: CellContext) {
     case 'text': {
       const view = viewFor(input, node, 'text');
       const text = String(params.text ?? '');
+      const corpus = typeof params.corpus === 'string' && isCorpusName(params.corpus) ? params.corpus : null;
       w.markdown(nodeHeading(node, view ? `${plural(view.codePoints, 'code point')}, ${plural(view.utf8Bytes, 'UTF-8 byte')}.` : null), tag);
       w.code(
-        `${v}_text = ${pyStr(text)}\n\nprint(len(${v}_text), 'code points,', len(${v}_text.encode('utf-8', 'surrogatepass')), 'UTF-8 bytes')`,
+        `${corpus ? corpusPython(v, corpus, w.shippedCorpus()) : `${v}_text = ${pyStr(text)}`}\n\nprint(len(${v}_text), 'code points,', len(${v}_text.encode('utf-8', 'surrogatepass')), 'UTF-8 bytes')`,
         tag,
       );
       if (view) {
@@ -91,6 +107,12 @@ export function writeNodeCells(c: CellContext) {
     }
     case 'bpe':
       writeBpe(w, input, node, params, wired);
+      break;
+    case 'wordpiece':
+      writeWordPiece(c);
+      break;
+    case 'unigram':
+      writeUnigram(c);
       break;
     case 'pretrained': {
       const view = viewFor(input, node, 'pretrained');
@@ -226,10 +248,17 @@ export function writeNodeCells(c: CellContext) {
       const view = viewFor(input, node, 'compare');
       const src = wired(node.id, 'text') ?? "''";
       const chosen = (['gpt2', 'bert-base-uncased', 'tinyllama'] as const).filter((name) => params[name === 'bert-base-uncased' ? 'bert' : name] !== false);
+      const wiredTokenizers = (['a', 'b', 'c'] as const).flatMap((port) => {
+        const tokenizer = wired(node.id, port);
+        const edge = input.doc.edges.find((e) => e.target === node.id && e.targetPort === port);
+        return tokenizer && edge ? [{ tokenizer, pretrained: input.doc.nodes.find((n) => n.id === edge.source)?.type === 'pretrained' }] : [];
+      }).map((t, i) => ({ ...t, label: view?.kinds[i]?.label ?? `${t.tokenizer}` }));
       w.markdown(nodeHeading(node, view ? view.kinds.map((k) => `${k.label}: ${plural(k.ids.length, 'token')}`).join('; ') + '.' : null) + '\n\nCompare has no one library call: the same text goes through each tokenizer in turn.', tag);
       w.code(
         [
           `${v}_ids = {}`,
+          // Wired tokenizers come first, as in the lab; one trained on the canvas adds no special tokens there.
+          ...wiredTokenizers.map(({ label, tokenizer, pretrained }) => `${v}_ids[${pyStr(label)}] = ${tokenizer}(${src}${pretrained ? '' : ', add_special_tokens=False'})['input_ids']`),
           ...chosen.map((name) => `${v}_ids[${pyStr(SHIPPED_TOKENIZER_LABELS[name])}] = AutoTokenizer.from_pretrained(${pyStr(w.shippedTokenizer(name))})(${src})['input_ids']  # online: ${HUB_IDS[name]}`),
           `for label, ids in ${v}_ids.items():`,
           `    print(f'{label:<10} {len(ids):>4} tokens  {ids[:16]}')`,

@@ -13,6 +13,7 @@ import type { ShippedTokenizerName } from '../pretrained/shipped';
 import { SHIPPED_MODEL } from '../shared/model-ref';
 import { GPT2_MARKS_PATTERN, GPT2_PATTERN, GPT4_PATTERN } from '../pretokenize/pretokenize';
 import type { CheckSample } from './sample';
+import { HELD_OUT_EVERY, ODIA_CORPUS_CREDIT } from '../text/odia-corpus';
 import { pyStr } from './python';
 
 /** What a BPE node's `{ notebook: true }` query answers. */
@@ -28,6 +29,14 @@ export interface NotebookInput {
   views: Readonly<Record<string, unknown>>;
   /** Per BPE node id, its exported files and check sample. */
   bpe: Readonly<Record<string, BpeNotebookData>>;
+  /** Per WordPiece or Unigram node id, what its `{ notebook: true }` query answers. */
+  trained?: Readonly<Record<string, TrainedNotebookData>>;
+}
+
+/** A WordPiece or Unigram node's exported files (a `.base64` name is written as bytes) and check sample. */
+export interface TrainedNotebookData {
+  files: Readonly<Record<string, string>>;
+  check: CheckSample;
 }
 
 interface MarkdownCell {
@@ -57,8 +66,20 @@ export interface Notebook {
   cells: NotebookCell[];
 }
 
-/** A file the notebook reads, relative to its folder: written from text, or fetched from the app's shipped files. */
-export type NotebookFile = { path: string; text: string } | { path: string; shipped: { root: 'hub' | 'models'; path: string } };
+/**
+ * A file the notebook reads, relative to its folder: written from text, fetched from the app's
+ * shipped files, or the shipped Odia corpus (too large to load until the download is made).
+ */
+export type NotebookFile =
+  | { path: string; text: string }
+  | { path: string; shipped: { root: 'hub' | 'models'; path: string } }
+  /** Bytes, as base64 (a SentencePiece .model). */
+  | { path: string; base64: string }
+  | { path: string; corpus: 'odia' };
+
+/** Where the notebook finds the shipped corpus, and its licence note. */
+export const CORPUS_FILE = 'corpora/odia.txt';
+const CORPUS_NOTE = 'corpora/SOURCES.txt';
 
 export interface NotebookExport {
   notebook: Notebook;
@@ -110,6 +131,16 @@ export class NotebookWriter {
       this.files.set(`${dir}/${file}`, { path: `${dir}/${file}`, shipped: { root: 'hub', path: `${name}/${file}` } });
     }
     return dir;
+  }
+
+  /** The shipped corpus, whole (the notebook splits it as the lab does), with where it came from. */
+  shippedCorpus(): string {
+    this.files.set(CORPUS_FILE, { path: CORPUS_FILE, corpus: 'odia' });
+    this.files.set(CORPUS_NOTE, {
+      path: CORPUS_NOTE,
+      text: `${CORPUS_FILE}: the Odia corpus Tokenloom ships, one translated interface string a line; line i is held out when i % ${HELD_OUT_EVERY} == ${HELD_OUT_EVERY - 1}.\n\n${ODIA_CORPUS_CREDIT}\nThe text keeps its packages' licences: LibreOffice's under the Mozilla Public License 2.0 (https://mozilla.org/MPL/2.0/), the others under the GNU Lesser General Public License 2.1 or later (https://www.gnu.org/licenses/old-licenses/lgpl-2.1.html).\n`,
+    });
+    return CORPUS_FILE;
   }
 
   shippedModel(): string {

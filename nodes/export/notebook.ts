@@ -25,22 +25,23 @@ import { pyName, pyStr } from './python';
 import { lines, SHIPPED_MODEL_DIR, NotebookWriter, type Notebook, type NotebookExport, type NotebookInput } from './notebook-writer';
 import { writeNodeCells } from './notebook-cells';
 
-export type { BpeNotebookData, Notebook, NotebookCell, NotebookExport, NotebookFile, NotebookInput } from './notebook-writer';
+export type { BpeNotebookData, Notebook, NotebookCell, NotebookExport, NotebookFile, NotebookInput, TrainedNotebookData } from './notebook-writer';
 export { HUB_IDS } from './notebook-writer';
 
 function intro(doc: GraphDoc, usesModel: boolean, hasFiles: boolean): string {
+  const usesSpm = doc.nodes.some((n) => n.type === 'unigram');
   return [
     `# ${doc.title}`,
     '',
     'This notebook redoes the Tokenloom graph of the same name in Python, node by node, with the libraries you will use next: Hugging Face `tokenizers` and `transformers`, and `torch`.',
     '',
-    `Install them first: run \`pip install tokenizers transformers torch${usesModel ? ' onnx' : ''}\` in a terminal (or \`%pip install …\` in a cell).`,
+    `Install them first: run \`pip install tokenizers transformers torch${usesModel ? ' onnx' : ''}${usesSpm ? ' sentencepiece' : ''}\` in a terminal (or \`%pip install …\` in a cell).`,
     '',
     'Each node gets a short explanation with the question it answers and what the lab showed, then its Python, then a cell that **checks the lab’s values** (`assert …`): if Python agrees with the lab, the cell prints a match; if not, it stops and shows where they differ.',
     '',
     'Cells under *Standard library only* need nothing installed: they replay the BPE merges from `tokenizer.json` by hand.',
     ...(hasFiles
-      ? ['', 'The folders beside this notebook (`tokenizers/`, `bpe/`, `models/`) hold the tokenizers and the model the lab used, so it also runs offline. Keep them next to it. Online, the hub ids in the comments load the same tokenizers.']
+      ? ['', 'The folders beside this notebook (`tokenizers/`, `bpe/`, `wordpiece/`, `unigram/`, `models/`, `corpora/`) hold the tokenizers, the model and the corpus the lab used, so it also runs offline. Keep them next to it. Online, the hub ids in the comments load the same tokenizers.']
       : []),
     ...(usesModel
       ? ['', 'The lab’s tiny model is stored as ONNX (the format the browser runs); `load_tokenloom_tiny()` copies its weights into a `transformers` GPT-2, which is why `onnx` is on the install line.']

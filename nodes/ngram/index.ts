@@ -12,11 +12,12 @@
  */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { MAX_N, analyzeNgrams, tokenUnits, wordUnits, type NgramAnalysis } from './ngram';
+import { MAX_N } from './ngram';
+import { analyzeNgrams, specialUnits, tokenUnits, wordUnits, type NgramAnalysis } from './analyze';
 
 export const ngramNode = defineNode({
   type: 'ngram',
-  version: 1,
+  version: 2,
   title: 'N-gram',
   question: 'Is BPE the same as an n-gram?',
   summary: 'Count word or token sequences and predict the next unit from the last n−1.',
@@ -48,7 +49,7 @@ export const ngramNode = defineNode({
     const level = tokens !== undefined ? 'token' : 'word';
     const units = tokens !== undefined ? tokenUnits(tokens) : wordUnits(text ?? '', lowercase);
     const typed = context.trim() === '' ? null : level === 'word' ? wordUnits(context, lowercase) : context.trim().split(/\s+/u);
-    const details: NgramAnalysis = analyzeNgrams(units, level, tokens?.tokenizer ?? 'words', { n, top, k, context: typed });
+    const details: NgramAnalysis = analyzeNgrams(units, level, tokens?.tokenizer ?? 'words', { n, top, k, context: typed }, tokens ? specialUnits(tokens) : []);
     return { details };
   },
   view: ({ details, inputs }) => {

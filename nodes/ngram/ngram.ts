@@ -19,19 +19,16 @@
  * Tie-breaks are deterministic: count descending, then the units compared as strings
  * (UTF-16 code units, one unit after the other), ascending.
  *
+ * This file is the model (counts, P, perplexity); predict.ts lists the next units after a
+ * context, analyze.ts cuts the input into units and gathers what the inspector shows.
+ *
  * Not handled here: backoff or interpolation to shorter contexts (an unseen context gets the
  * uniform distribution under add-k, and nothing at all when k = 0), sentence boundary markers
  * (<s>, </s>), unknown units in a typed context (they simply make the context unseen), and
  * tokenizing a typed context at token level (it is split on whitespace, pieces as written).
  */
-import type { Tokens } from '../engine/ports';
-import { pretokenize } from '../pretokenize/pretokenize';
 
 export const MAX_N = 5;
-/** How many next units a prediction lists. */
-export const PREDICTIONS_SHOWN = 10;
-/** How many units of the input the view previews. */
-export const UNITS_PREVIEWED = 40;
 
 /** An n-gram with how often it occurs. */
 export interface NgramCount {
@@ -40,7 +37,7 @@ export interface NgramCount {
 }
 
 /** What follows one context, and how often. */
-interface Continuations {
+export interface Continuations {
   /** count(context): how often the context is followed by some unit. */
   total: number;
   next: Map<string, number>;
@@ -59,35 +56,19 @@ export interface NgramModel {
 }
 
 /** Unambiguous map key for a sequence of units (no separator can collide). */
-const keyOf = (units: readonly string[]) => JSON.stringify(units);
+export const keyOf = (units: readonly string[]) => JSON.stringify(units);
 
 /** Code-unit order, independent of the locale (unlike localeCompare). */
-function compareStrings(a: string, b: string): number {
+export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compareUnits(a: readonly string[], b: readonly string[]): number {
+export function compareUnits(a: readonly string[], b: readonly string[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     const c = compareStrings(a[i]!, b[i]!);
     if (c !== 0) return c;
   }
   return a.length - b.length;
-}
-
-/**
- * Word-level units: the text cut on whitespace and punctuation, each punctuation mark a unit
- * of its own. Letters keep their combining marks, so an Odia word stays whole.
- *
- *   wordUnits('The cat, the hat.', true) // ['the', 'cat', ',', 'the', 'hat', '.']
- */
-export function wordUnits(text: string, lowercase: boolean): string[] {
-  const units = pretokenize(text, 'bert').map((p) => p.text);
-  return lowercase ? units.map((u) => u.toLowerCase()) : units;
-}
-
-/** Token-level units: the pieces as the tokenizer's vocabulary writes them ('Ġlove', '▁I', '[CLS]'). */
-export function tokenUnits(tokens: Tokens): string[] {
-  return tokens.pieces.map((p) => p.piece);
 }
 
 /**
@@ -128,7 +109,7 @@ export function topNgrams(model: NgramModel, limit: number): NgramCount[] {
 }
 
 /** count(context) and count(context, ·) for a context; zeros when the context was never followed by anything. */
-function continuationsOf(model: NgramModel, context: readonly string[]): Continuations {
+export function continuationsOf(model: NgramModel, context: readonly string[]): Continuations {
   return model.contexts.get(keyOf(context)) ?? { total: 0, next: new Map() };
 }
 
@@ -146,76 +127,6 @@ export function nextUnitProbability(model: NgramModel, context: readonly string[
   // A unit outside V has no smoothing mass: the distribution is over V only.
   if (!model.vocab.has(unit)) return 0;
   return ((cont.next.get(unit) ?? 0) + k) / denominator;
-}
-
-export type PredictionStatus =
-  /** The context was seen: counts and smoothing both contribute. */
-  | 'seen'
-  /** The context was never followed by anything: add-k gives the uniform distribution over V. */
-  | 'unseen'
-  /** The context was never seen and k = 0: plain counts give nothing (0/0). */
-  | 'undefined'
-  /** Fewer than n−1 units to predict from. */
-  | 'short';
-
-export interface NextUnit {
-  unit: string;
-  /** count(context, unit). */
-  count: number;
-  probability: number;
-}
-
-export interface Prediction {
-  status: PredictionStatus;
-  /** The n−1 units predicted from (fewer when status is 'short'). */
-  context: string[];
-  /** Where the context came from: typed in the params, or the end of the input. */
-  from: 'typed' | 'input';
-  /** count(context). */
-  contextCount: number;
-  k: number;
-  vocabSize: number;
-  /** The most probable next units, probability descending, then unit ascending. */
-  next: NextUnit[];
-  /** How many units of V are not listed, and the probability each of the unseen ones gets. */
-  othersCount: number;
-  /** P of a unit never seen after the context: k / (count(context) + k·|V|); null if undefined. */
-  unseenProbability: number | null;
-}
-
-/**
- * The distribution over V for the next unit after `context` (its last n−1 units are used).
- *
- *   predictNext(model, ['the'], 1).next[0] // { unit: 'cat', count: 1, probability: 2/7 } (tie with 'mat', 'cat' < 'mat')
- */
-export function predictNext(model: NgramModel, context: readonly string[], k: number, from: Prediction['from'] = 'typed', limit = PREDICTIONS_SHOWN): Prediction {
-  const width = model.n - 1;
-  const used = width === 0 ? [] : context.slice(-width);
-  const base = { context: [...used], from, k, vocabSize: model.vocab.size };
-  if (used.length < width) {
-    return { ...base, status: 'short', contextCount: 0, next: [], othersCount: model.vocab.size, unseenProbability: null };
-  }
-  const cont = continuationsOf(model, used);
-  const denominator = cont.total + k * model.vocab.size;
-  if (denominator === 0) {
-    return { ...base, status: 'undefined', contextCount: 0, next: [], othersCount: model.vocab.size, unseenProbability: null };
-  }
-  // Seen continuations first (higher count means higher probability), then unseen units of V
-  // in ascending order: they all share k / denominator, the lowest probability there is.
-  const seen = [...cont.next.entries()].sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]));
-  const next: NextUnit[] = seen.slice(0, limit).map(([unit, count]) => ({ unit, count, probability: (count + k) / denominator }));
-  if (next.length < limit && k > 0) {
-    const unseen = [...model.vocab.keys()].filter((u) => !cont.next.has(u)).sort(compareStrings);
-    for (const unit of unseen.slice(0, limit - next.length)) next.push({ unit, count: 0, probability: k / denominator });
-  }
-  return {
-    ...base,
-    status: cont.total > 0 ? 'seen' : 'unseen',
-    contextCount: cont.total,
-    next,
-    othersCount: model.vocab.size - next.length,
-    unseenProbability: k / denominator,
-  };
 }
 
 /**
@@ -238,82 +149,3 @@ export function perplexity(model: NgramModel, units: readonly string[], k: numbe
   return positions === 0 ? null : Math.exp(-logSum / positions);
 }
 
-/**
- * The most frequent adjacent pair of characters (code points) inside units: the pair BPE would
- * merge first on these words. Null when no unit has two characters.
- *
- *   firstMergePair(['low', 'lower', 'newest']) // { left: 'l', right: 'o', count: 2 } (tie with 'o'+'w', 'l' < 'o')
- */
-export function firstMergePair(units: readonly string[]): { left: string; right: string; count: number } | null {
-  const pairs = new Map<string, { left: string; right: string; count: number }>();
-  for (const unit of units) {
-    const chars = [...unit];
-    for (let i = 0; i + 1 < chars.length; i++) {
-      const left = chars[i]!;
-      const right = chars[i + 1]!;
-      const key = keyOf([left, right]);
-      const entry = pairs.get(key);
-      if (entry) entry.count++;
-      else pairs.set(key, { left, right, count: 1 });
-    }
-  }
-  let best: { left: string; right: string; count: number } | null = null;
-  for (const p of pairs.values()) {
-    if (!best || p.count > best.count || (p.count === best.count && compareUnits([p.left, p.right], [best.left, best.right]) < 0)) best = p;
-  }
-  return best && { ...best };
-}
-
-export interface NgramOptions {
-  n: number;
-  top: number;
-  k: number;
-  /** Units to predict after; null means the last n−1 units of the input. */
-  context: string[] | null;
-}
-
-/** Everything the inspector shows: small and structured-cloneable. */
-export interface NgramAnalysis {
-  level: 'word' | 'token';
-  /** 'words' or the tokenizer's name. */
-  source: string;
-  n: number;
-  unitCount: number;
-  unitsPreview: string[];
-  vocabSize: number;
-  /** Number of n-gram positions. */
-  ngramTotal: number;
-  distinctNgrams: number;
-  top: NgramCount[];
-  prediction: Prediction;
-  perplexity: number | null;
-  /** For word units: the pair BPE would merge first, the bridge between the two ideas. */
-  firstMerge: { left: string; right: string; count: number } | null;
-}
-
-/**
- * Count, list the top n-grams, predict the next unit and score the input.
- *
- *   analyzeNgrams(wordUnits('the cat sat on the mat the cat ran', true), 'word', 'words',
- *     { n: 2, top: 1, k: 1, context: ['the'] })
- *   // top: [{ units: ['the', 'cat'], count: 2 }], prediction.next[0]: cat, (2 + 1) / (3 + 6) = 1/3
- */
-export function analyzeNgrams(units: readonly string[], level: NgramAnalysis['level'], source: string, options: NgramOptions): NgramAnalysis {
-  const model = countNgrams(units, options.n);
-  const prediction =
-    options.context === null ? predictNext(model, units, options.k, 'input') : predictNext(model, options.context, options.k, 'typed');
-  return {
-    level,
-    source,
-    n: options.n,
-    unitCount: units.length,
-    unitsPreview: units.slice(0, UNITS_PREVIEWED),
-    vocabSize: model.vocab.size,
-    ngramTotal: model.total,
-    distinctNgrams: model.ngrams.size,
-    top: topNgrams(model, options.top),
-    prediction,
-    perplexity: perplexity(model, units, options.k),
-    firstMerge: level === 'word' ? firstMergePair(units) : null,
-  };
-}

@@ -21,30 +21,18 @@
  *
  * Hand-written rather than a library's decode(): decoders give the text of a whole sequence,
  * not which bytes of which character each token holds, which is the point of the view. The
- * UTF-8 walk follows the WHATWG decoder (a bad sequence is cut at its maximal valid prefix), so
- * what is called invalid here is what TextDecoder would turn into U+FFFD.
+ * UTF-8 walk is utf8-units.ts; how each vocabulary spells its bytes is token-spelling.ts
+ * (re-exported here, so a view imports this one file).
  *
  * Not handled here: offsets into the source text (the tokenizers give them: pretrained/
  * piece-offsets.ts, bpe/encode-bpe.ts; `spanOf` below only reads them), drawing (components/).
  */
-import { CHAR_TO_BYTE } from '../pretokenize/byte-level';
+import { guessSpelling, tokenBytes, type TokenSpelling } from './token-spelling';
+import { decodeStream, type Decoded } from './utf8-units';
 
-/** How a vocabulary spells text in its tokens. */
-export interface TokenSpelling {
-  /** Every character is a GPT-2 byte stand-in ('Ġ' = 0x20). */
-  byteLevel: boolean;
-  /** The character that stands for a space ('▁' in SentencePiece), or null. */
-  spaceMarker: string | null;
-  /** '##' for WordPiece pieces inside a word, or null. */
-  continuingPrefix: string | null;
-  /** '<0xE0>' is one raw byte. */
-  byteFallback: boolean;
-}
+export * from './token-spelling';
 
-export const BYTE_LEVEL: TokenSpelling = { byteLevel: true, spaceMarker: null, continuingPrefix: null, byteFallback: false };
-export const SENTENCEPIECE: TokenSpelling = { byteLevel: false, spaceMarker: '▁', continuingPrefix: null, byteFallback: true };
-export const WORDPIECE: TokenSpelling = { byteLevel: false, spaceMarker: null, continuingPrefix: '##', byteFallback: false };
-export const PLAIN: TokenSpelling = { byteLevel: false, spaceMarker: null, continuingPrefix: null, byteFallback: false };
+const utf8 = new TextEncoder();
 
 /** The glyphs the app draws for invisible characters. */
 export const SPACE_GLYPH = '·';
@@ -82,90 +70,6 @@ const hex2 = (b: number) => b.toString(16).toUpperCase().padStart(2, '0');
 /** ‹E0 AC›: bytes written in hex inside single guillemets, so they never read as text. */
 export function showBytes(bytes: readonly number[]): string {
   return `‹${bytes.map(hex2).join(' ')}›`;
-}
-
-/** '<0xE0>' -> 0xE0, else null. */
-export function byteFallbackValue(piece: string): number | null {
-  const match = /^<0x([0-9A-Fa-f]{2})>$/.exec(piece);
-  return match ? parseInt(match[1]!, 16) : null;
-}
-
-const utf8 = new TextEncoder();
-
-/**
- * The bytes a stored token stands for, or null when this spelling cannot read it (then the
- * token is shown as stored). 'Ġlove' -> 20 6C 6F 76 65 (byte-level); '▁I' -> 20 49;
- * '##ing' -> 69 6E 67; '<0xE0>' -> E0.
- */
-export function tokenBytes(piece: string, spelling: TokenSpelling): number[] | null {
-  if (spelling.byteFallback) {
-    const byte = byteFallbackValue(piece);
-    if (byte !== null) return [byte];
-  }
-  if (spelling.byteLevel) {
-    const bytes: number[] = [];
-    for (const c of piece) {
-      const b = CHAR_TO_BYTE.get(c);
-      if (b === undefined) return null;
-      bytes.push(b);
-    }
-    return bytes;
-  }
-  let text = piece;
-  const prefix = spelling.continuingPrefix;
-  if (prefix && text.startsWith(prefix) && text.length > prefix.length) text = text.slice(prefix.length);
-  if (spelling.spaceMarker) text = text.replaceAll(spelling.spaceMarker, ' ');
-  return [...utf8.encode(text)];
-}
-
-/** One decoded unit of a byte stream: a character or one invalid byte run, with its byte range. */
-interface Decoded {
-  start: number;
-  end: number;
-  char: string | null;
-}
-
-/** Length of the UTF-8 sequence starting at `at`, 0 if it is not a valid one (WHATWG rules). */
-function sequenceLength(bytes: readonly number[], at: number): number {
-  const lead = bytes[at]!;
-  if (lead < 0x80) return 1;
-  let need: number;
-  let low = 0x80;
-  let high = 0xbf;
-  if (lead >= 0xc2 && lead <= 0xdf) need = 1;
-  else if (lead >= 0xe0 && lead <= 0xef) {
-    need = 2;
-    if (lead === 0xe0) low = 0xa0;
-    if (lead === 0xed) high = 0x9f;
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    need = 3;
-    if (lead === 0xf0) low = 0x90;
-    if (lead === 0xf4) high = 0x8f;
-  } else return 0;
-  for (let k = 1; k <= need; k++) {
-    const b = bytes[at + k];
-    if (b === undefined || b < low || b > high) return 0;
-    low = 0x80;
-    high = 0xbf;
-  }
-  return need + 1;
-}
-
-/** Characters of a byte stream with their byte ranges; a byte that starts no valid character is its own unit. */
-function decodeStream(bytes: readonly number[]): Decoded[] {
-  const out: Decoded[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    const length = sequenceLength(bytes, at);
-    if (length === 0) {
-      out.push({ start: at, end: at + 1, char: null });
-      at++;
-    } else {
-      out.push({ start: at, end: at + length, char: new TextDecoder().decode(Uint8Array.from(bytes.slice(at, at + length))) });
-      at += length;
-    }
-  }
-  return out;
 }
 
 /** A character as a hint names it: itself, or its code point when it has no glyph (ZWJ U+200D). */
@@ -257,19 +161,6 @@ export function tokenLabel(view: TokenView, stored: boolean): string {
   return stored ? view.raw : view.shown;
 }
 
-/**
- * The spelling of a vocabulary judged from some of its tokens, for views that have tokens but no
- * tokenizer (a model's predictions, a vocabulary page). '##' means WordPiece, '▁' or '<0x..>'
- * SentencePiece, stand-in characters beyond ASCII ('Ġ', 'à¬') byte-level; else plain text.
- */
-export function guessSpelling(pieces: readonly string[]): TokenSpelling {
-  if (pieces.some((p) => p.length > 2 && p.startsWith('##'))) return WORDPIECE;
-  if (pieces.some((p) => p.includes('▁') || byteFallbackValue(p) !== null)) return SENTENCEPIECE;
-  const standIns = pieces.filter((p) => /[^\x21-\x7e]/.test(p));
-  if (standIns.length > 0 && standIns.every((p) => tokenBytes(p, BYTE_LEVEL) !== null)) return BYTE_LEVEL;
-  return PLAIN;
-}
-
 /** The span of the source text a token covers, or null when it covers none ([CLS]). */
 export function spanOf(source: string, token: { start: number | null; end: number | null }): string | null {
   if (token.start === null || token.end === null) return null;
@@ -283,17 +174,6 @@ export function tokensAt(tokens: ReadonlyArray<{ start: number | null; end: numb
     if (t.start !== null && t.end !== null && t.start <= offset && offset < t.end) out.push(i);
   });
   return out;
-}
-
-/**
- * The spelling of a described tokenizer (pretrained/describe-tokenizer.ts): byte-level BPE,
- * BPE with byte fallback (SentencePiece's '▁'), WordPiece ('##'); else plain.
- */
-export function spellingOfModel(model: { modelKind: string; continuingSubwordPrefix: string | null; byteFallback: boolean }): TokenSpelling {
-  if (model.modelKind === 'byte-level BPE') return BYTE_LEVEL;
-  if (model.byteFallback) return SENTENCEPIECE;
-  if (model.continuingSubwordPrefix) return { ...WORDPIECE, continuingPrefix: model.continuingSubwordPrefix };
-  return PLAIN;
 }
 
 /** A pre-token's view: its text as read, and the form the next stage stores ('Ġlove', '▁love'). */

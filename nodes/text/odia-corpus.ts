@@ -36,10 +36,17 @@ export const CORPUS_NAMES = Object.keys(CORPORA) as CorpusName[];
 export const ODIA_CORPUS_CREDIT =
   'Odia translations of LibreOffice (MPL-2.0), GTK, GLib, gdk-pixbuf, GSettings desktop schemas and AT-SPI (LGPL-2.1+), from their Debian packages.';
 
+let whole: Promise<string> | undefined;
 let split: Promise<{ train: string; heldOut: string }> | undefined;
 
-/** The named corpus's text (loaded once per process or worker). */
+/** The whole corpus, both parts in their lines' order (loaded once per process or worker). */
+export function loadCorpusText(): Promise<string> {
+  whole ??= import('./corpora/odia-text').then((m) => m.ODIA_CORPUS);
+  return whole;
+}
+
+/** The named corpus's text. */
 export async function loadCorpus(name: CorpusName): Promise<string> {
-  split ??= import('./corpora/odia-text').then((m) => splitCorpus(m.ODIA_CORPUS));
+  split ??= loadCorpusText().then(splitCorpus);
   return (await split)[CORPORA[name].part];
 }

@@ -38,12 +38,24 @@ test('the N-gram node counts bigrams of the Text node and predicts the next word
 });
 
 test('the BPE vs n-gram template sets the bigram prediction beside the Transformer’s', async ({ page }) => {
+  test.setTimeout(300_000); // the model loads in WASM on a shared machine
   await page.goto('/');
   await page.getByTestId('open-templates').click();
   await page.getByRole('dialog', { name: 'Templates' }).getByTestId('template-bpe-vs-ngram').click();
   const side = page.getByTestId('ngram-vs-transformer');
-  await expect(side).toBeVisible({ timeout: 60_000 });
+  await expect(side).toBeVisible({ timeout: 240_000 });
   await expect(side).toContainText('2-gram (counts of the last 1)');
   await expect(side).toContainText('tokenloom-tiny');
   await expect(side).not.toContainText('do not predict after the same unit');
+
+  // GPT-2's units read as text (a leading space as ·), and as stored (Ġ) only when asked.
+  const top = page.getByTestId('ngram-top').getByTestId('ngram-units-text');
+  await expect(top.first()).toBeVisible();
+  const readable = await top.allTextContents();
+  expect(readable.join(' ')).toContain('·');
+  expect(readable.join(' ')).not.toContain('Ġ');
+  await page.getByTestId('stored-form').check();
+  await expect(top.first()).toContainText('Ġ');
+  await page.getByTestId('stored-form').uncheck();
+  await expect(top.first()).not.toContainText('Ġ');
 });

@@ -64,6 +64,26 @@ test('the Odia template learns whole Odia words and spends fewer tokens per held
   await test.info().attach('odia-template', { path: test.info().outputPath('odia-template.png'), contentType: 'image/png' });
 });
 
+test('the three-models card counts tokens per word on the whole held-out text: GPT-2 spends several times what the Odia BPE does', async ({ page }) => {
+  test.setTimeout(300_000); // trains on 870 KB of Odia in the browser (twice: the BPE node measures both splits)
+  await page.goto('/?template=odia');
+  const inspector = page.getByTestId('inspector');
+  const sentence = inspector.getByTestId('compare-per-word');
+  await expect(sentence).toContainText('tokens per word', { timeout: 240_000 });
+  const perWord = async (label: string) => Number(await inspector.getByTestId(`compare-tokens-per-word-${label}`).textContent());
+  const gpt2 = await perWord('GPT-2');
+  const ours = await perWord('BPE (trained)');
+  expect(ours).toBeGreaterThan(0);
+  expect(gpt2).toBeGreaterThan(5 * ours);
+  expect(await perWord('TinyLlama')).toBeGreaterThan(ours);
+  // Thousands of held-out words, not one sentence; and the sentence states the table's numbers.
+  const words = Number((await sentence.textContent())!.match(/Over these ([\d,]+) words/)![1]!.replace(/,/g, ''));
+  expect(words).toBeGreaterThan(5000);
+  await expect(sentence).toContainText(`GPT-2 ${gpt2.toFixed(2)}`);
+  await expect(sentence).toContainText(`BPE (trained) ${ours.toFixed(2)}`);
+  await expect(inspector).toContainText('the counts are over the whole text');
+});
+
 test('hovering a chip lights its span of the text, and hovering the text lights its chips', async ({ page }) => {
   await page.goto('/?template=compare');
   const input = page.getByTestId('node-text').getByTestId('text-input');

@@ -13,7 +13,7 @@ export function CompareBody({ view: v }: BodyProps<'compare'>) {
             <td className="truncate font-mono text-slate-600 dark:text-slate-300" style={{ maxWidth: 150 }}>
               {v.kinds[i]?.ids.slice(0, 10).join(' ')}
             </td>
-            <td className="pl-1 text-right text-slate-500">{row.tokenCount}</td>
+            <td className="pl-1 text-right text-slate-500">{(v.kinds[i]?.textTokens ?? row.tokenCount).toLocaleString()}</td>
           </tr>
         ))}
       </tbody>

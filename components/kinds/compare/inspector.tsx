@@ -72,9 +72,9 @@ export function CompareInspector({ view }: InspectorProps<'compare'>) {
             return (
               <tr key={row.label} className="border-t border-slate-100 align-top dark:border-slate-800">
                 <td className="pr-2">{row.label}</td>
-                <td data-testid={`compare-text-tokens-${row.label}`}>{row.textTokenCount}</td>
+                <td data-testid={`compare-text-tokens-${row.label}`}>{kinds?.textTokens.toLocaleString() ?? row.textTokenCount}</td>
                 <td title={row.added.map((a) => a.piece).join(' ')}>{row.added.length > 0 ? `+${row.added.length}` : '—'}</td>
-                <td>{row.charsPerToken?.toFixed(2) ?? '—'}</td>
+                <td>{kinds?.charsPerToken?.toFixed(2) ?? '—'}</td>
                 <td data-testid={`compare-tokens-per-word-${row.label}`}>{kinds?.tokensPerWord?.toFixed(2) ?? '—'}</td>
                 <td className="font-mono text-xs">
                   <span data-testid={`compare-ids-${row.label}`}>{kinds?.ids.join(' ')}</span>
@@ -94,7 +94,14 @@ export function CompareInspector({ view }: InspectorProps<'compare'>) {
         Text tokens stand for the text; “+ special” counts the tokens a tokenizer adds around it ([CLS], [SEP], &lt;s&gt;). Characters
         per token divides the text’s characters by its text tokens, so both columns leave the special tokens out.
       </p>
-      {view.truncated && <p className="text-xs text-slate-500">Comparing the first 2,000 characters.</p>}
+      <p className="text-sm" data-testid="compare-per-word">
+        {view.whole.perWordAnswer}
+      </p>
+      {view.truncated && (
+        <p className="text-xs text-slate-500">
+          The grid and the IDs show the first 2,000 characters; the counts are over the whole text.
+        </p>
+      )}
       {view.kinds.some((k) => k.onlyHere) && (
         <section className="grid gap-1 border-t border-slate-100 pt-3 dark:border-slate-800" data-testid="compare-only-here">
           <h3 className="text-sm font-semibold">Pieces only one of them learned</h3>

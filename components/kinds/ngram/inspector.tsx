@@ -4,11 +4,18 @@
  * frequent n-grams and the next-unit prediction as bar charts, with the add-k arithmetic for the
  * top prediction written out in the actual numbers.
  *
+ * Token units read as their text (·the, ଭାଷା), or as stored (Ġthe) when the learner flips "show
+ * as the tokenizer stores it", like every token view; n-gram rows are read as sequences, so bytes
+ * shared across neighbouring tokens name their character.
+ *
  * Not handled here: comparing with a Transformer's prediction on the same canvas (one line says
- * how the two differ); counting (nodes/ngram/ngram.ts does it where the node ran).
+ * how the two differ); counting (nodes/ngram/ does it where the node ran).
  */
-import { visibleWhitespace } from '@/components/ui/token-display';
-import type { NextUnit, Prediction } from '@/nodes/ngram/ngram';
+import { createContext, useContext } from 'react';
+import { TokenText, useLabelOf, useTokenViews } from '@/components/ui/token-display';
+import type { NgramAnalysis } from '@/nodes/ngram/analyze';
+import type { NextUnit, Prediction } from '@/nodes/ngram/predict';
+import { PLAIN } from '@/nodes/shared/token-text';
 import { Bar } from '@/components/ui/bar';
 import { percent } from '@/components/ui/format';
 import type { InspectorProps } from '../types';
@@ -18,18 +25,47 @@ function num(x: number): string {
   return Number.isInteger(x) ? x.toLocaleString('en') : String(Number(x.toFixed(3)));
 }
 
-const shownUnits = (units: readonly string[]) => units.map(visibleWhitespace).join(' ');
+/** How the units spell their text, for every view of them below. */
+const UnitsSpelling = createContext<Pick<NgramAnalysis, 'spelling' | 'specials'>>({ spelling: PLAIN, specials: [] });
+
+/** One unit as a string (readable, or stored when the switch is on). */
+function useUnitLabel(): (unit: string) => string {
+  return useLabelOf([], useContext(UnitsSpelling).spelling);
+}
+
+/** Units that follow each other (an n-gram, the input's preview): read together, one TokenText each. */
+function UnitRun({ units, chips = false }: { units: readonly string[]; chips?: boolean }) {
+  const { spelling, specials } = useContext(UnitsSpelling);
+  const views = useTokenViews(units, spelling, specials);
+  return views.map((v, i) =>
+    chips ? (
+      <span key={i} className="chip">
+        <TokenText view={v} />
+      </span>
+    ) : (
+      <span key={i}>
+        {i > 0 && ' '}
+        <TokenText view={v} />
+      </span>
+    ),
+  );
+}
 
 function ContextText({ prediction }: { prediction: Prediction }) {
   if (prediction.context.length === 0) return <i>nothing</i>;
-  return <span className="font-mono">“{shownUnits(prediction.context)}”</span>;
+  return (
+    <span className="font-mono">
+      “<UnitRun units={prediction.context} />”
+    </span>
+  );
 }
 
 /** The add-k formula for one next unit, with its numbers. */
 function Smoothing({ prediction, best }: { prediction: Prediction; best: NextUnit }) {
   const { k, vocabSize, contextCount } = prediction;
-  const ctx = prediction.context.length ? shownUnits(prediction.context) : '';
-  const w = visibleWhitespace(best.unit);
+  const labelOf = useUnitLabel();
+  const ctx = prediction.context.map(labelOf).join(' ');
+  const w = labelOf(best.unit);
   const numerator = best.count + k;
   const denominator = contextCount + k * vocabSize;
   return (
@@ -99,7 +135,7 @@ function PredictionNote({ prediction, unitCount, n }: { prediction: Prediction; 
 function ProbabilityRow({ label, value, tone }: { label: string; value: number; tone: 'sky' | 'violet' }) {
   return (
     <div className="grid grid-cols-[5rem_1fr_3.5rem] items-center gap-2">
-      <span className="truncate font-mono whitespace-pre">{visibleWhitespace(label)}</span>
+      <span className="truncate font-mono whitespace-pre">{label}</span>
       <Bar fraction={value} tone={tone} />
       <span className="text-right tabular-nums">{percent(value)}</span>
     </div>
@@ -108,6 +144,16 @@ function ProbabilityRow({ label, value, tone }: { label: string; value: number; 
 
 export function NgramInspector({ view, params }: InspectorProps<'ngram'>) {
   if (!view) return <p className="text-sm text-slate-500">Connect text or tokens.</p>;
+  return (
+    <UnitsSpelling.Provider value={{ spelling: view.spelling, specials: view.specials }}>
+      <NgramAnalysisView view={view} lowercase={params.lowercase} />
+    </UnitsSpelling.Provider>
+  );
+}
+
+function NgramAnalysisView({ view, lowercase }: { view: NonNullable<InspectorProps<'ngram'>['view']>; lowercase: boolean }) {
+  const labelOf = useUnitLabel();
+  const candidateLabel = useLabelOf(view.transformer?.candidates.map((c) => c.token) ?? []);
   const { prediction } = view;
   const maxCount = view.top[0]?.count ?? 1;
   const best = prediction.next[0];
@@ -150,15 +196,11 @@ export function NgramInspector({ view, params }: InspectorProps<'ngram'>) {
 
       <div className="grid gap-1">
         <h4 className="text-sm font-semibold">
-          Units: {view.level === 'word' ? `words${params.lowercase ? ', lowercased' : ''}` : `tokens from ${view.source}`} ·{' '}
+          Units: {view.level === 'word' ? `words${lowercase ? ', lowercased' : ''}` : `tokens from ${view.source}`} ·{' '}
           {num(view.unitCount)} in all, |V| = {num(view.vocabSize)} distinct
         </h4>
         <div className="flex max-h-20 flex-wrap gap-1 overflow-hidden" data-testid="ngram-units">
-          {view.unitsPreview.map((u, i) => (
-            <span key={i} className="chip font-mono">
-              {visibleWhitespace(u)}
-            </span>
-          ))}
+          <UnitRun units={view.unitsPreview} chips />
         </div>
       </div>
 
@@ -174,8 +216,8 @@ export function NgramInspector({ view, params }: InspectorProps<'ngram'>) {
           <div className="grid grid-cols-[minmax(0,auto)_1fr_auto] items-center gap-x-2 gap-y-0.5 text-xs" data-testid="ngram-top">
             {view.top.map((g, i) => (
               <div key={i} className="contents" data-testid="ngram-row">
-                <span className="truncate font-mono" title={g.units.join(' ')} data-testid="ngram-units-text">
-                  {shownUnits(g.units)}
+                <span className="truncate font-mono" data-testid="ngram-units-text">
+                  <UnitRun units={g.units} />
                 </span>
                 <Bar fraction={g.count / maxCount} tone="sky" />
                 <span className="text-right tabular-nums" data-testid="ngram-count">
@@ -197,8 +239,8 @@ export function NgramInspector({ view, params }: InspectorProps<'ngram'>) {
           <div className="grid grid-cols-[minmax(0,auto)_1fr_auto] items-center gap-x-2 gap-y-0.5 text-xs" data-testid="ngram-prediction">
             {prediction.next.map((x) => (
               <div key={x.unit} className="contents" data-testid="ngram-next">
-                <span className="truncate font-mono" data-testid="ngram-next-unit">
-                  {visibleWhitespace(x.unit)}
+                <span className="truncate font-mono" title={x.unit} data-testid="ngram-next-unit">
+                  {labelOf(x.unit)}
                 </span>
                 <Bar fraction={x.probability} tone="violet" testId="ngram-next-bar" />
                 <span className="text-right tabular-nums" title={`count ${x.count}`} data-testid="ngram-next-probability">
@@ -238,13 +280,13 @@ export function NgramInspector({ view, params }: InspectorProps<'ngram'>) {
                 {view.n}-gram (counts of the last {view.n - 1})
               </div>
               {view.prediction.next.slice(0, 5).map((u) => (
-                <ProbabilityRow key={u.unit} label={u.unit} value={u.probability} tone="sky" />
+                <ProbabilityRow key={u.unit} label={labelOf(u.unit)} value={u.probability} tone="sky" />
               ))}
             </div>
             <div>
               <div className="mb-1 font-medium">{view.transformer.model} (all previous tokens)</div>
               {view.transformer.candidates.slice(0, 5).map((c) => (
-                <ProbabilityRow key={c.id} label={c.token} value={c.prob} tone="violet" />
+                <ProbabilityRow key={c.id} label={candidateLabel(c.token)} value={c.prob} tone="violet" />
               ))}
             </div>
           </div>

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
+import { Tokenizer } from 'tokenizers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRecipeCache } from '@/nodes/engine/cache';
 import { execute } from '@/nodes/engine/executor';
@@ -10,9 +11,13 @@ import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { registry } from '@/nodes';
 import { bpeNode } from '@/nodes/bpe';
 import { TEMPLATES } from '@/nodes/templates';
-import { buildNotebook, type BpeNotebookData, type NotebookExport } from '@/nodes/export/notebook';
+import { buildNotebook, type BpeNotebookData, type NotebookExport, type TrainedNotebookData } from '@/nodes/export/notebook';
+import { wordpieceNode } from '@/nodes/wordpiece';
+import { unigramNode } from '@/nodes/unigram';
 import { bundleNotebook, notebookJson } from '@/nodes/export/bundle';
 import { pyLiteral, STDLIB_MATCH_LINE } from '@/nodes/export/python';
+import { ODIA_CORPUS } from '@/nodes/text/corpora/odia-text';
+import { splitCorpus } from '@/nodes/text/odia-corpus';
 import { graph, nodeResources } from '../../engine/fixtures';
 
 /** Runs a graph as the lab does and builds its notebook from the run's views and BPE exports. */
@@ -20,15 +25,21 @@ async function exportGraph(doc: GraphDoc): Promise<NotebookExport> {
   const report = await execute(doc, { registry, cache: createRecipeCache(), where: 'server', resources: nodeResources });
   const views: Record<string, unknown> = {};
   const bpe: Record<string, BpeNotebookData> = {};
+  const trained: Record<string, TrainedNotebookData> = {};
   for (const [id, outcome] of report.outcomes) {
     if (outcome.status !== 'done' && outcome.status !== 'cached') continue;
     views[id] = outcome.view;
+    const type = doc.nodes.find((n) => n.id === id)?.type;
+    if (type === 'wordpiece' || type === 'unigram') {
+      const def = type === 'wordpiece' ? wordpieceNode : unigramNode;
+      trained[id] = def.query!({ outputs: outcome.outputs as never, details: undefined }, { notebook: true }) as TrainedNotebookData;
+    }
     if (doc.nodes.find((n) => n.id === id)?.type === 'bpe') {
       const outputs = outcome.outputs as Parameters<NonNullable<typeof bpeNode.query>>[0]['outputs'];
       bpe[id] = bpeNode.query!({ outputs, details: undefined }, { notebook: true }) as BpeNotebookData;
     }
   }
-  return buildNotebook({ doc, views, bpe });
+  return buildNotebook({ doc, views, bpe, trained });
 }
 
 /** The notebook and its files in a fresh folder, as a learner unzips them. */
@@ -39,6 +50,8 @@ function writeOut(built: NotebookExport): string {
     const target = join(dir, file.path);
     mkdirSync(dirname(target), { recursive: true });
     if ('text' in file) writeFileSync(target, file.text);
+    else if ('corpus' in file) writeFileSync(target, ODIA_CORPUS);
+    else if ('base64' in file) writeFileSync(target, Buffer.from(file.base64, 'base64'));
     else copyFileSync(resolve('public', file.shipped.root, file.shipped.path), target);
   }
   return dir;
@@ -138,6 +151,106 @@ describe('the standard-library check cell', () => {
 
   it('checks GPT-2’s official IDs for “I love NLP”', () => {
     expect(built.get('gpt2-chain')!.stdlibCells.bpe).toContain('EXPECTED_IDS = [40, 1842, 399, 19930,');
+  });
+});
+
+describe('a Text node holding the shipped corpus', () => {
+  /** The code of the cells tagged `text-<id>`, run in the unzipped folder; writes the texts to texts.json. */
+  function runTextCells(nb: NotebookExport, dir: string, ids: string[]) {
+    const code = nb.notebook.cells.filter((c) => c.cell_type === 'code' && ids.some((id) => c.id.endsWith(`-text-${id}`) || c.id.endsWith(`-text-${id}-check`)));
+    expect(code.length).toBe(2 * ids.length); // the node's Python and its check of the lab's count
+    const src = `${code.map((c) => c.source.join('')).join('\n')}\nimport json\njson.dump([${ids.map((id) => `${id}_text`).join(', ')}], open('texts.json', 'w', encoding='utf-8'), ensure_ascii=False)`;
+    writeFileSync(join(dir, 'texts.py'), src);
+    return python(['texts.py'], dir);
+  }
+
+  it('loads the same training and held-out parts in Python as the lab, from the corpus file beside the notebook', () => {
+    const nb = built.get('odia-train')!;
+    expect(nb.files.map((f) => f.path)).toEqual(expect.arrayContaining(['corpora/odia.txt', 'corpora/SOURCES.txt']));
+    const dir = writeOut(nb);
+    const run = runTextCells(nb, dir, ['text', 'corpus']);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('Python agrees with the lab');
+    const { train, heldOut } = splitCorpus(ODIA_CORPUS);
+    expect(JSON.parse(readFileSync(join(dir, 'texts.json'), 'utf8'))).toEqual([heldOut, train]);
+  });
+
+  it('fails its check when the corpus file beside it is not the one the lab used', () => {
+    const nb = built.get('odia-train')!;
+    const dir = writeOut(nb);
+    writeFileSync(join(dir, 'corpora/odia.txt'), ODIA_CORPUS.split('\n').slice(10).join('\n'));
+    const run = runTextCells(nb, dir, ['text']);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('the lab counted');
+  });
+
+  it('zips the corpus with the notebook', async () => {
+    const read = async (root: 'hub' | 'models', path: string) => new Uint8Array(readFileSync(resolve('public', root, path)));
+    const out = await bundleNotebook(built.get('odia-train')!, 'odia', read);
+    const entries = unzipSync(out.bytes);
+    expect(strFromU8(entries['odia/corpora/odia.txt']!)).toBe(ODIA_CORPUS);
+    expect(strFromU8(entries['odia/corpora/SOURCES.txt']!)).toContain('Mozilla Public License 2.0');
+  });
+});
+
+describe('WordPiece and Unigram in the notebook', () => {
+  const nb = () => built.get('three-algorithms')!;
+  const source = () => nb().notebook.cells.map((c) => c.source.join('')).join('\n');
+  /** The text and IDs a node's check cell asserts, read back through Python's own parser. */
+  function checked(nodeId: string): { text: string; ids: number[] } {
+    const cell = nb().notebook.cells.find((c) => c.id.endsWith(`-${nodeId}-check`) && c.id.includes(`${nodeId}-${nodeId}`))!;
+    const src = cell.source.join('');
+    const literal = /_hf\.encode\((.*), add_special_tokens=False\)\.ids == expected_ids/.exec(src)![1]!;
+    const ids = JSON.parse(/^expected_ids = (\[[^\]]*\])/m.exec(src)![1]!) as number[];
+    const text = JSON.parse(execFileSync(PYTHON, ['-c', `import json; print(json.dumps(${literal}))`], { encoding: 'utf8' })) as string;
+    return { text, ids };
+  }
+  const file = (path: string) => nb().files.find((f) => f.path === path);
+
+  it('trains WordPiece in Python with HF’s WordPieceTrainer and the node’s settings, and loads the lab’s tokenizer.json', () => {
+    const src = source();
+    expect(src).toContain("trainers.WordPieceTrainer(vocab_size=800, min_frequency=2, special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'],");
+    expect(src).toContain("continuing_subword_prefix='##'");
+    expect(src).toContain('normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=True, strip_accents=False, lowercase=True)');
+    expect(src).toContain("models.WordPiece(unk_token='[UNK]', max_input_chars_per_word=100)");
+    expect(src).toContain("wordpiece_hf = Tokenizer.from_file('wordpiece/wordpiece/tokenizer.json')");
+    expect(file('wordpiece/wordpiece/tokenizer.json')).toBeDefined();
+    expect(file('wordpiece/wordpiece/vocab.txt')).toBeDefined();
+  });
+
+  it('trains Unigram in Python with sentencepiece’s trainer and the lab’s settings, and ships the lab’s .model and tokenizer.json', () => {
+    const src = source();
+    expect(src).toContain("model_type='unigram',\n    vocab_size=800, character_coverage=0.9995, max_sentencepiece_length=16,");
+    expect(src).toContain("normalization_rule_name='identity'");
+    expect(src).toContain("spm.SentencePieceProcessor(model_file='unigram/unigram/tokenizer.model')");
+    expect(nb().notebook.cells[0]!.source.join('')).toContain('sentencepiece');
+    const model = file('unigram/unigram/tokenizer.model');
+    expect(model && 'base64' in model).toBe(true);
+    expect(file('unigram/unigram/tokenizer.json')).toBeDefined();
+  });
+
+  it('asserts IDs that HF tokenizers gives with the exported WordPiece and Unigram tokenizer.json', async () => {
+    for (const id of ['wordpiece', 'unigram']) {
+      const { text, ids } = checked(id);
+      expect(ids.length).toBeGreaterThan(5);
+      const json = file(`${id}/${id}/tokenizer.json`) as { text: string };
+      const native = Tokenizer.fromString(json.text);
+      expect((await native.encode(text, null, { addSpecialTokens: false })).getIds()).toEqual(ids);
+    }
+  });
+
+  it('ships a SentencePiece model that spm_encode reads to the IDs the notebook asserts', () => {
+    const { text, ids } = checked('unigram');
+    const dir = writeOut(nb());
+    writeFileSync(join(dir, 'check.txt'), `${text}\n`);
+    const out = execFileSync('spm_encode', ['--model=unigram/unigram/tokenizer.model', '--output_format=id', '--input=check.txt'], { cwd: dir, encoding: 'utf8' });
+    expect(out.trim().split(/\s+/).map(Number)).toEqual(ids);
+  });
+
+  it('checks a wired trained tokenizer in Compare by its lab label, without special tokens', () => {
+    const src = source();
+    expect(src).toContain("compare_ids['WordPiece (trained)'] = wordpiece_tokenizer(sentence_text, add_special_tokens=False)['input_ids']");
+    expect(src).toContain("compare_ids['Unigram (trained)'] = unigram_tokenizer(sentence_text, add_special_tokens=False)['input_ids']");
   });
 });
 

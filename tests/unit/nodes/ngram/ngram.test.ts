@@ -4,18 +4,10 @@ import { execute } from '@/nodes/engine/executor';
 import type { Tokens } from '@/nodes/engine/ports';
 import { registry } from '@/nodes';
 import { ngramNode } from '@/nodes/ngram';
-import {
-  analyzeNgrams,
-  countNgrams,
-  firstMergePair,
-  nextUnitProbability,
-  perplexity,
-  predictNext,
-  tokenUnits,
-  topNgrams,
-  wordUnits,
-  type NgramAnalysis,
-} from '@/nodes/ngram/ngram';
+import { countNgrams, nextUnitProbability, perplexity, topNgrams } from '@/nodes/ngram/ngram';
+import { predictNext } from '@/nodes/ngram/predict';
+import { analyzeNgrams, firstMergePair, tokenUnits, wordUnits, type NgramAnalysis } from '@/nodes/ngram/analyze';
+import { BYTE_LEVEL, PLAIN, tokenLabel, viewTokens, WORDPIECE } from '@/nodes/shared/token-text';
 import { graph, nodeResources } from '../../engine/fixtures';
 
 const CATS = 'The cat sat on the mat. The cat ran';
@@ -236,6 +228,55 @@ describe('the N-gram node', () => {
     expect(outcome.status).toBe('done');
     expect(outcome.view.top[0]).toEqual({ units: ['the', 'cat'], count: 2 });
     expect(structuredClone(outcome.view)).toEqual(outcome.view);
+  });
+
+  /** The N-gram node's view over a shipped tokenizer's tokens of `text`. */
+  async function tokenView(model: string, text: string): Promise<NgramAnalysis> {
+    const doc = graph(
+      [
+        ['t', 'text', { text }],
+        ['tok', 'pretrained', { model }],
+        ['g', 'ngram', { n: 2, top: 50 }],
+      ],
+      [['t', 'tok'], ['tok', 'g', 'tokens', 'tokens']],
+    );
+    const report = await execute(doc, { registry, cache: createRecipeCache(), where: 'server', resources: nodeResources });
+    const outcome = report.outcomes.get('g') as { status: string; view: NgramAnalysis };
+    expect(outcome.status).toBe('done');
+    return outcome.view;
+  }
+
+  it('says how GPT-2’s units spell their text, so its Odia bigrams read as Odia and its stored form stays a toggle away', async () => {
+    const view = await tokenView('gpt2', 'ଜଣେ ପିଲା ଜଣେ ପିଲା');
+    expect(view.spelling).toEqual(BYTE_LEVEL);
+    expect(view.unitsPreview.join('')).toMatch(/à¬/); // stored as GPT-2's byte stand-ins
+    const run = viewTokens(view.unitsPreview, view.spelling, new Set(view.specials));
+    // Read together, the previewed units (the first 40) spell the text again, and no stand-in shows.
+    const readable = run.flatMap((v) => v.segments.map((s) => (s.kind === 'text' ? s.text : s.kind === 'partial' && s.index === 0 ? s.char : ''))).join('');
+    expect(view.unitsPreview).toHaveLength(40);
+    expect(readable.length).toBeGreaterThan(10);
+    expect('ଜଣେ ପିଲା ଜଣେ ପିଲା'.startsWith(readable)).toBe(true);
+    for (const v of run) {
+      expect(tokenLabel(v, false)).not.toMatch(/[à¬Ġ]/);
+      expect(tokenLabel(v, true)).toBe(v.raw);
+    }
+    for (const gram of view.top) {
+      const views = viewTokens(gram.units, view.spelling);
+      for (const v of views) for (const seg of v.segments) if (seg.kind === 'partial') expect(seg.char).toMatch(/\p{Script=Oriya}/u);
+    }
+  });
+
+  it('says BERT’s units are WordPiece and keeps [CLS] and [SEP] as they are', async () => {
+    const view = await tokenView('bert-base-uncased', 'I love NLP');
+    expect(view.spelling).toEqual(WORDPIECE);
+    expect(view.specials).toEqual(['[CLS]', '[SEP]']);
+    const run = viewTokens(view.unitsPreview, view.spelling, new Set(view.specials));
+    expect(view.unitsPreview).toContain('##p');
+    expect(run.map((v) => tokenLabel(v, false))).toEqual(['[CLS]', 'i', 'love', 'nl', 'p', '[SEP]']);
+  });
+
+  it('reads word units as plain text', () => {
+    expect(runNode({ text: CATS }).details).toMatchObject({ spelling: PLAIN, specials: [] });
   });
 
   it('reports an unconnected node as an error on the node', async () => {

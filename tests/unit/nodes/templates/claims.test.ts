@@ -202,20 +202,50 @@ describe('“Can I train my own tokenizer, e.g. for Odia?” (odia-train)', () =
   });
 });
 
-describe('“Why train my own tokenizer? Odia in three models” (odia)', () => {
-  it('shows GPT-2 spending about a token per byte, BERT giving [UNK], and TinyLlama falling back to bytes', async () => {
+describe('“Why train my own tokenizer? Odia in three models and yours” (odia)', () => {
+  interface WholeKind extends CompareKind {
+    textTokens: number;
+    tokensPerWord: number | null;
+    charsPerToken: number | null;
+  }
+  const kindsOf = async () => {
     const report = await runTemplate('odia');
-    const text = 'ଜଣେ ପିଲା ବିଦ୍ୟାଳୟକୁ ଯାଏ।';
-    const utf8Bytes = new TextEncoder().encode(text).length;
-    const [gpt2, bert, llama] = viewOf<{ kinds: CompareKind[] }>(report, 'compare').kinds;
-    expect(gpt2!.label).toBe('GPT-2');
-    expect(gpt2!.ids.length).toBeGreaterThan(0.9 * utf8Bytes);
-    expect(gpt2!.ids.length).toBeGreaterThan(2 * [...text].length);
-    expect(bert!.label).toBe('BERT');
-    expect(bert!.unknown).toBeGreaterThan(0);
-    expect(bert!.ids).toContain(100); // [UNK]
-    expect(llama!.label).toBe('TinyLlama');
-    expect(llama!.bytes).toBeGreaterThan(0.8 * (utf8Bytes - 3));
+    const kinds = viewOf<{ kinds: WholeKind[] }>(report, 'compare').kinds;
+    const by = (label: string) => kinds.find((k) => k.label === label)!;
+    return { report, kinds, gpt2: by('GPT-2'), bert: by('BERT'), llama: by('TinyLlama'), ours: by('BPE (trained)') };
+  };
+
+  it('measures on the whole held-out part of the corpus, with a BPE trained on the rest', async () => {
+    const { report, kinds } = await kindsOf();
+    const { train, heldOut } = splitCorpus(ODIA_CORPUS);
+    expect(outputOf<string>(report, 'text', 'text')).toBe(heldOut);
+    expect(outputOf<string>(report, 'corpus', 'text')).toBe(train);
+    expect(kinds.map((k) => k.label)).toEqual(['BPE (trained)', 'GPT-2', 'BERT', 'TinyLlama']);
+    const view = viewOf<{ truncated: boolean; whole: { chars: number; words: number; perWordAnswer: string } }>(report, 'compare');
+    // The grid shows the beginning; the counts cover every held-out word.
+    expect(view.truncated).toBe(true);
+    expect(view.whole.chars).toBe([...heldOut].length);
+    expect(view.whole.words).toBe(heldOut.split(/\s+/).filter(Boolean).length);
+    expect(view.whole.words).toBeGreaterThan(5000);
+    for (const k of kinds) {
+      expect(k.tokensPerWord).toBeCloseTo(k.textTokens / view.whole.words, 10);
+      expect(k.charsPerToken).toBeCloseTo(view.whole.chars / k.textTokens, 10);
+      // The sentence states the number the table shows.
+      expect(view.whole.perWordAnswer).toContain(`${k.label} ${k.tokensPerWord!.toFixed(2)}`);
+    }
+  });
+
+  it('shows GPT-2 spending about a token per byte, BERT giving [UNK], TinyLlama falling back to bytes, and the Odia BPE far fewer per word', async () => {
+    const { report, gpt2, bert, llama, ours } = await kindsOf();
+    const heldOut = outputOf<string>(report, 'text', 'text');
+    const letterBytes = new TextEncoder().encode(heldOut.replace(/[\s\p{P}\p{N}\p{Script=Latin}]/gu, '')).length;
+    expect(gpt2.textTokens).toBeGreaterThan(0.8 * letterBytes);
+    expect(bert.unknown).toBeGreaterThan(0.5 * bert.textTokens);
+    expect(bert.ids).toContain(100); // [UNK]
+    expect(llama.bytes).toBeGreaterThan(0.5 * letterBytes);
+    expect(gpt2.tokensPerWord!).toBeGreaterThan(5 * ours.tokensPerWord!);
+    expect(llama.tokensPerWord!).toBeGreaterThan(2 * ours.tokensPerWord!);
+    expect(ours.unknown).toBe(0);
   });
 });
 
