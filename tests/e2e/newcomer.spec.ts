@@ -125,6 +125,17 @@ test('template nodes say their role, and any node is renamed by double-clicking 
   await page.reload();
   await expect(page.getByLabel('Graph title')).toHaveValue('Our vocabulary lesson');
   await expect(page.getByTestId('toast')).toContainText('Restored your unsaved edits to this graph.');
+
+  // The fine-tune template's two Transformers are told apart on the canvas, and no two cards
+  // share a title (last: the template starts training in this browser).
+  await page.goto('/?template=finetune');
+  await expect(cardTitle(page, 'base')).toHaveText('Base model');
+  await expect(cardTitle(page, 'tuned')).toHaveText('Fine-tuned model');
+  await expect(cardTitle(page, 'corpus')).toHaveText('Training text');
+  await expect(cardTitle(page, 'text')).toHaveText('Prompt');
+  const titles = await page.locator('.react-flow__node:not(.react-flow__node-note) [data-testid^="node-title-"]').allTextContents();
+  expect(titles.length).toBeGreaterThanOrEqual(6);
+  expect(new Set(titles).size).toBe(titles.length);
 });
 
 test('a hand-built chain: BPE says its own sentence gives almost no merges, Decode says which tokenizer made its IDs, and each fix works', async ({ page }, testInfo) => {
@@ -223,6 +234,13 @@ test('switching to the server re-runs there and each node says so; a template ke
   await expect(page.getByTestId('run-on-server')).toHaveAttribute('aria-checked', 'true');
   await ready(page, 'compare');
   await expect(status(page, 'compare')).toHaveAttribute('data-where', 'server');
+  // A graph that names where it prefers to run gets its way.
+  const prefers = { schemaVersion: 1, title: 'Runs in the browser', runOn: 'browser', nodes: [{ id: 'typed', type: 'text', params: {}, position: { x: 0, y: 0 } }], edges: [] };
+  await page.getByTestId('share').click();
+  await page.getByTestId('import-file').setInputFiles({ name: 'browser.tokenloom.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(prefers)) });
+  await expect(page.getByTestId('run-on-browser')).toHaveAttribute('aria-checked', 'true');
+  await ready(page, 'typed');
+  await expect(status(page, 'typed')).toHaveAttribute('data-where', 'browser');
 });
 
 test('the minimap can be hidden (and stays hidden), and it is hidden while presenting', async ({ page }) => {
@@ -264,6 +282,12 @@ test('template text speaks to learners, and special tokens are said in words and
   await expect(inspector.getByRole('columnheader', { name: 'text tokens' })).toBeVisible();
   await expect(inspector.getByRole('columnheader', { name: '+ special' })).toBeVisible();
   await expect(inspector.getByTestId('compare-text-tokens-GPT-2')).toHaveText('4');
+  // chars/token divides the 10 characters by the text tokens, not by text + special tokens.
+  const rows = inspector.locator('tr').filter({ has: page.locator('[data-testid^="compare-text-tokens-"]') });
+  await expect(rows).toHaveCount(3);
+  const cells = await rows.evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
+  expect(cells.some((c) => c[2] === '+2')).toBe(true);
+  for (const [, textTokens, , charsPerToken] of cells) expect(charsPerToken).toBe((10 / Number(textTokens)).toFixed(2));
   await cardTitle(page, 'gpt2').click();
   await page.locator('#param-gpt2-model').selectOption('bert-base-uncased');
   await ready(page, 'gpt2');
