@@ -38,7 +38,7 @@ export function NodeAnswer({ nodeId }: { nodeId: string }) {
   if (runtime?.status === 'stopped') {
     return (
       <p role="alert" data-testid="inspector-stopped" className="rounded-md bg-orange-50 p-2 text-sm text-orange-900 dark:bg-orange-950 dark:text-orange-100">
-        {runtime.stoppedBecause} Change its settings or its input and it runs again.
+        {runtime.stoppedBecause} Press Run again in the toolbar, or change its settings or its input, and it runs again.
       </p>
     );
   }

@@ -1,9 +1,10 @@
 'use client';
 /**
  * The lab's header: the graph's title, undo/redo and view buttons, templates, lesson, sharing,
- * where the graph runs (browser or server) and the run's status with Stop.
+ * where the graph runs (browser or server) and the run's status with Stop, and Run again once
+ * something was stopped (a stopped training continues from the step it reached).
  */
-import { FilePlus, GraduationCap, HelpCircle, LayoutGrid, LayoutTemplate, Maximize, Moon, Redo2, Square, Sun, Undo2 } from 'lucide-react';
+import { FilePlus, GraduationCap, HelpCircle, LayoutGrid, LayoutTemplate, Maximize, Moon, Play, Redo2, Square, Sun, Undo2 } from 'lucide-react';
 import { formatMs } from '@/components/ui/format';
 import { ShareMenu } from './share-menu';
 import { useLab } from './store';
@@ -23,10 +24,12 @@ export interface ToolbarProps {
   onNewBlank(): void;
   onToggleLesson(): void;
   onStop(): void;
+  onRunAgain(): void;
 }
 
-export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDark, onToggleHelp, onOpenTemplates, onNewBlank, onToggleLesson, onStop }: ToolbarProps) {
+export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDark, onToggleHelp, onOpenTemplates, onNewBlank, onToggleLesson, onStop, onRunAgain }: ToolbarProps) {
   const lab = useLab();
+  const stopped = Object.values(lab.runtime).some((r) => r.status === 'stopped');
   return (
     <header hidden={Boolean(lab.presenting)} className="flex items-center gap-2 border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-950">
       <span className="font-semibold tracking-tight">Tokenloom</span>
@@ -98,10 +101,17 @@ export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDa
               </button>
             </>
           ) : (
-            <span>
-              {lab.run.where === 'browser' ? 'Browser · Web Worker' : 'Server · Node'}
-              {lab.run.ms !== undefined ? ` · last run ${formatMs(lab.run.ms)}` : ''}
-            </span>
+            <>
+              <span>
+                {lab.run.where === 'browser' ? 'Browser · Web Worker' : 'Server · Node'}
+                {lab.run.ms !== undefined ? ` · last run ${formatMs(lab.run.ms)}` : ''}
+              </span>
+              {stopped && (
+                <button type="button" className="btn" onClick={onRunAgain} data-testid="run-again" title="Run the graph again: a stopped training continues from the step it reached">
+                  <Play size={12} /> Run again
+                </button>
+              )}
+            </>
           )}
         </span>
       </div>

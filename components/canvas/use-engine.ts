@@ -234,7 +234,7 @@ export function useEngine() {
       });
       lab.showToast(
         reason === 'pressed'
-          ? 'Stopped. Edit the graph or press Run to compute again.'
+          ? 'Stopped. Press Run again, or edit the graph, to compute again.'
           : started.size > 0
             ? `A node held the engine for over ${lab.runBudgetS} s and was stopped; the engine was restarted. Your graph is as you left it.`
             : `The engine did not answer for over ${lab.runBudgetS} s and was restarted. Your graph is as you left it: edit it to run again.`,
@@ -270,7 +270,7 @@ export function useEngine() {
       }
       return { runtime };
     });
-    lab.showToast('Stopped. Edit the graph to run it again: a model in training continues from the step it reached.', 'info');
+    lab.showToast('Stopped. Press Run again, or edit the graph: a model in training continues from the step it reached.', 'info');
   }, [post]);
 
   const stop = useCallback(() => {

@@ -14,13 +14,14 @@
  * uninterrupted run would.
  *
  * Not handled here: the training loop (train.ts), presets and input checks (presets.ts), the
- * token-embedding projection, and keeping the trained weights past the realm (a saved graph
- * keeps the recipe; opening it trains again, with the same result on the same backend).
+ * embedding projection (embedding-map.ts), and keeping the trained weights past the realm (a
+ * saved graph keeps the recipe; opening it trains again, with the same result on the same
+ * backend).
  */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
 import { fingerprint, shareWork } from '../engine/shared-work';
-import { codecFor, encodeWith, eosIdOf, type TokenizerRef } from '../shared/tokenizer-ref';
+import { codecFor, encodeWith, eosIdOf, spellingOfRef, type TokenizerRef } from '../shared/tokenizer-ref';
 import { FINETUNE_BACKENDS, loadTf } from '../finetune/backend';
 import { gpt2Onnx } from '../shared/onnx/gpt2-onnx';
 import { shortHash } from '../shared/onnx/model-bytes';
@@ -30,6 +31,7 @@ import { CUSTOM_BOUNDS, PRESETS, architecture, checkVocabulary, presetSpec, spli
 import { Trainer, type LossPoint } from './train';
 import { hfConfig, modelFiles, pretrainedFilesOf, type PretrainedFiles } from './model-files';
 import { withTrainer } from './resume';
+import { embeddingMap, watchedTokens, type EmbeddingMap, type EmbeddingMapView } from './embedding-map';
 
 /** Points of the curves sent with each progress message (the whole history comes at the end). */
 const LIVE_POINTS = 400;
@@ -58,6 +60,8 @@ export interface TrainLive {
   secondsLeft: number;
   /** The next step with a sample, or null when none is left. */
   nextSampleStep: number | null;
+  /** The most frequent tokens' embeddings in 2-D, one snapshot per held-out evaluation. */
+  embedding: EmbeddingMapView;
 }
 
 export interface TrainDetails extends TrainLive {
@@ -145,6 +149,8 @@ export const trainModelNode = defineNode({
     const { train, heldOut } = splitCorpus(ids, config.nPositions);
     await ctx.checkpoint();
     const lines = baselines(train, heldOut, vocabSize);
+    const watched = watchedTokens(train, vocabSize);
+    const spelling = spellingOfRef(tokenizer);
     const heldOutChars = codec.decode(Array.from(heldOut)).length;
     const promptIds = (params.prompt.trim() ? (await encodeWith(tokenizer, params.prompt, ctx.resources, false)).pieces.map((p) => p.id) : Array.from(heldOut.subarray(0, 4))).slice(
       -Math.floor(config.nPositions / 2),
@@ -160,7 +166,7 @@ export const trainModelNode = defineNode({
     const recipe = JSON.stringify([tokenizerKey(tokenizer), fingerprint(corpus), config, options, promptIds, loaded.backend]);
 
     const texts = new Map<number, string>();
-    const liveOf = async (trainer: Trainer, steps: number): Promise<TrainLive> => {
+    const liveOf = async (trainer: Trainer, map: EmbeddingMap, steps: number): Promise<TrainLive> => {
       for (const s of trainer.samples.slice(-SAMPLES_KEPT)) if (!texts.has(s.step)) texts.set(s.step, decode(s.ids));
       const trained = trainer.history.length - 1;
       const msPerStep = trainer.step > 0 ? trainer.trainMs / Math.max(1, trainer.step - trainer.resumedAt) : 0;
@@ -175,6 +181,7 @@ export const trainModelNode = defineNode({
         msPerStep,
         secondsLeft: (msPerStep * Math.max(0, steps - trained)) / 1000,
         nextSampleStep: trainer.step >= steps ? null : Math.min(next, steps),
+        embedding: map.view((id) => codec.piece(id), spelling),
       };
     };
 
@@ -182,6 +189,7 @@ export const trainModelNode = defineNode({
       const create = () => new Trainer(loaded.tf, config, { trainIds: train, heldOutIds: heldOut, promptIds }, options);
       return withTrainer(recipe, params.steps, create, async (trainer) => {
         const resumedFrom = trainer.step;
+        const map = embeddingMap(trainer, watched);
         const started = performance.now();
         trainer.resumedAt = trainer.step;
         trainer.trainMs = 0;
@@ -189,14 +197,15 @@ export const trainModelNode = defineNode({
           checkpoint,
           until: () => params.timeBudget > 0 && performance.now() - started > params.timeBudget * 1000,
           onStep: async (t) => {
-            const live = await liveOf(t, params.steps);
             const last = t.history.at(-1)!;
+            if (last.heldOutLoss !== null) await map.snap(t);
+            const live = await liveOf(t, map, params.steps);
             const heldOutText = last.heldOutLoss === null ? '' : ` · held-out ${last.heldOutLoss.toFixed(3)}`;
             progress(t.step / params.steps, t.step === 0 ? `Before training: loss ${last.trainLoss.toFixed(3)}` : `Step ${t.step}/${params.steps} · loss ${last.trainLoss.toFixed(3)}${heldOutText}`, live);
           },
         });
         const onnx = gpt2Onnx(config, await trainer.weights());
-        return { onnx, live: await liveOf(trainer, params.steps), resumedFrom, fullHistory: [...trainer.history], stepsDone: trainer.step };
+        return { onnx, live: await liveOf(trainer, map, params.steps), resumedFrom, fullHistory: [...trainer.history], stepsDone: trainer.step };
       });
     });
 

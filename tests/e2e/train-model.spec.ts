@@ -42,6 +42,15 @@ test('trains a model on an Odia tokenizer in the browser, draws it learning, and
   // The samples are Odia text (the prompt continued), not IDs.
   expect(await samples.last().textContent()).toMatch(/\p{Script=Oriya}/u);
   await expect(inspector.getByTestId('train-verdict')).toContainText('Held-out loss at step 8');
+  // The embedding map: the 12 most frequent tokens, drawn as Odia, one picture per evaluation (steps 0, 2, …, 8).
+  const map = inspector.getByTestId('train-embedding');
+  await expect(map.getByTestId('embedding-point')).toHaveCount(12);
+  await expect(map.getByTestId('embedding-step')).toHaveText('step 8');
+  expect(await map.locator('text').allTextContents()).toContainEqual(expect.stringMatching(/\p{Script=Oriya}/u));
+  const at8 = await map.getByTestId('embedding-point').first().locator('circle').getAttribute('cx');
+  await map.getByTestId('embedding-slider').fill('0');
+  await expect(map.getByTestId('embedding-step')).toHaveText('step 0');
+  expect(await map.getByTestId('embedding-point').first().locator('circle').getAttribute('cx')).not.toBe(at8);
   await expect(node.getByTestId('train-model-body')).toContainText('vocab 280');
 
   await inspect(page, 'generate');
@@ -50,4 +59,30 @@ test('trains a model on an Odia tokenizer in the browser, draws it learning, and
   const text = await inspector.getByTestId('generate-text').textContent();
   expect(text).toMatch(/\p{Script=Oriya}/u);
   await expect(inspector).toContainText('tiny model on BPE (trained)');
+});
+
+/** Stop keeps a training in the worker; Run again continues it from the step it reached. */
+test('Stop then Run again continues the training from the step it reached', async ({ page }) => {
+  test.setTimeout(300_000);
+  const doc = structuredClone(findTemplate('train-odia')!.doc);
+  const train = doc.nodes.find((n) => n.id === 'train')!;
+  train.params = { ...train.params, steps: 400, sampleEvery: 100, evalEvery: 100 };
+  await page.goto(`/#g=${LZString.compressToEncodedURIComponent(JSON.stringify(doc))}`);
+  await inspect(page, 'train');
+  const node = page.getByTestId('node-train');
+  const progress = node.getByTestId('node-progress');
+  const stepOf = async () => Number((await progress.textContent())?.match(/Step (\d+)\//)?.[1] ?? Number.NaN);
+  await expect(progress).toContainText(/Step ([3-9]|\d\d+)\//, { timeout: 240_000 });
+  const before = await stepOf();
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(node.getByTestId('node-stopped')).toContainText('you pressed Stop');
+  await expect(page.getByTestId('inspector').getByTestId('inspector-stopped')).toContainText('Run again');
+
+  await page.getByTestId('run-again').click();
+  await expect(page.getByTestId('run-again')).toBeHidden();
+  // A fresh training would report "Before training", then step 1, 2, …: a continued one goes on past where it stopped.
+  await expect(progress).toContainText(/Step \d+\//, { timeout: 60_000 });
+  expect(await stepOf()).toBeGreaterThan(before);
+  await expect(progress).not.toContainText('Before training');
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
 });

@@ -3,11 +3,11 @@
  * The Train model inspector: "Can I train a language model on my own tokenizer?" answered while
  * it trains and after. The train and held-out loss against the unigram and bigram lines (the
  * model must go below them to have learned more than counting), the samples from the fixed
- * prompt stacked step by step (noise, then letters, then words), the speed and the time left,
- * and, at the end, the model it made and where to plug it in.
+ * prompt stacked step by step (noise, then letters, then words), the most frequent tokens'
+ * embeddings moving in 2-D (embedding-map.tsx), the speed and the time left, and, at the end,
+ * the model it made and where to plug it in.
  *
- * Not handled here: the training (nodes/train-model, where the node ran), the embedding
- * projection.
+ * Not handled here: the training (nodes/train-model, where the node ran).
  */
 import { useState } from 'react';
 import { strToU8, zipSync } from 'fflate';
@@ -17,6 +17,7 @@ import { askNode } from '@/components/canvas/use-node-query';
 import type { TrainLive } from '@/nodes/train-model';
 import type { ModelFiles } from '@/nodes/train-model/model-files';
 import type { InspectorProps } from '../types';
+import { EmbeddingMap } from './embedding-map';
 
 /**
  * The model as a folder in a zip: config.json, tokenizer files, onnx/model.onnx, the layout the
@@ -105,6 +106,7 @@ export function TrainCurves({ live }: { live: TrainLive }) {
           ))}
         </ol>
       </section>
+      {live.embedding && <EmbeddingMap map={live.embedding} />}
       <p className="text-xs text-slate-500" data-testid="train-speed">
         Step {live.step} of {live.steps}
         {live.msPerStep > 0 && ` · ${Math.round(live.tokensPerSecond).toLocaleString('en')} tokens/s · ${Math.round(live.msPerStep)} ms per step`}
