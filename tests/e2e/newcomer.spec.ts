@@ -110,7 +110,9 @@ test('template nodes say their role, and any node is renamed by double-clicking 
 
   // Saved with the graph: the saved link opens with the name.
   await page.keyboard.press('Control+s');
-  await expect(page).toHaveURL(/\/g\//);
+  // Run alone, this is a fresh server's first save: it opens the database first (PGlite runs its
+  // migrations), 40 s on a busy 2-core machine.
+  await expect(page).toHaveURL(/\/g\//, { timeout: 90_000 });
   await expect(page.getByTestId('save')).toHaveText('Saved');
   await page.reload();
   await expect(cardTitle(page, 'bpe')).toHaveText('My tokenizer');
