@@ -46,6 +46,11 @@ const nextConfig = {
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },
+  // Pages name app/icon.svg in their <link rel="icon">; browsers and tools that ask for
+  // /favicon.ico by name get the same icon rather than a 404.
+  async rewrites() {
+    return [{ source: '/favicon.ico', destination: '/icon.svg' }];
+  },
 };
 
 export default nextConfig;

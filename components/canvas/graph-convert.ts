@@ -5,6 +5,7 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { nodeKinds, isNodeType, type NodeType } from '@/nodes';
+import { randomId } from './random-id';
 
 /** `title`: the node's own title when the user (or a template) gave it one. */
 export type LabNodeData = { params: Record<string, unknown>; title?: string };
@@ -73,5 +74,5 @@ export function withDefaults(type: NodeType, params: Record<string, unknown>): R
 }
 
 export function newNodeId(type: string): string {
-  return `${type}-${crypto.randomUUID().slice(0, 8)}`;
+  return `${type}-${randomId().slice(0, 8)}`;
 }

@@ -26,6 +26,7 @@ import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import type { ValuePage } from '@/server/run/paging';
 import { api, createApiClient, type ApiClient, type ApiClientOptions } from '@/trpc/client';
+import { randomId } from './random-id';
 
 export type { ValuePage };
 
@@ -70,7 +71,7 @@ export function createServerRunner(options: ServerRunnerOptions = {}, client: Ap
   /** The cancel token of each run this runner has going (from its `run:accepted` message). */
   const cancelTokens = new Map<string, string>();
 
-  async function runOnServer(doc: GraphDoc, { onEvent, signal, runId = crypto.randomUUID() }: RunOnServerOptions): Promise<void> {
+  async function runOnServer(doc: GraphDoc, { onEvent, signal, runId = randomId() }: RunOnServerOptions): Promise<void> {
     if (signal?.aborted) return;
     const inline = encodeURIComponent(JSON.stringify({ doc })).length <= INLINE_LIMIT;
     let input: { doc: GraphDoc; runId: string } | { stagedId: string; runId: string };

@@ -144,6 +144,8 @@ export function useEngine() {
     let scheduled = false;
     const unsubscribe = useLab.subscribe((state, previous) => {
       if (state.revision === previous.revision || scheduled) return;
+      // A new title or lesson is an edit, but computes nothing new.
+      if (state.nodes === previous.nodes && state.edges === previous.edges && state.run === previous.run) return;
       // Several edits in one task (a paste, an undo) make one run.
       scheduled = true;
       queueMicrotask(() => {

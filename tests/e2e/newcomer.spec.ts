@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import LZString from 'lz-string';
 import { dragWire } from './helpers';
 
 /**
@@ -109,27 +110,87 @@ test('template nodes say their role, and any node is renamed by double-clicking 
 
   // Saved with the graph: the saved link opens with the name.
   await page.keyboard.press('Control+s');
-  await expect(page).toHaveURL(/\/g\//);
+  // Run alone, this is a fresh server's first save: it opens the database first (PGlite runs its
+  // migrations), 40 s on a busy 2-core machine.
+  await expect(page).toHaveURL(/\/g\//, { timeout: 90_000 });
+  await expect(page.getByTestId('save')).toHaveText('Saved');
   await page.reload();
   await expect(cardTitle(page, 'bpe')).toHaveText('My tokenizer');
+
+  // Renaming only the graph is an unsaved edit too: Save says so, and a reload keeps the draft.
+  await expect(page.getByTestId('save')).toHaveText('Saved');
+  await page.getByLabel('Graph title').fill('Our vocabulary lesson');
+  await expect(page.getByTestId('save')).toHaveText('Save');
+  await expect
+    .poll(() => page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith('tokenloom:draft:') && localStorage.getItem(k)?.includes('Our vocabulary lesson'))))
+    .toBe(true);
+  await page.reload();
+  await expect(page.getByLabel('Graph title')).toHaveValue('Our vocabulary lesson');
+  await expect(page.getByTestId('toast')).toContainText('Restored your unsaved edits to this graph.');
+
+  // The fine-tune template's two Transformers are told apart on the canvas, and no two cards
+  // share a title (last: the template starts training in this browser).
+  await page.goto('/?template=finetune');
+  await expect(cardTitle(page, 'base')).toHaveText('Base model');
+  await expect(cardTitle(page, 'tuned')).toHaveText('Fine-tuned model');
+  await expect(cardTitle(page, 'corpus')).toHaveText('Training text');
+  await expect(cardTitle(page, 'text')).toHaveText('Prompt');
+  const titles = await page.locator('.react-flow__node:not(.react-flow__node-note) [data-testid^="node-title-"]').allTextContents();
+  expect(titles.length).toBeGreaterThanOrEqual(6);
+  expect(new Set(titles).size).toBe(titles.length);
 });
 
-test('a hand-built BPE says on the node that its own sentence gives almost no merges, and one click switches to GPT-2’s', async ({ page }) => {
+test('a hand-built chain: BPE says its own sentence gives almost no merges, Decode says which tokenizer made its IDs, and each fix works', async ({ page }, testInfo) => {
   await page.goto('/');
   await ready(page, 'pretokenize');
   await page.getByTestId('node-text').getByTestId('text-input').fill('I love NLP');
   await ready(page, 'pretokenize');
-  await page.getByTestId('palette-bpe').click();
-  const bpe = page.locator('.react-flow__node-bpe').last();
-  const id = (await bpe.getAttribute('data-id'))!;
+  const pane = page.locator('.react-flow__pane');
+  // Room below the starter for four more nodes, and its ports clear of the pane's edges (a wire
+  // dragged near an edge pans the canvas).
+  const zoom = () => page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
+  const before = await zoom();
+  await page.locator('.react-flow__controls-zoomout').click();
+  await page.locator('.react-flow__controls-zoomout').click();
+  await expect.poll(zoom).toBeLessThan(before / 1.3);
+  /** Drops a node from the palette at a spot of the pane, as a user drags it, and returns its id. */
+  const drop = async (type: string, x: number, y: number) => {
+    const before = await page.locator(`.react-flow__node-${type}`).count();
+    await page.getByTestId(`palette-${type}`).dragTo(pane, { targetPosition: { x, y } });
+    await expect(page.locator(`.react-flow__node-${type}`)).toHaveCount(before + 1);
+    return (await page.locator(`.react-flow__node-${type}`).last().getAttribute('data-id'))!;
+  };
+  const wire = async (from: string, to: string) => (await dragWire(page, page.getByTestId(`handle-${from}`), page.getByTestId(`handle-${to}`))).release();
+
+  const id = await drop('bpe', 180, 560);
   // Fresh, it needs input (not an error) and the port to connect is highlighted.
   await expect(status(page, id)).toHaveAttribute('data-status', 'needs-input');
   await expect(page.getByTestId(`handle-${id}-in-pretokens`)).toHaveAttribute('data-needed', 'true');
-  const wire = await dragWire(page, page.getByTestId('handle-pretokenize-out-pretokens'), page.getByTestId(`handle-${id}-in-pretokens`));
-  await wire.release();
+  await wire('pretokenize-out-pretokens', `${id}-in-pretokens`);
   await ready(page, id);
   const hint = page.getByTestId(`node-${id}`).getByTestId('bpe-hint');
   await expect(hint).toContainText('merges, so most tokens are single bytes: connect a corpus');
+
+  // IDs from GPT-2, decoded with the BPE trained here: Decode names both and the fix.
+  const gpt2 = await drop('pretrained', 560, 560);
+  await wire('clean-out-text', `${gpt2}-in-text`);
+  const ids = await drop('ids', 180, 820);
+  await wire(`${gpt2}-out-tokens`, `${ids}-in-tokens`);
+  const decode = await drop('decode', 560, 820);
+  await wire(`${ids}-out-ids`, `${decode}-in-ids`);
+  await wire(`${id}-out-tokenizer`, `${decode}-in-tokenizer`);
+  await page.screenshot({ path: testInfo.outputPath('hand-built-chain.png') });
+  const decodeError = page.getByTestId(`node-${decode}`).getByTestId('node-error');
+  await expect(decodeError).toContainText(/^ID \d+ is not in the vocabulary of BPE \(trained\)/);
+  await expect(decodeError).toContainText(
+    'These IDs were made by GPT-2, but this Decode node is given BPE (trained): connect its tokenizer input to the GPT-2 tokenizer that made them.',
+  );
+  // Doing what it says decodes the sentence.
+  await wire(`${gpt2}-out-tokenizer`, `${decode}-in-tokenizer`);
+  await ready(page, decode);
+  await expect(decodeError).toHaveCount(0);
+  await expect(page.getByTestId(`node-${decode}`)).toContainText('I love NLP');
+
   await page.getByTestId(`node-${id}`).getByTestId('bpe-use-gpt2').click();
   await expect(hint).toHaveCount(0);
   await expect(page.getByTestId(`node-${id}`)).toContainText('GPT-2 merges');
@@ -175,6 +236,13 @@ test('switching to the server re-runs there and each node says so; a template ke
   await expect(page.getByTestId('run-on-server')).toHaveAttribute('aria-checked', 'true');
   await ready(page, 'compare');
   await expect(status(page, 'compare')).toHaveAttribute('data-where', 'server');
+  // A graph that names where it prefers to run gets its way.
+  const prefers = { schemaVersion: 1, title: 'Runs in the browser', runOn: 'browser', nodes: [{ id: 'typed', type: 'text', params: {}, position: { x: 0, y: 0 } }], edges: [] };
+  await page.getByTestId('share').click();
+  await page.getByTestId('import-file').setInputFiles({ name: 'browser.tokenloom.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(prefers)) });
+  await expect(page.getByTestId('run-on-browser')).toHaveAttribute('aria-checked', 'true');
+  await ready(page, 'typed');
+  await expect(status(page, 'typed')).toHaveAttribute('data-where', 'browser');
 });
 
 test('the minimap can be hidden (and stays hidden), and it is hidden while presenting', async ({ page }) => {
@@ -216,6 +284,12 @@ test('template text speaks to learners, and special tokens are said in words and
   await expect(inspector.getByRole('columnheader', { name: 'text tokens' })).toBeVisible();
   await expect(inspector.getByRole('columnheader', { name: '+ special' })).toBeVisible();
   await expect(inspector.getByTestId('compare-text-tokens-GPT-2')).toHaveText('4');
+  // chars/token divides the 10 characters by the text tokens, not by text + special tokens.
+  const rows = inspector.locator('tr').filter({ has: page.locator('[data-testid^="compare-text-tokens-"]') });
+  await expect(rows).toHaveCount(3);
+  const cells = await rows.evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
+  expect(cells.some((c) => c[2] === '+2')).toBe(true);
+  for (const [, textTokens, , charsPerToken] of cells) expect(charsPerToken).toBe((10 / Number(textTokens)).toFixed(2));
   await cardTitle(page, 'gpt2').click();
   await page.locator('#param-gpt2-model').selectOption('bert-base-uncased');
   await ready(page, 'gpt2');
@@ -233,4 +307,51 @@ test('a refused setting reads as a sentence, and a count over part of a long tex
   await cardTitle(page, 'text').click();
   await page.getByTestId('node-text').getByTestId('text-input').fill('ab '.repeat(70_000));
   await expect(page.getByTestId('inspector')).toContainText('(in the first 200,000 characters)');
+});
+
+test('a graph over the size limit is refused with a sentence, from a link and from a file, and the canvas keeps its graph', async ({ page }) => {
+  const big = {
+    schemaVersion: 1,
+    title: 'Too big',
+    nodes: Array.from({ length: 301 }, (_, i) => ({ id: `t${i}`, type: 'text', params: {}, position: { x: i * 20, y: 0 } })),
+    edges: [],
+  };
+  const sentence = 'This graph has 301 nodes; Tokenloom opens graphs of up to 300.';
+  await page.goto(`/#g=${LZString.compressToEncodedURIComponent(JSON.stringify(big))}`);
+  await expect(page.getByTestId('toast')).toContainText(sentence);
+  await ready(page, 'pretokenize');
+  const count = await nodes(page).count();
+  expect(count).toBeLessThan(301);
+
+  await page.getByTestId('share').click();
+  await page.getByTestId('import-file').setInputFiles({ name: 'big.tokenloom.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(big)) });
+  await expect(page.getByTestId('toast')).toContainText(`Not imported: ${sentence}`);
+  await expect(page.getByTestId('toast')).not.toContainText('expected');
+  await expect(nodes(page)).toHaveCount(count);
+  await expect(page.getByLabel('Graph title')).not.toHaveValue('Too big');
+});
+
+test('a first visit loads cleanly: no console errors, no failed or aborted requests, and the tab has an icon', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`failed request: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  await page.goto('/');
+  await ready(page, 'pretokenize');
+  for (const id of ['text', 'clean']) await ready(page, id);
+  const href = await page.locator('link[rel="icon"]').first().getAttribute('href');
+  expect(href).toBeTruthy();
+  const icon = await page.request.get(href!);
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toMatch(/^image\//);
+  // Browsers and bookmarking tools still ask for /favicon.ico by name.
+  const ico = await page.request.get('/favicon.ico');
+  expect(ico.status()).toBe(200);
+  expect(ico.headers()['content-type']).toMatch(/^image\//);
+  expect(problems).toEqual([]);
 });

@@ -4,9 +4,13 @@ import { TEMPLATES } from '@/nodes/templates';
 /**
  * Every template, opened as a new user opens it, at 1600 × 1000: no console error and no failed
  * request, every computing node ends ran or cached, no node box overlaps another or the minimap,
- * and the text on the canvas speaks to learners (no words from how the app was specified).
+ * and the text on the canvas and in the lesson speaks to learners (no words from how the app was
+ * specified).
  */
 test.use({ viewport: { width: 1600, height: 1000 } });
+
+/** Words from how the app was specified, not for learners. */
+const NOT_FOR_LEARNERS = /\bseed example\b|\bthe (spec|brief|issue)\b/i;
 
 type Box = { x: number; y: number; width: number; height: number };
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.width - 1 && b.x < a.x + a.width - 1 && a.y < b.y + b.height - 1 && b.y < a.y + a.height - 1;
@@ -68,7 +72,16 @@ test('every template opens cleanly: no console errors or failed requests, every 
         for (const b of placed.slice(i + 1)) expect(overlaps(a, b), `${template.id}: ${a.id} overlaps ${b.id}`).toBe(false);
       }
       const words = await page.locator('.react-flow').innerText();
-      expect(words, template.id).not.toMatch(/\bseed example\b|\bthe (spec|brief|issue)\b/i);
+      expect(words, template.id).not.toMatch(NOT_FOR_LEARNERS);
+      // The lesson's text too: what the editor shows, and what its fields hold.
+      await page.getByTestId('open-lesson').click();
+      const panel = page.getByTestId('lesson-panel');
+      await expect(panel.getByTestId('lesson-step')).toHaveCount(template.doc.lesson?.steps.length ?? 0);
+      const lesson = await panel.evaluate((el: HTMLElement) =>
+        [el.innerText, ...Array.from(el.querySelectorAll('input, textarea'), (f) => (f as HTMLInputElement).value)].join('\n'),
+      );
+      expect(lesson, `${template.id} lesson`).not.toMatch(NOT_FOR_LEARNERS);
+      await page.getByRole('button', { name: 'Close lesson panel' }).click();
     });
   }
   expect(problems).toEqual([]);

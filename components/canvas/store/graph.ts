@@ -2,7 +2,7 @@
  * The graph being edited: React Flow's nodes and edges, the title, which node is inspected, the
  * toast, the clipboard, and whether this browser may edit (read-only links, locked lessons).
  * Every edit records an undo step first (history.ts) and bumps `revision` when it changes what
- * the engine computes.
+ * the engine computes or what is saved (the title too: a renamed graph has unsaved edits).
  */
 import { applyEdgeChanges, applyNodeChanges } from '@xyflow/react';
 import { connectionRefusal, wouldCreateCycle } from '@/nodes/engine/validate';
@@ -167,7 +167,7 @@ export const graphSlice: Slice<GraphSlice> = (set, get) => ({
   setTitle(title) {
     if (get().refuseIfReadOnly()) return;
     get().record('title');
-    set({ title });
+    set((s) => ({ title, revision: s.revision + 1 }));
   },
 
   renameNode(id, title) {

@@ -11,7 +11,8 @@ export const lessonSlice: Slice<LessonSlice> = (set, get) => ({
   setLesson(update) {
     if (get().refuseIfReadOnly()) return;
     get().record('lesson');
-    set((s) => ({ lesson: update(s.lesson ?? EMPTY_LESSON) }));
+    // A lesson edit is an unsaved edit of the graph (the engine skips it: nodes and edges are the same).
+    set((s) => ({ lesson: update(s.lesson ?? EMPTY_LESSON), revision: s.revision + 1 }));
   },
 
   present(step, revealed = false) {

@@ -52,8 +52,9 @@ export interface GraphSlice {
   nodes: LabNode[];
   edges: LabEdge[];
   /**
-   * Counts edits that change what the engine computes (params, nodes, edges); moving a node does
-   * not bump it, so dragging never re-runs the graph.
+   * Counts edits: what the engine computes (params, nodes, edges, where it runs) and what only
+   * the saved graph holds (its title, its lesson). Moving a node does not bump it, so dragging
+   * never re-runs the graph.
    */
   revision: number;
   /** The saved graph this canvas shows, or null for an unsaved one. */
