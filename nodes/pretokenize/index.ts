@@ -29,6 +29,8 @@ export const pretokenizeNode = defineNode({
       mode: params.mode,
       ...MODE_INFO[params.mode],
       count: pieces.length,
+      /** The length of the text cut (UTF-16 units), so the page can tell which text the chips are of. */
+      textLength: outputs.pretokens.source.length,
       distinct,
       pieces: shown,
       legend: params.mode === 'bytelevel' ? byteLevelLegend(pieces.map((p) => p.shown)) : [],

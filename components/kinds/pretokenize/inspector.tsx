@@ -47,7 +47,7 @@ export function PretokenizeInspector({ nodeId, view }: InspectorProps<'pretokeni
         <h4 className="mb-1 text-sm font-semibold">
           {view.count.toLocaleString()} pieces, {view.distinct.toLocaleString()} distinct
         </h4>
-        <div className="flex flex-wrap gap-1" data-testid="pieces" data-count={view.count} data-last-end={view.pieces.at(-1)?.end ?? 0}>
+        <div className="flex flex-wrap gap-1" data-testid="pieces" data-count={view.count} data-text-length={view.textLength} data-last-end={view.pieces.at(-1)?.end ?? 0}>
           {view.pieces.map((p, i) => (
             <span key={i} className="grid text-center" data-testid="piece">
               <TokenChip view={viewOfPiece(p.text, p.shown)} span={spanIn(nodeId, p)} title={`characters ${p.start}–${p.end}`} />
