@@ -19,7 +19,10 @@
  * The worker stamps each batch with `postedAt` (nodes/engine/worker-host.ts); the page wraps the
  * Worker constructor before the app loads to stamp what it posts and receives.
  *
- * Run: npm run build && npx tsx bench/keystroke.ts
+ * Before/after: `BENCH_KEYSTROKE_BEFORE=<another checkout, built>` measures that build too, in the
+ * same session and interleaved (before, after, per size), and prints both with their ratio.
+ *
+ * Run: npm run build && npx tsx bench/keystroke.ts [bytes…]
  */
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, percentile, startServer } from './serve';
@@ -33,6 +36,8 @@ export interface StageStats {
   p95: number;
 }
 export interface KeystrokeResult {
+  /** Which build: 'this' or 'before'. */
+  build: string;
   bytes: number;
   n: number;
   stages: Record<Stage, StageStats>;
@@ -123,7 +128,7 @@ function stats(values: number[]): StageStats {
   return { median: percentile(sorted, 0.5), p95: percentile(sorted, 0.95) };
 }
 
-async function measure(page: Page, url: string, bytes: number): Promise<KeystrokeResult> {
+async function measure(page: Page, url: string, bytes: number, build: string): Promise<KeystrokeResult> {
   await page.goto(`${url}/?template=gpt2-chain`);
   const input = page.getByTestId('node-text').getByTestId('text-input');
   const base = 'Tokenizers cut text into pieces and map each piece to an ID. Odia ଓଡ଼ିଆ and emoji 🙂 too.\n';
@@ -150,36 +155,63 @@ async function measure(page: Page, url: string, bytes: number): Promise<Keystrok
   const stages = Object.fromEntries(STAGES.map((stage) => [stage, stats(complete.map((s) => s[stage]!))])) as Record<Stage, StageStats>;
   const nodeIds = [...new Set(complete.flatMap((s) => Object.keys(s.nodes ?? {})))];
   const nodes = Object.fromEntries(nodeIds.map((id) => [id, stats(complete.map((s) => s.nodes?.[id] ?? 0))]));
-  return { bytes, n: complete.length, stages, nodes };
+  return { build, bytes, n: complete.length, stages, nodes };
 }
 
-export async function benchKeystroke(sizes: readonly number[] = [2048, 50 * 1024]): Promise<KeystrokeResult[]> {
-  const server = await startServer(PORT);
+export async function benchKeystroke(
+  sizes: readonly number[] = [2048, 50 * 1024],
+  before = process.env.BENCH_KEYSTROKE_BEFORE,
+): Promise<KeystrokeResult[]> {
+  const builds: { name: string; cwd?: string; port: number }[] = [
+    ...(before ? [{ name: 'before', cwd: before, port: PORT + 1 }] : []),
+    { name: 'this', port: PORT },
+  ];
+  const servers = new Map<string, Awaited<ReturnType<typeof startServer>>>();
   try {
+    for (const b of builds) servers.set(b.name, await startServer(b.port, b.cwd));
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     const results: KeystrokeResult[] = [];
     for (const bytes of sizes) {
-      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-      await page.addInitScript(instrument);
-      results.push(await measure(page, server.url, bytes));
-      await page.close();
+      for (const b of builds) {
+        const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+        await page.addInitScript(instrument);
+        results.push(await measure(page, servers.get(b.name)!.url, bytes, b.name));
+        await page.close();
+      }
     }
     await browser.close();
     return results;
   } finally {
-    server.stop();
+    for (const server of servers.values()) server.stop();
   }
 }
 
-/** One table: a row per stage, median and p95 per text size. */
+/**
+ * One table: a row per stage, median / p95 per text size (and build); with a before build, the
+ * ratio this / before of the medians and of the p95s.
+ */
 export function printKeystroke(results: readonly KeystrokeResult[]) {
   const fmt = (s: StageStats | undefined) => (s ? `${s.median.toFixed(1)} / ${s.p95.toFixed(1)}` : '');
+  const ratio = (a: StageStats | undefined, b: StageStats | undefined) =>
+    a && b ? `${(a.median / b.median).toFixed(2)}× / ${(a.p95 / b.p95).toFixed(2)}×` : '';
+  const sizes = [...new Set(results.map((r) => r.bytes))];
+  const column = (r: KeystrokeResult) => `${(r.bytes / 1024).toFixed(0)} KB ${r.build === 'this' ? '' : `${r.build} `}ms`;
+  const rowOf = (pick: (r: KeystrokeResult) => StageStats | undefined) => {
+    const row: Record<string, string> = {};
+    for (const bytes of sizes) {
+      const before = results.find((r) => r.bytes === bytes && r.build === 'before');
+      const after = results.find((r) => r.bytes === bytes && r.build === 'this');
+      if (before) row[column(before)] = fmt(pick(before));
+      if (after) row[column(after)] = fmt(pick(after));
+      if (before && after) row[`${(bytes / 1024).toFixed(0)} KB ratio`] = ratio(pick(after), pick(before));
+    }
+    return row;
+  };
   const rows: Record<string, Record<string, string>> = {};
-  for (const stage of STAGES) rows[stage] = Object.fromEntries(results.map((r) => [`${(r.bytes / 1024).toFixed(0)} KB median / p95 ms`, fmt(r.stages[stage])]));
-  for (const id of [...new Set(results.flatMap((r) => Object.keys(r.nodes)))]) {
-    rows[`  worker: ${id}`] = Object.fromEntries(results.map((r) => [`${(r.bytes / 1024).toFixed(0)} KB median / p95 ms`, fmt(r.nodes[id])]));
-  }
-  rows.keystrokes = Object.fromEntries(results.map((r) => [`${(r.bytes / 1024).toFixed(0)} KB median / p95 ms`, String(r.n)]));
+  for (const stage of STAGES) rows[stage] = rowOf((r) => r.stages[stage]);
+  for (const id of [...new Set(results.flatMap((r) => Object.keys(r.nodes)))]) rows[`  worker: ${id}`] = rowOf((r) => r.nodes[id]);
+  rows.keystrokes = Object.fromEntries(results.map((r) => [column(r), String(r.n)]));
+  console.log('median / p95 per cell; chips = keydown → chips updated, painted = keydown → after the paint');
   console.table(rows);
 }
 
