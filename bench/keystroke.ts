@@ -49,7 +49,8 @@ export interface KeystrokeResult {
 function instrument() {
   type Sample = Record<string, number> & { nodes?: Record<string, number> };
   const w = window as unknown as { __ks: { samples: Sample[]; current: Sample | null; armed: boolean } };
-  const ks = (w.__ks = { samples: [], current: null, armed: false });
+  const ks: { samples: Sample[]; current: Sample | null; armed: boolean } = { samples: [], current: null, armed: false };
+  w.__ks = ks;
   let lastMutation = 0;
   new MutationObserver(() => {
     lastMutation = performance.now();
@@ -59,11 +60,11 @@ function instrument() {
     (event) => {
       if (!ks.armed || !(event.target instanceof HTMLTextAreaElement)) return;
       const ta = event.target;
-      ks.current = { key: performance.now(), expect: ta.value.length + 1 };
-      ks.samples.push(ks.current);
+      const sample: Sample = { key: performance.now(), expect: ta.value.length + 1 };
+      ks.current = sample;
+      ks.samples.push(sample);
       // The chips: the inspector shows pieces of a text of the new length.
       const pieces = document.querySelector('[data-testid="pieces"]');
-      const sample = ks.current;
       if (!pieces) return;
       const watch = new MutationObserver(() => {
         if (pieces.getAttribute('data-text-length') === String(sample.expect)) {
