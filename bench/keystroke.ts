@@ -78,6 +78,7 @@ function instrument() {
     },
     true,
   );
+  const byRun = new Map<number, Sample>();
   const RealWorker = window.Worker;
   // Anonymous on purpose: tsx names classes with a helper that does not exist in the page.
   window.Worker = class extends RealWorker {
@@ -87,17 +88,20 @@ function instrument() {
         const received = performance.now();
         const data = event.data as { type: string; events?: { type: string; ms?: number; nodeId?: string }[]; postedAt?: number };
         const held = performance.now();
-        const sample = ks.current;
-        if (!sample || sample.posted === undefined || data.type !== 'events' || !data.events) return;
+        if (data.type !== 'events' || !data.events) return;
+        // The sample of the run these events belong to: a slow run's events must not count for the
+        // keystroke after it (that keystroke's run cancels it).
+        const sample = byRun.get((data as { runId?: number }).runId ?? -1);
+        if (!sample) return;
         for (const e of data.events) if (e.type === 'node:done' && e.nodeId) (sample.nodes ??= {})[e.nodeId] = e.ms!;
         const done = data.events.find((e) => e.type === 'run:done');
         if (!done) return;
         const postedAt = data.postedAt! - performance.timeOrigin;
         sample.compute = done.ms!;
-        sample.toWorker = Math.max(0, postedAt - done.ms! - sample.posted);
+        sample.toWorker = Math.max(0, postedAt - done.ms! - sample.posted!);
         sample.message = held - postedAt;
         sample.deserialize = held - received;
-        ks.current = null;
+        byRun.delete((data as { runId?: number }).runId ?? -1);
         // After this task (the app's handler, React's synchronous commit): the last mutation, then
         // the first task after the next frame.
         const channel = new MessageChannel();
@@ -117,9 +121,11 @@ function instrument() {
     }
     override postMessage(message: unknown, options?: unknown): void {
       const sample = ks.current;
-      if (sample && (message as { type?: string }).type === 'run') {
+      const run = message as { type?: string; runId?: number };
+      if (sample && run.type === 'run' && sample.posted === undefined) {
         sample.posted = performance.now();
         sample.input = sample.posted - sample.key!;
+        byRun.set(run.runId ?? -1, sample);
       }
       super.postMessage(message, options as StructuredSerializeOptions);
     }
@@ -160,10 +166,9 @@ async function measure(page: Page, url: string, bytes: number, build: string): P
   await page.waitForTimeout(500);
   const samples = await page.evaluate(() => (window as unknown as { __ks: { samples: (Record<string, number> & { nodes?: Record<string, number> })[] } }).__ks.samples);
   const complete = samples.filter((s) => s.chips !== undefined && s.painted !== undefined);
-  if (process.env.BENCH_DEBUG) console.log(JSON.stringify(samples.slice(0, 3)));
   const stages = Object.fromEntries(STAGES.map((stage) => [stage, stats(complete.map((s) => s[stage]!))])) as Record<Stage, StageStats>;
   const nodeIds = [...new Set(complete.flatMap((s) => Object.keys(s.nodes ?? {})))];
-  const nodes = Object.fromEntries(nodeIds.map((id) => [id, stats(complete.map((s) => s.nodes?.[id] ?? 0))]));
+  const nodes = Object.fromEntries(nodeIds.map((id) => [id, stats(complete.flatMap((s) => (s.nodes?.[id] === undefined ? [] : [s.nodes[id]])))]));
   return { build, bytes, n: complete.length, stages, nodes };
 }
 
