@@ -9,7 +9,8 @@ export default defineConfig({
     // Tests never touch the working tree's .data/: a module that reads the server env before a
     // test sets its own database gets an in-memory PGlite (and an in-memory cookie secret).
     env: { PGLITE_DATA_DIR: 'memory://' },
-    testTimeout: 60_000,
+    // Limits catch hangs, not slowness: a machine with every core busy runs tests 5–10× slower.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
   },
 });

@@ -17,7 +17,7 @@
  * - TOKENLOOM_LIVE_IDLE_MINUTES (optional, default 120): a live class with no teacher step and
  *   no answer for this long ends by itself.
  * - TOKENLOOM_LIVE_JOIN_GUESSES_PER_MINUTE (optional, default 10): join codes one client may
- *   get wrong per minute (guessing codes).
+ *   get wrong per minute, on all instances together (guessing codes; server/live/join-guesses.ts).
  *
  * - TOKENLOOM_OLLAMA_URL (optional): the one Ollama server runs may talk to (http(s) URL, e.g.
  *   http://127.0.0.1:11434). Unset, server runs refuse Ollama; a graph naming any other URL is

@@ -28,6 +28,7 @@ import { useDarkMode } from './use-dark-mode';
 import { Toast } from './toast';
 import { ShortcutsHelp } from './shortcuts-help';
 import { openInitialGraph } from './open-initial-graph';
+import { useTeacherLive } from '@/components/live/teacher-live';
 import { Toolbar } from './toolbar';
 import type { LabNode } from './graph-convert';
 import { useConfirm } from './confirm-dialog';
@@ -73,6 +74,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
     openInitialGraph(initial, graphId);
     // A lesson link opens straight into lesson mode at step 1.
     if (new URLSearchParams(window.location.search).get('lesson') === '1') useLab.getState().present(0);
+    void useTeacherLive.getState().resume(); // a reload in the middle of a live class keeps teaching it
     requestAnimationFrame(() => void fitReadableRef.current());
   }, [initial, graphId]);
 

@@ -10,6 +10,7 @@ import { ownEntry } from '@/nodes/engine/validate';
 import type { LessonStep } from '@/nodes/engine/graph-doc';
 import { PredictionEditor } from '@/components/live/prediction-editor';
 import { GoLiveButton } from '@/components/live/teacher-panel';
+import { PastClasses } from '@/components/live/class-results';
 import { EMPTY_LESSON, useLab } from './store';
 import { nodeTitle } from './node-title';
 
@@ -140,6 +141,7 @@ export function LessonPanel({ onClose }: { onClose(): void }) {
           )}
         </div>
       </fieldset>
+      <PastClasses />
     </section>
   );
 }

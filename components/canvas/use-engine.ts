@@ -15,66 +15,37 @@
  * single steps may be slow on a busy machine: it keeps running, and Stop is there for it. The graph itself lives in the page's store, so nothing the user typed is lost, and
  * the next edit runs again on the fresh worker.
  *
- * Not handled here: server runs (the server enforces its own limits).
+ * Not handled here: server runs (the server enforces its own limits); an inspector's questions
+ * and local corpus files, which go to the current worker through engine-channel.ts.
  */
 import { useCallback, useEffect, useRef } from 'react';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { HostMessage, HostRequest } from '@/nodes/engine/worker-host';
-import type { LocalCorpusMessage, LocalCorpusRequest } from '@/nodes/shared/corpus-file';
-import { RUN_BUDGET_KEY, useLab } from './store';
-import { queryServerNode, runOnServer } from './server-runner';
+import type { LocalCorpusMessage } from '@/nodes/shared/corpus-file';
+import { RUN_BUDGET_KEY, useLab, type NodeRuntime } from './store';
+import { runOnServer } from './server-runner';
+import { answerFromWorker, attachWorker } from './engine-channel';
 import { describeApiError } from '@/trpc/client';
 import { ALIVE_EVERY_MS } from '@/nodes/engine/worker-host';
-
-/** Pending inspector questions, by request id, answered by the worker ('query-result'). */
-const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-let nextRequestId = 0;
-let activeWorker: Worker | null = null;
-
-/**
- * Ask the engine about a node's result where it lives (a vocabulary page, a search), by the
- * result's recipe key. Rejects with a readable message.
- */
-export function queryEngine(nodeType: string, key: string, request: unknown): Promise<unknown> {
-  if (useLab.getState().run.where === 'server') return queryServerNode(nodeType, key, request);
-  const worker = activeWorker;
-  if (!worker) return Promise.reject(new Error('The engine is not running.'));
-  const requestId = ++nextRequestId;
-  return new Promise((resolve, reject) => {
-    pending.set(requestId, { resolve, reject });
-    worker.postMessage({ type: 'query', requestId, nodeType, key, request } satisfies HostRequest);
-  });
-}
-
-/**
- * Local corpus files this page chose, by sha256. The worker holds them for runs; the page keeps
- * them too, so a replaced worker (Stop, a crash) gets them again without hashing them again.
- */
-const localCorpora = new Map<string, File>();
-const corpusWaiters = new Map<number, { resolve(value: { sha256: string; bytes: number }): void; reject(error: Error): void; progress?(bytes: number): void }>();
-
-/** Hash a local file in the engine worker (streamed) and keep it for runs there. */
-export function chooseLocalCorpus(file: File, onProgress?: (bytes: number) => void): Promise<{ sha256: string; bytes: number }> {
-  const worker = activeWorker;
-  if (!worker) return Promise.reject(new Error('The engine is not running.'));
-  const requestId = ++nextRequestId;
-  return new Promise<{ sha256: string; bytes: number }>((resolve, reject) => {
-    corpusWaiters.set(requestId, { resolve, reject, progress: onProgress });
-    worker.postMessage({ type: 'local-corpus', requestId, file } satisfies LocalCorpusRequest);
-  }).then((result) => {
-    localCorpora.set(result.sha256, file);
-    return result;
-  });
-}
-
-/** Whether this page still holds the local file of a corpus reference (a reload forgets it). */
-export function hasLocalCorpusInPage(sha256: string): boolean {
-  return localCorpora.has(sha256);
-}
 
 /** A node running longer than this gets the Running badge, its elapsed time and Stop. */
 const WATCH_AFTER_MS = 1000;
 const WATCH_EVERY_MS = 250;
+
+/**
+ * The runtime after a hard or soft stop: each node that was running, or had started in the
+ * worker (`started`, with its start time), is stopped with how long it ran and `why`; one with no
+ * start time known goes back to idle.
+ */
+function markStopped(runtime: Record<string, NodeRuntime>, started: ReadonlyMap<string, number>, now: number, why: string): Record<string, NodeRuntime> {
+  const next = { ...runtime };
+  for (const [id, r] of Object.entries(runtime)) {
+    if (r.status !== 'running' && !started.has(id)) continue;
+    const since = started.get(id) ?? r.startedAt;
+    next[id] = since === undefined ? { status: 'idle' } : { status: 'stopped', stoppedBecause: `Stopped after ${Math.max(1, Math.round((now - since) / 1000))} s: ${why}.` };
+  }
+  return next;
+}
 
 function spawn(): Worker {
   return new Worker(new URL('../../nodes/worker.ts', import.meta.url), { type: 'module' });
@@ -115,7 +86,7 @@ export function useEngine() {
     inFlight.current.clear();
     // On the server: the same events over a stream; a newer run closes the stale stream,
     // which cancels it on the server.
-    if (activeWorker) post({ type: 'cancel', runId: id - 1 });
+    post({ type: 'cancel', runId: id - 1 });
     const controller = new AbortController();
     serverRun.current = controller;
     runOnServer(lab.doc(), {
@@ -146,29 +117,15 @@ export function useEngine() {
 
   const attach = useCallback(() => {
     const w = spawn();
-    activeWorker = w;
     w.onmessage = (event: MessageEvent<HostMessage | LocalCorpusMessage>) => {
       const message = event.data;
       lastHeard.current = Date.now();
       if (message.type === 'started' && message.runId === runId.current) inFlight.current.set(message.nodeId, Date.now());
       if (message.type === 'event' && message.runId === runId.current) settle([message.event]);
       if (message.type === 'events' && message.runId === runId.current) settle(message.events);
-      if (message.type === 'local-corpus-progress') corpusWaiters.get(message.requestId)?.progress?.(message.bytes);
-      if (message.type === 'local-corpus-result') {
-        const waiter = corpusWaiters.get(message.requestId);
-        corpusWaiters.delete(message.requestId);
-        if (message.ok) waiter?.resolve({ sha256: message.sha256, bytes: message.bytes });
-        else waiter?.reject(new Error(message.message));
-      }
-      if (message.type === 'query-result') {
-        const waiter = pending.get(message.requestId);
-        pending.delete(message.requestId);
-        if (message.ok) waiter?.resolve(message.result);
-        else waiter?.reject(new Error(message.message));
-      }
+      answerFromWorker(message);
     };
-    // A fresh worker gets the page's local corpus files back, already hashed.
-    for (const [sha256, file] of localCorpora) w.postMessage({ type: 'local-corpus', requestId: 0, file, sha256 } satisfies LocalCorpusRequest);
+    attachWorker(w);
     w.onerror = (event) => {
       useLab.getState().showToast(`The engine stopped unexpectedly: ${event.message || 'unknown error'}. It has been restarted.`);
       w.terminate();
@@ -215,21 +172,8 @@ export function useEngine() {
       progressed.current.clear();
       busy.current = false;
       lab.applyRunEvent({ type: 'run:done', ms: 0, cancelled: true });
-      useLab.setState((s) => {
-        const runtime = { ...s.runtime };
-        for (const [id, r] of Object.entries(s.runtime)) {
-          if (r.status !== 'running' && !started.has(id)) continue;
-          const since = started.get(id) ?? r.startedAt;
-          if (since === undefined) {
-            runtime[id] = { status: 'idle' };
-            continue;
-          }
-          const seconds = Math.max(1, Math.round((now - since) / 1000));
-          const why = reason === 'budget' ? `it held the engine for over ${s.runBudgetS} s without yielding` : 'you pressed Stop';
-          runtime[id] = { status: 'stopped', stoppedBecause: `Stopped after ${seconds} s: ${why}.` };
-        }
-        return { runtime };
-      });
+      const why = reason === 'budget' ? `it held the engine for over ${lab.runBudgetS} s without yielding` : 'you pressed Stop';
+      useLab.setState((s) => ({ runtime: markStopped(s.runtime, started, now, why) }));
       lab.showToast(
         reason === 'pressed'
           ? 'Stopped. Press Run again, or edit the graph, to compute again.'
@@ -258,16 +202,7 @@ export function useEngine() {
     busy.current = false;
     const lab = useLab.getState();
     lab.applyRunEvent({ type: 'run:done', ms: 0, cancelled: true });
-    useLab.setState((s) => {
-      const runtime = { ...s.runtime };
-      for (const [id, r] of Object.entries(s.runtime)) {
-        if (r.status !== 'running' && !started.has(id)) continue;
-        const since = started.get(id) ?? r.startedAt;
-        runtime[id] =
-          since === undefined ? { status: 'idle' } : { status: 'stopped', stoppedBecause: `Stopped after ${Math.max(1, Math.round((now - since) / 1000))} s: you pressed Stop.` };
-      }
-      return { runtime };
-    });
+    useLab.setState((s) => ({ runtime: markStopped(s.runtime, started, now, 'you pressed Stop') }));
     lab.showToast('Stopped. Press Run again, or edit the graph: a model in training continues from the step it reached.', 'info');
   }, [post]);
 

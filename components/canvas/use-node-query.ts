@@ -1,7 +1,7 @@
 'use client';
 /** Ask the engine a question about an inspected node's current result (see NodeDefinition.query). */
 import { useEffect, useState } from 'react';
-import { queryEngine } from './use-engine';
+import { queryEngine } from './engine-channel';
 import { useLab } from './store';
 import { ownEntry } from '@/nodes/engine/validate';
 

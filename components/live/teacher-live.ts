@@ -2,8 +2,10 @@
  * The teacher's side of a live class: going live with the lab's graph and lesson, following the
  * class (student count, answers), and keeping the class on the presenter's step.
  *
- * - goLive(): live.start with the current graph; the control secret stays in this page's memory,
- *   never in a URL or storage (a reload leaves the class; it then ends when idle). Presenting starts at step 1.
+ * - goLive(): live.start with the current graph; presenting starts at step 1. The control secret
+ *   is kept in this browser (teacher-classes.ts), never in a URL: resume() after a reload takes
+ *   the class back where it is (its graph, step and reveal), and the answers stay readable
+ *   after the class ends (showResults, class-results.tsx).
  * - While live, every presenter move is sent: a new step (with the graph, when it was edited since
  *   the last send), and the reveal with the true answer read from this browser's running graph
  *   (nodes/live/prediction.ts measureAnswer). A reveal waits until the step's node has run.
@@ -15,6 +17,7 @@ import { measureAnswer } from '@/nodes/live/prediction';
 import { api, describeApiError } from '@/trpc/client';
 import { useLab } from '@/components/canvas/store';
 import type { LiveState } from '@/server/live/live-state';
+import { currentClass, forgetClass, leaveCurrentClass, rememberClass, taughtClasses, type TaughtClass } from './teacher-classes';
 
 export interface TeacherSession {
   classId: string;
@@ -28,8 +31,17 @@ interface TeacherLiveState {
   /** Why the class is not where the presenter is (the answer is not ready, the server refused). */
   problem: string | null;
   starting: boolean;
+  /** The classes this browser taught, newest first (refreshTaught reads them from storage). */
+  taught: TaughtClass[];
+  /** The class whose answers are shown (after it ended, or picked from past classes). */
+  viewing: TaughtClass | null;
   goLive(): Promise<void>;
   endClass(): Promise<void>;
+  /** After a reload: take back the class this tab was teaching, if it is still live. */
+  resume(): Promise<void>;
+  refreshTaught(): void;
+  showResults(entry: TaughtClass | null): void;
+  forget(code: string): void;
 }
 
 const EDIT_DEBOUNCE_MS = 600;
@@ -40,15 +52,19 @@ export const useTeacherLive = create<TeacherLiveState>()((set, get) => ({
   state: null,
   problem: null,
   starting: false,
+  taught: [],
+  viewing: null,
 
   async goLive() {
     if (get().starting) return;
     set({ starting: true, problem: null });
     try {
-      const session = await api.live.start.mutate({ doc: useLab.getState().doc() });
-      set({ session, state: null });
+      const doc = useLab.getState().doc();
+      const session = await api.live.start.mutate({ doc });
+      rememberClass({ ...session, title: doc.title, startedAt: Date.now() });
+      set({ session, state: null, viewing: null, taught: taughtClasses() });
       useLab.getState().present(0);
-      startSync(session);
+      startSync(session, 0, false);
     } catch (error) {
       set({ problem: describeApiError(error) });
     } finally {
@@ -67,17 +83,55 @@ export const useTeacherLive = create<TeacherLiveState>()((set, get) => ({
     }
     stopSync?.();
     stopSync = undefined;
-    set({ session: null, state: null, problem: null });
+    leaveCurrentClass();
+    const entry = taughtClasses().find((c) => c.classId === session.classId) ?? null;
+    set({ session: null, state: null, problem: null, viewing: entry, taught: taughtClasses() });
+  },
+
+  async resume() {
+    const entry = currentClass();
+    if (!entry || get().session) return;
+    const { classId, code, controlSecret } = entry;
+    let where;
+    try {
+      where = await api.live.resume.query({ classId, controlSecret });
+    } catch (error) {
+      set({ problem: describeApiError(error) });
+      return;
+    }
+    if (where.status !== 'live') {
+      leaveCurrentClass();
+      return;
+    }
+    const lab = useLab.getState();
+    if (JSON.stringify(lab.doc()) !== JSON.stringify(where.doc)) lab.load(where.doc, { graphId: lab.graphId, readOnly: lab.readOnly });
+    useLab.getState().present(where.step, where.revealed);
+    const session = { classId, code, controlSecret };
+    set({ session, state: null, problem: null, viewing: null });
+    startSync(session, where.step, where.revealed);
+  },
+
+  refreshTaught() {
+    set({ taught: taughtClasses() });
+  },
+
+  showResults(entry) {
+    set({ viewing: entry });
+  },
+
+  forget(code) {
+    forgetClass(code);
+    set((s) => ({ taught: taughtClasses(), viewing: s.viewing?.code === code ? null : s.viewing }));
   },
 }));
 
-/** Follow the class and send the presenter's moves; replaces any earlier sync. */
-function startSync(session: TeacherSession) {
+/** Follow the class (on `step`, revealed or not) and send the presenter's moves; replaces any earlier sync. */
+function startSync(session: TeacherSession, step: number, revealed: boolean) {
   stopSync?.();
   const { classId, controlSecret } = session;
-  let sentStep = 0;
+  let sentStep = step;
   let sentRevision = useLab.getState().revision;
-  const revealSent = new Set<number>();
+  const revealSent = new Set<number>(revealed ? [step] : []);
   let queue = Promise.resolve();
   let editTimer: ReturnType<typeof setTimeout> | undefined;
   const send = (work: () => Promise<unknown>) => {

@@ -1,12 +1,13 @@
 'use client';
 /**
  * On the projector while a class is live: the join code, link and QR code, how many students
- * joined, and the current question's answers as a histogram (no names). Also the Go live button
- * of the lesson panel.
+ * joined, and the current question's answers as a histogram (no names); once the class ends, all
+ * its answers (class-results.tsx). Also the Go live button of the lesson panel.
  */
 import { Radio } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { useLab } from '@/components/canvas/store';
+import { ClassResults } from './class-results';
 import { AnswerHistogram } from './histogram';
 import { JoinQr } from './join-qr';
 import { useTeacherLive } from './teacher-live';
@@ -50,8 +51,10 @@ export function LiveTeacherPanel() {
   const state = useTeacherLive((s) => s.state);
   const problem = useTeacherLive((s) => s.problem);
   const endClass = useTeacherLive((s) => s.endClass);
+  const viewing = useTeacherLive((s) => s.viewing);
   const link = useJoinLink(session?.code ?? '');
-  if (!session) return null;
+  // At the end of a class, its answers take the live panel's place.
+  if (!session) return viewing ? <ClassResults entry={viewing} large /> : null;
   return (
     <section className="grid gap-3 rounded-xl border border-sky-800 bg-slate-900 p-4" data-testid="live-teacher" aria-label="Live class">
       <div className="flex items-start gap-4">

@@ -1,8 +1,10 @@
+'use client';
 /**
  * The pieces inspectors are built from, so they read alike: a titled section, a stat box (a big
- * number over its label), and a table of labelled values.
+ * number over its label), a table of labelled values, and a table of rows (tokens, merges,
+ * vocabulary entries) that shows the first ones and pages on.
  */
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 
 /** A titled part of an inspector, set off from the one above by a rule. */
 export function Section({ title, children, testId }: { title: ReactNode; children: ReactNode; testId?: string }) {
@@ -37,5 +39,45 @@ export function KeyValue({ rows }: { rows: readonly (readonly [label: string, va
         </div>
       ))}
     </dl>
+  );
+}
+
+/**
+ * Rows in a table (tokens, merges, vocabulary entries): the first `first`, and where `more` names
+ * the button, 100 more at each press. `head` is the header row's cells; `row` draws one row (with
+ * its key) from the item and its index.
+ */
+export function RowsTable<T>({
+  head,
+  rows,
+  row,
+  first = 60,
+  more,
+  bodyClassName,
+  testId,
+}: {
+  head: ReactNode;
+  rows: readonly T[];
+  row: (r: T, index: number) => ReactNode;
+  first?: number;
+  more?: string;
+  bodyClassName?: string;
+  testId?: string;
+}) {
+  const [shown, setShown] = useState(first);
+  return (
+    <>
+      <table className="w-full text-left text-xs" data-testid={testId}>
+        <thead className="text-slate-500">
+          <tr>{head}</tr>
+        </thead>
+        <tbody className={bodyClassName}>{rows.slice(0, shown).map(row)}</tbody>
+      </table>
+      {more && rows.length > shown && (
+        <button type="button" className="btn justify-self-start" onClick={() => setShown((n) => n + 100)}>
+          {more}
+        </button>
+      )}
+    </>
   );
 }

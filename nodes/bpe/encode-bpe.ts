@@ -13,8 +13,8 @@
  *
  * Speed: pieces repeat (' the', ','), so results are cached per piece (piece-cache.ts, bounded by
  * `cacheSize` entries and emptied when full: cheaper than LRU bookkeeping and as good for text
- * whose vocabulary is Zipfian). Single ASCII characters skip the cache. Long pieces (more than
- * LONG_PIECE bytes) use a heap so a 100 kB run of one letter is not quadratic.
+ * whose vocabulary is Zipfian). Single ASCII characters skip the cache. The merge loops
+ * themselves (a scan for short pieces, a heap for long ones) are apply-merges.ts.
  *
  * Not handled here: step-by-step traces (trace-bpe.ts), decoding (decode-bpe.ts), other
  * pre-tokenizers. Special tokens in the text are plain text unless `allowSpecial` is set.
@@ -22,13 +22,12 @@
 import type { TokenPiece } from '../engine/ports';
 import { BYTE_TO_CHAR } from '../pretokenize/byte-level';
 import { gpt2PieceEnd, type SplitPattern } from './gpt2-split';
+import { applyMerges } from './apply-merges';
 import { PairTable } from './pair-table';
 import { MAX_CACHED_LENGTH, PieceCache } from './piece-cache';
 import type { BpeModel } from './types';
 import { encodeUtf8Into, maxUtf8Length } from './utf8';
 
-/** Pieces with more bytes than this are merged with a heap instead of repeated scans. */
-const LONG_PIECE = 64;
 const DEFAULT_CACHE_SIZE = 100_000;
 
 export interface BpeEncoderOptions {
@@ -231,125 +230,6 @@ export class BpeEncoder {
     const length = encodeUtf8Into(text, start, end, this.bytes);
     const symbols = this.symbols;
     for (let i = 0; i < length; i++) symbols[i] = this.byteIds[this.bytes[i]!]!;
-    return length > LONG_PIECE ? this.mergeWithHeap(symbols, length) : this.mergeByScanning(symbols, length);
-  }
-
-  /**
-   * Merges symbols[0, n) in place and returns the new length: find the lowest-ranked adjacent
-   * pair, merge all its occurrences left to right, repeat. 'a a a' with merge (a,a) gives 'aa a'.
-   */
-  private mergeByScanning(symbols: Int32Array, n: number): number {
-    const ranks = this.ranks;
-    while (n > 1) {
-      let bestRank = 0x7fffffff;
-      for (let i = 0; i + 1 < n; i++) {
-        const rank = ranks.get(symbols[i]!, symbols[i + 1]!);
-        if (rank >= 0 && rank < bestRank) bestRank = rank;
-      }
-      if (bestRank === 0x7fffffff) break;
-      const merged = this.mergedIds[bestRank]!;
-      let write = 0;
-      for (let read = 0; read < n; ) {
-        if (read + 1 < n && ranks.get(symbols[read]!, symbols[read + 1]!) === bestRank) {
-          symbols[write++] = merged;
-          read += 2;
-        } else {
-          symbols[write++] = symbols[read++]!;
-        }
-      }
-      n = write;
-    }
-    return n;
-  }
-
-  /**
-   * Same result as mergeByScanning in O(n log n): symbols form a linked list; a min-heap holds
-   * candidate merges keyed by (rank, position) and stale candidates are skipped when popped.
-   * This is HF's Word::merge_all.
-   */
-  private mergeWithHeap(symbols: Int32Array, n: number): number {
-    const ranks = this.ranks;
-    const next = new Int32Array(n);
-    const prev = new Int32Array(n);
-    const alive = new Uint8Array(n).fill(1);
-    for (let i = 0; i < n; i++) {
-      next[i] = i + 1 < n ? i + 1 : -1;
-      prev[i] = i - 1;
-    }
-    // Min-heap of candidate merges as parallel arrays of (rank, position).
-    let heapRank = new Int32Array(n);
-    let heapPos = new Int32Array(n);
-    let size = 0;
-    const less = (i: number, j: number) =>
-      heapRank[i]! < heapRank[j]! || (heapRank[i] === heapRank[j] && heapPos[i]! < heapPos[j]!);
-    const swap = (i: number, j: number) => {
-      const r = heapRank[i]!;
-      heapRank[i] = heapRank[j]!;
-      heapRank[j] = r;
-      const p = heapPos[i]!;
-      heapPos[i] = heapPos[j]!;
-      heapPos[j] = p;
-    };
-    const push = (rank: number, pos: number) => {
-      if (size === heapRank.length) {
-        const r = new Int32Array(size * 2);
-        r.set(heapRank);
-        heapRank = r;
-        const p = new Int32Array(size * 2);
-        p.set(heapPos);
-        heapPos = p;
-      }
-      let i = size++;
-      heapRank[i] = rank;
-      heapPos[i] = pos;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!less(i, parent)) break;
-        swap(i, parent);
-        i = parent;
-      }
-    };
-    const pop = () => {
-      size--;
-      swap(0, size);
-      let i = 0;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= size) break;
-        if (child + 1 < size && less(child + 1, child)) child++;
-        if (!less(child, i)) break;
-        swap(i, child);
-        i = child;
-      }
-    };
-    for (let i = 0; i + 1 < n; i++) {
-      const rank = ranks.get(symbols[i]!, symbols[i + 1]!);
-      if (rank >= 0) push(rank, i);
-    }
-    while (size > 0) {
-      const rank = heapRank[0]!;
-      const pos = heapPos[0]!;
-      pop();
-      if (!alive[pos]) continue;
-      const right = next[pos]!;
-      if (right < 0 || ranks.get(symbols[pos]!, symbols[right]!) !== rank) continue; // stale
-      symbols[pos] = this.mergedIds[rank]!;
-      alive[right] = 0;
-      const after = next[right]!;
-      next[pos] = after;
-      if (after >= 0) prev[after] = pos;
-      const before = prev[pos]!;
-      if (before >= 0) {
-        const r = ranks.get(symbols[before]!, symbols[pos]!);
-        if (r >= 0) push(r, before);
-      }
-      if (after >= 0) {
-        const r = ranks.get(symbols[pos]!, symbols[after]!);
-        if (r >= 0) push(r, pos);
-      }
-    }
-    let write = 0;
-    for (let i = 0; i >= 0; i = next[i]!) symbols[write++] = symbols[i]!;
-    return write;
+    return applyMerges(symbols, length, this.ranks, this.mergedIds);
   }
 }

@@ -11,7 +11,8 @@
  * tokenizer.json read from a file. Not handled here: the vocabulary itself (too large to ship
  * to the canvas; page it elsewhere) and pair templates.
  */
-import type { JsonConfig, TokenizerJsonLike } from './piece-offsets';
+import type { JsonConfig } from './normalize-with-origins';
+import type { TokenizerJsonLike } from './replay-text';
 
 export type ModelKind = 'byte-level BPE' | 'BPE with byte fallback' | 'BPE' | 'WordPiece' | 'Unigram' | 'WordLevel' | 'unknown';
 

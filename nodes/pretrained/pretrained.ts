@@ -15,7 +15,9 @@
  */
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { CHAR_TO_BYTE } from '../pretokenize/byte-level';
-import { byteFallbackValue, placePieces, readPieceSpelling, type JsonConfig, type TokenizerJsonLike } from './piece-offsets';
+import { byteFallbackValue, placePieces, readPieceSpelling } from './piece-offsets';
+import type { JsonConfig } from './normalize-with-origins';
+import type { TokenizerJsonLike } from './replay-text';
 
 export { SHIPPED_TOKENIZERS, SHIPPED_TOKENIZER_LABELS, isShippedTokenizer, type ShippedTokenizerName } from './shipped';
 import { SHIPPED_TOKENIZERS, isShippedTokenizer } from './shipped';

@@ -25,7 +25,7 @@ export interface SaveRateLimiter {
   take(client: string, now?: number): void;
 }
 
-/** `refusal` words the refusal (live classes count join-code guesses with the same window). */
+/** `refusal` words the refusal. */
 export function createSaveRateLimiter(perMinute: number, refusal = (waitS: number) => `Too many saves: try again in ${waitS} s.`): SaveRateLimiter {
   const saves = new Map<string, number[]>();
   return {

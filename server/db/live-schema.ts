@@ -13,6 +13,8 @@
  * - `live_reveal`: the steps revealed and their true answers; answers to them are refused.
  * - `live_answer`: one answer per student and step; changing it replaces the row until the
  *   step is revealed. Kept after the class ends, for the teacher only.
+ * - `live_join_guess`: wrong join codes per client in the current minute, shared by every
+ *   instance on this database (server/live/join-guesses.ts).
  * Not handled here: deleting old classes.
  */
 import { sql } from 'drizzle-orm';
@@ -97,6 +99,17 @@ export const liveRevealTable = pgTable(
     revealedAt: timestamp('revealed_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.classId, table.step] })],
+);
+
+/** A client's wrong join codes in the window that started at its first one (server/live/join-guesses.ts). */
+export const liveJoinGuessTable = pgTable(
+  'live_join_guess',
+  {
+    client: text('client').primaryKey(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull().defaultNow(),
+    guesses: integer('guesses').notNull().default(1),
+  },
+  (table) => [index('live_join_guess_window_idx').on(table.windowStart)],
 );
 
 export type LiveClassRow = typeof liveClassTable.$inferSelect;

@@ -10,7 +10,7 @@
  * normalizeJoinCode('K7Q2M0')    // undefined (0 is never in a code)
  * cleanDisplayName('  Ada\u0000  Lovelace ') // { ok: true, name: 'Ada Lovelace' }
  *
- * Not handled here: uniqueness (the database's index on live codes), guessing limits (live-router.ts).
+ * Not handled here: uniqueness (the database's index on live codes), guessing limits (join-guesses.ts).
  */
 export const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const JOIN_CODE_LENGTH = 6;

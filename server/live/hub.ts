@@ -12,12 +12,14 @@
  *   A slow follower skips states it had no time for; it always ends on the latest.
  * - After a dropped LISTEN connection (PostgreSQL), every followed class is re-read.
  * - A class may have at most 2 × its student limit + 20 followers on one instance.
- * - Idle classes are ended by a sweep every minute while anything is followed here, and at go-live.
+ * - Idle classes are ended by a sweep every minute while anything is followed here, and at go-live;
+ *   the same sweep deletes finished join-guess windows (join-guesses.ts).
  * Not handled here: who may follow (live-router.ts), what a state shows (live-state.ts).
  */
 import { tracked, TRPCError, type TrackedEnvelope } from '@trpc/server';
 import type { Database } from '@/server/db/client';
 import { listenerFor } from '@/server/db/listen';
+import { deleteExpiredGuesses } from '@/server/live/join-guesses';
 import { endIdleClasses, LIVE_CHANNEL, type LiveConfig } from '@/server/live/live-service';
 import { readClassSnapshot, stateFor, type ClassSnapshot, type LiveRole, type LiveState } from '@/server/live/live-state';
 
@@ -110,8 +112,11 @@ export class LiveHub {
     return this.listening;
   }
 
-  /** End idle classes now (their followers are told through NOTIFY like any change). */
+  /** End idle classes now (their followers are told through NOTIFY like any change), and forget finished guessing windows. */
   sweep(): Promise<number> {
+    void deleteExpiredGuesses(this.db).catch((error: unknown) => {
+      console.error(`[live] forgetting old join guesses failed: ${(error as Error).message?.slice(0, 200)}`);
+    });
     return endIdleClasses(this.db, this.config.idleMs).catch((error: unknown) => {
       console.error(`[live] ending idle classes failed: ${(error as Error).message?.slice(0, 200)}`);
       return 0;

@@ -7,12 +7,13 @@
  * student is whoever presents a participant token from join. Answer and reveal both lock the
  * class row first, so an answer that loses the race with the reveal sees it and is refused.
  *
- * Not handled here: input shapes and the join-guess limit (live-router.ts), delivery (hub.ts).
+ * Not handled here: input shapes (live-router.ts), finding a class by code and the guessing
+ * limit (join-guesses.ts), delivery (hub.ts).
  */
 import { TRPCError } from '@trpc/server';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
-import { normalizeAnswer } from '@/nodes/engine/lesson-prediction';
+import { answerLabel, normalizeAnswer } from '@/nodes/engine/lesson-prediction';
 import { hashSecret, randomBase64Url, secretMatches } from '@/server/api/secrets';
 import type { Database } from '@/server/db/client';
 import { displayTitle, liveAnswerTable, liveClassTable, liveParticipantTable, liveRevealTable, type LiveClassRow } from '@/server/db/schema';
@@ -242,7 +243,10 @@ export async function myAnswers(db: Database, classId: string, token: string) {
   return { displayName: participant.displayName, answers: rows };
 }
 
-/** Teacher: every question's histogram and true answer, live or after the class ended. */
+/**
+ * Teacher: every question's histogram and true answer, live or after the class ended. Nameless:
+ * answers are counted per value, never listed per student.
+ */
 export async function results(db: Database, row: LiveClassRow) {
   const steps = row.doc.lesson?.steps ?? [];
   const [counts, reveals] = await Promise.all([
@@ -253,18 +257,42 @@ export async function results(db: Database, row: LiveClassRow) {
       .groupBy(liveAnswerTable.step, liveAnswerTable.value),
     db.select().from(liveRevealTable).where(eq(liveRevealTable.classId, row.id)),
   ]);
-  const out: { step: number; question: string; answer: string | null; histogram: LiveHistogram }[] = [];
+  const out: { step: number; question: string; prompt: string; revealed: boolean; answer: string | null; answerLabel: string | null; histogram: LiveHistogram }[] = [];
   steps.forEach((step, index) => {
-    if (!step.prediction) return;
+    const { prediction } = step;
+    if (!prediction) return;
     const answerOf = reveals.find((r) => r.step === index);
+    const answer = answerOf?.answer ?? null;
     out.push({
       step: index,
-      question: step.prediction.prompt,
-      answer: answerOf?.answer ?? null,
-      histogram: histogramOf(step.prediction, counts.filter((c) => c.step === index), answerOf ? answerOf.answer : undefined),
+      question: step.question,
+      prompt: prediction.prompt,
+      revealed: answerOf !== undefined,
+      answer,
+      answerLabel: answer === null ? null : answerLabel(prediction, answer),
+      histogram: histogramOf(prediction, counts.filter((c) => c.step === index), answerOf ? answerOf.answer : undefined),
     });
   });
-  return { status: row.status, students: row.studentCount, questions: out };
+  return {
+    title: row.title,
+    code: row.code,
+    status: row.status,
+    endedReason: row.endedReason ?? null,
+    startedAt: row.createdAt.toISOString(),
+    endedAt: row.endedAt?.toISOString() ?? null,
+    students: row.studentCount,
+    questions: out,
+  };
+}
+
+/** Teacher, after a reload: the class's whole graph (notes included) and where the class is. */
+export async function resumeTeacher(db: Database, row: LiveClassRow) {
+  const [revealed] = await db
+    .select({ step: liveRevealTable.step })
+    .from(liveRevealTable)
+    .where(and(eq(liveRevealTable.classId, row.id), eq(liveRevealTable.step, row.step)))
+    .limit(1);
+  return { code: row.code, status: row.status, step: row.step, revealed: revealed !== undefined, doc: row.doc };
 }
 
 /**
@@ -276,13 +304,4 @@ export async function classDoc(db: Database, classId: string) {
   const { lesson } = row.doc;
   const doc: GraphDoc = lesson ? { ...row.doc, lesson: { ...lesson, steps: lesson.steps.map((s) => ({ ...s, note: '', lookAt: '' })) } } : row.doc;
   return { doc, docRevision: row.docRevision };
-}
-
-export async function findLiveByCode(db: Database, code: string): Promise<LiveClassRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(liveClassTable)
-    .where(and(eq(liveClassTable.code, code), eq(liveClassTable.status, 'live')))
-    .limit(1);
-  return row;
 }

@@ -9,6 +9,7 @@ import { HTTP_CONFORMANCE } from '../shared/http-conformance';
 test.describe('next start keeps the HTTP contract', () => {
   for (const [behaviour, check] of Object.entries(HTTP_CONFORMANCE)) {
     test(behaviour, async ({ baseURL }) => {
+      test.setTimeout(180_000);
       await check({ url: `${baseURL}/api/trpc` });
     });
   }

@@ -111,3 +111,66 @@ test('the lesson editor adds a prediction question to a step, and the live revea
   await page.getByTestId('live-end').click();
   await expect(page.getByTestId('live-teacher')).toHaveCount(0);
 });
+
+test('a teacher who reloads mid-class keeps control, and after the class reads its answers again from past classes', async ({ browser }, testInfo) => {
+  const teacherContext = await browser.newContext();
+  const teacher = await teacherContext.newPage();
+  await teacher.goto('/?template=compare');
+  await expect(teacher.getByTestId('node-gpt2').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await teacher.getByTestId('open-lesson').click();
+  await teacher.getByTestId('go-live').click();
+  const code = (await teacher.getByTestId('live-code').textContent())?.trim() ?? '';
+  expect(code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/);
+
+  const studentContext = await browser.newContext();
+  const student = await studentContext.newPage();
+  await student.goto(`/live/${code}`);
+  await student.getByTestId('live-join').click();
+  await expect(student.getByTestId('live-progress')).toHaveText('Step 1 of 3');
+  await teacher.keyboard.press('ArrowRight'); // reveal step 1
+
+  // The reload: the class comes back on the step where it was, with the same code and students.
+  await teacher.reload();
+  await expect(teacher.getByTestId('live-code')).toHaveText(code);
+  await expect(teacher.getByTestId('presenter-progress')).toHaveText('Step 1 of 3');
+  await expect(teacher.getByTestId('presenter-answer')).toBeVisible();
+  await expect(teacher.getByTestId('live-students')).toHaveText('1 student joined');
+  const secret = await teacher.evaluate((c) => (JSON.parse(localStorage.getItem(`tokenloom-live-class:${c}`) ?? '{}') as { controlSecret?: string }).controlSecret, code);
+  expect(secret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+  expect(teacher.url()).not.toContain(secret!);
+
+  // Next still moves the class: the student follows.
+  await teacher.keyboard.press('ArrowRight');
+  await expect(teacher.getByTestId('presenter-progress')).toHaveText('Step 2 of 3');
+  await expect(student.getByTestId('live-progress')).toHaveText('Step 2 of 3');
+  await student.getByTestId('live-answer-input').fill('3');
+  await student.getByTestId('live-answer-submit').click();
+  await expect(teacher.locator('[data-testid=live-bin][data-value="3"] [data-testid=live-bin-count]')).toHaveText('1');
+  await expect(teacher.getByTestId('node-gpt2').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await teacher.keyboard.press('ArrowRight'); // reveal: the graph says 4
+  await expect(teacher.getByTestId('live-true-answer')).toHaveText('The graph says: 4');
+
+  // Ending the class shows every question's answers, without names; the student sees none of it.
+  await teacher.getByTestId('live-end').click();
+  const results = teacher.getByTestId('class-results');
+  await expect(results.locator('[data-testid=class-results-question][data-step="2"] [data-testid=class-results-answer]')).toHaveText('The graph said: 4');
+  await expect(results.locator('[data-testid=class-results-question][data-step="2"] [data-testid=live-bin][data-value="3"] [data-testid=live-bin-count]')).toHaveText('1');
+  await expect(results.locator('[data-testid=class-results-question][data-step="3"] [data-testid=class-results-answer]')).toHaveText('Not revealed in class.');
+  await teacher.screenshot({ path: testInfo.outputPath('live-class-results.png') });
+  await expect(student.getByTestId('live-ended')).toBeVisible();
+  await expect(student.getByTestId('live-histogram')).toHaveCount(0);
+  await expect(student.getByTestId('class-results')).toHaveCount(0);
+
+  // A reload after the end does not go live again; the answers stay under past classes.
+  await teacher.reload();
+  await expect(teacher.getByTestId('node-gpt2').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await expect(teacher.getByTestId('presenter')).toHaveCount(0);
+  await teacher.getByTestId('open-lesson').click();
+  await expect(teacher.getByTestId('go-live')).toHaveText('Go live');
+  await teacher.locator(`[data-testid=past-class][data-code="${code}"]`).getByTestId('past-class-open').click();
+  await expect(teacher.getByTestId('class-results-meta')).toContainText(`Code ${code}`);
+  await expect(teacher.getByTestId('class-results-meta')).toContainText('1 student');
+  await expect(teacher.locator('[data-testid=class-results-question][data-step="2"] [data-testid=class-results-answer]')).toHaveText('The graph said: 4');
+  await teacherContext.close();
+  await studentContext.close();
+});

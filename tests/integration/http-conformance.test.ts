@@ -17,6 +17,6 @@ afterAll(async () => {
 
 describe('the hand-written test server, held to the production contract', () => {
   for (const [behaviour, check] of Object.entries(HTTP_CONFORMANCE)) {
-    it(behaviour, () => check({ url: server.url }), 120_000);
+    it(behaviour, () => check({ url: server.url }), 180_000);
   }
 });

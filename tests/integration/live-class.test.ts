@@ -8,11 +8,12 @@ import { TRPCClientError } from '@trpc/client';
 import { sql } from 'drizzle-orm';
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { createApiClient, type ApiClient as LiveClient } from '@/trpc/client';
 import { openDatabase, type DatabaseTarget, type OpenDatabase } from '@/server/db/client';
-import type { LiveState } from '@/server/live/live-state';
+import { liveJoinGuessTable } from '@/server/db/schema';
+import { issueClientCookieValue } from '@/server/api/client-identity';
 import { startLiveInstance, type LiveInstance } from './live-instance';
+import { follow, lessonDoc, refused } from './live-helpers';
 
 const targets: Array<{ name: string; target: DatabaseTarget; instances: 1 | 2 }> = [
   { name: 'PGlite, one instance', target: { driver: 'pglite', dataDir: 'memory://' }, instances: 1 },
@@ -23,91 +24,6 @@ if (process.env.DATABASE_URL) {
 
 const CONFIG = { maxStudents: 3, idleMs: 3_600_000, joinGuessesPerMinute: 6 };
 
-function lessonDoc(): GraphDoc {
-  return {
-    schemaVersion: 1,
-    title: 'Live lesson',
-    nodes: [
-      { id: 'text', type: 'text', params: { text: 'I love NLP' }, position: { x: 0, y: 0 } },
-      { id: 'gpt2', type: 'pretrained', params: { model: 'gpt2' }, position: { x: 300, y: 0 } },
-    ],
-    edges: [{ id: 'e1', source: 'text', sourcePort: 'text', target: 'gpt2', targetPort: 'text' }],
-    lesson: {
-      steps: [
-        { nodeId: 'text', question: 'What do we start from?', note: 'Plain text.', lookAt: '' },
-        {
-          nodeId: 'gpt2',
-          question: 'How many tokens?',
-          note: 'NLP is two tokens.',
-          lookAt: 'The chips.',
-          prediction: { prompt: 'How many tokens will GPT-2 use for “I love NLP”?', measure: 'token-count', options: [] },
-        },
-        { nodeId: 'gpt2', question: 'Same IDs?', note: '', lookAt: '', prediction: { prompt: 'Yes or no?', measure: 'id-is-frequency', options: [{ label: 'Yes', value: 'yes' }, { label: 'No', value: 'no' }] } },
-      ],
-      controls: { hidePalette: false, lockGraph: false, visibleParams: {} },
-    },
-  };
-}
-
-/** A follower that records every state it receives and can wait for one that matches. */
-function follow(client: LiveClient, input: { classId: string; controlSecret?: string; lastEventId?: string }) {
-  const states: LiveState[] = [];
-  const ids: string[] = [];
-  let error: unknown;
-  let completed = false;
-  const waiters = new Set<() => void>();
-  const poke = () => waiters.forEach((w) => w());
-  const subscription = client.live.follow.subscribe(input, {
-    onData: (event) => {
-      ids.push(event.id);
-      states.push(event.data);
-      poke();
-    },
-    onError: (e) => {
-      error = e;
-      poke();
-    },
-    onComplete: () => {
-      completed = true;
-      poke();
-    },
-  });
-  const until = (test: (s: LiveState) => boolean, what: string, timeoutMs = 10_000) =>
-    new Promise<LiveState>((resolve, reject) => {
-      const check = () => {
-        const found = states.find(test);
-        if (found) {
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-        } else if (error) {
-          waiters.delete(check);
-          clearTimeout(timer);
-          reject(error);
-        }
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(states.map((s) => [s.seq, s.step, s.revealed, s.status]))}`));
-      }, timeoutMs);
-      waiters.add(check);
-      check();
-    });
-  return { states, ids, until, stop: () => subscription.unsubscribe(), get error() { return error; }, get completed() { return completed; } };
-}
-
-async function refused(promise: Promise<unknown>, code: string): Promise<string> {
-  const error = await promise.then(
-    () => {
-      throw new Error(`expected ${code}, but the call succeeded`);
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  expect((error as { data?: { code?: string } }).data?.code).toBe(code);
-  return (error as Error).message;
-}
-
 const last = <T,>(xs: T[]) => xs[xs.length - 1];
 
 describe.each(targets)('live class ($name)', ({ target, instances }) => {
@@ -116,6 +32,8 @@ describe.each(targets)('live class ($name)', ({ target, instances }) => {
   let studentSide: LiveInstance;
   let teacher: LiveClient;
   let student: LiveClient;
+  /** A client with a signed cookie of its own (a browser that got one), so its limits are its own. */
+  const withCookie = (side: LiveInstance, cookie = `tl_client=${issueClientCookieValue()}`) => createApiClient({ url: side.url, EventSource, headers: { cookie } });
 
   beforeAll(async () => {
     const first = await openDatabase(target);
@@ -272,6 +190,49 @@ describe.each(targets)('live class ($name)', ({ target, instances }) => {
     await teacher.live.end.mutate({ classId, controlSecret });
   });
 
+  it('keeps every question’s answers, nameless, for the teacher’s secret only, and gives a reloaded teacher page the class back', async () => {
+    const { classId, code, controlSecret } = await teacher.live.start.mutate({ doc: lessonDoc() });
+    const ada = await withCookie(studentSide).live.join.mutate({ code, displayName: 'Ada' });
+    const bob = await withCookie(studentSide).live.join.mutate({ code, displayName: 'Bob' });
+    await teacher.live.advance.mutate({ classId, controlSecret, step: 1 });
+    await student.live.answer.mutate({ classId, participantToken: ada.participantToken, step: 1, value: '4' });
+    await student.live.answer.mutate({ classId, participantToken: bob.participantToken, step: 1, value: '5' });
+    await teacher.live.reveal.mutate({ classId, controlSecret, step: 1, answer: 4 });
+    await teacher.live.advance.mutate({ classId, controlSecret, step: 2 });
+    await student.live.answer.mutate({ classId, participantToken: ada.participantToken, step: 2, value: 'no' });
+
+    // A reload: the teacher's page has only the secret; the server gives back the graph (notes too) and the step.
+    const resumed = await teacher.live.resume.query({ classId, controlSecret });
+    expect(resumed).toMatchObject({ code, status: 'live', step: 2, revealed: false });
+    expect(resumed.doc.lesson?.steps[1]?.note).toBe('NLP is two tokens.');
+    await teacher.live.reveal.mutate({ classId, controlSecret, step: 2, answer: 'no' });
+    expect(await teacher.live.resume.query({ classId, controlSecret })).toMatchObject({ step: 2, revealed: true });
+
+    await teacher.live.end.mutate({ classId, controlSecret });
+    // Any instance answers the secret's holder.
+    const kept = await student.live.results.query({ classId, controlSecret });
+    expect(kept).toMatchObject({ title: 'Live lesson', code, status: 'ended', endedReason: 'teacher', students: 2 });
+    expect(kept.questions.map((q) => [q.step, q.revealed, q.answer, q.answerLabel])).toEqual([
+      [1, true, '4', '4'],
+      [2, true, 'no', 'No'],
+    ]);
+    expect(kept.questions[0]?.histogram.bins.map((b) => [b.value, b.count, b.correct])).toEqual([
+      ['4', 1, true],
+      ['5', 1, false],
+    ]);
+    expect(kept.questions[1]?.histogram.bins.map((b) => [b.label, b.count, b.correct])).toEqual([
+      ['Yes', 0, false],
+      ['No', 1, true],
+    ]);
+    expect(JSON.stringify(kept)).not.toMatch(/Ada|Bob/); // counts, never names
+    for (const forged of [ada.participantToken, `${controlSecret.slice(0, -1)}${controlSecret.endsWith('A') ? 'B' : 'A'}`, controlSecret.toUpperCase(), 'x']) {
+      if (forged === controlSecret) continue;
+      await refused(student.live.results.query({ classId, controlSecret: forged }), 'FORBIDDEN');
+      await refused(student.live.resume.query({ classId, controlSecret: forged }), 'FORBIDDEN');
+    }
+    await refused(student.live.results.query({ classId: 'C'.repeat(22), controlSecret }), 'NOT_FOUND');
+  });
+
   it('refuses a full class, wrong codes beyond the guessing budget, and bad names', async () => {
     const { classId, code, controlSecret } = await teacher.live.start.mutate({ doc: lessonDoc() });
     const html = await student.live.join.mutate({ code, displayName: '  <img src=x onerror=alert(1)>\u0000 ' });
@@ -304,5 +265,42 @@ describe.each(targets)('live class ($name)', ({ target, instances }) => {
     expect((await watcher.until((s) => s.status === 'ended', 'the idle end')).endedReason).toBe('idle');
     await teacher.live.end.mutate({ classId: other.classId, controlSecret: other.controlSecret });
     watcher.stop();
+  });
+
+  it('counts wrong join codes per client on every instance, refuses even the right code once they are spent, and forgets them after a minute', async () => {
+    const { classId, code, controlSecret } = await teacher.live.start.mutate({ doc: lessonDoc() });
+    const wrong = code === 'ZZZZZZ' ? 'YYYYYY' : 'ZZZZZZ';
+    const cookie = `tl_client=${issueClientCookieValue()}`;
+    const here = withCookie(teacherSide, cookie);
+    const there = withCookie(studentSide, cookie);
+    for (let i = 0; i < CONFIG.joinGuessesPerMinute; i++) await refused((i % 2 ? there : here).live.join.mutate({ code: wrong }), 'NOT_FOUND');
+    for (const guesser of [here, there]) {
+      expect(await refused(guesser.live.join.mutate({ code }), 'TOO_MANY_REQUESTS')).toMatch(/^Too many wrong join codes: try again in \d+ s\.$/);
+    }
+    expect((await withCookie(studentSide).live.join.mutate({ code })).classId).toBe(classId); // another client is not held back
+
+    // A burst of parallel guesses from one client, on both instances, is taken one at a time.
+    const burst = `tl_client=${issueClientCookieValue()}`;
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        withCookie(i % 2 ? studentSide : teacherSide, burst)
+          .live.join.mutate({ code: wrong })
+          .then(
+            () => 'joined',
+            (e: { data?: { code?: string } }) => e.data?.code,
+          ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'NOT_FOUND')).toHaveLength(CONFIG.joinGuessesPerMinute);
+    expect(outcomes.filter((o) => o === 'TOO_MANY_REQUESTS')).toHaveLength(20 - CONFIG.joinGuessesPerMinute);
+
+    // A minute later the client may try again; the hub's sweep (at any go-live) forgets finished windows.
+    const db = opened[0]!.db;
+    await db.execute(sql`UPDATE live_join_guess SET window_start = now() - interval '61 seconds'`);
+    expect((await there.live.join.mutate({ code })).classId).toBe(classId);
+    const other = await teacher.live.start.mutate({ doc: lessonDoc() });
+    const left = () => db.select({ n: sql<number>`count(*)::int` }).from(liveJoinGuessTable).then((r) => r[0]?.n);
+    await expect.poll(left).toBe(0);
+    for (const c of [{ classId, controlSecret }, other]) await teacher.live.end.mutate({ classId: c.classId, controlSecret: c.controlSecret });
   });
 });

@@ -110,8 +110,9 @@ export async function freesTheSlotsOfAClientThatGoesAway({ url }: ConformanceTar
   going.abort();
   await Promise.all(runs);
   // The same client starts as many long runs again: refused while the old ones still hold its slots.
+  // A leak holds them for good; a minute only allows for a machine with every core busy.
   const again = new AbortController();
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000;
   let accepted = false;
   let lastError: unknown;
   while (!accepted && Date.now() < deadline) {
@@ -132,7 +133,7 @@ export async function freesTheSlotsOfAClientThatGoesAway({ url }: ConformanceTar
     await Promise.allSettled(outcomes);
     if (!accepted) await new Promise((r) => setTimeout(r, 250));
   }
-  assert.ok(accepted, `the slots of the aborted runs were still taken 10 s later (${String(lastError)})`);
+  assert.ok(accepted, `the slots of the aborted runs were still taken a minute later (${String(lastError)})`);
 }
 
 export async function refusesAHugeBodyWith413({ url }: ConformanceTarget): Promise<void> {

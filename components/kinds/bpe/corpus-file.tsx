@@ -9,7 +9,7 @@
  * File and reports upload progress.
  */
 import { useRef, useState } from 'react';
-import { chooseLocalCorpus, hasLocalCorpusInPage } from '@/components/canvas/use-engine';
+import { chooseLocalCorpus, hasLocalCorpusInPage } from '@/components/canvas/engine-channel';
 import { useLab } from '@/components/canvas/store';
 import type { ParamsOf, ViewOf } from '@/nodes';
 import type { CorpusFileRef } from '@/nodes/shared/corpus-file';

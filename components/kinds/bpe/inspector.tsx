@@ -1,11 +1,16 @@
 'use client';
+/**
+ * The BPE inspector: how a byte-level vocabulary is made (the merges replayed on the learner's
+ * text, the merge timeline, ID against frequency) and what encode() does to one word, step by
+ * step. GPT-2's frozen merges show the same views without the training ones.
+ *
+ * Not handled here: training or encoding (nodes/bpe/), the corpus file picker (corpus-file.tsx),
+ * the sections every trained tokenizer shares (components/ui/tokenizer-sections.tsx).
+ */
 import { useState } from 'react';
-import { Download } from 'lucide-react';
 import { LineChart } from '@/components/ui/charts';
-import { askNode } from '@/components/canvas/use-node-query';
-import { useLab } from '@/components/canvas/store';
-import { downloadText } from '@/components/canvas/sharing';
-import { Section, Stat } from '@/components/ui/inspector-kit';
+import { RowsTable, Section, Stat } from '@/components/ui/inspector-kit';
+import { ExportSection } from '@/components/ui/tokenizer-sections';
 import type { InspectorProps } from '../types';
 import { OdiaMeasurementTable } from './odia';
 import { TokenText, useLabelOf, useTokenViews } from '@/components/ui/token-display';
@@ -41,7 +46,6 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
   const setFrame = (f: number) => setPicked({ training, frame: f });
   const [word, setWord] = useState(0);
   const [stepAt, setStepAt] = useState<{ training: string; step: number }>({ training, step: 0 });
-  const [shownRows, setShownRows] = useState(60);
   const labelOf = useLabelOf([], BYTE_LEVEL);
   const trace = view.traces[Math.min(word, view.traces.length - 1)];
   const step = stepAt.training === training && trace ? Math.min(stepAt.step, trace.steps.length) : 0;
@@ -120,35 +124,31 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
         title={`Merge timeline: merge k makes token ${view.headRows[0] ? view.headRows[0].id : 256} + k`}
         testId="merge-timeline"
       >
-        <table className="w-full text-left text-xs">
-          <thead className="text-slate-500">
-            <tr>
+        <RowsTable
+          head={
+            <>
               <th>#</th>
               <th>ID</th>
               <th>merge</th>
               {trained && <th title="how often the pair occurred when it was merged">count then</th>}
               {trained && <th title="how often the token occurs in the corpus after training">frequency</th>}
+            </>
+          }
+          rows={view.headRows}
+          bodyClassName="font-mono"
+          more="Show more merges"
+          row={(r) => (
+            <tr key={r.rank} className="border-t border-slate-100 dark:border-slate-800">
+              <td>{r.rank}</td>
+              <td>{r.id}</td>
+              <td>
+                <Tok t={r.left} /> + <Tok t={r.right} /> → <Tok t={r.merged} />
+              </td>
+              {trained && <td>{r.count.toLocaleString()}</td>}
+              {trained && <td>{r.frequency.toLocaleString()}</td>}
             </tr>
-          </thead>
-          <tbody className="font-mono">
-            {view.headRows.slice(0, shownRows).map((r) => (
-              <tr key={r.rank} className="border-t border-slate-100 dark:border-slate-800">
-                <td>{r.rank}</td>
-                <td>{r.id}</td>
-                <td>
-                  <Tok t={r.left} /> + <Tok t={r.right} /> → <Tok t={r.merged} />
-                </td>
-                {trained && <td>{r.count.toLocaleString()}</td>}
-                {trained && <td>{r.frequency.toLocaleString()}</td>}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {view.headRows.length > shownRows && (
-          <button type="button" className="btn justify-self-start" onClick={() => setShownRows((n) => n + 100)}>
-            Show more merges
-          </button>
-        )}
+          )}
+        />
         {view.tailRows.length > 0 && (
           <p className="text-xs text-slate-500">
             … the last merges: {view.tailRows.slice(-8).map((r) => labelOf(r.merged)).join('  ')}
@@ -207,29 +207,12 @@ export function BpeInspector({ nodeId, view }: InspectorProps<'bpe'>) {
         </Section>
       )}
 
-      <Section title="Export">
-        <div className="flex flex-wrap gap-2">
-          {(['tokenizer.json', 'vocab.json', 'merges.txt'] as const).map((name) => (
-            <button
-              type="button"
-              key={name}
-              className="btn"
-              onClick={async () => {
-                try {
-                  const files = (await askNode(nodeId, 'bpe', { export: true })) as Record<string, string>;
-                  downloadText(name, files[name]!, name.endsWith('.txt') ? 'text/plain' : 'application/json');
-                  if (name === 'tokenizer.json') downloadText('tokenizer_config.json', files['tokenizer_config.json']!);
-                } catch (e) {
-                  useLab.getState().showToast(`Export failed: ${(e as Error).message}`);
-                }
-              }}
-            >
-              <Download size={14} /> {name}
-            </button>
-          ))}
-        </div>
-        <p className="text-xs text-slate-500">tokenizer.json loads in Hugging Face tokenizers and transformers.js (AutoTokenizer) and gives these IDs.</p>
-      </Section>
+      <ExportSection
+        nodeId={nodeId}
+        kind="bpe"
+        names={['tokenizer.json', 'vocab.json', 'merges.txt']}
+        note="tokenizer.json loads in Hugging Face tokenizers and transformers.js (AutoTokenizer) and gives these IDs."
+      />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 import type { InspectorProps } from '../types';
 import { TokenText, useTokenViews } from '@/components/ui/token-display';
+import { RowsTable } from '@/components/ui/inspector-kit';
 
 export function DecodeInspector({ view }: InspectorProps<'decode'>) {
   const rt = view.roundTrip;
@@ -32,26 +33,28 @@ export function DecodeInspector({ view }: InspectorProps<'decode'>) {
           {view.text}
         </pre>
       </div>
-      <table className="w-full text-left text-xs" data-testid="decode-table">
-        <thead className="text-slate-500">
-          <tr>
+      <RowsTable
+        testId="decode-table"
+        head={
+          <>
             <th>ID</th>
             <th>token</th>
             <th>bytes</th>
+          </>
+        }
+        rows={shown}
+        first={200}
+        bodyClassName="font-mono"
+        row={(t, i) => (
+          <tr key={i} className="border-t border-slate-100 dark:border-slate-800">
+            <td>{t.id}</td>
+            <td className="whitespace-pre">
+              <TokenText view={views[i]!} />
+            </td>
+            <td>{t.bytes}</td>
           </tr>
-        </thead>
-        <tbody className="font-mono">
-          {shown.map((t, i) => (
-            <tr key={i} className="border-t border-slate-100 dark:border-slate-800">
-              <td>{t.id}</td>
-              <td className="whitespace-pre">
-                <TokenText view={views[i]!} />
-              </td>
-              <td>{t.bytes}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        )}
+      />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useNodeQuery } from '@/components/canvas/use-node-query';
 import type { InspectorProps } from '../types';
 import { TokenText, useTokenViews } from '@/components/ui/token-display';
+import { RowsTable } from '@/components/ui/inspector-kit';
 import type { TokenSpelling } from '@/nodes/shared/token-text';
 
 /** A page of the vocabulary: each entry read on its own (entries are not a sequence). */
@@ -50,29 +51,31 @@ export function IdsInspector({ nodeId, view }: InspectorProps<'ids'>) {
           {view.padded ? `, ${view.padded} padding (attention_mask 0: the model ignores them)` : ''}.
         </p>
       </div>
-      <table className="w-full text-left text-xs" data-testid="ids-table">
-        <thead className="text-slate-500">
-          <tr>
+      <RowsTable
+        testId="ids-table"
+        head={
+          <>
             <th>position</th>
             <th>token</th>
             <th>ID</th>
             <th>mask</th>
+          </>
+        }
+        rows={shownRows}
+        first={200}
+        bodyClassName="font-mono"
+        row={(r, i) => (
+          <tr key={i} className={`border-t border-slate-100 dark:border-slate-800 ${r.mask ? '' : 'opacity-50'}`}>
+            <td>{i}</td>
+            <td className="whitespace-pre">
+              <TokenText view={rowViews[i]!} />
+              {r.added && <span className="ml-1 font-sans text-[10px] text-slate-500">special</span>}
+            </td>
+            <td>{r.id}</td>
+            <td>{r.mask}</td>
           </tr>
-        </thead>
-        <tbody className="font-mono">
-          {view.rows.slice(0, 200).map((r, i) => (
-            <tr key={i} className={`border-t border-slate-100 dark:border-slate-800 ${r.mask ? '' : 'opacity-50'}`}>
-              <td>{i}</td>
-              <td className="whitespace-pre">
-                <TokenText view={rowViews[i]!} />
-                {r.added && <span className="ml-1 font-sans text-[10px] text-slate-500">special</span>}
-              </td>
-              <td>{r.id}</td>
-              <td>{r.mask}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        )}
+      />
       <section className="grid gap-2" data-testid="vocab-browser">
         <h4 className="text-sm font-semibold">Vocabulary browser</h4>
         {!view.hasTokenizer ? (

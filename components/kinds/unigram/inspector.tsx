@@ -1,14 +1,20 @@
 'use client';
+/**
+ * The Unigram inspector: the vocabulary pruned round by round, each piece's probability, and the
+ * Viterbi lattice of one word (any word of the text, on a click), with the best path marked.
+ *
+ * Not handled here: training or the lattice itself (nodes/unigram/; the node answers
+ * `{ lattice: word }`), the sections every trained tokenizer shares (components/ui/tokenizer-sections.tsx).
+ */
 import { useState } from 'react';
-import { Download } from 'lucide-react';
 import { LineChart } from '@/components/ui/charts';
 import { askNode } from '@/components/canvas/use-node-query';
 import { useLab } from '@/components/canvas/store';
-import { downloadText } from '@/components/canvas/sharing';
 import { TokenChip, useTokenViews } from '@/components/ui/token-display';
 import { SENTENCEPIECE } from '@/nodes/shared/token-text';
 import type { ViewOf } from '@/nodes';
-import { Section } from '@/components/ui/inspector-kit';
+import { RowsTable, Section } from '@/components/ui/inspector-kit';
+import { ExportSection, YourTextSection } from '@/components/ui/tokenizer-sections';
 import type { InspectorProps } from '../types';
 
 type LatticeView = ViewOf<'unigram'>['lattice'];
@@ -89,26 +95,26 @@ export function UnigramInspector({ nodeId, view }: InspectorProps<'unigram'>) {
       </Section>
 
       <Section title="Each piece’s probability" testId="unigram-pieces">
-        <table className="w-full text-xs">
-          <thead>
-            <tr className="text-left text-slate-500">
+        <RowsTable
+          head={
+            <>
               <th>id</th>
               <th>piece</th>
               <th className="text-right">probability</th>
               <th className="text-right">score (log p)</th>
+            </>
+          }
+          rows={view.topPieces}
+          first={40}
+          row={(p) => (
+            <tr key={p.id}>
+              <td>{p.id}</td>
+              <td className="font-mono">{p.piece}</td>
+              <td className="text-right">{(p.probability * 100).toFixed(3)} %</td>
+              <td className="text-right">{p.score.toFixed(3)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {view.topPieces.slice(0, 40).map((p) => (
-              <tr key={p.id}>
-                <td>{p.id}</td>
-                <td className="font-mono">{p.piece}</td>
-                <td className="text-right">{(p.probability * 100).toFixed(3)} %</td>
-                <td className="text-right">{p.score.toFixed(3)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        />
       </Section>
 
       <Section title="The Viterbi lattice of one word" testId="unigram-viterbi">
@@ -116,45 +122,20 @@ export function UnigramInspector({ nodeId, view }: InspectorProps<'unigram'>) {
         <LatticeGrid lattice={shown} />
       </Section>
 
-      <Section title="Your text">
-        <div className="flex flex-wrap gap-0.5">
-          {view.pieces.slice(0, 300).map((p, i) => (
-            <button type="button" key={i} data-testid={`unigram-token-${i}`} title="Show this word’s lattice" onClick={() => p.start !== null && p.end !== null && showLattice(wordAt(view, i))}>
-              <TokenChip view={views[i]!} id={p.id} kind={p.kind} />
-            </button>
-          ))}
-        </div>
-        <p className="text-xs text-slate-500">
-          {view.tokenCount.toLocaleString()} tokens for {view.charCount.toLocaleString()} characters{view.unknownCount ? `; ${view.unknownCount} unknown` : ''}.
-        </p>
-      </Section>
+      <YourTextSection tokenCount={view.tokenCount} charCount={view.charCount} unknown={view.unknownCount ? `${view.unknownCount} unknown` : undefined}>
+        {view.pieces.slice(0, 300).map((p, i) => (
+          <button type="button" key={i} data-testid={`unigram-token-${i}`} title="Show this word’s lattice" onClick={() => p.start !== null && p.end !== null && showLattice(wordAt(view, i))}>
+            <TokenChip view={views[i]!} id={p.id} kind={p.kind} />
+          </button>
+        ))}
+      </YourTextSection>
 
-      <Section title="Export">
-        <div className="flex flex-wrap gap-2">
-          {(['tokenizer.json', 'tokenizer.model'] as const).map((name) => (
-            <button
-              type="button"
-              key={name}
-              className="btn"
-              onClick={async () => {
-                try {
-                  const files = (await askNode(nodeId, 'unigram', { export: true })) as Record<string, string>;
-                  if (name === 'tokenizer.model') downloadText(name, Uint8Array.from(atob(files['tokenizer.model.base64']!), (c) => c.charCodeAt(0)), 'application/octet-stream');
-                  else {
-                    downloadText(name, files[name]!);
-                    downloadText('tokenizer_config.json', files['tokenizer_config.json']!);
-                  }
-                } catch (e) {
-                  useLab.getState().showToast(`Export failed: ${(e as Error).message}`);
-                }
-              }}
-            >
-              <Download size={14} /> {name}
-            </button>
-          ))}
-        </div>
-        <p className="text-xs text-slate-500">tokenizer.json loads in Hugging Face tokenizers and transformers.js; tokenizer.model is SentencePiece’s own file (spm_encode reads it).</p>
-      </Section>
+      <ExportSection
+        nodeId={nodeId}
+        kind="unigram"
+        names={['tokenizer.json', 'tokenizer.model']}
+        note="tokenizer.json loads in Hugging Face tokenizers and transformers.js; tokenizer.model is SentencePiece’s own file (spm_encode reads it)."
+      />
     </div>
   );
 }

@@ -1,12 +1,16 @@
 'use client';
+/**
+ * The WordPiece inspector: training as BPE with the ## prefix (the merges), encoding as the
+ * longest match from the left (one word traced step by step), and the learner's text as tokens.
+ *
+ * Not handled here: training or encoding (nodes/wordpiece/), the sections every trained
+ * tokenizer shares (components/ui/tokenizer-sections.tsx).
+ */
 import { useState } from 'react';
-import { Download } from 'lucide-react';
-import { askNode } from '@/components/canvas/use-node-query';
-import { useLab } from '@/components/canvas/store';
-import { downloadText } from '@/components/canvas/sharing';
 import { TokenChips } from '@/components/ui/token-display';
 import { WORDPIECE } from '@/nodes/shared/token-text';
-import { Section } from '@/components/ui/inspector-kit';
+import { RowsTable, Section } from '@/components/ui/inspector-kit';
+import { ExportSection, YourTextSection } from '@/components/ui/tokenizer-sections';
 import type { InspectorProps } from '../types';
 
 const STOP_REASON: Record<string, string> = {
@@ -18,7 +22,6 @@ const STOP_REASON: Record<string, string> = {
 export function WordpieceInspector({ nodeId, view }: InspectorProps<'wordpiece'>) {
   const [word, setWord] = useState(0);
   const [step, setStep] = useState(0);
-  const [shownRows, setShownRows] = useState(60);
   const trace = view.traces[Math.min(word, view.traces.length - 1)];
   const t = view.training;
   return (
@@ -34,35 +37,30 @@ export function WordpieceInspector({ nodeId, view }: InspectorProps<'wordpiece'>
           Training is BPE: the most frequent adjacent pair is joined, again and again. A piece after a word’s first character carries {view.prefix}, so “h” +
           “{view.prefix}ug” makes “hug” (a word start) and “{view.prefix}u” + “{view.prefix}g” makes “{view.prefix}ug” (a word middle). Only the vocabulary is kept.
         </p>
-        <table className="w-full text-xs">
-          <thead>
-            <tr className="text-left text-slate-500">
+        <RowsTable
+          head={
+            <>
               <th>#</th>
               <th>pair</th>
               <th>token</th>
               <th className="text-right">count</th>
+            </>
+          }
+          rows={view.headRows}
+          more="Show more merges"
+          row={(r) => (
+            <tr key={r.rank}>
+              <td>{r.rank + 1}</td>
+              <td className="font-mono">
+                {r.left} + {r.right}
+              </td>
+              <td className="font-mono">
+                {r.merged} <span className="text-slate-400">#{r.id}</span>
+              </td>
+              <td className="text-right">{r.count.toLocaleString()}</td>
             </tr>
-          </thead>
-          <tbody>
-            {view.headRows.slice(0, shownRows).map((r) => (
-              <tr key={r.rank}>
-                <td>{r.rank + 1}</td>
-                <td className="font-mono">
-                  {r.left} + {r.right}
-                </td>
-                <td className="font-mono">
-                  {r.merged} <span className="text-slate-400">#{r.id}</span>
-                </td>
-                <td className="text-right">{r.count.toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {shownRows < view.headRows.length && (
-          <button type="button" className="btn justify-self-start" onClick={() => setShownRows((n) => n + 100)}>
-            Show more merges
-          </button>
-        )}
+          )}
+        />
       </Section>
 
       <Section title="Encoding a word: the longest match, step by step" testId="wordpiece-trace">
@@ -110,39 +108,20 @@ export function WordpieceInspector({ nodeId, view }: InspectorProps<'wordpiece'>
         )}
       </Section>
 
-      <Section title="Your text">
-        <div className="flex flex-wrap gap-0.5">
-          <TokenChips tokens={view.pieces.slice(0, 300)} spelling={WORDPIECE} />
-        </div>
-        <p className="text-xs text-slate-500">
-          {view.tokenCount.toLocaleString()} tokens for {view.charCount.toLocaleString()} characters
-          {view.unknownCount ? `; ${view.unknownCount} word(s) could not be spelled and became [UNK]` : ''}.
-        </p>
-      </Section>
+      <YourTextSection
+        tokenCount={view.tokenCount}
+        charCount={view.charCount}
+        unknown={view.unknownCount ? `${view.unknownCount} word(s) could not be spelled and became [UNK]` : undefined}
+      >
+        <TokenChips tokens={view.pieces.slice(0, 300)} spelling={WORDPIECE} />
+      </YourTextSection>
 
-      <Section title="Export">
-        <div className="flex flex-wrap gap-2">
-          {(['tokenizer.json', 'vocab.txt'] as const).map((name) => (
-            <button
-              type="button"
-              key={name}
-              className="btn"
-              onClick={async () => {
-                try {
-                  const files = (await askNode(nodeId, 'wordpiece', { export: true })) as Record<string, string>;
-                  downloadText(name, files[name]!, name.endsWith('.txt') ? 'text/plain' : 'application/json');
-                  if (name === 'tokenizer.json') downloadText('tokenizer_config.json', files['tokenizer_config.json']!);
-                } catch (e) {
-                  useLab.getState().showToast(`Export failed: ${(e as Error).message}`);
-                }
-              }}
-            >
-              <Download size={14} /> {name}
-            </button>
-          ))}
-        </div>
-        <p className="text-xs text-slate-500">tokenizer.json loads in Hugging Face tokenizers and transformers.js and gives these IDs; vocab.txt is BERT’s format.</p>
-      </Section>
+      <ExportSection
+        nodeId={nodeId}
+        kind="wordpiece"
+        names={['tokenizer.json', 'vocab.txt']}
+        note="tokenizer.json loads in Hugging Face tokenizers and transformers.js and gives these IDs; vocab.txt is BERT’s format."
+      />
     </div>
   );
 }

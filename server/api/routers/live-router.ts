@@ -6,11 +6,14 @@
  * - `start` (teacher): `{ doc }` with at least one lesson step → `{ classId, code, controlSecret }`;
  *   counted against the client's save budget (save-rate-limit.ts).
  * - `join` (anyone): `{ code, displayName? }` → `{ classId, participantToken, displayName }`.
- *   Wrong codes count against the client's guessing budget (TOKENLOOM_LIVE_JOIN_GUESSES_PER_MINUTE);
- *   a full class is refused with a sentence.
+ *   Wrong codes count against the client's guessing budget (TOKENLOOM_LIVE_JOIN_GUESSES_PER_MINUTE,
+ *   in the database, so shared by every instance: server/live/join-guesses.ts); a full class is
+ *   refused with a sentence.
  * - `follow` (subscription): `{ classId, controlSecret? }` (with the secret: the teacher's view).
  *   Tracked events; a reconnect's lastEventId resumes (server/live/hub.ts).
- * - `advance`, `reveal`, `end`, `results` (teacher, by control secret).
+ * - `advance`, `reveal`, `end`, `results`, `resume` (teacher, by control secret): `results` is
+ *   every question's answers and true answer, during the class or after it ended; `resume` gives
+ *   a reloaded teacher page the class's full graph and where it is.
  * - `answer`, `mine` (student, by participant token); `doc` (anyone with the class id).
  * Not handled here: SQL and the rules of each change (server/live/live-service.ts).
  */
@@ -18,11 +21,12 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { MAX_ANSWER_CHARS } from '@/nodes/engine/lesson-prediction';
 import { graphDocInput } from '@/server/api/routers/graph-router';
-import { createSaveRateLimiter, saveProcedure, type SaveRateLimiter } from '@/server/api/save-rate-limit';
+import { saveProcedure } from '@/server/api/save-rate-limit';
 import { createTRPCRouter, publicProcedure } from '@/server/api/trpc';
 import { env } from '@/server/env';
 import { cleanDisplayName, normalizeJoinCode } from '@/server/live/codes';
 import { liveHubFor } from '@/server/live/hub';
+import { lookUpJoinCode } from '@/server/live/join-guesses';
 import * as live from '@/server/live/live-service';
 
 const classIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'a class id is 22 characters of A–Z, a–z, 0–9, - and _');
@@ -41,12 +45,6 @@ export function liveConfigFromEnv(): live.LiveConfig {
 const IN_PROCESS_CLIENT = 'in-process';
 
 export function createLiveRouter(config: () => live.LiveConfig = liveConfigFromEnv) {
-  let guesses: SaveRateLimiter | undefined;
-  const countWrongCode = (client: string) => {
-    guesses ??= createSaveRateLimiter(config().joinGuessesPerMinute, (waitS) => `Too many wrong join codes: try again in ${waitS} s.`);
-    guesses.take(client);
-  };
-
   return createTRPCRouter({
     // Counted with graph saves: each class is a stored copy of the graph.
     start: saveProcedure.input(z.object({ doc: graphDocInput })).mutation(async ({ ctx, input }) => {
@@ -58,18 +56,7 @@ export function createLiveRouter(config: () => live.LiveConfig = liveConfigFromE
     join: publicProcedure
       .input(z.object({ code: z.string().max(40), displayName: z.string().max(400).default('') }))
       .mutation(async ({ ctx, input }) => {
-        const client = ctx.client ?? IN_PROCESS_CLIENT;
-        const code = normalizeJoinCode(input.code);
-        const row = code ? await live.findLiveByCode(ctx.db, code) : undefined;
-        if (!row) {
-          countWrongCode(client);
-          throw new TRPCError({
-            code: 'NOT_FOUND',
-            message: code
-              ? `No live class has the code ${code}. Check the code on the teacher’s screen.`
-              : 'A join code is 6 letters and digits, as shown on the teacher’s screen.',
-          });
-        }
+        const row = await lookUpJoinCode(ctx.db, ctx.client ?? IN_PROCESS_CLIENT, normalizeJoinCode(input.code), config().joinGuessesPerMinute);
         const name = cleanDisplayName(input.displayName);
         if (!name.ok) throw new TRPCError({ code: 'BAD_REQUEST', message: name.message });
         // Only a signed cookie names a client for keeping one seat; an address is shared by many.
@@ -118,6 +105,11 @@ export function createLiveRouter(config: () => live.LiveConfig = liveConfigFromE
     results: publicProcedure.input(z.object({ classId: classIdSchema, controlSecret: secretSchema })).query(async ({ ctx, input }) => {
       const row = await live.authorizeTeacher(ctx.db, input.classId, input.controlSecret);
       return live.results(ctx.db, row);
+    }),
+
+    resume: publicProcedure.input(z.object({ classId: classIdSchema, controlSecret: secretSchema })).query(async ({ ctx, input }) => {
+      const row = await live.authorizeTeacher(ctx.db, input.classId, input.controlSecret);
+      return live.resumeTeacher(ctx.db, row);
     }),
 
     answer: publicProcedure

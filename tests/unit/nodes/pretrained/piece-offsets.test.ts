@@ -2,7 +2,9 @@
  * Offsets rebuilt from pieces, on hand-written tokenizer.json fragments (no transformers.js).
  */
 import { describe, expect, it } from 'vitest';
-import { byteFallbackValue, normalizeWithOrigins, placePieces, type TokenizerJsonLike } from '@/nodes/pretrained/piece-offsets';
+import { byteFallbackValue, placePieces } from '@/nodes/pretrained/piece-offsets';
+import { normalizeWithOrigins } from '@/nodes/pretrained/normalize-with-origins';
+import type { TokenizerJsonLike } from '@/nodes/pretrained/replay-text';
 
 const GPT2_LIKE: TokenizerJsonLike = {
   normalizer: null,
