@@ -63,8 +63,7 @@ function CorpusFileTraining({ nodeId }: { nodeId: string }) {
   if (!file || file.words === 0) return null;
   return (
     <p className="text-sm" data-testid="corpus-file-words">
-      Trained on {mb(file.bytes)}: {file.words.toLocaleString('en-US')} words counted, {file.uniqueWords.toLocaleString('en-US')} of them different
-      .
+      Trained on {mb(file.bytes)}: {file.words.toLocaleString('en-US')} words counted, {`${file.uniqueWords.toLocaleString('en-US')} of them different.`}
     </p>
   );
 }
