@@ -4,7 +4,7 @@
  * server benchmarks use the production build.
  */
 import { execFileSync } from 'node:child_process';
-import { benchKeystroke } from './keystroke';
+import { benchKeystroke, printKeystroke } from './keystroke';
 import { benchPretokenize, printPretokenize } from './pretokenize';
 
 /** A benchmark that is its own script (it forks children to measure peak memory). */
@@ -21,11 +21,8 @@ const sections: { name: string; run: () => Promise<void> }[] = [
     run: async () => printPretokenize(benchPretokenize()),
   },
   {
-    name: 'Keystroke → updated pre-tokens (Chromium, 2 KB text)',
-    run: async () => {
-      const r = await benchKeystroke();
-      console.table({ latency: { 'median ms': r.median.toFixed(1), 'p95 ms': r.p95.toFixed(1), keystrokes: r.n } });
-    },
+    name: 'Keystroke → updated chips, stage by stage (Chromium; GPT-2 chain with the Pretokenize inspector open; 2 KB and 50 KB)',
+    run: async () => printKeystroke(await benchKeystroke()),
   },
   {
     name: 'Model (tokenloom-tiny): load time and per-token latency, onnxruntime-node (floor) vs the server path vs browser WASM (WebGPU reported)',

@@ -24,10 +24,13 @@ async function waitForServer(url: string, ms = 60_000) {
   throw new Error(`server at ${url} did not start`);
 }
 
-/** `next start` on 127.0.0.1 (after `next build`), with an in-memory database. Call stop() when done. */
-export async function startServer(port: number): Promise<{ url: string; stop(): void; process: ChildProcess }> {
+/**
+ * `next start` on 127.0.0.1 (after `next build`), with an in-memory database. Call stop() when
+ * done. `cwd`: another checkout's build (a before/after comparison); this one by default.
+ */
+export async function startServer(port: number, cwd?: string): Promise<{ url: string; stop(): void; process: ChildProcess }> {
   const env = { ...process.env, PGLITE_DATA_DIR: process.env.PGLITE_DATA_DIR ?? 'memory://' };
-  const child = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], { stdio: 'ignore', detached: true, env });
+  const child = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], { stdio: 'ignore', detached: true, env, ...(cwd && { cwd }) });
   const url = `http://127.0.0.1:${port}`;
   const stop = () => {
     if (child.pid) process.kill(-child.pid);

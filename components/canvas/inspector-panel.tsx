@@ -86,7 +86,7 @@ function KindInspector<K extends NodeType>({
 /** The kind's own settings controls (a file picker, …), shown whether or not the node has run. */
 function KindSettings<K extends NodeType>({ type, node, setParams }: { type: K; node: LabNode; setParams(patch: Record<string, unknown>): void }) {
   const Settings = uiOf(type).settings;
-  return Settings ? <Settings params={node.data.params as ParamsOf<K>} setParams={setParams} /> : null;
+  return Settings ? <Settings nodeId={node.id} params={node.data.params as ParamsOf<K>} setParams={setParams} /> : null;
 }
 
 /** The params a student sees: the kind's own hidden ones are edited in place, a lesson may hide more. */

@@ -26,7 +26,7 @@ interface KindUi<K extends NodeType> {
   /** Drawn while the node runs, from the data its progress reports carry (e.g. a loss curve so far). */
   live?: ComponentType<{ data: never }>;
   /** The kind's own settings controls, above the settings form, shown even before the node has run. */
-  settings?: ComponentType<{ params: ParamsOf<K>; setParams(patch: Partial<ParamsOf<K>>): void }>;
+  settings?: ComponentType<{ nodeId: string; params: ParamsOf<K>; setParams(patch: Partial<ParamsOf<K>>): void }>;
   /** Params the settings form leaves out because the kind edits them in place. */
   hiddenParams?: readonly (keyof ParamsOf<K> & string)[];
   /** Labels for the options of an enum param in the settings form, by param then value. */

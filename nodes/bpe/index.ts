@@ -18,6 +18,7 @@ import { toHuggingFaceFiles } from './hf-export';
 import { checkSample } from '../export/sample';
 import { SHIPPED_TOKENIZER_LABELS } from '../pretrained/shipped';
 import { measureOdia } from './measure-odia';
+import { officialGpt2Ids } from './official-ids';
 import type { BpeModel, TrainedBpe } from './types';
 import type { SplitPattern } from './gpt2-split';
 import {
@@ -246,8 +247,8 @@ async function compareOdia(
 
 /** The faithful-chain badge: do this chain's IDs equal the official GPT-2 tokenizer's? */
 async function checkAgainstGpt2(text: string, ours: readonly number[], resources: Resources) {
-  const { encodeWithPieces } = await import('../pretrained/pretrained');
-  const official = encodeWithPieces(await loadPretrained('gpt2', resources), text).ids;
+  // Line by line with the lines remembered: a keystroke encodes one line again (official-ids.ts).
+  const official = officialGpt2Ids(await loadPretrained('gpt2', resources), text);
   let index = 0;
   while (index < ours.length && index < official.length && ours[index] === official[index]) index++;
   const equal = index === ours.length && index === official.length;

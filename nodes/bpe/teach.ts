@@ -98,9 +98,26 @@ export function inversionExample(rows: readonly MergeRow[]): { earlier: MergeRow
   return null;
 }
 
+/**
+ * The tracing encoder and the traces already made, per model: building an encoder for GPT-2's
+ * 50,000 merges takes longer than a keystroke's whole budget, and the same words come back at
+ * every keystroke. A trace depends only on the model and the word. Bounded: cleared when full.
+ */
+const tracers = new WeakMap<BpeModel, { encoder: BpeEncoder; traces: Map<string, BpeTrace> }>();
+const TRACES_KEPT = 4096;
+
 export function traceWords(model: BpeModel, words: readonly string[]): BpeTrace[] {
-  const encoder = new BpeEncoder(model, { cacheSize: 0 });
-  return words.map((w) => traceBpePiece(encoder, w));
+  let tracer = tracers.get(model);
+  if (!tracer) tracers.set(model, (tracer = { encoder: new BpeEncoder(model, { cacheSize: 0 }), traces: new Map() }));
+  const { encoder, traces } = tracer;
+  return words.map((w) => {
+    let trace = traces.get(w);
+    if (!trace) {
+      if (traces.size >= TRACES_KEPT) traces.clear();
+      traces.set(w, (trace = traceBpePiece(encoder, w)));
+    }
+    return trace;
+  });
 }
 
 export function summarizeTraining(trained: TrainedBpe) {

@@ -47,7 +47,7 @@ function seconds(s: number): string {
 
 /** The line a node shows for a report. */
 export function describeProgress(p: TrainingProgressData): string {
-  const left = p.secondsLeft === null ? '' : ` · about ${seconds(p.secondsLeft)} left`;
+  const left = p.secondsLeft === null ? '' : p.secondsLeft < 1 ? ' · under a second left' : ` · about ${seconds(p.secondsLeft)} left`;
   if (p.phase === 'counting') {
     const read = p.total === null ? `${size(p.read, p.unit)} read` : `${size(p.read, p.unit)} of ${size(p.total, p.unit)} read`;
     return `${read} · ${p.words.toLocaleString('en-US')} words counted${left}${p.secondsLeft === null ? '' : ', then merging'}`;

@@ -20,7 +20,8 @@ export type HostRequest =
 
 export type HostMessage =
   | { type: 'event'; runId: number; event: RunEvent }
-  | { type: 'events'; runId: number; events: RunEvent[] }
+  /** `postedAt`: when the worker posted the batch (epoch ms, sub-millisecond), for the keystroke bench. */
+  | { type: 'events'; runId: number; events: RunEvent[]; postedAt?: number }
   | { type: 'backend'; where: Where; detail: string }
   /** Sent at once, unbatched, when a node starts: the canvas's watchdog learns what is running
    *  even when that node then blocks the worker's thread and no batch is ever flushed. */
@@ -32,6 +33,9 @@ export type HostMessage =
   | { type: 'query-result'; requestId: number; ok: false; message: string };
 
 export const ALIVE_EVERY_MS = 500;
+
+/** Epoch milliseconds with sub-millisecond precision, comparable between a worker and its page. */
+const epochNow = () => (typeof performance !== 'undefined' ? performance.timeOrigin + performance.now() : Date.now());
 
 export function createRunHost(options: {
   registry: Registry;
@@ -48,7 +52,7 @@ export function createRunHost(options: {
   let buffer: { runId: number; events: RunEvent[] } | undefined;
   const flush = () => {
     if (!buffer) return;
-    options.post({ type: 'events', runId: buffer.runId, events: buffer.events });
+    options.post({ type: 'events', runId: buffer.runId, events: buffer.events, postedAt: epochNow() });
     buffer = undefined;
   };
   const emit = (runId: number, event: RunEvent) => {

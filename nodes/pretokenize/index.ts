@@ -1,7 +1,8 @@
 /** Pretokenize: cut text into the pieces BPE works on, with offsets. */
 import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
-import { PRETOKENIZE_MODES, pretokenize } from './pretokenize';
+import { PRETOKENIZE_MODES } from './pretokenize';
+import { pretokenizeReusing } from './incremental';
 import { MODE_INFO, byteLevelLegend } from './explain';
 
 /** How much of the text the inspector shows under the pieces. */
@@ -20,7 +21,8 @@ export const pretokenizeNode = defineNode({
   inputs: { text: { kind: 'text', label: 'text' } },
   outputs: { pretokens: { kind: 'pretokens', label: 'pieces' } },
   params: z.object({ mode: z.enum(PRETOKENIZE_MODES).default('bytelevel').describe('Mode') }),
-  run: ({ text }, { mode }) => ({ pretokens: { source: text, scheme: mode, pieces: pretokenize(text, mode) } }),
+  // A keystroke changes a piece or two: cut again only around the edit (incremental.ts).
+  run: ({ text }, { mode }) => ({ pretokens: { source: text, scheme: mode, pieces: pretokenizeReusing(text, mode) } }),
   view: ({ outputs, params }) => {
     const { pieces } = outputs.pretokens;
     const shown = pieces.slice(0, PIECES_SHOWN);
@@ -29,6 +31,8 @@ export const pretokenizeNode = defineNode({
       mode: params.mode,
       ...MODE_INFO[params.mode],
       count: pieces.length,
+      /** The length of the text cut (UTF-16 units), so the page can tell which text the chips are of. */
+      textLength: outputs.pretokens.source.length,
       distinct,
       pieces: shown,
       legend: params.mode === 'bytelevel' ? byteLevelLegend(pieces.map((p) => p.shown)) : [],

@@ -77,18 +77,21 @@ function isPlainAscii(s: string): boolean {
   return true;
 }
 
+/** A piece as ByteLevel shows it (Ġ for the space, …), memoised. */
+export function showByteLevel(piece: string): string {
+  if (isPlainAscii(piece)) return piece; // 'word' is shown as itself, no lookup
+  let shown = byteLevelMemo.get(piece);
+  if (shown === undefined) {
+    shown = toByteLevel(piece);
+    if (byteLevelMemo.size >= 100_000) byteLevelMemo.clear();
+    byteLevelMemo.set(piece, shown);
+  }
+  return shown;
+}
+
 function byteLevelPieces(text: string): Piece[] {
   const pieces = splitGpt2(text, 'gpt2');
-  for (const p of pieces) {
-    if (isPlainAscii(p.text)) continue; // 'word' is shown as itself, no lookup
-    let shown = byteLevelMemo.get(p.text);
-    if (shown === undefined) {
-      shown = toByteLevel(p.text);
-      if (byteLevelMemo.size >= 100_000) byteLevelMemo.clear();
-      byteLevelMemo.set(p.text, shown);
-    }
-    p.shown = shown;
-  }
+  for (const p of pieces) p.shown = showByteLevel(p.text);
   return pieces;
 }
 

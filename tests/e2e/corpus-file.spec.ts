@@ -23,9 +23,11 @@ test('a 5 MB corpus uploaded to the server trains in a server run', async ({ pag
 
   await chooseFile(page, 'corpus-file-upload', 'sotu-5mb.txt', englishCorpus(5_000_000));
   await expect(page.getByTestId('corpus-file-current')).toContainText('sotu-5mb.txt (5.0 MB), stored on the server', { timeout: 90_000 });
-  // Progress of a server run on the node is not asserted here: it was not seen in this test (the
-  // browser test below sees it); see the branch report.
+  // Progress of a server run on the node is not asserted: in one run of this test it was seen on
+  // the node, in the next the 4.7 s training ended with none shown (the events seem to arrive
+  // bunched); see the keystroke branch report. The browser test below asserts progress.
   await expect(page.getByTestId('node-bpe').getByTestId('node-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('corpus-file-words')).toContainText(/Trained on 5\.0 MB: [\d,]{7,} words counted, [\d,]+ of them different\./);
   await expect(page.getByTestId('node-bpe').getByTestId('node-status')).toContainText('server');
   await expect(page.getByTestId('inspector').getByTestId('bpe-stat-merges')).toHaveText(/^1\d,\d{3}$/);
 });

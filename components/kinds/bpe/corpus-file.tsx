@@ -10,7 +10,8 @@
  */
 import { useRef, useState } from 'react';
 import { chooseLocalCorpus, hasLocalCorpusInPage } from '@/components/canvas/engine-channel';
-import type { ParamsOf } from '@/nodes';
+import { useLab } from '@/components/canvas/store';
+import type { ParamsOf, ViewOf } from '@/nodes';
 import type { CorpusFileRef } from '@/nodes/shared/corpus-file';
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
@@ -35,9 +36,36 @@ function upload(file: File, sha256: string, onProgress: (bytes: number) => void)
   });
 }
 
-/** The BPE kind's settings slot: its corpusFile param. */
-export function BpeCorpusFile({ params, setParams }: { params: ParamsOf<'bpe'>; setParams(patch: Partial<ParamsOf<'bpe'>>): void }) {
-  return <CorpusFilePicker value={params.corpusFile ?? null} onChange={(corpusFile) => setParams({ corpusFile })} />;
+/** The BPE kind's settings slot: its corpusFile param, and how far its training on the file is. */
+export function BpeCorpusFile({ nodeId, params, setParams }: { nodeId: string; params: ParamsOf<'bpe'>; setParams(patch: Partial<ParamsOf<'bpe'>>): void }) {
+  return (
+    <>
+      <CorpusFilePicker value={params.corpusFile ?? null} onChange={(corpusFile) => setParams({ corpusFile })} />
+      {params.corpusFile && <CorpusFileTraining nodeId={nodeId} />}
+    </>
+  );
+}
+
+/**
+ * While the node trains on the file: bytes read, words counted, merges made and the time left,
+ * as the node's progress bar says. After: what the file gave (words, different words).
+ */
+function CorpusFileTraining({ nodeId }: { nodeId: string }) {
+  const runtime = useLab((s) => s.runtime[nodeId]);
+  if (runtime?.status === 'running' && runtime.progressMessage) {
+    return (
+      <p className="text-sm text-sky-700 dark:text-sky-300" data-testid="corpus-file-progress">
+        Training: {runtime.progressMessage}
+      </p>
+    );
+  }
+  const file = runtime?.status === 'done' || runtime?.status === 'cached' ? (runtime.view as ViewOf<'bpe'> | undefined)?.corpusFile : null;
+  if (!file || file.words === 0) return null;
+  return (
+    <p className="text-sm" data-testid="corpus-file-words">
+      Trained on {mb(file.bytes)}: {file.words.toLocaleString('en-US')} words counted, {`${file.uniqueWords.toLocaleString('en-US')} of them different.`}
+    </p>
+  );
 }
 
 function CorpusFilePicker({ value, onChange }: { value: CorpusFileRef | null; onChange(ref: CorpusFileRef | null): void }) {

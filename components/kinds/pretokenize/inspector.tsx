@@ -1,7 +1,26 @@
 'use client';
-import { SpanText, TokenChip, spanIn } from '@/components/ui/token-display';
+import { memo, useMemo } from 'react';
+import { SpanText, TokenChip } from '@/components/ui/token-display';
 import { viewOfPiece } from '@/nodes/shared/token-text';
 import type { InspectorProps } from '../types';
+
+/**
+ * One piece with its offsets. Memoised on plain values: a keystroke re-runs the whole chain and
+ * sends fresh view objects, but only the chips at and after the edit have other values (later
+ * ones move by the edit's length), so the chips before it are not rendered again.
+ */
+const PieceChip = memo(function PieceChip({ scope, text, shown, start, end }: { scope: string; text: string; shown: string; start: number; end: number }) {
+  const view = useMemo(() => viewOfPiece(text, shown), [text, shown]);
+  const span = useMemo(() => ({ scope, start, end }), [scope, start, end]);
+  return (
+    <span className="grid text-center" data-testid="piece">
+      <TokenChip view={view} span={span} title={`characters ${start}–${end}`} />
+      <span className="text-[9px] text-slate-400">
+        {start}–{end}
+      </span>
+    </span>
+  );
+});
 
 export function PretokenizeInspector({ nodeId, view }: InspectorProps<'pretokenize'>) {
   return (
@@ -47,14 +66,9 @@ export function PretokenizeInspector({ nodeId, view }: InspectorProps<'pretokeni
         <h4 className="mb-1 text-sm font-semibold">
           {view.count.toLocaleString()} pieces, {view.distinct.toLocaleString()} distinct
         </h4>
-        <div className="flex flex-wrap gap-1" data-testid="pieces" data-count={view.count} data-last-end={view.pieces.at(-1)?.end ?? 0}>
+        <div className="flex flex-wrap gap-1" data-testid="pieces" data-count={view.count} data-text-length={view.textLength} data-last-end={view.pieces.at(-1)?.end ?? 0}>
           {view.pieces.map((p, i) => (
-            <span key={i} className="grid text-center" data-testid="piece">
-              <TokenChip view={viewOfPiece(p.text, p.shown)} span={spanIn(nodeId, p)} title={`characters ${p.start}–${p.end}`} />
-              <span className="text-[9px] text-slate-400">
-                {p.start}–{p.end}
-              </span>
-            </span>
+            <PieceChip key={i} scope={nodeId} text={p.text} shown={p.shown} start={p.start} end={p.end} />
           ))}
         </div>
         {view.count > view.pieces.length && (
