@@ -301,7 +301,13 @@ export const TEMPLATES: readonly Template[] = [
         edge('clean', 'text', 'compare', 'text'),
       ],
       lesson: lesson([
-        ['text', 'What do we measure on?', 'A tenth of the Odia corpus, held out: no tokenizer here trained on it. Odia characters take 3 bytes each in UTF-8.', 'The character and byte counts.'],
+        [
+          'text',
+          'What do we measure on?',
+          'A tenth of the Odia corpus, held out: no tokenizer here trained on it. Odia characters take 3 bytes each in UTF-8.',
+          'The character and byte counts.',
+          predict.bytes('How many bytes does the held-out Odia text take in UTF-8?'),
+        ],
         ['bpe', 'What does a tokenizer trained on Odia learn?', 'Whole Odia syllables and words, from the other nine tenths of the corpus.', 'The whole words it learned.'],
         [
           'compare',
