@@ -4,8 +4,9 @@ import { TEMPLATES } from '@/nodes/templates';
 /**
  * Every template, opened as a new user opens it, at 1600 × 1000: no console error and no failed
  * request, every computing node ends ran or cached, no node box overlaps another or the minimap,
- * and the text on the canvas and in the lesson speaks to learners (no words from how the app was
- * specified).
+ * the text on the canvas and in the lesson speaks to learners (no words from how the app was
+ * specified), and it all runs under the production CSP (no violation) in a cross-origin isolated
+ * page.
  */
 test.use({ viewport: { width: 1600, height: 1000 } });
 
@@ -51,10 +52,16 @@ test('every template opens cleanly: no console errors or failed requests, every 
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
+  // Every template runs under the production CSP: any violation it reports is a problem.
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
 
   for (const template of TEMPLATES) {
     await test.step(template.id, async () => {
       await page.goto(`/?template=${template.id}`);
+      // Cross-origin isolated, so the model's WASM can use threads.
+      expect(await page.evaluate(() => crossOriginIsolated), `${template.id}: cross-origin isolated`).toBe(true);
       const computing = page.locator('.react-flow__node:not(.react-flow__node-note)');
       await expect(computing).toHaveCount(template.doc.nodes.filter((n) => n.type !== 'note').length);
       for (const node of template.doc.nodes.filter((n) => n.type !== 'note')) {
