@@ -18,6 +18,7 @@
  */
 import { pyLiteral, pyStr } from './python';
 import { nodeHeading, plural, viewFor, type CellContext } from './notebook-writer';
+import type { CheckSample } from './sample';
 
 /** The lab's files for a trained node, written beside the notebook under `<folder>/<node id>/`. */
 function labFiles(c: CellContext, folder: string): { dir: string; data: NonNullable<CellContext['input']['trained']>[string] | undefined } {
@@ -83,15 +84,22 @@ export function writeWordPiece(c: CellContext) {
   if (view && data) {
     w.code(
       [
-        `expected_ids = ${pyLiteral(data.check.ids)}  # the lab's IDs for the first ${data.check.text.length.toLocaleString('en')} characters`,
-        `assert ${v}_hf.get_vocab_size() == ${view.training.vocabSize}, 'the vocabulary size differs from the lab'`,
-        `assert ${v}_hf.encode(${pyStr(data.check.text)}, add_special_tokens=False).ids == expected_ids, 'tokenizers gives other IDs than the lab'`,
+        ...labIdChecks(v, view.training.vocabSize, data.check),
         `print("Python's training learned the same vocabulary as the lab:", ${v}_trained.get_vocab() == ${v}_hf.get_vocab())`,
         `print('Python agrees with the lab: ${plural(view.training.vocabSize, 'token')} and the same ${data.check.ids.length} IDs.')`,
       ].join('\n'),
       `${tag}-check`,
     );
   }
+}
+
+/** The lab's tokenizer.json loaded in Python gives the lab's vocabulary size and IDs. */
+function labIdChecks(v: string, vocabSize: number, check: CheckSample): string[] {
+  return [
+    `expected_ids = ${pyLiteral(check.ids)}  # the lab's IDs for the first ${check.text.length.toLocaleString('en')} characters`,
+    `assert ${v}_hf.get_vocab_size() == ${vocabSize}, 'the vocabulary size differs from the lab'`,
+    `assert ${v}_hf.encode(${pyStr(check.text)}, add_special_tokens=False).ids == expected_ids, 'tokenizers gives other IDs than the lab'`,
+  ];
 }
 
 export function writeUnigram(c: CellContext) {
@@ -127,9 +135,7 @@ export function writeUnigram(c: CellContext) {
   if (view && data) {
     w.code(
       [
-        `expected_ids = ${pyLiteral(data.check.ids)}  # the lab's IDs for the first ${data.check.text.length.toLocaleString('en')} characters`,
-        `assert ${v}_hf.get_vocab_size() == ${view.training.vocabSize}, 'the vocabulary size differs from the lab'`,
-        `assert ${v}_hf.encode(${pyStr(data.check.text)}, add_special_tokens=False).ids == expected_ids, 'tokenizers gives other IDs than the lab'`,
+        ...labIdChecks(v, view.training.vocabSize, data.check),
         `# The lab's SentencePiece model (spm_encode --model=${dir}/tokenizer.model reads it too).`,
         `${v}_lab_sp = spm.SentencePieceProcessor(model_file=${pyStr(`${dir}/tokenizer.model`)})`,
         `assert ${v}_lab_sp.get_piece_size() == ${view.training.vocabSize}`,
