@@ -65,6 +65,54 @@ describe('describeChanges', () => {
 
   it('reports no change for equal texts and marks long texts as truncated', () => {
     expect(describeChanges('same', 'same').changes).toEqual([]);
-    expect(describeChanges('x'.repeat(5000), 'y'.repeat(5000)).truncated).toBe(true);
+    // (A small edit inside the window: two wholly different 4,000-character texts take the diff half a minute.)
+    expect(describeChanges('x'.repeat(5000), `${'x'.repeat(3999)}${'y'.repeat(1001)}`).truncated).toBe(true);
+  });
+
+  it('shows an unchanged text as one unchanged segment, and an empty one as nothing', () => {
+    expect(describeChanges('same', 'same')).toEqual({ segments: [{ kind: 'same', text: 'same' }], changes: [], truncated: false });
+    expect(describeChanges('', '')).toEqual({ segments: [], changes: [], truncated: false });
+  });
+
+  it('shows an insertion with nothing before it and a deletion with nothing after it', () => {
+    expect(describeChanges('abc', 'aXbc')).toEqual({
+      segments: [
+        { kind: 'same', text: 'a' },
+        { kind: 'added', text: 'X' },
+        { kind: 'same', text: 'bc' },
+      ],
+      changes: [{ before: '', after: 'X', beforeCodePoints: [], afterCodePoints: ['U+0058'] }],
+      truncated: false,
+    });
+    expect(describeChanges('abc', 'ac')).toEqual({
+      segments: [
+        { kind: 'same', text: 'a' },
+        { kind: 'removed', text: 'b' },
+        { kind: 'same', text: 'c' },
+      ],
+      changes: [{ before: 'b', after: '', beforeCodePoints: ['U+0062'], afterCodePoints: [] }],
+      truncated: false,
+    });
+    expect(describeChanges('', '🙂').changes).toEqual([{ before: '', after: '🙂', beforeCodePoints: [], afterCodePoints: ['U+1F642'] }]);
+  });
+
+  it('lists each replacement once, in order, and stops at the number of changes asked for', () => {
+    const all = describeChanges('a-b-c-d', 'a+b+c+d');
+    expect(all.changes).toEqual(Array.from({ length: 3 }, () => ({ before: '-', after: '+', beforeCodePoints: ['U+002D'], afterCodePoints: ['U+002B'] })));
+    expect(describeChanges('a-b-c-d', 'a+b+c+d', 2).changes).toHaveLength(2);
+    // The inspector lists at most 60 changes by default, while every segment is still shown.
+    const many = describeChanges('a-'.repeat(70), 'a+'.repeat(70));
+    expect(many.changes).toHaveLength(60);
+    expect(many.segments.filter((s) => s.kind === 'added')).toHaveLength(70);
+  });
+
+  it('compares the first 4,000 code units and says so only when a side is longer', () => {
+    const edge = 'a'.repeat(3999);
+    expect(describeChanges(`${edge}b`, `${edge}c`).truncated).toBe(false);
+    expect(describeChanges(`${edge}bb`, `${edge}c`).truncated).toBe(true);
+    expect(describeChanges(`${edge}b`, `${edge}cc`).truncated).toBe(true);
+    // Beyond the window nothing is compared: a change there is not listed.
+    const beyond = describeChanges(`${'a'.repeat(4000)}b`, `${'a'.repeat(4000)}c`);
+    expect(beyond).toEqual({ segments: [{ kind: 'same', text: 'a'.repeat(4000) }], changes: [], truncated: true });
   });
 });

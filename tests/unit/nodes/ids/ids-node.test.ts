@@ -90,3 +90,39 @@ describe('the IDs node’s vocabulary browser', () => {
     expect(() => nodeKinds.ids.query!(result, { query: 'love', page: 0 })).toThrow('Wire the tokenizer into the IDs node to browse its vocabulary.');
   });
 });
+
+describe('what the IDs inspector shows', () => {
+  it('prints what encode() returns, each id with its piece, and marks the special tokens it added', async () => {
+    const outcome = await idsFor('I love NLP', 'gpt2', { special: 'bos-eos' });
+    expect(outcome.view.encodeReturns).toBe('{\n  input_ids: [50256, 40, 1842, 399, 19930, 50256],\n  attention_mask: [1, 1, 1, 1, 1, 1]\n}');
+    expect(outcome.view.length).toBe(6);
+    expect(outcome.view.rows.slice(0, 3)).toEqual([
+      { id: 50256, piece: '<|endoftext|>', mask: 1, added: true },
+      { id: 40, piece: 'I', mask: 1, added: false },
+      { id: 1842, piece: 'Ġlove', mask: 1, added: false },
+    ]);
+    expect(outcome.view.hasTokenizer).toBe(true);
+    expect(outcome.view.spelling).not.toBeNull();
+    expect(outcome.view).toMatchObject({ truncated: 0, padded: 0 });
+  });
+
+  it('writes out up to 64 ids and shortens a longer list to its first 64 and how many more', async () => {
+    const at64 = await idsFor('I love NLP', 'gpt2', { maxLength: 64, padding: true });
+    expect(at64.view.encodeReturns).toContain(`input_ids: [40, 1842, 399, 19930, ${Array(60).fill(50256).join(', ')}],`);
+    expect(at64.view.encodeReturns).toContain(`attention_mask: [1, 1, 1, 1, ${Array(60).fill(0).join(', ')}]\n`);
+    const at66 = await idsFor('I love NLP', 'gpt2', { maxLength: 66, padding: true });
+    expect(at66.view.encodeReturns).toBe(
+      `{\n  input_ids: [40, 1842, 399, 19930, ${Array(60).fill(50256).join(', ')}, … 2 more],\n  attention_mask: [1, 1, 1, 1, ${Array(60).fill(0).join(', ')}, … 2 more]\n}`,
+    );
+    expect(at66.view.length).toBe(66);
+    expect(at66.view.rows).toHaveLength(66);
+    expect(at66.view.rows.at(-1)).toMatchObject({ id: 50256, mask: 0 });
+  });
+
+  it('names the pieces from the tokens themselves when no tokenizer is wired, with no vocabulary to browse', async () => {
+    const outcome = await idsFor('I love NLP', 'gpt2', {}, { wireTokenizer: false });
+    expect(outcome.view.rows.map((r) => r.piece)).toEqual(['I', 'Ġlove', 'ĠN', 'LP']);
+    expect(outcome.view.rows.every((r) => !r.added)).toBe(true);
+    expect(outcome.view).toMatchObject({ hasTokenizer: false, spelling: null, firstPage: null, vocabSize: null });
+  });
+});
