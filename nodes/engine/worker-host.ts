@@ -11,6 +11,7 @@ import { execute, type RunEvent, type Where } from './executor';
 import type { GraphDoc } from './graph-doc';
 import { kindOf, type Registry } from './validate';
 import type { Resources } from './define-node';
+import { createViewSender, type WireEvent } from './view-diff';
 
 export type HostRequest =
   | { type: 'run'; runId: number; doc: GraphDoc }
@@ -20,8 +21,12 @@ export type HostRequest =
 
 export type HostMessage =
   | { type: 'event'; runId: number; event: RunEvent }
-  /** `postedAt`: when the worker posted the batch (epoch ms, sub-millisecond), for the keystroke bench. */
-  | { type: 'events'; runId: number; events: RunEvent[]; postedAt?: number }
+  /**
+   * A batch of a run's events; each result's view is a patch on the last view this host sent for
+   * that node (view-diff.ts: the page decodes every batch in order, a stale run's too).
+   * `postedAt`: when the worker posted the batch (epoch ms, sub-millisecond), for the keystroke bench.
+   */
+  | { type: 'events'; runId: number; events: WireEvent[]; postedAt?: number }
   | { type: 'backend'; where: Where; detail: string }
   /** Sent at once, unbatched, when a node starts: the canvas's watchdog learns what is running
    *  even when that node then blocks the worker's thread and no batch is ever flushed. */
@@ -49,7 +54,9 @@ export function createRunHost(options: {
 
   // Events are posted in batches: everything a run emits before it next yields to the event loop
   // (fast nodes finish within one task) travels in one message, so the canvas renders once.
-  let buffer: { runId: number; events: RunEvent[] } | undefined;
+  let buffer: { runId: number; events: WireEvent[] } | undefined;
+  // Views travel as patches on the last one sent (a keystroke changes little of each).
+  const views = createViewSender();
   const flush = () => {
     if (!buffer) return;
     options.post({ type: 'events', runId: buffer.runId, events: buffer.events, postedAt: epochNow() });
@@ -61,7 +68,7 @@ export function createRunHost(options: {
       buffer = { runId, events: [] };
       setTimeout(flush, 0);
     }
-    buffer.events.push(event);
+    buffer.events.push(views.encode(event));
     if (event.type === 'node:start') options.post({ type: 'started', runId, nodeId: event.nodeId });
     if (event.type === 'run:done') flush();
   };
