@@ -54,12 +54,16 @@ export function createRunHost(options: {
 
   // Events are posted in batches: everything a run emits before it next yields to the event loop
   // (fast nodes finish within one task) travels in one message, so the canvas renders once.
-  let buffer: { runId: number; events: WireEvent[] } | undefined;
-  // Views travel as patches on the last one sent (a keystroke changes little of each).
+  let buffer: { runId: number; events: RunEvent[] } | undefined;
+  // Views travel as patches on the last one sent (a keystroke changes little of each). They are
+  // made when the batch is posted, not as each node finishes: inside the run, the time spent
+  // diffing would count towards the executor's 12 ms between yields, and a yield on a busy
+  // machine costs more than the diff.
   const views = createViewSender();
   const flush = () => {
     if (!buffer) return;
-    options.post({ type: 'events', runId: buffer.runId, events: buffer.events, postedAt: epochNow() });
+    const events = buffer.events.map((e) => views.encode(e));
+    options.post({ type: 'events', runId: buffer.runId, events, postedAt: epochNow() });
     buffer = undefined;
   };
   const emit = (runId: number, event: RunEvent) => {
@@ -68,7 +72,7 @@ export function createRunHost(options: {
       buffer = { runId, events: [] };
       setTimeout(flush, 0);
     }
-    buffer.events.push(views.encode(event));
+    buffer.events.push(event);
     if (event.type === 'node:start') options.post({ type: 'started', runId, nodeId: event.nodeId });
     if (event.type === 'run:done') flush();
   };
