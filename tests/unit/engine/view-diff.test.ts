@@ -3,6 +3,10 @@ import fc from 'fast-check';
 import { applyViewPatch, createViewReceiver, createViewSender, diffView, equalValue, type ViewPatch } from '@/nodes/engine/view-diff';
 import type { RunEvent } from '@/nodes/engine/executor';
 import { pretokenize } from '@/nodes/pretokenize/pretokenize';
+import { createRunHost, type HostMessage } from '@/nodes/engine/worker-host';
+import { createRecipeCache } from '@/nodes/engine/cache';
+import { execute } from '@/nodes/engine/executor';
+import { graph, nodeResources, testRegistry } from './fixtures';
 
 /** Pieces as the Pretokenize view carries them. */
 const piecesOf = (text: string) => pretokenize(text, 'bytelevel').map(({ text: t, start, end, shown }) => ({ text: t, start, end, shown }));
@@ -83,7 +87,7 @@ describe('view patches', () => {
         const applied = applyViewPatch(structuredClone(prev), structuredClone(patch));
         expect(equalValue(applied, next)).toBe(true);
       }),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
 
@@ -118,5 +122,40 @@ describe('view patches', () => {
     expect(wire).toMatchObject({ patch: { op: 'set', value: { x: 'again' } } });
     expect(receiver.decode(structuredClone(wire))).toMatchObject({ view: { x: 'again' } });
     expect((first as { view: unknown }).view).toEqual({ pieces: [1, 2, 3], n: 1 });
+  });
+
+  it('gives the page, through the worker host, the very views the executor made, keystroke after keystroke', async () => {
+    const messages: HostMessage[] = [];
+    const host = createRunHost({ registry: testRegistry, where: 'browser', resources: nodeResources, post: (m) => messages.push(structuredClone(m)) });
+    const receiver = createViewReceiver();
+    const doc = (text: string) =>
+      graph(
+        [
+          ['t', 'text', { text }],
+          ['c', 'clean', {}],
+          ['p', 'pretokenize', { mode: 'bytelevel' }],
+        ],
+        [
+          ['t', 'c'],
+          ['c', 'p'],
+        ],
+      );
+    let text = 'Tokenizers cut text into pieces. Odia ଓଡ଼ିଆ and emoji 🙂 too. '.repeat(20);
+    for (let runId = 1; runId <= 6; runId++) {
+      text = text.slice(0, 300 + runId) + 'ab c'[runId % 4] + text.slice(300 + runId);
+      messages.length = 0;
+      await host.handle({ type: 'run', runId, doc: doc(text) });
+      const received = new Map<string, unknown>();
+      for (const m of messages) if (m.type === 'events') for (const e of m.events.map((w) => receiver.decode(w))) if (e.type === 'node:done' || e.type === 'node:cached') received.set(e.nodeId, e.view);
+      const direct = new Map<string, unknown>();
+      await execute(doc(text), { registry: testRegistry, cache: createRecipeCache(), where: 'browser', resources: nodeResources, onEvent: (e) => (e.type === 'node:done' || e.type === 'node:cached') && direct.set(e.nodeId, e.view) });
+      expect([...received.keys()].sort()).toEqual(['c', 'p', 't']);
+      for (const [id, view] of direct) expect(received.get(id)).toEqual(view);
+      // After the first run, the pieces travel as a small patch, not the whole list.
+      if (runId > 1) {
+        const wire = messages.flatMap((m) => (m.type === 'events' ? m.events : [])).find((e) => e.type === 'node:done' && e.nodeId === 'p');
+        expect(JSON.stringify(wire).length).toBeLessThan(JSON.stringify(direct.get('p')).length / 5);
+      }
+    }
   });
 });
