@@ -48,6 +48,23 @@ export class PieceTrie {
     if (length > this.longest) this.longest = length;
   }
 
+  /** Writes the id and length of each piece that starts cps[from..], shortest first; returns how many. */
+  prefixesInto(cps: ArrayLike<number>, from: number, ids: Int32Array, lengths: Int32Array): number {
+    let node = 0;
+    let found = 0;
+    for (let k = from; k < cps.length; k++) {
+      const child = this.edges.get(node, cps[k]!);
+      if (child < 0) break;
+      node = child;
+      const id = this.values[node]!;
+      if (id >= 0) {
+        ids[found] = id;
+        lengths[found++] = k - from + 1;
+      }
+    }
+    return found;
+  }
+
   /** Calls found(id, length) for each piece that starts cps[from..], shortest first. */
   prefixes(cps: ArrayLike<number>, from: number, found: (id: number, length: number) => void): void {
     let node = 0;

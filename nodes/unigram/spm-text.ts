@@ -28,9 +28,13 @@ export const SPACE_CODE = 0x2581;
 
 /** spm's Normalizer with remove_extra_whitespaces and escape_whitespaces on. */
 export function spmNormalize(text: string, addDummyPrefix = true): string {
+  // Most lines have single spaces only, and neither leads nor trails.
+  if (text.length > 0 && text.charCodeAt(0) !== 32 && text.charCodeAt(text.length - 1) !== 32 && !text.includes('  ')) {
+    return (addDummyPrefix ? SPACE : '') + text.replaceAll(' ', SPACE);
+  }
   const words = text.split(' ').filter(Boolean);
   if (words.length === 0) return '';
-  return (addDummyPrefix ? SPACE : '') + words.join(SPACE).replace(/ /g, SPACE);
+  return (addDummyPrefix ? SPACE : '') + words.join(SPACE);
 }
 
 /** SplitIntoWords: a new word at the start and at every '▁'. */

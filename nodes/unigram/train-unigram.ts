@@ -33,8 +33,9 @@
 import type { LongRunHooks } from '../bpe/types';
 import { WordLattices } from './em';
 import { Pieces, mStep, prune, type ModelPiece, type Scored } from './em-steps';
+import { PieceTrie } from './lattice';
 import { seedPieces, type CorpusWord } from './seed-pieces';
-import { UNK_CHAR, compareCodePoints, spmNormalize, spmWords, type PieceRules } from './spm-text';
+import { SPACE, UNK_CHAR, compareCodePoints, spmNormalize, type PieceRules } from './spm-text';
 import type { TrainUnigramParams, TrainedUnigram, UnigramPiece, UnigramRound } from './types';
 
 const f = Math.fround;
@@ -83,30 +84,52 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
   const byteFallback = params.byteFallback ?? false;
   const metaCount = META.length + (byteFallback ? 256 : 0);
 
-  // 1. Sentences (one per line), normalised; empty ones swapped out as spm does.
-  const sentences: string[] = [];
+  // 1. Sentences (one per line), normalised and cut into words at '▁', each word counted with how
+  // often it ends a sentence. Empty sentences are swapped out as spm does (which can keep one).
+  const rawIndex = new Map<string, number>();
+  const rawWords: { word: string; count: number; ends: number }[] = [];
+  const empty: boolean[] = [];
   for (const line of corpus.toWellFormed().split('\n')) {
-    if (line === '' || utf8Length(line) > maxSentenceLength || line.includes('\u2585')) continue;
-    sentences.push(spmNormalize(line, addDummyPrefix).replace(/<unk>|<s>|<\/s>/g, '\t'));
-  }
-  for (let i = 0; i < sentences.length; i++) {
-    if (sentences[i] === '') {
-      sentences[i] = sentences[sentences.length - 1]!;
-      sentences.length--;
+    if (line === '' || (line.length * 3 > maxSentenceLength && utf8Length(line) > maxSentenceLength) || line.includes(UNK_CHAR)) continue;
+    let s = spmNormalize(line, addDummyPrefix);
+    if (s.includes('<')) s = s.replace(/<unk>|<s>|<\/s>/g, '\t');
+    empty.push(s === '');
+    for (let start = 0; start < s.length; ) {
+      const next = s.indexOf(SPACE, start + 1);
+      const word = next < 0 ? s.slice(start) : s.slice(start, next);
+      let w = rawIndex.get(word);
+      if (w === undefined) {
+        w = rawWords.length;
+        rawIndex.set(word, w);
+        rawWords.push({ word, count: 0, ends: 0 });
+      }
+      rawWords[w]!.count++;
+      if (next < 0) {
+        rawWords[w]!.ends++;
+        break;
+      }
+      start = next;
     }
   }
-  if (sentences.length === 0) throw new Error('The corpus has no text to train on.');
+  let sentenceCount = empty.length;
+  for (let i = 0; i < sentenceCount; i++) {
+    if (empty[i]) empty[i] = empty[--sentenceCount]!;
+  }
+  if (sentenceCount === 0) throw new Error('The corpus has no text to train on.');
+  rawIndex.clear();
 
-  // Characters counted in a table by code point (a Map is slow at millions of lookups).
+  // Characters counted (every one is in exactly one word) in a table by code point.
   const charCount = new Uint32Array(0x110000);
   let allChars = 0;
-  for (const s of sentences) {
-    for (let i = 0; i < s.length; i++) {
-      const cp = s.codePointAt(i)!;
+  let allFreq = 0;
+  for (const { word, count } of rawWords) {
+    allFreq += count;
+    for (let i = 0; i < word.length; i++) {
+      const cp = word.codePointAt(i)!;
       if (cp > 0xffff) i++;
       if (cp === 0) continue;
-      charCount[cp]!++;
-      allChars++;
+      charCount[cp]! += count;
+      allChars += count;
     }
   }
   const seen: [number, number][] = [];
@@ -126,42 +149,40 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
   }
   await hooks.checkpoint?.();
 
-  // 2. Words with their counts (rarer characters as U+2585), and how often each ends a sentence.
+  // 2. The words with rarer characters as U+2585 (words that become the same are merged).
   const wordIndex = new Map<string, number>();
   const corpusWords: CorpusWord[] = [];
-  let allFreq = 0;
-  for (let s of sentences) {
-    s = coveredOnly(s, isRequired);
-    const words = spmWords(s);
-    words.forEach((word, k) => {
-      let w = wordIndex.get(word);
-      if (w === undefined) {
-        w = corpusWords.length;
-        wordIndex.set(word, w);
-        corpusWords.push({ cps: codePoints(word), count: 0, ends: 0 });
-      }
-      const entry = corpusWords[w]!;
-      entry.count++;
-      if (k === words.length - 1) entry.ends++;
-    });
-    allFreq += words.length;
+  for (const raw of rawWords) {
+    const word = coveredOnly(raw.word, isRequired);
+    let w = wordIndex.get(word);
+    if (w === undefined) {
+      w = corpusWords.length;
+      wordIndex.set(word, w);
+      corpusWords.push({ cps: codePoints(word), count: 0, ends: 0 });
+    }
+    corpusWords[w]!.count += raw.count;
+    corpusWords[w]!.ends += raw.ends;
   }
-  sentences.length = 0;
+  rawWords.length = 0;
   await hooks.checkpoint?.();
 
   // 3. Seed pieces: the characters, then the frequent substrings of the words (seed-pieces.ts).
   const seeds = seedPieces(corpusWords, required, rules, seedSize);
   const seedCount = seeds.length;
   let model = new Pieces(seeds, seedCount);
+  const seedTrie = new PieceTrie(seeds.map((p) => p[0]));
   const rounds: UnigramRound[] = [{ step: 'seed', size: seeds.length, objective: null }];
   await hooks.checkpoint?.();
 
   // 4. EM over the words, most frequent first, each with its lattice of seed pieces (em.ts).
   const order = [...wordIndex].sort((a, b) => (corpusWords[b[1]]!.count - corpusWords[a[1]]!.count) || compareCodePoints(a[0], b[0]));
   wordIndex.clear();
-  const words: Scored[] = order.map(([word, w]) => [word, corpusWords[w]!.count]);
-  const counts = Float64Array.from(words, (w) => w[1]);
-  const lattices = new WordLattices(order.map(([, w]) => corpusWords[w]!.cps), model.trie, rules.maxPieceLength);
+  const counts = Float64Array.from(order, ([, w]) => corpusWords[w]!.count);
+  const lattices = new WordLattices(order.map(([, w]) => corpusWords[w]!.cps), seedTrie, model.current);
+  order.length = 0;
+  corpusWords.length = 0;
+  // The lattice of each seed piece by itself, for pruning (made when first needed).
+  let pieceLattices: WordLattices | null = null;
 
   const desired = Math.trunc(vocabSize * 1.1);
   const expectedRounds = Math.max(1, Math.ceil(Math.log(seeds.length / desired) / Math.log(1 / shrinkingFactor)) + 1);
@@ -170,18 +191,22 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
     for (let iter = 0; iter < subIterations; iter++) {
       const expected = new Float32Array(model.list.length);
       let objective = 0;
-      for (let from = 0; from < words.length; from += WORDS_PER_CHECKPOINT) {
-        const to = Math.min(words.length, from + WORDS_PER_CHECKPOINT);
-        objective = lattices.eStep({ from, to, objective }, model.current, model.scores, model.unkScore, counts, expected, allFreq);
+      for (let from = 0; from < counts.length; from += WORDS_PER_CHECKPOINT) {
+        const to = Math.min(counts.length, from + WORDS_PER_CHECKPOINT);
+        objective = lattices.eStep({ from, to, objective }, model.scores, model.unkScore, counts, expected, allFreq);
         await hooks.checkpoint?.();
       }
       model = new Pieces(mStep(model.list, expected), seedCount);
+      lattices.keep(model.current);
       rounds.push({ step: 'em', size: model.list.length, objective });
     }
     hooks.progress?.(Math.min(0.95, ++round / expectedRounds));
     await hooks.checkpoint?.();
     if (model.list.length <= desired) break;
-    model = new Pieces(await prune(model, words, lattices, desired, shrinkingFactor, hooks), seedCount);
+    pieceLattices ??= new WordLattices(seeds.map((p) => codePoints(p[0])), seedTrie, model.current);
+    pieceLattices.keep(model.current);
+    model = new Pieces(await prune(model, counts, lattices, pieceLattices, desired, shrinkingFactor, hooks), seedCount);
+    lattices.keep(model.current);
     rounds.push({ step: 'prune', size: model.list.length, objective: null });
   }
 
@@ -219,6 +244,6 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
   hooks.progress?.(1);
   return {
     pieces, unkId: 0, bosId: 1, eosId: 2, byteFallback, addDummyPrefix,
-    rounds, requiredChars: required.size, uniqueWords: words.length, sentences: sentences.length,
+    rounds, requiredChars: required.size, uniqueWords: counts.length, sentences: sentenceCount,
   };
 }
