@@ -41,13 +41,17 @@ export class Pieces {
     readonly list: ModelPiece[],
     seedCount: number,
   ) {
-    this.scores = Float32Array.from(list, (p) => p[1]);
+    this.scores = new Float32Array(list.length);
+    this.current = new Int32Array(seedCount).fill(-1);
     let min = Infinity;
-    for (const s of this.scores) min = Math.min(min, s);
+    for (let i = 0; i < list.length; i++) {
+      const [, score, seed] = list[i]!;
+      this.scores[i] = score;
+      if (score < min) min = score;
+      this.current[seed] = i;
+    }
     this.minScore = f(min);
     this.unkScore = f(this.minScore - UNK_PENALTY);
-    this.current = new Int32Array(seedCount).fill(-1);
-    list.forEach((p, i) => (this.current[p[2]] = i));
   }
 }
 

@@ -73,7 +73,7 @@ export function seedPieces(words: readonly CorpusWord[], required: ReadonlyMap<n
   for (const [i, score] of substrings) {
     if (seeds.length === seedSize) break;
     const offset = sa[tree.left[i]!]!;
-    seeds.push([String.fromCodePoint(...text.subarray(offset, offset + tree.depth[i]!)), f(score), 0]);
+    seeds.push([stringOf(text, offset, offset + tree.depth[i]!), f(score), 0]);
   }
   seeds.forEach((s, i) => (s[2] = i));
   let sum = 0;
@@ -81,4 +81,10 @@ export function seedPieces(words: readonly CorpusWord[], required: ReadonlyMap<n
   const logSum = f(Math.log(sum));
   for (const s of seeds) s[1] = f(Math.log(s[1]) - logSum);
   return seeds;
+}
+
+function stringOf(cps: Int32Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += String.fromCodePoint(cps[i]!);
+  return s;
 }

@@ -35,50 +35,65 @@ export function suffixArray(t: Int32Array): Int32Array {
   return sa.subarray(1);
 }
 
-/** Bucket starts (end = false) or ends (end = true) of each value of s[0..n) in bkt[0..K). */
-function buckets(s: Int32Array, n: number, K: number, end: boolean, bkt: Int32Array): void {
-  bkt.fill(0, 0, K);
-  for (let i = 0; i < n; i++) bkt[s[i]!]!++;
+// SA-IS in small functions of one loop each: V8 optimises each on its own while it runs,
+// where one long function would be recompiled at every loop it had not reached yet.
+
+/** sType[i] = 1 where suffix i is S-type (smaller than suffix i + 1). */
+function classify(s: Int32Array, n: number, sType: Uint8Array): void {
+  sType[n - 1] = 1;
+  for (let i = n - 2; i >= 0; i--) sType[i] = s[i]! < s[i + 1]! || (s[i] === s[i + 1] && sType[i + 1] === 1) ? 1 : 0;
+}
+
+const isLms = (sType: Uint8Array, i: number) => i > 0 && sType[i] === 1 && sType[i - 1] === 0;
+
+function count(s: Int32Array, n: number, counts: Int32Array): void {
+  for (let i = 0; i < n; i++) counts[s[i]!]!++;
+}
+
+/** Bucket starts (end = false) or ends (end = true) of each value, from the counts. */
+function buckets(counts: Int32Array, K: number, end: boolean, bkt: Int32Array): void {
   let sum = 0;
   for (let c = 0; c < K; c++) {
-    const size = bkt[c]!;
-    bkt[c] = end ? sum + size : sum;
-    sum += size;
+    sum += counts[c]!;
+    bkt[c] = end ? sum : sum - counts[c]!;
+  }
+}
+
+function placeLms(s: Int32Array, sa: Int32Array, n: number, sType: Uint8Array, bkt: Int32Array): void {
+  for (let i = 1; i < n; i++) if (isLms(sType, i)) sa[--bkt[s[i]!]!] = i;
+}
+
+function induceL(s: Int32Array, sa: Int32Array, n: number, sType: Uint8Array, bkt: Int32Array): void {
+  for (let i = 0; i < n; i++) {
+    const j = sa[i]! - 1;
+    if (j >= 0 && sType[j] === 0) sa[bkt[s[j]!]!++] = j;
+  }
+}
+
+function induceS(s: Int32Array, sa: Int32Array, n: number, sType: Uint8Array, bkt: Int32Array): void {
+  for (let i = n - 1; i >= 0; i--) {
+    const j = sa[i]! - 1;
+    if (j >= 0 && sType[j] === 1) sa[--bkt[s[j]!]!] = j;
   }
 }
 
 /** Induces the L-type suffixes from the S-type ones placed, then the S-type from the L-type. */
-function induce(s: Int32Array, sa: Int32Array, n: number, K: number, sType: Uint8Array, bkt: Int32Array): void {
-  buckets(s, n, K, false, bkt);
-  for (let i = 0; i < n; i++) {
-    const j = sa[i]! - 1;
-    if (j >= 0 && !sType[j]) sa[bkt[s[j]!]!++] = j;
-  }
-  buckets(s, n, K, true, bkt);
-  for (let i = n - 1; i >= 0; i--) {
-    const j = sa[i]! - 1;
-    if (j >= 0 && sType[j]) sa[--bkt[s[j]!]!] = j;
-  }
+function induce(s: Int32Array, sa: Int32Array, n: number, K: number, sType: Uint8Array, counts: Int32Array, bkt: Int32Array): void {
+  buckets(counts, K, false, bkt);
+  induceL(s, sa, n, sType, bkt);
+  buckets(counts, K, true, bkt);
+  induceS(s, sa, n, sType, bkt);
 }
 
-/** SA-IS on s[0..n), values in 0…K-1, s[n - 1] = 0 the unique smallest; writes sa[0..n). */
-function sais(s: Int32Array, sa: Int32Array, n: number, K: number): void {
-  const sType = new Uint8Array(n);
-  sType[n - 1] = 1;
-  for (let i = n - 2; i >= 0; i--) sType[i] = s[i]! < s[i + 1]! || (s[i] === s[i + 1] && sType[i + 1]) ? 1 : 0;
-  const isLms = (i: number) => i > 0 && sType[i] === 1 && sType[i - 1] === 0;
-  const bkt = new Int32Array(K);
-
-  // 1. Sort the LMS substrings: LMS positions at their bucket ends, then induce.
-  buckets(s, n, K, true, bkt);
-  sa.fill(-1, 0, n);
-  for (let i = 1; i < n; i++) if (isLms(i)) sa[--bkt[s[i]!]!] = i;
-  induce(s, sa, n, K, sType, bkt);
-
-  // 2. Name them (equal LMS substrings share a name); the reduced string goes to sa's tail.
+/** Moves the sorted LMS positions to sa[0 .. n1); returns n1. */
+function compactLms(sa: Int32Array, n: number, sType: Uint8Array): number {
   let n1 = 0;
-  for (let i = 0; i < n; i++) if (isLms(sa[i]!)) sa[n1++] = sa[i]!;
-  sa.fill(-1, n1, n);
+  for (let i = 0; i < n; i++) if (isLms(sType, sa[i]!)) sa[n1++] = sa[i]!;
+  return n1;
+}
+
+/** Names the sorted LMS substrings (equal ones share a name) into sa[n1 + pos / 2]; returns the count of names. */
+function nameLms(s: Int32Array, sa: Int32Array, n1: number, sType: Uint8Array): number {
   let name = 0;
   let prev = -1;
   for (let i = 0; i < n1; i++) {
@@ -86,7 +101,7 @@ function sais(s: Int32Array, sa: Int32Array, n: number, K: number): void {
     let diff = prev < 0;
     for (let d = 0; !diff; d++) {
       if (s[pos + d] !== s[prev + d] || sType[pos + d] !== sType[prev + d]) diff = true;
-      else if (d > 0 && (isLms(pos + d) || isLms(prev + d))) break;
+      else if (d > 0 && (isLms(sType, pos + d) || isLms(sType, prev + d))) break;
     }
     if (diff) {
       name++;
@@ -94,25 +109,64 @@ function sais(s: Int32Array, sa: Int32Array, n: number, K: number): void {
     }
     sa[n1 + (pos >> 1)] = name - 1;
   }
+  return name;
+}
+
+/** The names, in text order, to sa's tail. */
+function gatherNames(sa: Int32Array, n: number, n1: number): void {
   for (let i = n - 1, j = n - 1; i >= n1; i--) if (sa[i]! >= 0) sa[j--] = sa[i]!;
+}
 
-  // 3. Sort the reduced string (recursively while names repeat), then map back to positions.
-  const s1 = sa.subarray(n - n1, n);
-  const sa1 = sa.subarray(0, n1);
-  if (name < n1) sais(s1, sa1, n1, name);
-  else for (let i = 0; i < n1; i++) sa1[s1[i]!] = i;
-  for (let i = 1, j = 0; i < n; i++) if (isLms(i)) s1[j++] = i;
+/** sa1 (ranks of the reduced string's suffixes) to LMS positions, with s1 as scratch. */
+function lmsFromRanks(sa1: Int32Array, s1: Int32Array, n: number, n1: number, sType: Uint8Array): void {
+  for (let i = 1, j = 0; i < n; i++) if (isLms(sType, i)) s1[j++] = i;
   for (let i = 0; i < n1; i++) sa1[i] = s1[sa1[i]!]!;
+}
 
-  // 4. The sorted LMS suffixes at their bucket ends, then induce the whole array.
-  sa.fill(-1, n1, n);
-  buckets(s, n, K, true, bkt);
+function placeSortedLms(s: Int32Array, sa: Int32Array, n1: number, bkt: Int32Array): void {
   for (let i = n1 - 1; i >= 0; i--) {
     const j = sa[i]!;
     sa[i] = -1;
     sa[--bkt[s[j]!]!] = j;
   }
-  induce(s, sa, n, K, sType, bkt);
+}
+
+function ranksOfUnique(sa1: Int32Array, s1: Int32Array, n1: number): void {
+  for (let i = 0; i < n1; i++) sa1[s1[i]!] = i;
+}
+
+/** SA-IS on s[0..n), values in 0…K-1, s[n - 1] = 0 the unique smallest; writes sa[0..n). */
+function sais(s: Int32Array, sa: Int32Array, n: number, K: number): void {
+  const sType = new Uint8Array(n);
+  classify(s, n, sType);
+  const counts = new Int32Array(K);
+  count(s, n, counts);
+  const bkt = new Int32Array(K);
+
+  // 1. Sort the LMS substrings: LMS positions at their bucket ends, then induce.
+  buckets(counts, K, true, bkt);
+  sa.fill(-1, 0, n);
+  placeLms(s, sa, n, sType, bkt);
+  induce(s, sa, n, K, sType, counts, bkt);
+
+  // 2. Name them; the reduced string goes to sa's tail.
+  const n1 = compactLms(sa, n, sType);
+  sa.fill(-1, n1, n);
+  const names = nameLms(s, sa, n1, sType);
+  gatherNames(sa, n, n1);
+
+  // 3. Sort the reduced string (recursively while names repeat), then map back to positions.
+  const s1 = sa.subarray(n - n1, n);
+  const sa1 = sa.subarray(0, n1);
+  if (names < n1) sais(s1, sa1, n1, names);
+  else ranksOfUnique(sa1, s1, n1);
+  lmsFromRanks(sa1, s1, n, n1, sType);
+
+  // 4. The sorted LMS suffixes at their bucket ends, then induce the whole array.
+  sa.fill(-1, n1, n);
+  buckets(counts, K, true, bkt);
+  placeSortedLms(s, sa, n1, bkt);
+  induce(s, sa, n, K, sType, counts, bkt);
 }
 
 export interface SuffixTreeNodes {

@@ -89,7 +89,7 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
   const rawIndex = new Map<string, number>();
   const rawWords: { word: string; count: number; ends: number }[] = [];
   const empty: boolean[] = [];
-  for (const line of corpus.toWellFormed().split('\n')) {
+  for (const line of (corpus.isWellFormed() ? corpus : corpus.toWellFormed()).split('\n')) {
     if (line === '' || (line.length * 3 > maxSentenceLength && utf8Length(line) > maxSentenceLength) || line.includes(UNK_CHAR)) continue;
     let s = spmNormalize(line, addDummyPrefix);
     if (s.includes('<')) s = s.replace(/<unk>|<s>|<\/s>/g, '\t');
@@ -120,6 +120,7 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
 
   // Characters counted (every one is in exactly one word) in a table by code point.
   const charCount = new Uint32Array(0x110000);
+  const seen: number[] = [];
   let allChars = 0;
   let allFreq = 0;
   for (const { word, count } of rawWords) {
@@ -128,16 +129,16 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
       const cp = word.codePointAt(i)!;
       if (cp > 0xffff) i++;
       if (cp === 0) continue;
+      if (charCount[cp] === 0) seen.push(cp);
       charCount[cp]! += count;
       allChars += count;
     }
   }
-  const seen: [number, number][] = [];
-  charCount.forEach((count, cp) => count > 0 && seen.push([cp, count]));
   const required = new Map<number, number>();
   const isRequired = new Uint8Array(0x110000);
   let accumulated = 0;
-  for (const [cp, count] of seen.sort((a, b) => b[1] - a[1] || a[0] - b[0])) {
+  for (const cp of seen.sort((a, b) => charCount[b]! - charCount[a]! || a - b)) {
+    const count = charCount[cp]!;
     if (f(accumulated / allChars) >= coverage) break;
     accumulated += count;
     if (cp === 9) continue;
