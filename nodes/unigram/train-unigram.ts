@@ -35,7 +35,7 @@ import { WordLattices } from './em';
 import { Pieces, mStep, prune, type ModelPiece, type Scored } from './em-steps';
 import { PieceTrie } from './lattice';
 import { seedPieces, type CorpusWord } from './seed-pieces';
-import { SPACE, UNK_CHAR, compareCodePoints, spmNormalize, type PieceRules } from './spm-text';
+import { SpmWordCounter, UNK_CHAR, compareCodePoints, type PieceRules } from './spm-text';
 import type { TrainUnigramParams, TrainedUnigram, UnigramPiece, UnigramRound } from './types';
 
 const f = Math.fround;
@@ -86,37 +86,18 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
 
   // 1. Sentences (one per line), normalised and cut into words at '▁', each word counted with how
   // often it ends a sentence. Empty sentences are swapped out as spm does (which can keep one).
-  const rawIndex = new Map<string, number>();
-  const rawWords: { word: string; count: number; ends: number }[] = [];
+  const counter = new SpmWordCounter(addDummyPrefix);
   const empty: boolean[] = [];
   for (const line of (corpus.isWellFormed() ? corpus : corpus.toWellFormed()).split('\n')) {
     if (line === '' || (line.length * 3 > maxSentenceLength && utf8Length(line) > maxSentenceLength) || line.includes(UNK_CHAR)) continue;
-    let s = spmNormalize(line, addDummyPrefix);
-    if (s.includes('<')) s = s.replace(/<unk>|<s>|<\/s>/g, '\t');
-    empty.push(s === '');
-    for (let start = 0; start < s.length; ) {
-      const next = s.indexOf(SPACE, start + 1);
-      const word = next < 0 ? s.slice(start) : s.slice(start, next);
-      let w = rawIndex.get(word);
-      if (w === undefined) {
-        w = rawWords.length;
-        rawIndex.set(word, w);
-        rawWords.push({ word, count: 0, ends: 0 });
-      }
-      rawWords[w]!.count++;
-      if (next < 0) {
-        rawWords[w]!.ends++;
-        break;
-      }
-      start = next;
-    }
+    empty.push(!counter.add(line));
   }
   let sentenceCount = empty.length;
   for (let i = 0; i < sentenceCount; i++) {
     if (empty[i]) empty[i] = empty[--sentenceCount]!;
   }
   if (sentenceCount === 0) throw new Error('The corpus has no text to train on.');
-  rawIndex.clear();
+  const rawWords = counter.words;
 
   // Characters counted (every one is in exactly one word) in a table by code point.
   const charCount = new Uint32Array(0x110000);
