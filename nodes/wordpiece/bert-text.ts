@@ -45,11 +45,35 @@ const IS_PUNCTUATION = /^[\p{P}!-/:-@[-`{-~]$/u;
 
 const stripsAccents = (o: BertTextOptions) => o.stripAccents ?? o.lowercase;
 
+// Tests before replacing: on a long string without a match, a test is much cheaper than a replace.
+const IS_CONTROL = new RegExp(CONTROL.source, 'u');
+/** BMP characters looked up so far: 0 not yet, 1 kept by clean_text, 2 removed. */
+const controlTable = new Uint8Array(0x10000);
+/** Whether clean_text would remove anything (any surrogate is left to the regex). */
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x20 && c < 0x7f) || c === 0x0a) continue;
+    if (c >= 0xd800 && c < 0xe000) return true;
+    let kind = controlTable[c]!;
+    if (kind === 0) controlTable[c] = kind = IS_CONTROL.test(String.fromCharCode(c)) ? 2 : 1;
+    if (kind === 2) return true;
+  }
+  return false;
+}
+const HAS_CJK = new RegExp(CJK.source, 'u');
+/** White_Space once controls are gone, less ' ' and '\n' (replaced without a regex). */
+const OTHER_WHITESPACE = /[\t\r\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]/;
+
 /** The BertNormalizer on a whole string. */
 export function bertNormalize(text: string, options: BertTextOptions = BERT_TEXT_DEFAULTS): string {
   let s = text;
-  if (options.cleanText) s = s.replace(CONTROL, '').replace(WHITESPACE, ' ');
-  if (options.handleChineseChars) s = s.replace(CJK, ' $& ');
+  if (options.cleanText) {
+    if (hasControl(s)) s = s.replace(CONTROL, '');
+    s = s.replaceAll('\n', ' ');
+    if (OTHER_WHITESPACE.test(s)) s = s.replace(WHITESPACE, ' ');
+  }
+  if (options.handleChineseChars && HAS_CJK.test(s)) s = s.replace(CJK, ' $& ');
   if (stripsAccents(options)) s = s.normalize('NFD').replace(NONSPACING, '');
   if (options.lowercase) s = s.replace(/\u03A3/g, '\u03C3').toLowerCase();
   return s;
@@ -116,11 +140,17 @@ const NOT_PLAIN = /[^\t\n\r\x20-\x7E]/g;
 const PLAIN_WORD = /[0-9A-Za-z]+|[!-/:-@[-`{-~]/g;
 const isAsciiSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
+/** Non-ASCII words this close together go through bertWords as one stretch (up to STRETCH_LIMIT). */
+const MERGE_GAP = 256;
+const STRETCH_LIMIT = 1 << 20;
+
 /**
  * Counts the BERT words of `text` into `counts`, as bertWords would cut them (null: no normaliser).
  * Plain ASCII stretches take a fast path (a word is letters and digits, punctuation stands alone);
- * any other character sends the stretch between the ASCII spaces around it through bertWords.
- * Both agree because every step of the normaliser is local and ASCII spaces always separate words.
+ * any other character sends the stretch between the ASCII spaces around it through bertWords,
+ * together with the non-ASCII words that follow closely (in Odia, nearly the whole text: one
+ * regex pass over a long string instead of several per word). All agree because every step of
+ * the normaliser is local and ASCII spaces always separate words.
  */
 export function countBertWordsInto(text: string, options: BertTextOptions | null, counts: Map<string, number>): void {
   const o = options ?? NO_NORMALIZER;
@@ -130,17 +160,27 @@ export function countBertWordsInto(text: string, options: BertTextOptions | null
     const s = o.lowercase ? text.slice(from, to).toLowerCase() : text.slice(from, to);
     for (const m of s.matchAll(PLAIN_WORD)) add(m[0]);
   };
+  const wordEnd = (from: number) => {
+    let end = from;
+    while (end < text.length && !isAsciiSpace(text.charCodeAt(end))) end++;
+    return end;
+  };
   let cursor = 0;
   NOT_PLAIN.lastIndex = 0;
-  for (let m = NOT_PLAIN.exec(text); m !== null; m = NOT_PLAIN.exec(text)) {
+  let m = NOT_PLAIN.exec(text);
+  while (m !== null) {
     let start = m.index;
     while (start > cursor && !isAsciiSpace(text.charCodeAt(start - 1))) start--;
-    let end = m.index + 1;
-    while (end < text.length && !isAsciiSpace(text.charCodeAt(end))) end++;
+    let end = wordEnd(m.index + 1);
+    for (;;) {
+      NOT_PLAIN.lastIndex = end;
+      m = NOT_PLAIN.exec(text);
+      if (m === null || m.index - end > MERGE_GAP || end - start > STRETCH_LIMIT) break;
+      end = wordEnd(m.index + 1);
+    }
     plain(cursor, start);
     for (const word of bertWords(text.slice(start, end), o)) add(word);
     cursor = end;
-    NOT_PLAIN.lastIndex = end;
   }
   plain(cursor, text.length);
 }
