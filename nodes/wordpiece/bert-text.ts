@@ -45,35 +45,44 @@ const IS_PUNCTUATION = /^[\p{P}!-/:-@[-`{-~]$/u;
 
 const stripsAccents = (o: BertTextOptions) => o.stripAccents ?? o.lowercase;
 
-// Tests before replacing: on a long string without a match, a test is much cheaper than a replace.
+// A scan before replacing: on a long string with nothing to change, one loop over a table of
+// BMP characters is much cheaper than three Unicode-class regexes (any surrogate: all three run).
 const IS_CONTROL = new RegExp(CONTROL.source, 'u');
-/** BMP characters looked up so far: 0 not yet, 1 kept by clean_text, 2 removed. */
-const controlTable = new Uint8Array(0x10000);
-/** Whether clean_text would remove anything (any surrogate is left to the regex). */
-function hasControl(s: string): boolean {
+const IS_CJK = new RegExp(CJK.source, 'u');
+const LOOKED_UP = 1;
+const HAS_CONTROL = 2;
+const HAS_WHITESPACE = 4; // other than ' ' and '\n' (replaced without a regex)
+const HAS_CJK = 8;
+/** What each BMP character needs, filled as met. */
+const charTable = new Uint8Array(0x10000);
+
+function needs(s: string): number {
+  let found = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if ((c >= 0x20 && c < 0x7f) || c === 0x0a) continue;
-    if (c >= 0xd800 && c < 0xe000) return true;
-    let kind = controlTable[c]!;
-    if (kind === 0) controlTable[c] = kind = IS_CONTROL.test(String.fromCharCode(c)) ? 2 : 1;
-    if (kind === 2) return true;
+    if (c >= 0xd800 && c < 0xe000) return HAS_CONTROL | HAS_WHITESPACE | HAS_CJK;
+    let kind = charTable[c]!;
+    if (kind === 0) {
+      const ch = String.fromCharCode(c);
+      kind = LOOKED_UP | (IS_CONTROL.test(ch) ? HAS_CONTROL : 0) | (IS_WHITESPACE.test(ch) ? HAS_WHITESPACE : 0) | (IS_CJK.test(ch) ? HAS_CJK : 0);
+      charTable[c] = kind;
+    }
+    found |= kind;
   }
-  return false;
+  return found;
 }
-const HAS_CJK = new RegExp(CJK.source, 'u');
-/** White_Space once controls are gone, less ' ' and '\n' (replaced without a regex). */
-const OTHER_WHITESPACE = /[\t\r\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]/;
 
 /** The BertNormalizer on a whole string. */
 export function bertNormalize(text: string, options: BertTextOptions = BERT_TEXT_DEFAULTS): string {
   let s = text;
+  const found = options.cleanText || options.handleChineseChars ? needs(s) : 0;
   if (options.cleanText) {
-    if (hasControl(s)) s = s.replace(CONTROL, '');
+    if (found & HAS_CONTROL) s = s.replace(CONTROL, '');
     s = s.replaceAll('\n', ' ');
-    if (OTHER_WHITESPACE.test(s)) s = s.replace(WHITESPACE, ' ');
+    if (found & HAS_WHITESPACE) s = s.replace(WHITESPACE, ' ');
   }
-  if (options.handleChineseChars && HAS_CJK.test(s)) s = s.replace(CJK, ' $& ');
+  if (options.handleChineseChars && found & HAS_CJK) s = s.replace(CJK, ' $& ');
   if (stripsAccents(options)) s = s.normalize('NFD').replace(NONSPACING, '');
   if (options.lowercase) s = s.replace(/\u03A3/g, '\u03C3').toLowerCase();
   return s;
