@@ -12,7 +12,8 @@
  * Prints the light request's throughput and p50/p95 side by side, with the runs completed.
  * Bounded: three phases of LIGHT_SECONDS plus start-up; stops the server it started.
  *
- * Run: npx next build && npx tsx bench/server-load.ts
+ * Run: npx next build && npx tsx bench/server-load.ts (BENCH_SERVER_PORT: another port than 3191;
+ * BENCH_SERVER_CWD: another checkout's build, for a before/after comparison in one session)
  * Not handled here: several server instances, browsers (the runs use the canvas's transport
  * with the `eventsource` package).
  */
@@ -23,7 +24,7 @@ import { createServerRunner } from '@/components/canvas/server-runner';
 import { STARTER_GRAPH } from '@/components/canvas/starter';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 
-const PORT = 3191;
+const PORT = Number(process.env.BENCH_SERVER_PORT ?? 3191);
 const BASE = `http://127.0.0.1:${PORT}`;
 const TRPC = `${BASE}/api/trpc`;
 const CLIENTS = 50;
@@ -115,7 +116,7 @@ async function underLoad(lightPath: string, makeDoc: (client: number, round: num
 }
 
 export async function benchServerLoad(): Promise<ServerLoadResult> {
-  const server = await startServer(PORT);
+  const server = await startServer(PORT, process.env.BENCH_SERVER_CWD);
   try {
     const runner = createServerRunner({ url: TRPC, EventSource, headers: { cookie: await newClientCookie() } });
     const info = await runner.serverInfo();

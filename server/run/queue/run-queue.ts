@@ -46,8 +46,12 @@ export const WORKERS_CHANNEL = 'tl_workers';
 const HEARTBEAT_S = 10;
 export const HEARTBEAT_REFRESH_S = 2;
 const SUPERVISE_S = 2;
-/** How long a job preferred for one worker waits for it before any worker may take it. */
-export const PREFER_MS = 1000;
+/**
+ * How long a job preferred for one worker waits for it before any worker may take it: room for
+ * the wake-up and fetch round trip on a loaded machine (1 s was sometimes missed at load 20 on
+ * 2 cores), short against a retrained tokenizer's run.
+ */
+export const PREFER_MS = 2000;
 /** A worker not seen for this long is not counted (health, "is any worker there"). */
 export const WORKER_SEEN_MS = 30_000;
 
