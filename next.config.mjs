@@ -1,5 +1,7 @@
 import { hostname, networkInterfaces } from 'node:os';
 import process from 'node:process';
+import { PHASE_DEVELOPMENT_SERVER, PHASE_PRODUCTION_SERVER } from 'next/constants.js';
+import { tsImport } from 'tsx/esm/api';
 
 /**
  * Security headers on every response (the page's Content-Security-Policy, which needs a
@@ -53,4 +55,25 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+/**
+ * Before `next start` or `next dev` serves anything, check the environment as the server will
+ * read it (server/env.ts `requireWebServerEnv`, loaded with tsx as the engine processes are): a
+ * bad value, or DATABASE_URL without TOKENLOOM_SECRET, is one sentence and exit 1 instead of a
+ * server that fails, or splits its clients, at the first request. `next build` is not checked.
+ */
+async function refuseBadServerEnv() {
+  try {
+    // Loading the module parses the environment already, so a bad value throws here too.
+    const { requireWebServerEnv } = await tsImport('./server/env.ts', import.meta.url);
+    requireWebServerEnv();
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'EnvError') throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+export default async function config(phase) {
+  if (phase === PHASE_PRODUCTION_SERVER || phase === PHASE_DEVELOPMENT_SERVER) await refuseBadServerEnv();
+  return nextConfig;
+}
