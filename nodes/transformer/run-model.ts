@@ -19,7 +19,7 @@
  *   once per realm for both nodes); hub exports are quantized or too large to read twice, so none.
  * - Auto on a hardware GPU loads the model on both WASM and WebGPU, probes both and keeps the
  *   faster; everywhere else one load, probed only when a node first asks how fast it runs
- *   (speedHere: Generate's time estimate), so the Transformer's load pays no probe.
+ *   (speedHere: the Transformer's and Generate's time estimate), so the load itself pays no probe.
  *
  * Not handled here: running the model (forward.ts), choosing top-k or sampling (sampling.ts),
  * what the views show (the nodes), external-data ONNX files.
@@ -35,6 +35,7 @@ import { SHIPPED_MODEL } from '../shared/model-ref';
 import { chooseBackend, needsWebGpuProbe, type BackendChoice } from './backend-choice';
 import { browserFacts, useOwnWasmFiles, useWasmThreads } from './browser-runtime';
 import { probeSpeed, type ModelSpeed } from './probe';
+import { useFileCache } from '../shared/file-cache';
 
 export interface LoadedModel {
   ref: ModelRef;
@@ -174,10 +175,11 @@ async function loadOn(ref: ModelRef, choice: BackendChoice, options: LoadOptions
   env.allowLocalModels = shipped;
   env.allowRemoteModels = !shipped && options.resources.allowRemote;
   env.localModelPath = options.resources.modelPath;
+  useFileCache(env);
 
   // The shipped file's bytes for the embedding table: on the server read from disk while
-  // transformers.js loads the model; in the browser fetched after it, so the second request is an
-  // HTTP-cache revalidation instead of a second 27 MB download.
+  // transformers.js loads the model; in the browser read after it from the Cache API entry the
+  // load just made (shared/file-cache.ts), so the bytes are downloaded once.
   const wantBytes = shipped && !ref.onnx;
   let shippedBytes = wantBytes && options.where === 'server' ? readModelBytes(ref, options.resources) : null;
   shippedBytes?.catch(() => undefined);
