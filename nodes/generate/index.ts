@@ -20,6 +20,7 @@ import type { Backend } from '../transformer/model-choice';
 import type { GenerateStep, StopReason } from './generate';
 import type { Resources } from '../engine/define-node';
 import type { HeldRun } from '../transformer/probe';
+import type { LoadPhases } from '../transformer/run-model';
 import { SHIPPED_MODEL } from '../shared/model-ref';
 import { modelCardLine } from '../shared/model-card';
 
@@ -40,6 +41,8 @@ export interface GenerateDetails {
   /** WASM threads; null off WASM. */
   threads: number | null;
   loadMs: number;
+  /** Where loadMs went (run-model.ts); null from Ollama. */
+  loadPhases: LoadPhases | null;
   loadWaitMs: number;
   /** Time to the first new token (the prompt pass), then the mean of the rest. */
   firstTokenMs: number;
@@ -128,6 +131,7 @@ export const generateNode = defineNode({
         backendReason: null,
         threads: null,
         loadMs: 0,
+        loadPhases: null,
         loadWaitMs: 0,
         firstTokenMs: out.firstTokenMs,
         msPerToken: out.msPerToken,
@@ -171,6 +175,7 @@ export const generateNode = defineNode({
       backendReason: loaded.backendReason,
       threads: loaded.threads,
       loadMs: loaded.loadMs,
+      loadPhases: loaded.loadPhases,
       loadWaitMs,
       budget,
       maxPositions: loaded.maxPositions,

@@ -18,6 +18,7 @@ import type { Backend } from './model-choice';
 import type { Resources } from '../engine/define-node';
 import type { OllamaView } from './ollama-run';
 import type { HeldRun } from './probe';
+import type { LoadPhases } from './run-model';
 import { SHIPPED_MODEL } from '../shared/model-ref';
 import { modelCardLine } from '../shared/model-card';
 
@@ -39,6 +40,8 @@ export interface TransformerDetails extends Analysis {
   paddingDropped: number;
   /** How long loading the model took when it was loaded (maybe by an earlier run). */
   loadMs: number;
+  /** Where loadMs went (run-model.ts); null from Ollama. */
+  loadPhases: LoadPhases | null;
   /** How long this run waited for the model: about loadMs on first use, ~0 once it is loaded. */
   loadWaitMs: number;
   runMs: number;
@@ -108,6 +111,7 @@ export const transformerNode = defineNode({
         dropped: 0,
         paddingDropped: 0,
         loadMs: 0,
+        loadPhases: null,
         loadWaitMs: 0,
         runMs,
         layers: 0,
@@ -169,6 +173,7 @@ export const transformerNode = defineNode({
       dropped,
       paddingDropped: ids.ids.length - real.length,
       loadMs: loaded.loadMs,
+      loadPhases: loaded.loadPhases,
       loadWaitMs,
       runMs,
       layers: loaded.layers,
@@ -207,6 +212,7 @@ export const transformerNode = defineNode({
       dropped: d.dropped,
       paddingDropped: d.paddingDropped,
       loadMs: d.loadMs,
+      loadPhases: d.loadPhases ?? null,
       loadWaitMs: d.loadWaitMs,
       runMs: d.runMs,
       layers: d.layers,

@@ -48,6 +48,11 @@ export interface LoadedModel {
   threads: number | null;
   /** Loading alone (download, session), without the probe. */
   loadMs: number;
+  /**
+   * Where loadMs went: reading the files (network, Cache API or disk), starting ONNX Runtime and
+   * creating the session (WASM compile included), reading the embedding table from the bytes.
+   */
+  loadPhases: LoadPhases;
   /** How fast it runs here, when probed while loading (Auto on a hardware GPU); else see speedHere. */
   speed: ModelSpeed | null;
   layers: number;
@@ -61,6 +66,12 @@ export interface LoadedModel {
   hasAttentions: boolean;
   embedding: FloatMatrix | null;
   model: PreTrainedModel;
+}
+
+export interface LoadPhases {
+  filesMs: number;
+  sessionMs: number;
+  tableMs: number;
 }
 
 export interface LoadOptions {
@@ -139,9 +150,17 @@ async function chooseAndLoad(ref: ModelRef, options: LoadOptions): Promise<Loade
   if (options.where === 'server') {
     return loadOn(ref, chooseBackend({ preference: options.preference, where: 'server', adapter: null, isolated: false, cores: 1, simd: true, probe: null }), options);
   }
-  await useOwnWasmFiles(options.resources);
   const facts = await browserFacts(options.preference);
+  // The WASM-only build of ONNX Runtime starts and runs faster; take it unless WebGPU may be used.
+  const mayUseWebGpu = needsWebGpuProbe(facts) || chooseBackend({ ...facts, probe: null }).backend === 'webgpu';
+  const build = await useOwnWasmFiles(options.resources, mayUseWebGpu ? 'webgpu' : 'wasm');
   useWasmThreads(chooseBackend({ ...facts, preference: 'wasm', probe: null }).threads ?? 1);
+  if (build === 'wasm' && mayUseWebGpu) {
+    // This page started ONNX Runtime without WebGPU (an earlier run chose WASM): say how to get it.
+    const wasm = chooseBackend({ ...facts, preference: 'wasm', probe: null });
+    const note = 'WebGPU needs the page reloaded: ONNX Runtime started here for WASM only. Ran on WASM.';
+    return loadOn(ref, { ...wasm, reason: 'WebGPU needs a page reload', note }, options);
+  }
   if (needsWebGpuProbe(facts)) {
     // A hardware GPU: time it against WASM on this very model, keep the faster, release the other.
     const onWasm = await probed(await loadOn(ref, chooseBackend({ ...facts, preference: 'wasm', probe: null }), options));
@@ -184,6 +203,7 @@ async function loadOn(ref: ModelRef, choice: BackendChoice, options: LoadOptions
   let shippedBytes = wantBytes && options.where === 'server' ? readModelBytes(ref, options.resources) : null;
   shippedBytes?.catch(() => undefined);
   const fileProgress = new Map<string, number>();
+  let filesRead = t0;
   let model: PreTrainedModel;
   try {
     model = await AutoModelForCausalLM.from_pretrained(base, {
@@ -191,6 +211,7 @@ async function loadOn(ref: ModelRef, choice: BackendChoice, options: LoadOptions
       ...(ref.config ? { config: ref.config as never } : {}),
       ...(shipped ? { dtype: 'fp32' as const } : {}),
       progress_callback: (info) => {
+        if (info.status === 'done' && info.file.endsWith('.onnx')) filesRead = performance.now();
         if (info.status !== 'progress' || !options.onProgress) return;
         fileProgress.set(info.file, info.progress / 100);
         const values = [...fileProgress.values()];
@@ -208,6 +229,7 @@ async function loadOn(ref: ModelRef, choice: BackendChoice, options: LoadOptions
     );
   }
 
+  const sessionReady = performance.now();
   let bytes: Uint8Array | null = ref.onnx ?? null;
   if (ref.onnx) {
     // Fine-tuned weights: same graph and config, new initializers. Swap the session.
@@ -227,13 +249,16 @@ async function loadOn(ref: ModelRef, choice: BackendChoice, options: LoadOptions
   const vocabSize = configNumber(config, 'vocab_size') ?? ref.vocabSize;
   const session = model.sessions.model as OrtSession;
   const eos = config.eos_token_id;
+  const embedding = bytes ? findEmbeddingTable(bytes, vocabSize) : null;
+  const end = performance.now();
   return {
     ref,
     backend,
     backendNote: choice.note,
     backendReason: choice.reason,
     threads: choice.threads,
-    loadMs: performance.now() - t0,
+    loadMs: end - t0,
+    loadPhases: { filesMs: filesRead - t0, sessionMs: sessionReady - filesRead, tableMs: end - sessionReady },
     speed: null,
     layers: configNumber(config, 'n_layer', 'num_hidden_layers', 'num_layers') ?? 0,
     heads: configNumber(config, 'n_head', 'num_attention_heads', 'num_heads') ?? 0,
@@ -242,7 +267,7 @@ async function loadOn(ref: ModelRef, choice: BackendChoice, options: LoadOptions
     maxPositions: configNumber(config, 'n_positions', 'max_position_embeddings', 'n_ctx') ?? 1024,
     eosId: typeof eos === 'number' ? eos : Array.isArray(eos) && typeof eos[0] === 'number' ? eos[0] : null,
     hasAttentions: session.outputNames.some((n) => n.startsWith('attentions.')),
-    embedding: bytes ? findEmbeddingTable(bytes, vocabSize) : null,
+    embedding,
     model,
   };
 }

@@ -87,6 +87,7 @@ export function GenerateInspector({ nodeId, view, params }: InspectorProps<'gene
         data-testid="generate-backend"
         data-backend={view.backend}
         data-load-ms={view.loadMs}
+        data-load-phases={view.loadPhases ? JSON.stringify(view.loadPhases) : ''}
         data-first-token-ms={view.firstTokenMs}
         data-ms-per-token={view.msPerToken ?? ''}
         data-tokens={view.steps.length}

@@ -200,7 +200,15 @@ export function TransformerInspector({ nodeId, view, params, setParams }: Inspec
         )}
       </div>
 
-      <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="transformer-backend" data-backend={view.backend}>
+      <p
+        className="text-xs text-slate-600 dark:text-slate-300"
+        data-testid="transformer-backend"
+        data-backend={view.backend}
+        data-load-ms={view.loadMs}
+        data-load-phases={view.loadPhases ? JSON.stringify(view.loadPhases) : ''}
+        data-run-ms={view.held ? '' : view.runMs}
+        data-positions={view.positions}
+      >
         {view.held ? 'Loaded on' : 'Ran on'} <b data-testid="transformer-backend-label">{describeBackend(view.backend, view.threads, view.backendReason)}</b> · model {view.model}
         {view.fineTuned ? ' (fine-tuned weights)' : ''} · loaded in {formatMs(view.loadMs)}
         {view.loadWaitMs < view.loadMs / 2 ? ' (earlier; reused)' : ''}
