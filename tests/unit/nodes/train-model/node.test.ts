@@ -108,11 +108,11 @@ describe('the Train model node', () => {
     const transformer = done<ViewOf<'transformer'>>(report.outcomes.get('model')).view;
     expect(transformer.vocabSize).toBe(500);
     expect(transformer.layers).toBe(2);
-    expect(transformer.width).toBe(64);
+    expect(transformer.width).toBe(32);
     expect(transformer.maxPositions).toBe(64);
     expect(transformer.warning).toBeNull();
     expect(transformer.tokens.join('')).toBe('TheĠUnitedĠStates');
-    expect(transformer.embedding!.width).toBe(64);
+    expect(transformer.embedding!.width).toBe(32);
     expect(transformer.attention!.layers).toHaveLength(2);
     const top = transformer.topK[0]!.candidates;
     expect(top).toHaveLength(5);
