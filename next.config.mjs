@@ -1,5 +1,10 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
+import { join, relative } from 'node:path';
 import process from 'node:process';
+import { PHASE_DEVELOPMENT_SERVER, PHASE_PRODUCTION_SERVER } from 'next/constants.js';
+import { tsImport } from 'tsx/esm/api';
 
 /**
  * Security headers on every response (the page's Content-Security-Policy, which needs a
@@ -34,11 +39,37 @@ function devOrigins() {
   return [...new Set(['127.0.0.1', hostname(), ...addresses, ...named])];
 }
 
+/**
+ * The version of the files the browser keeps in its Cache API (nodes/shared/file-cache.ts): a
+ * hash of every file under public/models, public/hub and public/ort (names and bytes), so a
+ * retrained model or a new ONNX Runtime gets a new cache instead of a stale one. About 60 MB
+ * read once per start.
+ */
+function cachedFilesVersion() {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch {
+      return; // public/ort is copied by `npm run assets`; without it the rest still versions
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) hash.update(`${relative('public', path)}\0`).update(readFileSync(path));
+    }
+  };
+  for (const dir of ['models', 'hub', 'ort']) walk(join('public', dir));
+  return hash.digest('hex').slice(0, 16);
+}
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   allowedDevOrigins: devOrigins(),
+  env: { NEXT_PUBLIC_TOKENLOOM_FILES_VERSION: cachedFilesVersion() },
   // Type-checking is its own step of `npm test` (tsc --noEmit); the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
   // Native and WASM runtimes stay out of the server bundle; Node loads them itself.
@@ -53,4 +84,25 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+/**
+ * Before `next start` or `next dev` serves anything, check the environment as the server will
+ * read it (server/env.ts `requireWebServerEnv`, loaded with tsx as the engine processes are): a
+ * bad value, or DATABASE_URL without TOKENLOOM_SECRET, is one sentence and exit 1 instead of a
+ * server that fails, or splits its clients, at the first request. `next build` is not checked.
+ */
+async function refuseBadServerEnv() {
+  try {
+    // Loading the module parses the environment already, so a bad value throws here too.
+    const { requireWebServerEnv } = await tsImport('./server/env.ts', import.meta.url);
+    requireWebServerEnv();
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'EnvError') throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+export default async function config(phase) {
+  if (phase === PHASE_PRODUCTION_SERVER || phase === PHASE_DEVELOPMENT_SERVER) await refuseBadServerEnv();
+  return nextConfig;
+}

@@ -20,7 +20,8 @@
  * Worker constructor before the app loads to stamp what it posts and receives.
  *
  * Before/after: `BENCH_KEYSTROKE_BEFORE=<another checkout, built>` measures that build too, in the
- * same session and interleaved (before, after, per size), and prints both with their ratio.
+ * same session and interleaved (before, after, per size), and prints both with their ratio. It is
+ * served on BENCH_KEYSTROKE_BEFORE_PORT (the bench's port + 1 by default).
  *
  * Run: npm run build && npx tsx bench/keystroke.ts [bytes…]
  */
@@ -177,7 +178,7 @@ export async function benchKeystroke(
   before = process.env.BENCH_KEYSTROKE_BEFORE,
 ): Promise<KeystrokeResult[]> {
   const builds: { name: string; cwd?: string; port: number }[] = [
-    ...(before ? [{ name: 'before', cwd: before, port: PORT + 1 }] : []),
+    ...(before ? [{ name: 'before', cwd: before, port: Number(process.env.BENCH_KEYSTROKE_BEFORE_PORT ?? PORT + 1) }] : []),
     { name: 'this', port: PORT },
   ];
   const servers = new Map<string, Awaited<ReturnType<typeof startServer>>>();

@@ -9,13 +9,17 @@
  *      ~20 KB text (uncached: every run computes);
  *   3. while 50 clients keep running the identical starter graph (cached: after the first run
  *      every node is a cache hit, and concurrent identical runs are deduplicated).
- * Prints the light request's throughput and p50/p95 side by side, with the runs completed.
+ * Prints the light request's throughput and p50/p95 side by side, with the runs completed and
+ * the web server's CPU per run (its own processes, not the engine processes': what load costs
+ * the thread that answers light requests; comparable across runs on a shared machine).
  * Bounded: three phases of LIGHT_SECONDS plus start-up; stops the server it started.
  *
- * Run: npx next build && npx tsx bench/server-load.ts
+ * Run: npx next build && npx tsx bench/server-load.ts (BENCH_SERVER_PORT: another port than 3191;
+ * BENCH_SERVER_CWD: another checkout's build, for a before/after comparison in one session)
  * Not handled here: several server instances, browsers (the runs use the canvas's transport
  * with the `eventsource` package).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { percentile, startServer } from './serve';
 import autocannon from 'autocannon';
 import { EventSource } from 'eventsource';
@@ -23,12 +27,48 @@ import { createServerRunner } from '@/components/canvas/server-runner';
 import { STARTER_GRAPH } from '@/components/canvas/starter';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 
-const PORT = 3191;
+const PORT = Number(process.env.BENCH_SERVER_PORT ?? 3191);
 const BASE = `http://127.0.0.1:${PORT}`;
 const TRPC = `${BASE}/api/trpc`;
 const CLIENTS = 50;
 const LIGHT_SECONDS = 10;
 const LIGHT_CONNECTIONS = 10;
+
+/**
+ * CPU seconds used so far by the web server: every process under `rootPid` (npx → next) except
+ * the engine processes (their cmdline names engine-process.mjs). Read from /proc (Linux; NaN
+ * elsewhere). On a shared machine, where latencies swing with other people's load, CPU per run
+ * is the figure that compares before and after.
+ */
+function webServerCpuSeconds(rootPid: number | undefined): number {
+  if (rootPid === undefined) return Number.NaN;
+  try {
+    const stats = readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .flatMap((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          return [{ pid: Number(pid), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100, engine: cmdline.includes('engine-process') }];
+        } catch {
+          return [];
+        }
+      });
+    const tree = new Set([rootPid]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const p of stats) {
+        if (tree.has(p.pid) || !tree.has(p.ppid) || p.engine) continue;
+        tree.add(p.pid);
+        grew = true;
+      }
+    }
+    return stats.filter((p) => tree.has(p.pid)).reduce((sum, p) => sum + p.cpu, 0);
+  } catch {
+    return Number.NaN;
+  }
+}
 
 export interface LightStats {
   requestsPerSecond: number;
@@ -37,12 +77,21 @@ export interface LightStats {
   errors: number;
 }
 
+/** The runs of one phase; webCpuMsPerRun: the web server's CPU (not its engine processes') per run. */
+export interface RunStats {
+  runsCompleted: number;
+  runsPerSecond: number;
+  runP50: number;
+  runErrors: number;
+  webCpuMsPerRun: number;
+}
+
 export interface ServerLoadResult {
   engine: string;
   processes: number;
   idle: LightStats;
-  uncached: LightStats & { runsCompleted: number; runsPerSecond: number; runP50: number; runErrors: number };
-  cached: LightStats & { runsCompleted: number; runsPerSecond: number; runP50: number; runErrors: number };
+  uncached: LightStats & RunStats;
+  cached: LightStats & RunStats;
 }
 
 /** graph.get for LIGHT_SECONDS; latencies from every response, so p95 is exact. */
@@ -104,18 +153,21 @@ async function keepRunning(makeDoc: (client: number, round: number) => GraphDoc,
   return { runsCompleted: durations.length, runsPerSecond: durations.length / seconds, runP50: percentile(durations, 0.5), runErrors: errors };
 }
 
-async function underLoad(lightPath: string, makeDoc: (client: number, round: number) => GraphDoc) {
+async function underLoad(lightPath: string, makeDoc: (client: number, round: number) => GraphDoc, serverPid: number | undefined) {
   let release!: () => void;
   const stop = new Promise<void>((resolve) => (release = resolve));
+  const cpu0 = webServerCpuSeconds(serverPid);
   const runs = keepRunning(makeDoc, stop);
   await new Promise((r) => setTimeout(r, 1000)); // let the runs ramp up
   const light = await measureLight(lightPath);
   release();
-  return { ...light, ...(await runs) };
+  const done = await runs;
+  const cpu = webServerCpuSeconds(serverPid) - cpu0;
+  return { ...light, ...done, webCpuMsPerRun: (cpu * 1000) / Math.max(1, done.runsCompleted) };
 }
 
 export async function benchServerLoad(): Promise<ServerLoadResult> {
-  const server = await startServer(PORT);
+  const server = await startServer(PORT, process.env.BENCH_SERVER_CWD);
   try {
     const runner = createServerRunner({ url: TRPC, EventSource, headers: { cookie: await newClientCookie() } });
     const info = await runner.serverInfo();
@@ -127,10 +179,9 @@ export async function benchServerLoad(): Promise<ServerLoadResult> {
 
     const idle = await measureLight(lightPath);
     const base = 'Students type their own sentences into the Text node, and every edit runs again. ';
-    const uncached = await underLoad(lightPath, (client, round) =>
-      starterWith(`${client}:${round} ${base.repeat(250)}`.slice(0, 20_000)),
-    );
-    const cached = await underLoad(lightPath, () => STARTER_GRAPH);
+    const pid = server.process.pid;
+    const uncached = await underLoad(lightPath, (client, round) => starterWith(`${client}:${round} ${base.repeat(250)}`.slice(0, 20_000)), pid);
+    const cached = await underLoad(lightPath, () => STARTER_GRAPH, pid);
     return { engine: info.engine, processes: info.processes, idle, uncached, cached };
   } finally {
     server.stop();
@@ -140,7 +191,13 @@ export async function benchServerLoad(): Promise<ServerLoadResult> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await benchServerLoad();
   const row = (s: LightStats) => ({ 'graph.get req/s': s.requestsPerSecond.toFixed(0), 'p50 ms': s.p50.toFixed(1), 'p95 ms': s.p95.toFixed(1), errors: s.errors });
-  const runs = (s: ServerLoadResult['cached']) => ({ 'runs done': s.runsCompleted, 'runs/s': s.runsPerSecond.toFixed(1), 'run p50 ms': s.runP50.toFixed(0), 'run errors': s.runErrors });
+  const runs = (s: ServerLoadResult['cached']) => ({
+    'runs done': s.runsCompleted,
+    'runs/s': s.runsPerSecond.toFixed(1),
+    'run p50 ms': s.runP50.toFixed(0),
+    'run errors': s.runErrors,
+    'web CPU ms/run': s.webCpuMsPerRun.toFixed(1),
+  });
   console.log(`Server runs on ${r.engine} (${r.processes} engine process${r.processes === 1 ? '' : 'es'}); light request: graph.get, ${LIGHT_CONNECTIONS} connections, ${LIGHT_SECONDS} s`);
   console.table({
     idle: row(r.idle),

@@ -13,6 +13,8 @@
  *
  *   npx tsx scripts/make-corpora.ts && npx tsx bench/subword.ts
  *
+ * Times are wall and CPU (user + system) time; on a shared machine the CPU ratio is the steadier.
+ *
  * Not handled here: asserting speed (tests never time things).
  */
 import { execFileSync } from 'node:child_process';
@@ -35,13 +37,21 @@ const ODIA_TEXT = { ...BERT_TEXT_DEFAULTS, lowercase: false, stripAccents: false
 
 interface Run {
   ms: number;
+  /** User + system CPU time: steadier than wall time on a shared machine. */
+  cpuMs: number;
   maxRssMb: number;
 }
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1000;
+};
 
 // ------------------------------------------------------------ child processes
 
 async function child(kind: string, file: string, out: string, extra: string | undefined): Promise<void> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const text = readFileSync(file, 'utf8');
   const odia = file.includes('odia');
   if (kind === 'wp-ours') {
@@ -49,7 +59,7 @@ async function child(kind: string, file: string, out: string, extra: string | un
     const wp = await trainWordPiece(text, { vocabSize: 30000, text: odia ? ODIA_TEXT : BERT_TEXT_DEFAULTS, startOrder });
     const ms = performance.now() - start;
     writeFileSync(out + '.tokens.json', JSON.stringify(wp.tokens));
-    writeFileSync(out, JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+    writeFileSync(out, JSON.stringify({ ms, cpuMs: cpuMs(cpu), maxRssMb: process.resourceUsage().maxRSS / 1024 }));
   } else if (kind === 'wp-hf') {
     const { Tokenizer, WordPiece, bertNormalizer, bertPreTokenizer } = require('tokenizers') as typeof import('tokenizers');
     const tokenizer = new Tokenizer(WordPiece.empty() as never);
@@ -57,18 +67,19 @@ async function child(kind: string, file: string, out: string, extra: string | un
     tokenizer.setPreTokenizer(bertPreTokenizer());
     tokenizer.train([file]);
     const ms = performance.now() - start;
+    const cpuTime = cpuMs(cpu);
     const rss = process.resourceUsage().maxRSS / 1024;
     tokenizer.save(out + '.tokenizer.json');
     const vocab = (JSON.parse(readFileSync(out + '.tokenizer.json', 'utf8')) as { model: { vocab: Record<string, number> } }).model.vocab;
     const tokens: string[] = [];
     for (const [t, id] of Object.entries(vocab)) tokens[id] = t;
     writeFileSync(out + '.tokens.json', JSON.stringify(tokens));
-    writeFileSync(out, JSON.stringify({ ms, maxRssMb: rss }));
+    writeFileSync(out, JSON.stringify({ ms, cpuMs: cpuTime, maxRssMb: rss }));
   } else if (kind === 'uni-ours') {
     const uni = await trainUnigram(text, { vocabSize: Number(extra) });
     const ms = performance.now() - start;
     writeFileSync(out + '.model.json', JSON.stringify(uni.pieces));
-    writeFileSync(out, JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+    writeFileSync(out, JSON.stringify({ ms, cpuMs: cpuMs(cpu), maxRssMb: process.resourceUsage().maxRSS / 1024 }));
   }
 }
 
@@ -85,9 +96,9 @@ function runChild(kind: string, file: string, work: string, extra?: string): Run
 function runSpm(file: string, work: string, vocabSize: number): Run & { prefix: string } {
   const prefix = join(work, `spm-${file.split('/').pop()}`);
   const args = ['spm_train', `--input=${file}`, `--model_prefix=${prefix}`, `--vocab_size=${vocabSize}`, '--model_type=unigram', '--num_threads=1', '--normalization_rule_name=identity'];
-  const script = 'import resource,subprocess,sys,time\nt=time.time()\nsubprocess.run(sys.argv[1:],check=True,capture_output=True)\nprint((time.time()-t)*1000, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024)';
-  const [ms, rss] = execFileSync('/usr/bin/python3', ['-c', script, ...args]).toString().trim().split(' ').map(Number);
-  return { ms: ms!, maxRssMb: rss!, prefix };
+  const script = 'import resource,subprocess,sys,time\nt=time.time()\nsubprocess.run(sys.argv[1:],check=True,capture_output=True)\nr=resource.getrusage(resource.RUSAGE_CHILDREN)\nprint((time.time()-t)*1000, (r.ru_utime+r.ru_stime)*1000, r.ru_maxrss/1024)';
+  const [ms, cpu, rss] = execFileSync('/usr/bin/python3', ['-c', script, ...args]).toString().trim().split(' ').map(Number);
+  return { ms: ms!, cpuMs: cpu!, maxRssMb: rss!, prefix };
 }
 
 // ------------------------------------------------------------ main
@@ -146,11 +157,11 @@ async function benchWordPiece(work: string): Promise<void> {
     const own = new Set(JSON.parse(readFileSync(ours.out + '.tokens.json', 'utf8')) as string[]);
     const shared = hfTokens.filter((t) => own.has(t)).length / hfTokens.length;
     const heldOut = await heldOutWordPiece(hf.out + '.tokenizer.json', hfTokens, name.includes('odia'));
-    rows.push([name, 'HF tokenizers, 1 thread', num(hf.ms / 1000), num(hf.maxRssMb, 0), String(hfTokens.length), 'reference', '1.00', '1.00', 'reference']);
-    rows.push([name, 'ours (own start order)', num(ours.ms / 1000), num(ours.maxRssMb, 0), String(own.size), `${num(shared * 100, 2)} % shared`, num(ours.ms / hf.ms), num(ours.maxRssMb / hf.maxRssMb), '']);
-    rows.push([name, 'ours (HF run’s start order)', num(ordered.ms / 1000), num(ordered.maxRssMb, 0), String(hfTokens.length), same ? 'identical, id for id' : 'DIFFERENT', num(ordered.ms / hf.ms), num(ordered.maxRssMb / hf.maxRssMb), heldOut]);
+    rows.push([name, 'HF tokenizers, 1 thread', num(hf.ms / 1000), num(hf.cpuMs / 1000), num(hf.maxRssMb, 0), String(hfTokens.length), 'reference', '1.00', '1.00', '1.00', 'reference']);
+    rows.push([name, 'ours (own start order)', num(ours.ms / 1000), num(ours.cpuMs / 1000), num(ours.maxRssMb, 0), String(own.size), `${num(shared * 100, 2)} % shared`, num(ours.ms / hf.ms), num(ours.cpuMs / hf.cpuMs), num(ours.maxRssMb / hf.maxRssMb), '']);
+    rows.push([name, 'ours (HF run’s start order)', num(ordered.ms / 1000), num(ordered.cpuMs / 1000), num(ordered.maxRssMb, 0), String(hfTokens.length), same ? 'identical, id for id' : 'DIFFERENT', num(ordered.ms / hf.ms), num(ordered.cpuMs / hf.cpuMs), num(ordered.maxRssMb / hf.maxRssMb), heldOut]);
   }
-  table(['corpus', 'trainer', 'time s', 'peak RSS MB', 'vocab', 'vocab vs HF', 'time / HF', 'RSS / HF', 'encoding 1 MB held out'], rows);
+  table(['corpus', 'trainer', 'time s', 'CPU s', 'peak RSS MB', 'vocab', 'vocab vs HF', 'time / HF', 'CPU / HF', 'RSS / HF', 'encoding 1 MB held out'], rows);
 }
 
 function benchUnigram(work: string): void {
@@ -199,20 +210,22 @@ function benchUnigram(work: string): void {
       words += b.length;
       b.forEach((w, k) => (same += a[k] === w ? 1 : 0));
     });
-    rows.push([`${name} (${sizes[name]} pieces)`, 'spm_train, 1 thread', num(spm.ms / 1000), num(spm.maxRssMb, 0), 'reference', '', '', '1.00', '1.00']);
+    rows.push([`${name} (${sizes[name]} pieces)`, 'spm_train, 1 thread', num(spm.ms / 1000), num(spm.cpuMs / 1000), num(spm.maxRssMb, 0), 'reference', '', '', '1.00', '1.00', '1.00']);
     rows.push([
       `${name} (${sizes[name]} pieces)`,
       'ours',
       num(ours.ms / 1000),
+      num(ours.cpuMs / 1000),
       num(ours.maxRssMb, 0),
       `${num((100 * shared) / pieces.length)} % (${sameId} same id)`,
       maxDiff.toExponential(1),
       `${num((100 * same) / words, 3)} % of ${words}`,
       num(ours.ms / spm.ms),
+      num(ours.cpuMs / spm.cpuMs),
       num(ours.maxRssMb / spm.maxRssMb),
     ]);
   }
-  table(['corpus', 'trainer', 'time s', 'peak RSS MB', 'pieces shared', 'max score diff', 'held-out words same', 'time / spm', 'RSS / spm'], rows);
+  table(['corpus', 'trainer', 'time s', 'CPU s', 'peak RSS MB', 'pieces shared', 'max score diff', 'held-out words same', 'time / spm', 'CPU / spm', 'RSS / spm'], rows);
 }
 
 if (process.argv[2] === '--child') {

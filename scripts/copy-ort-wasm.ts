@@ -5,11 +5,12 @@
  * The copy comes from the onnxruntime-web that @huggingface/transformers actually imports
  * (its own nested node_modules if it has one, else the top-level one), checked against the
  * version transformers.js pins: a mismatched .wasm fails at session creation with an obscure
- * error, so a mismatch stops here with a clear one. Only the build transformers.js's web bundle
- * loads (onnxruntime-web/webgpu → ort-wasm-simd-threaded.asyncify.{mjs,wasm}) is copied.
+ * error, so a mismatch stops here with a clear one. The two builds the app loads are copied
+ * (nodes/transformer/ort-files.ts): the asyncify one transformers.js's web bundle names
+ * (WebGPU and WASM), and the plain one (WASM only, quicker to start and to run).
  *
- * Not handled here: the files' cache headers, other ONNX Runtime builds (jsep, jspi, plain
- * wasm), committing anything (public/ort/ is git-ignored; run this before dev and build).
+ * Not handled here: the files' cache headers, other ONNX Runtime builds (jsep, jspi),
+ * committing anything (public/ort/ is git-ignored; run this before dev and build).
  *
  *   npx tsx scripts/copy-ort-wasm.ts            # copies, or says the copy is up to date
  */
@@ -36,7 +37,7 @@ if (wanted && wanted.replace(/^[\^~=]/, '') !== found) {
 
 mkdirSync(outDir, { recursive: true });
 let copied = 0;
-for (const name of Object.values(ORT_WASM_FILES)) {
+for (const name of ORT_WASM_FILES) {
   const from = path.join(ortDir, 'dist', name);
   const to = path.join(outDir, name);
   if (!existsSync(from)) {

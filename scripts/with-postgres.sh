@@ -2,7 +2,8 @@
 # Runs a command against a throwaway PostgreSQL server:
 #   scripts/with-postgres.sh npx vitest run tests/integration
 # initdb's a cluster in a temp dir, starts it on 127.0.0.1 on a free port, creates database
-# `tokenloom_test`, exports DATABASE_URL, runs the command, then stops the server and deletes
+# `tokenloom_test`, exports DATABASE_URL (and a throwaway TOKENLOOM_SECRET unless one is set: a web
+# server refuses DATABASE_URL without one, server/env.ts), runs the command, then stops the server and deletes
 # the dir. Exits with the command's exit code. Installs nothing: it needs PostgreSQL's server
 # binaries (Debian: the `postgresql` package; PG_BIN=/path/to/bin to choose a version).
 # As root, the server runs as the `postgres` user (PostgreSQL refuses to run as root).
@@ -78,6 +79,7 @@ fi
 as_owner "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U "$DB_USER" "$DB_NAME"
 
 export DATABASE_URL="postgres://$DB_USER@127.0.0.1:$PORT/$DB_NAME"
+export TOKENLOOM_SECRET="${TOKENLOOM_SECRET:-$(head -c 32 /dev/urandom | base64 | tr -d '\n')}"
 echo "with-postgres: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT, DATABASE_URL=$DATABASE_URL" >&2
 
 # Run the command without `set -e` so its failure reaches our exit code instead of aborting here.

@@ -5,9 +5,12 @@
  *   PostgreSQL server (node-postgres). Empty counts as unset.
  * - PGLITE_DATA_DIR (optional, default `.data/pglite`): where embedded PGlite keeps its files
  *   when DATABASE_URL is unset; created on first run. `memory://` keeps nothing on disk.
- * - TOKENLOOM_SECRET (optional, 32+ characters): signs client cookies. Unset, the server makes
- *   one at first start and keeps it in `tokenloom-secret` beside the PGlite folder (mode 0600;
- *   server/api/client-identity.ts). Set it when several instances serve one site.
+ * - TOKENLOOM_SECRET (32+ characters): signs client cookies. Required with DATABASE_URL, where
+ *   several web instances may serve one site and must recognise each other's cookies: a web
+ *   server refuses to start without it (`requireWebServerEnv`, called by next.config.mjs).
+ *   Workers (`npm run worker`) sign nothing and do not need it. Without DATABASE_URL it is
+ *   optional: the server makes one at first start and keeps it in `tokenloom-secret` beside the
+ *   PGlite folder (mode 0600; server/api/client-identity.ts).
  * - TOKENLOOM_TRUST_PROXY (optional): how many proxies in front of the server append to
  *   X-Forwarded-For (`1`/`true` = one). Unset or 0: the header is ignored (anyone can set it).
  * - TOKENLOOM_SAVES_PER_MINUTE (optional, default 30): graph saves (create/update/fork) one
@@ -95,6 +98,28 @@ export function parseServerEnv(source: Record<string, string | undefined> = proc
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'} ${issue.message}`);
   throw new EnvError(`Invalid server environment: ${problems.join('; ')}.`);
+}
+
+/**
+ * Why a web server must not serve with this environment, or undefined. With DATABASE_URL, web
+ * instances that each made their own secret would not recognise each other's cookies: a
+ * browser would be a new client on every instance, and per-client limits would break silently.
+ */
+export function webServerEnvProblem(serverEnv: ServerEnv): string | undefined {
+  if (!serverEnv.DATABASE_URL || serverEnv.TOKENLOOM_SECRET) return undefined;
+  return (
+    'DATABASE_URL is set, so several web instances may serve this site and each must recognise the clients the others signed: ' +
+    'set TOKENLOOM_SECRET to the same 32 or more random characters on every web instance, e.g. TOKENLOOM_SECRET=$(openssl rand -base64 32). ' +
+    'Workers (npm run worker) do not need it.'
+  );
+}
+
+/** parseServerEnv, plus what a web server needs (webServerEnvProblem); throws EnvError. */
+export function requireWebServerEnv(source: Record<string, string | undefined> = process.env): ServerEnv {
+  const parsed = parseServerEnv(source);
+  const problem = webServerEnvProblem(parsed);
+  if (problem) throw new EnvError(problem);
+  return parsed;
 }
 
 export const env: ServerEnv = parseServerEnv();

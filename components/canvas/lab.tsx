@@ -5,7 +5,8 @@
  */
 import '@/nodes/shared/zod-jitless';
 import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type FinalConnectionState } from '@xyflow/react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { connectionRefusal } from '@/nodes/engine/validate';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import type { Template } from '@/nodes/templates';
@@ -51,7 +52,20 @@ const newSize = (type: NodeType) => {
 };
 
 function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
-  const lab = useLab();
+  // What the shell draws, not the whole store: a run's results (runtime) re-render only the
+  // cards and the inspector that show them.
+  const lab = useLab(
+    useShallow((s) => ({
+      nodes: s.nodes,
+      edges: s.edges,
+      presenting: s.presenting,
+      readOnly: s.readOnly,
+      lesson: s.lesson,
+      onNodesChange: s.onNodesChange,
+      onEdgesChange: s.onEdgesChange,
+      inspect: s.inspect,
+    })),
+  );
   const { screenToFlowPosition, fitView, getViewport } = useReactFlow();
   const { stop, rerun } = useEngine();
   const sharing = useSharing();
@@ -162,11 +176,17 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
     return connectionRefusal(registry, { type: s.type, port: c.sourceHandle ?? '' }, { type: t.type, port: c.targetHandle ?? '' }) === null;
   }, []);
 
-  const edges = lab.edges.map((e) => {
-    const source = lab.nodes.find((n) => n.id === e.source);
-    const kind = source?.type ? portSpec(source.type, 'out', e.sourceHandle ?? '')?.kind : undefined;
-    return kind ? { ...e, style: { stroke: PORT_COLOR[kind], strokeWidth: 2 } } : e;
-  });
+  // Coloured by the source's port kind; a keystroke (new params) keeps the edges as they are.
+  const typeById = useLab(useShallow((s) => Object.fromEntries(s.nodes.map((n) => [n.id, n.type]))));
+  const edges = useMemo(
+    () =>
+      lab.edges.map((e) => {
+        const type = typeById[e.source];
+        const kind = type ? portSpec(type, 'out', e.sourceHandle ?? '')?.kind : undefined;
+        return kind ? { ...e, style: { stroke: PORT_COLOR[kind], strokeWidth: 2 } } : e;
+      }),
+    [lab.edges, typeById],
+  );
 
   const locked = lab.readOnly || Boolean(lab.lesson?.controls.lockGraph) || Boolean(lab.presenting);
   const showPalette = !lab.readOnly && !lab.lesson?.controls.hidePalette;

@@ -109,8 +109,10 @@ export function createServerRunner(options: ServerRunnerOptions = {}, client: Ap
             cancelTokens.set(runId, event.cancelToken);
             return;
           }
-          // The wire type only loosens `view: unknown` to optional; it is a RunEvent.
-          if (!settled) onEvent(event as RunEvent);
+          if (settled) return;
+          // The wire type only loosens `view: unknown` to optional; these are RunEvents.
+          if (event.type === 'run:events') for (const each of event.events) onEvent(each as RunEvent);
+          else onEvent(event as RunEvent);
         },
         onError: (error) => finish(error),
         onComplete: () => finish(),

@@ -27,6 +27,7 @@ import { runOnServer } from './server-runner';
 import { answerFromWorker, attachWorker } from './engine-channel';
 import { describeApiError } from '@/trpc/client';
 import { ALIVE_EVERY_MS } from '@/nodes/engine/worker-host';
+import { createViewReceiver } from '@/nodes/engine/view-diff';
 import { withBrowserBackend } from '@/nodes/transformer/model-choice';
 import { browserBackend, onBrowserBackendChange } from '@/components/ui/browser-backend';
 
@@ -120,12 +121,18 @@ export function useEngine() {
 
   const attach = useCallback(() => {
     const w = spawn();
+    // Views arrive as patches on the last one this worker sent: every batch is decoded, a stale
+    // run's too, so the page holds what the worker thinks it holds (view-diff.ts).
+    const views = createViewReceiver();
     w.onmessage = (event: MessageEvent<HostMessage | LocalCorpusMessage>) => {
       const message = event.data;
       lastHeard.current = Date.now();
       if (message.type === 'started' && message.runId === runId.current) inFlight.current.set(message.nodeId, Date.now());
       if (message.type === 'event' && message.runId === runId.current) settle([message.event]);
-      if (message.type === 'events' && message.runId === runId.current) settle(message.events);
+      if (message.type === 'events') {
+        const events = message.events.map((e) => views.decode(e));
+        if (message.runId === runId.current) settle(events);
+      }
       answerFromWorker(message);
     };
     attachWorker(w);

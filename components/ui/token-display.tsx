@@ -5,7 +5,7 @@
  * One switch for every view. A chip with offsets is tied to its span of the text: hovering the
  * chip lights the span (SpanText), hovering a character lights the chips that hold it.
  */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import clsx from 'clsx';
 import { create } from 'zustand';
 import { guessSpelling, showWhitespace, tokenLabel, viewToken, viewTokens, type TokenSpelling, type TokenView } from '@/nodes/shared/token-text';
@@ -157,9 +157,13 @@ export function StoredFormToggle() {
  * chips whose span holds it. Offsets are UTF-16 positions, as the tokens carry them.
  */
 export function SpanText({ text, scope, limit = 600 }: { text: string; scope: string; limit?: number }) {
+  return <SpanChars shown={text.slice(0, limit)} scope={scope} more={text.length > limit} />;
+}
+
+/** Memoised on the shown beginning: an edit past it (most keystrokes in a long text) renders nothing here. */
+const SpanChars = memo(function SpanChars({ shown, scope, more }: { shown: string; scope: string; more: boolean }) {
   const hovered = useTokenDisplay((s) => (s.hovered?.scope === scope ? s.hovered : null));
   const hover = useTokenDisplay((s) => s.hover);
-  const shown = text.slice(0, limit);
   const characters = useMemo(() => {
     const out: { char: string; start: number; end: number }[] = [];
     let at = 0;
@@ -182,10 +186,10 @@ export function SpanText({ text, scope, limit = 600 }: { text: string; scope: st
           {c.char}
         </span>
       ))}
-      {text.length > limit && <span className="text-slate-400">…</span>}
+      {more && <span className="text-slate-400">…</span>}
     </p>
   );
-}
+});
 
 /** A chip's span, or null for a token that stands for no text ([CLS]). */
 export function spanIn(scope: string, token: { start: number | null; end: number | null }): Span | null {

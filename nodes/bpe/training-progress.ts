@@ -53,6 +53,8 @@ export function describeProgress(p: TrainingProgressData): string {
     return `${read} · ${p.words.toLocaleString('en-US')} words counted${left}${p.secondsLeft === null ? '' : ', then merging'}`;
   }
   const words = `${p.words.toLocaleString('en-US')} words (${p.uniqueWords.toLocaleString('en-US')} different)`;
+  // Trained, but the node still encodes the text and builds its views: the line stays until the node is done.
+  if (p.phase === 'done') return `${words} · ${p.merges.toLocaleString('en-US')} merges made · preparing the results`;
   return `${words} · ${p.merges.toLocaleString('en-US')} of ${p.targetMerges.toLocaleString('en-US')} merges${left}`;
 }
 
@@ -112,6 +114,6 @@ export class TrainingProgress {
     if (!force && now - this.lastReport < REPORT_EVERY_MS) return;
     this.lastReport = now;
     const d = { ...this.data };
-    this.hooks.progress(fraction, d.phase === 'done' ? undefined : describeProgress(d), d);
+    this.hooks.progress(fraction, describeProgress(d), d);
   }
 }

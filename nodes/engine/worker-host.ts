@@ -11,6 +11,7 @@ import { execute, type RunEvent, type Where } from './executor';
 import type { GraphDoc } from './graph-doc';
 import { kindOf, type Registry } from './validate';
 import type { Resources } from './define-node';
+import { createViewSender, type WireEvent } from './view-diff';
 
 export type HostRequest =
   | { type: 'run'; runId: number; doc: GraphDoc }
@@ -20,8 +21,12 @@ export type HostRequest =
 
 export type HostMessage =
   | { type: 'event'; runId: number; event: RunEvent }
-  /** `postedAt`: when the worker posted the batch (epoch ms, sub-millisecond), for the keystroke bench. */
-  | { type: 'events'; runId: number; events: RunEvent[]; postedAt?: number }
+  /**
+   * A batch of a run's events; each result's view is a patch on the last view this host sent for
+   * that node (view-diff.ts: the page decodes every batch in order, a stale run's too).
+   * `postedAt`: when the worker posted the batch (epoch ms, sub-millisecond), for the keystroke bench.
+   */
+  | { type: 'events'; runId: number; events: WireEvent[]; postedAt?: number }
   | { type: 'backend'; where: Where; detail: string }
   /** Sent at once, unbatched, when a node starts: the canvas's watchdog learns what is running
    *  even when that node then blocks the worker's thread and no batch is ever flushed. */
@@ -50,9 +55,15 @@ export function createRunHost(options: {
   // Events are posted in batches: everything a run emits before it next yields to the event loop
   // (fast nodes finish within one task) travels in one message, so the canvas renders once.
   let buffer: { runId: number; events: RunEvent[] } | undefined;
+  // Views travel as patches on the last one sent (a keystroke changes little of each). They are
+  // made when the batch is posted, not as each node finishes: inside the run, the time spent
+  // diffing would count towards the executor's 12 ms between yields, and a yield on a busy
+  // machine costs more than the diff.
+  const views = createViewSender();
   const flush = () => {
     if (!buffer) return;
-    options.post({ type: 'events', runId: buffer.runId, events: buffer.events, postedAt: epochNow() });
+    const events = buffer.events.map((e) => views.encode(e));
+    options.post({ type: 'events', runId: buffer.runId, events, postedAt: epochNow() });
     buffer = undefined;
   };
   const emit = (runId: number, event: RunEvent) => {

@@ -17,6 +17,7 @@
  */
 import { z } from 'zod';
 import { defineNode, type Resources } from '../engine/define-node';
+import { compactCount } from '../shared/model-card';
 import { SHIPPED_MODEL, type ModelRef } from '../shared/model-ref';
 import { bpeDecoderFor, bpeEncoderFor, encodeWith, eosIdOf, idToToken, loadPretrained, type TokenizerRef } from '../shared/tokenizer-ref';
 import { HELD_OUT_SOTU_EXCERPT } from '../text/heldout-sample';
@@ -201,7 +202,14 @@ export const finetuneNode = defineNode({
       weightsId,
     };
     return {
-      model: { ...model, label, onnx: result.onnx, weightsId },
+      model: {
+        ...model,
+        label,
+        onnx: result.onnx,
+        weightsId,
+        // Same size; what it read grew, and its held-out figure no longer applies to these weights.
+        ...(model.card && { card: { ...model.card, trainedOn: `${model.card.trainedOn}, then fine-tuned here on ${compactCount(result.trainTokens)} tokens`, heldOut: null } }),
+      },
       details,
     };
   },

@@ -15,12 +15,14 @@ import { defineNode } from '../engine/define-node';
 import { codecFor, loadPretrained } from '../shared/tokenizer-ref';
 import type { ModelRef } from '../shared/model-ref';
 import { modelVocabulary } from '../transformer';
-import { checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerFamily, tokenizerLabel } from '../transformer/model-choice';
+import { askAboveSParam, checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerFamily, tokenizerLabel } from '../transformer/model-choice';
 import type { Backend } from '../transformer/model-choice';
 import type { GenerateStep, StopReason } from './generate';
 import type { Resources } from '../engine/define-node';
 import type { HeldRun } from '../transformer/probe';
+import type { LoadPhases } from '../transformer/run-model';
 import { SHIPPED_MODEL } from '../shared/model-ref';
+import { modelCardLine } from '../shared/model-card';
 
 /** Hard cap on new tokens per run. */
 export const MAX_NEW_TOKENS = 200;
@@ -39,6 +41,8 @@ export interface GenerateDetails {
   /** WASM threads; null off WASM. */
   threads: number | null;
   loadMs: number;
+  /** Where loadMs went (run-model.ts); null from Ollama. */
+  loadPhases: LoadPhases | null;
   loadWaitMs: number;
   /** Time to the first new token (the prompt pass), then the mean of the rest. */
   firstTokenMs: number;
@@ -51,6 +55,8 @@ export interface GenerateDetails {
   ollama: { url: string; note: string } | null;
   /** Set when the browser run was not started: it would take longer than the node's limit. */
   held: HeldRun | null;
+  /** What the model is, in one line (shared/model-card.ts); null from Ollama. */
+  modelCard: string | null;
 }
 
 /** Decode with the model's tokenizer for display; '' if it cannot be loaded here. */
@@ -88,13 +94,7 @@ export const generateNode = defineNode({
     maxNewTokens: z.number().int().min(1).max(MAX_NEW_TOKENS).default(30).describe('Max new tokens'),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(42).describe('Seed (same seed, same text)'),
     stopAtEos: z.boolean().default(true).describe('Stop at end-of-text'),
-    askAboveS: z
-      .number()
-      .min(0)
-      .max(3600)
-      // A few seconds is a wait a class notices; under it, asking would only interrupt.
-      .default(10)
-      .describe('In the browser, ask first when the run would take longer than (s; 0 = never ask)'),
+    askAboveS: askAboveSParam,
   }),
   run: async ({ ids, model: wired }, params, ctx) => {
     if (!wired && params.model === 'ollama') {
@@ -131,6 +131,7 @@ export const generateNode = defineNode({
         backendReason: null,
         threads: null,
         loadMs: 0,
+        loadPhases: null,
         loadWaitMs: 0,
         firstTokenMs: out.firstTokenMs,
         msPerToken: out.msPerToken,
@@ -138,6 +139,7 @@ export const generateNode = defineNode({
         maxPositions: 0,
         model: `${out.model} (Ollama)`,
         held: null,
+        modelCard: null,
         ollama: {
           url: out.url,
           note: `${OLLAMA_NO_IDS} The output IDs are the new text encoded again with ${ids.tokenizer}, not the Ollama model's own IDs. Ollama always stops at its end token.`,
@@ -173,11 +175,13 @@ export const generateNode = defineNode({
       backendReason: loaded.backendReason,
       threads: loaded.threads,
       loadMs: loaded.loadMs,
+      loadPhases: loaded.loadPhases,
       loadWaitMs,
       budget,
       maxPositions: loaded.maxPositions,
       model: ref.label,
       ollama: null,
+      modelCard: modelCardLine({ label: ref.label, layers: loaded.layers, heads: loaded.heads, width: loaded.width, card: ref.card }),
     };
     // Measured here, right after loading: too slow for this browser? Say so before running.
     const speed = params.askAboveS > 0 ? await speedHere(loaded) : null;
@@ -235,6 +239,7 @@ export const generateNode = defineNode({
     const d = details!;
     return {
       ...d,
+      modelCard: d.modelCard ?? null,
       promptText: d.promptText.slice(-TEXT_SHOWN),
       text: d.text.slice(0, TEXT_SHOWN),
       strategy: params.strategy,

@@ -21,6 +21,7 @@ import type { TokenizerJsonLike } from './replay-text';
 
 export { SHIPPED_TOKENIZERS, SHIPPED_TOKENIZER_LABELS, isShippedTokenizer, type ShippedTokenizerName } from './shipped';
 import { SHIPPED_TOKENIZERS, isShippedTokenizer } from './shipped';
+import { useFileCache } from '../shared/file-cache';
 
 export interface LoadPretrainedOptions {
   /** Folder (Node) or URL path (browser) holding <name>/tokenizer.json. Default '/hub/'. */
@@ -43,7 +44,7 @@ export interface PretrainedTokenizer {
 
 const loads = new Map<string, Promise<PretrainedTokenizer>>();
 /** transformers.js's own cache defaults (on where available), restored when caching is allowed again. */
-const CACHE_DEFAULTS = { browser: env.useBrowserCache, fileSystem: env.useFSCache };
+const CACHE_DEFAULTS = { fileSystem: env.useFSCache };
 
 function offlineMessage(name: string, cause: string): string {
   return (
@@ -89,7 +90,8 @@ async function loadUncached(
   env.allowLocalModels = shipped;
   env.localModelPath = options.localModelPath;
   env.allowRemoteModels = !shipped && options.allowRemote;
-  env.useBrowserCache = options.cacheDownloads && CACHE_DEFAULTS.browser;
+  // The browser's Cache API, in this build's versioned cache (shared/file-cache.ts).
+  useFileCache(env, options.cacheDownloads);
   env.useFSCache = options.cacheDownloads && CACHE_DEFAULTS.fileSystem;
   if (!shipped && !options.allowRemote) {
     throw new Error(offlineMessage(name, 'remote loading is switched off'));

@@ -6,6 +6,7 @@
  * Not handled here: loading and running models (nodes/transformer), training (nodes/finetune).
  */
 import type { TokenizerRef } from './tokenizer-ref';
+import type { ModelCard } from './model-card';
 
 export interface ModelRef {
   /** 'tokenloom-tiny' (shipped in public/models/) or a Hugging Face id (online users). */
@@ -25,6 +26,8 @@ export interface ModelRef {
   config?: Record<string, unknown>;
   /** The tokenizer the model reads when it is not a shipped one (a BPE trained on the canvas). */
   tokenizerRef?: TokenizerRef;
+  /** What the model is (size, training data, held-out perplexity against a bigram); absent for hub models. */
+  card?: ModelCard;
 }
 
 // The engine names no model: the `model` port's value type is declared here.
@@ -41,4 +44,11 @@ export const SHIPPED_MODEL: ModelRef = {
   tokenizer: 'gpt2',
   vocabSize: 50257,
   weightsId: 'tokenloom-tiny',
+  // From public/models/tokenloom-tiny/README.md (scripts/train-model.py writes it); a test
+  // checks these against that README, so a retrained model cannot keep the old figures.
+  card: {
+    parameters: 6_862_464,
+    trainedOn: '1.98 M tokens of State of the Union addresses (1790–2021)',
+    heldOut: { perplexity: 233.2, bigramPerplexity: 239.0, tokens: 98_701 },
+  },
 };

@@ -26,6 +26,7 @@ import { FINETUNE_BACKENDS, loadTf } from '../finetune/backend';
 import { gpt2Onnx } from '../shared/onnx/gpt2-onnx';
 import { shortHash } from '../shared/onnx/model-bytes';
 import type { ModelRef } from '../shared/model-ref';
+import { compactCount } from '../shared/model-card';
 import { baselines, type Baselines } from './baselines';
 import { CUSTOM_BOUNDS, PRESETS, architecture, checkVocabulary, presetSpec, splitCorpus } from './presets';
 import { Trainer, type LossPoint } from './train';
@@ -223,6 +224,13 @@ export const trainModelNode = defineNode({
     };
     const c = config.nEmbd;
     const parameters = (vocabSize + config.nPositions) * c + config.nLayer * (12 * c * c + 13 * c) + 2 * c;
+    // The one-line card the Transformer and Generate inspectors show (shared/model-card.ts).
+    const lastHeldOut = result.fullHistory.findLast((h) => h.heldOutLoss !== null)?.heldOutLoss ?? null;
+    model.card = {
+      parameters,
+      trainedOn: `${compactCount(train.length)} tokens of the corpus wired in here, ${result.stepsDone} steps`,
+      heldOut: lastHeldOut === null ? null : { perplexity: Math.exp(lastHeldOut), bigramPerplexity: Math.exp(lines.bigram), tokens: heldOut.length },
+    };
     const details: Kept = {
       pretrainedFiles: await pretrainedFilesOf(tokenizer, ctx.resources),
       ...result.live,

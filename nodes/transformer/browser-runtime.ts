@@ -12,7 +12,7 @@ import type { Resources } from '../engine/define-node';
 import { webGpuAdapter } from '../shared/gpu-adapter';
 import type { BackendFacts } from './backend-choice';
 import type { DevicePreference } from './model-choice';
-import { ORT_WASM_FILES } from './ort-files';
+import { ORT_BUILDS, type OrtBuild } from './ort-files';
 
 /**
  * The smallest module using a SIMD instruction (v128.const, i32x4.add's type): validate() is
@@ -59,20 +59,33 @@ export function useWasmThreads(threads: number): number {
   return threadsInForce;
 }
 
+let buildInForce: OrtBuild | null = null;
+/** The ONNX Runtime build this page started with (null before the first model load). */
+export function ortBuildInForce(): OrtBuild | null {
+  return buildInForce;
+}
+
 let wasmFilesChecked: Promise<void> | null = null;
 /**
  * Point ONNX Runtime Web at the WASM files the app serves (public/ort/, beside public/models/),
  * and check once that they are there: a missing file otherwise fails deep inside ONNX Runtime.
+ * `build`: 'webgpu' where WebGPU may be asked for on this page, else the quicker WASM-only one
+ * (ort-files.ts). ONNX Runtime reads the paths when it first starts, so the first call decides
+ * for the page: the build actually in force is returned.
  */
-export function useOwnWasmFiles(resources: Resources): Promise<void> {
+export async function useOwnWasmFiles(resources: Resources, build: OrtBuild): Promise<OrtBuild> {
   const wasm = wasmEnv();
-  if (!wasm) return Promise.resolve();
+  if (!wasm) return build;
+  buildInForce ??= build;
+  const files = ORT_BUILDS[buildInForce];
   const base = new URL('../ort/', new URL(resources.modelPath, globalThis.location?.href ?? 'http://localhost/')).href;
-  wasm.wasmPaths = { mjs: base + ORT_WASM_FILES.mjs, wasm: base + ORT_WASM_FILES.wasm };
+  // transformers.js may have swapped `mjs` for a blob: URL of the cached factory: keep it.
+  const current = wasm.wasmPaths as { mjs?: string; wasm?: string } | undefined;
+  if (current?.wasm !== base + files.wasm) wasm.wasmPaths = { mjs: base + files.mjs, wasm: base + files.wasm };
   // ONNX Runtime logs graph-optimisation warnings through console.error; they are not the
   // learner's errors. Keep its own errors.
   (env.backends.onnx as { logLevel?: string }).logLevel = 'error';
-  wasmFilesChecked ??= fetch(base + ORT_WASM_FILES.mjs, { method: 'HEAD' })
+  wasmFilesChecked ??= fetch(base + files.mjs, { method: 'HEAD' })
     .then((response) => {
       if (!response.ok) {
         throw new Error(`The ONNX Runtime files are missing from ${base} (HTTP ${response.status}). Run \`npx tsx scripts/copy-ort-wasm.ts\` before building.`);
@@ -82,5 +95,6 @@ export function useOwnWasmFiles(resources: Resources): Promise<void> {
       wasmFilesChecked = null; // let the next run check again
       throw error;
     });
-  return wasmFilesChecked;
+  await wasmFilesChecked;
+  return buildInForce;
 }

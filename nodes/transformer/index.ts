@@ -13,10 +13,20 @@ import { defineNode } from '../engine/define-node';
 import { idToToken, loadPretrained, vocabularyOf } from '../shared/tokenizer-ref';
 import type { ModelRef } from '../shared/model-ref';
 import { analyse, type Analysis } from './transformer';
-import { checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerLabel } from './model-choice';
+import { askAboveSParam, checkIdsInVocabulary, chosenModel, mismatchWarning, modelParams, realIds, tokenizerLabel } from './model-choice';
 import type { Backend } from './model-choice';
 import type { Resources } from '../engine/define-node';
 import type { OllamaView } from './ollama-run';
+import type { HeldRun } from './probe';
+import type { LoadPhases } from './run-model';
+import { SHIPPED_MODEL } from '../shared/model-ref';
+import { modelCardLine } from '../shared/model-card';
+
+/**
+ * A pass over this many positions or fewer is never held: it costs about what the speed probe
+ * itself does (probe.ts reads 16 positions), so measuring first would only slow it down.
+ */
+const NEVER_HELD_POSITIONS = 32;
 
 export interface TransformerDetails extends Analysis {
   warning: string | null;
@@ -30,6 +40,8 @@ export interface TransformerDetails extends Analysis {
   paddingDropped: number;
   /** How long loading the model took when it was loaded (maybe by an earlier run). */
   loadMs: number;
+  /** Where loadMs went (run-model.ts); null from Ollama. */
+  loadPhases: LoadPhases | null;
   /** How long this run waited for the model: about loadMs on first use, ~0 once it is loaded. */
   loadWaitMs: number;
   runMs: number;
@@ -44,6 +56,10 @@ export interface TransformerDetails extends Analysis {
   fineTuned: boolean;
   /** Set when the probabilities came from Ollama (Model = "ollama"). */
   ollama: OllamaView | null;
+  /** Set when the browser pass was not started: it would take longer than the node's limit. */
+  held: HeldRun | null;
+  /** What the model is, in one line (shared/model-card.ts); null from Ollama. */
+  modelCard: string | null;
 }
 
 /** The model tokenizer's vocabulary by id, to show tokens; empty if it cannot be loaded here. */
@@ -72,6 +88,7 @@ export const transformerNode = defineNode({
     ...modelParams,
     topK: z.number().int().min(1).max(50).default(5).describe('Top-k next tokens to list'),
     position: z.number().int().min(-1).max(100_000).default(-1).describe('Position to inspect (-1 = last)'),
+    askAboveS: askAboveSParam,
   }),
   run: async ({ ids, model: wired }, params, ctx) => {
     if (!wired && params.model === 'ollama') {
@@ -94,6 +111,7 @@ export const transformerNode = defineNode({
         dropped: 0,
         paddingDropped: 0,
         loadMs: 0,
+        loadPhases: null,
         loadWaitMs: 0,
         runMs,
         layers: 0,
@@ -106,6 +124,8 @@ export const transformerNode = defineNode({
         hasAttentionOutputs: false,
         fineTuned: false,
         ollama,
+        held: null,
+        modelCard: null,
       };
       return { predictions, details };
     }
@@ -114,7 +134,7 @@ export const transformerNode = defineNode({
     const real = realIds(ids);
     if (real.length === 0) throw new Error('No token IDs to read: type some text upstream.');
     ctx.progress(0.02, `Loading ${ref.label}…`);
-    const { loadModel, forward } = await import('./run-model');
+    const [{ loadModel, forward, speedHere }, { holdIfSlow }] = await Promise.all([import('./run-model'), import('./probe')]);
     const waitStart = performance.now();
     const loaded = await loadModel(ref, {
       preference: params.device,
@@ -128,11 +148,22 @@ export const transformerNode = defineNode({
     const dropped = Math.max(0, real.length - loaded.maxPositions);
     const read = real.slice(dropped);
     const vocab = await modelVocabulary(ref, ctx.resources);
-    ctx.progress(0.9, 'Running the model…');
-    const t0 = performance.now();
-    const result = await forward(loaded, read);
-    const runMs = performance.now() - t0;
-    const analysis = analyse({ loaded, result, ids: read, vocab, topK: params.topK, position: params.position });
+    // Measured here, right after loading (Generate's time budget): a long pass in a slow browser
+    // is said before it runs, with the server one click away.
+    const speed = params.askAboveS > 0 && read.length > NEVER_HELD_POSITIONS ? await speedHere(loaded) : null;
+    const held = holdIfSlow({ speed, ref }, { positions: read.length, newTokens: 0 }, params.askAboveS, SHIPPED_MODEL.weightsId);
+    let analysis: Analysis;
+    let runMs = 0;
+    if (held) {
+      const predictions = { model: ref.label, positions: read.length, ids: read, tokens: read.map((id) => vocab[id] ?? `#${id}`), topK: [], backend: loaded.backend };
+      analysis = { predictions, position: read.length - 1, positionNote: null, attention: null, embedding: null };
+    } else {
+      ctx.progress(0.9, 'Running the model…');
+      const t0 = performance.now();
+      const result = await forward(loaded, read);
+      runMs = performance.now() - t0;
+      analysis = analyse({ loaded, result, ids: read, vocab, topK: params.topK, position: params.position });
+    }
     const details: TransformerDetails = {
       ...analysis,
       warning,
@@ -142,6 +173,7 @@ export const transformerNode = defineNode({
       dropped,
       paddingDropped: ids.ids.length - real.length,
       loadMs: loaded.loadMs,
+      loadPhases: loaded.loadPhases,
       loadWaitMs,
       runMs,
       layers: loaded.layers,
@@ -154,6 +186,8 @@ export const transformerNode = defineNode({
       hasAttentionOutputs: loaded.hasAttentions,
       fineTuned: ref.onnx !== undefined,
       ollama: null,
+      held,
+      modelCard: modelCardLine({ label: ref.label, layers: loaded.layers, heads: loaded.heads, width: loaded.width, card: ref.card }),
     };
     return { predictions: analysis.predictions, details };
   },
@@ -178,6 +212,7 @@ export const transformerNode = defineNode({
       dropped: d.dropped,
       paddingDropped: d.paddingDropped,
       loadMs: d.loadMs,
+      loadPhases: d.loadPhases ?? null,
       loadWaitMs: d.loadWaitMs,
       runMs: d.runMs,
       layers: d.layers,
@@ -190,6 +225,8 @@ export const transformerNode = defineNode({
       hasAttentionOutputs: d.hasAttentionOutputs,
       fineTuned: d.fineTuned,
       ollama: d.ollama,
+      held: d.held ?? null,
+      modelCard: d.modelCard ?? null,
     };
   },
 });

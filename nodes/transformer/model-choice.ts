@@ -35,6 +35,18 @@ export const modelParams = {
   device: z.enum(DEVICE_PREFERENCES).default('auto').describe('Device in the browser (auto = measured: WebGPU only on a hardware GPU that runs this model faster than WASM)'),
 };
 
+/**
+ * The browser's time budget, shared by the Transformer and Generate nodes: above it, a run is
+ * held and the node says how long it would take here and on the server (probe.ts holdIfSlow).
+ */
+export const askAboveSParam = z
+  .number()
+  .min(0)
+  .max(3600)
+  // A few seconds is a wait a class notices; under it, asking would only interrupt.
+  .default(10)
+  .describe('In the browser, ask first when the run would take longer than (s; 0 = never ask)');
+
 /** The tokenizer a hub model reads, guessed from its id (a shipped one when the family matches). */
 function hubTokenizer(id: string): string {
   if (/(^|\/)(distil)?gpt2\b/i.test(id)) return 'gpt2';

@@ -65,7 +65,7 @@ export function estimateMs(speed: ModelSpeed, run: { positions: number; newToken
  */
 export const SHIPPED_SERVER_SPEED: ModelSpeed = { msPerToken: 25, msPerPosition: 8 };
 
-/** A browser run not started because it would take longer than the node's limit. */
+/** A browser run not started because it would take longer than the node's limit (Generate, Transformer). */
 export interface HeldRun {
   /** About how long it would take in this browser, ms. */
   browserMs: number;
@@ -73,8 +73,11 @@ export interface HeldRun {
   serverMs: number | null;
   /** The node's limit, s. */
   limitS: number;
-  /** The measured speed the estimate comes from. */
+  /** The measured speed the estimate comes from: per generated token, per position of a full pass. */
   msPerToken: number;
+  msPerPosition: number;
+  /** What the run would do: read `positions` (one forward pass), then generate `newTokens` (0: none). */
+  positions: number;
   newTokens: number;
 }
 
@@ -92,5 +95,5 @@ export function holdIfSlow(
   const browserMs = estimateMs(loaded.speed, run);
   if (!(browserMs > limitS * 1000)) return null;
   const serverMs = loaded.ref.weightsId === shippedWeightsId ? estimateMs(SHIPPED_SERVER_SPEED, run) : null;
-  return { browserMs, serverMs, limitS, msPerToken: loaded.speed.msPerToken, newTokens: run.newTokens };
+  return { browserMs, serverMs, limitS, msPerToken: loaded.speed.msPerToken, msPerPosition: loaded.speed.msPerPosition, positions: run.positions, newTokens: run.newTokens };
 }

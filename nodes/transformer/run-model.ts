@@ -19,7 +19,7 @@
  *   once per realm for both nodes); hub exports are quantized or too large to read twice, so none.
  * - Auto on a hardware GPU loads the model on both WASM and WebGPU, probes both and keeps the
  *   faster; everywhere else one load, probed only when a node first asks how fast it runs
- *   (speedHere: Generate's time estimate), so the Transformer's load pays no probe.
+ *   (speedHere: the Transformer's and Generate's time estimate), so the load itself pays no probe.
  *
  * Not handled here: running the model (forward.ts), choosing top-k or sampling (sampling.ts),
  * what the views show (the nodes), external-data ONNX files.
@@ -35,6 +35,7 @@ import { SHIPPED_MODEL } from '../shared/model-ref';
 import { chooseBackend, needsWebGpuProbe, type BackendChoice } from './backend-choice';
 import { browserFacts, useOwnWasmFiles, useWasmThreads } from './browser-runtime';
 import { probeSpeed, type ModelSpeed } from './probe';
+import { useFileCache } from '../shared/file-cache';
 
 export interface LoadedModel {
   ref: ModelRef;
@@ -47,6 +48,11 @@ export interface LoadedModel {
   threads: number | null;
   /** Loading alone (download, session), without the probe. */
   loadMs: number;
+  /**
+   * Where loadMs went: reading the files (network, Cache API or disk), starting ONNX Runtime and
+   * creating the session (WASM compile included), reading the embedding table from the bytes.
+   */
+  loadPhases: LoadPhases;
   /** How fast it runs here, when probed while loading (Auto on a hardware GPU); else see speedHere. */
   speed: ModelSpeed | null;
   layers: number;
@@ -60,6 +66,12 @@ export interface LoadedModel {
   hasAttentions: boolean;
   embedding: FloatMatrix | null;
   model: PreTrainedModel;
+}
+
+export interface LoadPhases {
+  filesMs: number;
+  sessionMs: number;
+  tableMs: number;
 }
 
 export interface LoadOptions {
@@ -138,9 +150,17 @@ async function chooseAndLoad(ref: ModelRef, options: LoadOptions): Promise<Loade
   if (options.where === 'server') {
     return loadOn(ref, chooseBackend({ preference: options.preference, where: 'server', adapter: null, isolated: false, cores: 1, simd: true, probe: null }), options);
   }
-  await useOwnWasmFiles(options.resources);
   const facts = await browserFacts(options.preference);
+  // The WASM-only build of ONNX Runtime starts and runs faster; take it unless WebGPU may be used.
+  const mayUseWebGpu = needsWebGpuProbe(facts) || chooseBackend({ ...facts, probe: null }).backend === 'webgpu';
+  const build = await useOwnWasmFiles(options.resources, mayUseWebGpu ? 'webgpu' : 'wasm');
   useWasmThreads(chooseBackend({ ...facts, preference: 'wasm', probe: null }).threads ?? 1);
+  if (build === 'wasm' && mayUseWebGpu) {
+    // This page started ONNX Runtime without WebGPU (an earlier run chose WASM): say how to get it.
+    const wasm = chooseBackend({ ...facts, preference: 'wasm', probe: null });
+    const note = 'WebGPU needs the page reloaded: ONNX Runtime started here for WASM only. Ran on WASM.';
+    return loadOn(ref, { ...wasm, reason: 'WebGPU needs a page reload', note }, options);
+  }
   if (needsWebGpuProbe(facts)) {
     // A hardware GPU: time it against WASM on this very model, keep the faster, release the other.
     const onWasm = await probed(await loadOn(ref, chooseBackend({ ...facts, preference: 'wasm', probe: null }), options));
@@ -174,14 +194,16 @@ async function loadOn(ref: ModelRef, choice: BackendChoice, options: LoadOptions
   env.allowLocalModels = shipped;
   env.allowRemoteModels = !shipped && options.resources.allowRemote;
   env.localModelPath = options.resources.modelPath;
+  useFileCache(env);
 
   // The shipped file's bytes for the embedding table: on the server read from disk while
-  // transformers.js loads the model; in the browser fetched after it, so the second request is an
-  // HTTP-cache revalidation instead of a second 27 MB download.
+  // transformers.js loads the model; in the browser read after it from the Cache API entry the
+  // load just made (shared/file-cache.ts), so the bytes are downloaded once.
   const wantBytes = shipped && !ref.onnx;
   let shippedBytes = wantBytes && options.where === 'server' ? readModelBytes(ref, options.resources) : null;
   shippedBytes?.catch(() => undefined);
   const fileProgress = new Map<string, number>();
+  let filesRead = t0;
   let model: PreTrainedModel;
   try {
     model = await AutoModelForCausalLM.from_pretrained(base, {
@@ -189,6 +211,7 @@ async function loadOn(ref: ModelRef, choice: BackendChoice, options: LoadOptions
       ...(ref.config ? { config: ref.config as never } : {}),
       ...(shipped ? { dtype: 'fp32' as const } : {}),
       progress_callback: (info) => {
+        if (info.status === 'done' && info.file.endsWith('.onnx')) filesRead = performance.now();
         if (info.status !== 'progress' || !options.onProgress) return;
         fileProgress.set(info.file, info.progress / 100);
         const values = [...fileProgress.values()];
@@ -206,6 +229,7 @@ async function loadOn(ref: ModelRef, choice: BackendChoice, options: LoadOptions
     );
   }
 
+  const sessionReady = performance.now();
   let bytes: Uint8Array | null = ref.onnx ?? null;
   if (ref.onnx) {
     // Fine-tuned weights: same graph and config, new initializers. Swap the session.
@@ -225,13 +249,16 @@ async function loadOn(ref: ModelRef, choice: BackendChoice, options: LoadOptions
   const vocabSize = configNumber(config, 'vocab_size') ?? ref.vocabSize;
   const session = model.sessions.model as OrtSession;
   const eos = config.eos_token_id;
+  const embedding = bytes ? findEmbeddingTable(bytes, vocabSize) : null;
+  const end = performance.now();
   return {
     ref,
     backend,
     backendNote: choice.note,
     backendReason: choice.reason,
     threads: choice.threads,
-    loadMs: performance.now() - t0,
+    loadMs: end - t0,
+    loadPhases: { filesMs: filesRead - t0, sessionMs: sessionReady - filesRead, tableMs: end - sessionReady },
     speed: null,
     layers: configNumber(config, 'n_layer', 'num_hidden_layers', 'num_layers') ?? 0,
     heads: configNumber(config, 'n_head', 'num_attention_heads', 'num_heads') ?? 0,
@@ -240,7 +267,7 @@ async function loadOn(ref: ModelRef, choice: BackendChoice, options: LoadOptions
     maxPositions: configNumber(config, 'n_positions', 'max_position_embeddings', 'n_ctx') ?? 1024,
     eosId: typeof eos === 'number' ? eos : Array.isArray(eos) && typeof eos[0] === 'number' ? eos[0] : null,
     hasAttentions: session.outputNames.some((n) => n.startsWith('attentions.')),
-    embedding: bytes ? findEmbeddingTable(bytes, vocabSize) : null,
+    embedding,
     model,
   };
 }

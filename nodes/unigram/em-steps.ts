@@ -7,7 +7,7 @@
  */
 import type { LongRunHooks } from '../bpe/types';
 import type { WordLattices } from './em';
-import { Lattice, PieceTrie, UNK_PENALTY } from './lattice';
+import { UNK_PENALTY } from './lattice';
 
 const f = Math.fround;
 const PIECES_PER_CHECKPOINT = 2000;
@@ -16,8 +16,6 @@ const PIECES_PER_CHECKPOINT = 2000;
 export type Scored = [string, number];
 /** A piece of the model being trained: text, score, and its index among the seeds. */
 export type ModelPiece = [string, number, number];
-
-const codePoints = (s: string) => Int32Array.from(s, (c) => c.codePointAt(0)!);
 
 /** SentencePiece's Digamma (asymptotic series after shifting x to >= 7). */
 export function digamma(x: number): number {
@@ -32,9 +30,8 @@ export function digamma(x: number): number {
 }
 
 
-/** Model state between EM steps: pieces with scores, and the trie over them. */
+/** Model state between EM steps: pieces with scores, and where each seed piece went. */
 export class Pieces {
-  readonly trie: PieceTrie;
   readonly scores: Float32Array;
   readonly minScore: number;
   readonly unkScore: number;
@@ -44,18 +41,17 @@ export class Pieces {
     readonly list: ModelPiece[],
     seedCount: number,
   ) {
-    this.trie = new PieceTrie(list.map((p) => p[0]));
-    this.scores = Float32Array.from(list, (p) => p[1]);
+    this.scores = new Float32Array(list.length);
+    this.current = new Int32Array(seedCount).fill(-1);
     let min = Infinity;
-    for (const s of this.scores) min = Math.min(min, s);
+    for (let i = 0; i < list.length; i++) {
+      const [, score, seed] = list[i]!;
+      this.scores[i] = score;
+      if (score < min) min = score;
+      this.current[seed] = i;
+    }
     this.minScore = f(min);
     this.unkScore = f(this.minScore - UNK_PENALTY);
-    this.current = new Int32Array(seedCount).fill(-1);
-    list.forEach((p, i) => (this.current[p[2]] = i));
-  }
-  lattice(cps: ArrayLike<number>): Lattice {
-    // The trainer's model leaves unk_id at 0: unknown nodes count as the first piece.
-    return new Lattice(cps, this.trie, this.scores, { id: 0, score: this.unkScore });
   }
 }
 
@@ -74,43 +70,46 @@ export function mStep(list: readonly ModelPiece[], expected: Float32Array): Mode
   return kept;
 }
 
-/** PruneSentencePieces: keep the pieces whose removal would cost the corpus most likelihood. */
+/**
+ * PruneSentencePieces: keep the pieces whose removal would cost the corpus most likelihood.
+ * `words` and `pieces` hold the lattices of the corpus's words and of the seed pieces (by seed
+ * index), both kept to this model. SentencePiece's F (the share of words whose best path holds
+ * the piece, counted per occurrence) is the piece's Viterbi frequency divided by the word total:
+ * the same float32 sums in the same order.
+ */
 export async function prune(
   model: Pieces,
-  words: readonly Scored[],
-  lattices: WordLattices,
+  counts: ArrayLike<number>,
+  words: WordLattices,
+  pieces: WordLattices,
   desired: number,
   shrinkingFactor: number,
   hooks: LongRunHooks,
 ): Promise<ModelPiece[]> {
   const list = model.list;
   const n = list.length;
+  const { scores, unkScore } = model;
   const alwaysKeep = new Uint8Array(n).fill(1);
-  const alternatives: number[][] = Array.from({ length: n }, () => []);
+  const alternatives: (Int32Array | null)[] = new Array<Int32Array | null>(n).fill(null);
   for (let i = 0; i < n; i++) {
     if (i % PIECES_PER_CHECKPOINT === PIECES_PER_CHECKPOINT - 1) await hooks.checkpoint?.();
-    const cps = codePoints(list[i]![0]);
-    if (cps.length === 1) continue; // one path only: always keep, no alternatives
-    const lattice = model.lattice(cps);
-    const best = lattice.viterbi()!;
-    if (best.nodes.length >= 2) alwaysKeep[i] = 0;
-    else {
-      const second = lattice.viterbi(best.nodes[0]!);
-      if (second) alternatives[i] = second.nodes.map((node) => lattice.id[node]!);
-    }
+    const seed = list[i]![2];
+    if (pieces.length(seed) === 1) continue; // one path only: always keep, no alternatives
+    if (pieces.viterbi(seed, scores, unkScore) >= 2) alwaysKeep[i] = 0;
+    else alternatives[i] = pieces.path.slice(0, pieces.viterbi(seed, scores, unkScore, true));
   }
   await hooks.checkpoint?.();
 
   const freq = new Float32Array(n);
-  const inverted: number[][] = Array.from({ length: n }, () => []);
   let vsum = 0;
-  for (let w = 0; w < words.length; w++) {
-    const count = words[w]![1];
+  for (let w = 0; w < words.words; w++) {
+    const count = counts[w]!;
     vsum = f(vsum + count);
-    lattices.viterbi(w, model.current, model.scores, model.unkScore, (id) => {
+    const length = words.viterbi(w, scores, unkScore);
+    for (let j = 0; j < length; j++) {
+      const id = words.path[j]!;
       freq[id] = f(freq[id]! + count);
-      inverted[id]!.push(w);
-    });
+    }
     if (w % PIECES_PER_CHECKPOINT === PIECES_PER_CHECKPOINT - 1) await hooks.checkpoint?.();
   }
   let sumD = 0;
@@ -121,17 +120,16 @@ export async function prune(
   const candidates: [number, number][] = [];
   for (let i = 0; i < n; i++) {
     if (freq[i] === 0 || !alwaysKeep[i]) continue;
-    if (alternatives[i]!.length === 0) {
+    const alt = alternatives[i];
+    if (!alt || alt.length === 0) {
       kept.push(list[i]!);
       continue;
     }
-    let F = 0;
-    for (const w of inverted[i]!) F = f(F + words[w]![1]);
-    F = f(F / vsum);
+    const F = f(freq[i]! / vsum);
     const logProbSp = f(Math.log(freq[i]!) - logSum);
     const logSumAlt = f(Math.log(f(sum + f(freq[i]! * f(n - 1)))));
     let logProbAlt = 0;
-    for (const a of alternatives[i]!) logProbAlt = f(logProbAlt + (Math.log(f(freq[a]! + freq[i]!)) - logSumAlt));
+    for (const a of alt) logProbAlt = f(logProbAlt + (Math.log(f(freq[a]! + freq[i]!)) - logSumAlt));
     candidates.push([i, f(F * f(logProbSp - logProbAlt))]);
   }
   const prunedSize = Math.max(desired, Math.trunc(f(shrinkingFactor * n)));
@@ -142,5 +140,3 @@ export async function prune(
   }
   return kept;
 }
-
-

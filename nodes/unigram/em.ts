@@ -1,24 +1,32 @@
 /**
- * The E-step and the corpus-wide Viterbi of Unigram training, over every word at once, with the
- * same float32 arithmetic and the same order of operations as lattice.ts (and SentencePiece).
+ * The E-step and the Viterbi of Unigram training, over many words at once, with the same float32
+ * arithmetic and the same order of operations as lattice.ts (and SentencePiece).
  *
- *   const words = new WordLattices(wordCps, seedTrie, 16);   // once: every seed piece in every word
- *   words.eStep(current, scores, unkScore, counts, expected)  // each EM step: no trie lookups
+ *   const words = new WordLattices(wordCps, seedTrie, current);   // once: every seed piece in every word
+ *   words.keep(model.current)                            // after each M-step or pruning
+ *   words.eStep(range, scores, unkScore, counts, expected, allFreq)
+ *   words.viterbi(w, scores, unkScore)                   // best path, ids in words.path
  *
  * Why not lattice.ts per word: pieces only disappear during training, so the pieces that fit a
- * word are found once, against the seed vocabulary, and each step only asks which of them are
- * still there. Forward values depend only on a node's start and backward values only on its end
- * (SentencePiece computes the same number for every node at a position), so both are kept per
- * position. Viterbi stays per node, as there, because rounding could make two paths tie.
+ * word are found once, against the seed vocabulary, kept in flat arrays by word, start and
+ * length, and dropped as the model loses them; no step allocates. Forward values depend only on
+ * a node's start and backward values only on its end (SentencePiece computes the same number for
+ * every node at a position), so both are kept per position. Sums run in lattice.ts's order: the
+ * forward value at a position adds the nodes ending there by start, the backward value the nodes
+ * starting there by length, the unknown node last. Viterbi stays per node, as there, because
+ * rounding could make two paths tie; a node's candidates are pushed to it by start, so ties go
+ * to the first, as there.
  *
- * Not handled here: pruning's per-piece second-best paths (lattice.ts), the M-step.
+ * A position no live piece of length one covers gets an unknown node (id 0 in the sums, as
+ * SentencePiece's trainer counts it).
+ *
+ * Not handled here: the M-step and pruning's choice (em-steps.ts).
  */
 import type { PieceTrie } from './lattice';
 
 const f = Math.fround;
 
-function logSumExp(x: number, y: number, init: boolean): number {
-  if (init) return y;
+function logSumExp(x: number, y: number): number {
   const vmin = Math.min(x, y);
   const vmax = Math.max(x, y);
   if (vmax > f(vmin + 50)) return vmax;
@@ -26,86 +34,136 @@ function logSumExp(x: number, y: number, init: boolean): number {
 }
 
 export class WordLattices {
-  /** Word w's nodes are nodeSeed/nodeStart/nodeLength[first[w] .. first[w + 1]), by start then length. */
+  /** Word w's nodes are k = first[w] … first[w + 1] - 1, by start then length. */
   private readonly first: Int32Array;
-  private readonly nodeSeed: Int32Array;
-  private readonly nodeStart: Int32Array;
-  private readonly nodeLength: Int32Array;
   private readonly size: Int32Array;
-  /** Scratch, by position: forward and backward values; table[pos * L + length - 1] = node (or -1). */
-  private alpha = new Float32Array(64);
-  private beta = new Float32Array(64);
-  private table = new Int32Array(64 * 16);
-  private best = new Float32Array(64 * 16);
-  private prev = new Int32Array(64 * 16);
+  private nodeSeed: Int32Array;
+  private nodeStart: Int32Array;
+  private nodeLength: Int32Array;
+  /** The node's piece in the current model (keep() sets it). */
+  private nodeId: Int32Array;
+  private readonly mostNodes: number;
+  // Scratch: per position (alpha, beta, the first node at or after it, whether it has a single),
+  // per node (Viterbi: best score, previous node; unknown node p is mostNodes + p, EOS is last).
+  private readonly alpha: Float32Array;
+  private readonly beta: Float32Array;
+  private readonly set: Uint8Array;
+  private readonly from: Int32Array;
+  private readonly single: Uint8Array;
+  private readonly best: Float32Array;
+  private readonly prev: Int32Array;
+  private readonly reached: Uint8Array;
+  /** The last viterbi()'s piece ids, first to last (unknown characters as 0). */
+  readonly path: Int32Array;
 
-  constructor(
-    words: readonly Int32Array[],
-    seeds: PieceTrie,
-    private readonly maxLength: number,
-  ) {
+  constructor(words: readonly Int32Array[], seeds: PieceTrie, current: Int32Array) {
     this.first = new Int32Array(words.length + 1);
     this.size = Int32Array.from(words, (w) => w.length);
-    const seed: number[] = [];
-    const start: number[] = [];
-    const length: number[] = [];
-    words.forEach((cps, w) => {
-      this.first[w] = seed.length;
+    let capacity = 1024;
+    let seed = new Int32Array(capacity);
+    let start = new Int32Array(capacity);
+    let length = new Int32Array(capacity);
+    const ids = new Int32Array(Math.max(1, seeds.longest));
+    const lengths = new Int32Array(Math.max(1, seeds.longest));
+    let count = 0;
+    let longestWord = 0;
+    let mostNodes = 0;
+    for (let w = 0; w < words.length; w++) {
+      const cps = words[w]!;
+      this.first[w] = count;
+      longestWord = Math.max(longestWord, cps.length);
       for (let pos = 0; pos < cps.length; pos++) {
-        seeds.prefixes(cps, pos, (id, len) => {
-          seed.push(id);
-          start.push(pos);
-          length.push(len);
-        });
+        const found = seeds.prefixesInto(cps, pos, ids, lengths);
+        if (count + found > capacity) {
+          capacity *= 2;
+          seed = grow(seed, capacity);
+          start = grow(start, capacity);
+          length = grow(length, capacity);
+        }
+        for (let j = 0; j < found; j++, count++) {
+          seed[count] = ids[j]!;
+          start[count] = pos;
+          length[count] = lengths[j]!;
+        }
       }
-    });
-    this.first[words.length] = seed.length;
-    this.nodeSeed = Int32Array.from(seed);
-    this.nodeStart = Int32Array.from(start);
-    this.nodeLength = Int32Array.from(length);
-  }
-
-  /**
-   * Fills the table of word w with the nodes still in the vocabulary (current[seed] >= 0), and
-   * returns for each position whether a one-character piece covers it (else an unknown node).
-   */
-  private fill(w: number, current: Int32Array): number {
-    const n = this.size[w]!;
-    const L = this.maxLength;
-    if (this.table.length < n * L) {
-      this.table = new Int32Array(n * L * 2);
-      this.best = new Float32Array(n * L * 2);
-      this.prev = new Int32Array(n * L * 2);
+      mostNodes = Math.max(mostNodes, count - this.first[w]!);
     }
-    if (this.alpha.length < n + 1) {
-      this.alpha = new Float32Array((n + 1) * 2);
-      this.beta = new Float32Array((n + 1) * 2);
-    }
-    this.table.fill(-1, 0, n * L);
-    for (let k = this.first[w]!; k < this.first[w + 1]!; k++) {
-      if (current[this.nodeSeed[k]!]! >= 0) this.table[this.nodeStart[k]! * L + this.nodeLength[k]! - 1] = k;
-    }
-    return n;
-  }
-
-  /** The id and score of the node at (pos, length) in the filled table, or null. */
-  private idOf(pos: number, length: number, current: Int32Array): number {
-    const k = this.table[pos * this.maxLength + length - 1]!;
-    if (k >= 0) return current[this.nodeSeed[k]!]!;
-    return length === 1 && this.table[pos * this.maxLength]! < 0 ? -2 : -1; // -2: the unknown node
+    this.first[words.length] = count;
+    this.nodeSeed = seed.slice(0, count);
+    this.nodeStart = start.slice(0, count);
+    this.nodeLength = length.slice(0, count);
+    this.nodeId = new Int32Array(count);
+    this.mostNodes = mostNodes;
+    this.alpha = new Float32Array(longestWord + 1);
+    this.beta = new Float32Array(longestWord + 1);
+    this.set = new Uint8Array(longestWord + 1);
+    this.from = new Int32Array(longestWord + 2);
+    this.single = new Uint8Array(longestWord + 1);
+    this.best = new Float32Array(mostNodes + longestWord + 1);
+    this.prev = new Int32Array(mostNodes + longestWord + 1);
+    this.reached = new Uint8Array(mostNodes + longestWord + 1);
+    this.path = new Int32Array(longestWord);
+    this.keep(current);
   }
 
   get words(): number {
     return this.size.length;
   }
 
+  /** Word w's length in code points. */
+  length(w: number): number {
+    return this.size[w]!;
+  }
+
+  /** Drops the nodes of pieces the model no longer has (current[seed] < 0); ids from current. */
+  keep(current: Int32Array): void {
+    let to = 0;
+    for (let w = 0; w < this.size.length; w++) {
+      const end = this.first[w + 1]!;
+      const from = this.first[w]!;
+      this.first[w] = to;
+      for (let k = from; k < end; k++) {
+        const id = current[this.nodeSeed[k]!]!;
+        if (id < 0) continue;
+        this.nodeSeed[to] = this.nodeSeed[k]!;
+        this.nodeStart[to] = this.nodeStart[k]!;
+        this.nodeLength[to] = this.nodeLength[k]!;
+        this.nodeId[to] = id;
+        to++;
+      }
+    }
+    this.first[this.size.length] = to;
+    if (to < this.nodeSeed.length / 2) {
+      this.nodeSeed = this.nodeSeed.slice(0, to);
+      this.nodeStart = this.nodeStart.slice(0, to);
+      this.nodeLength = this.nodeLength.slice(0, to);
+      this.nodeId = this.nodeId.slice(0, to);
+    }
+  }
+
+  /** from[p] = word w's first node starting at or after p (p = 0 … n); single[p] = a one-character node starts at p. */
+  private index(w: number): number {
+    const n = this.size[w]!;
+    const end = this.first[w + 1]!;
+    const { from, single, nodeStart, nodeLength } = this;
+    let k = this.first[w]!;
+    for (let p = 0; p <= n; p++) {
+      from[p] = k;
+      single[p] = 0;
+      while (k < end && nodeStart[k] === p) {
+        if (nodeLength[k] === 1) single[p] = 1;
+        k++;
+      }
+    }
+    return n;
+  }
+
   /**
-   * Forward-backward on words from … to - 1: adds count × marginal to expected[id] (unknown nodes to id 0,
-   * as SentencePiece's trainer does) and returns the objective (negative log likelihood per word).
+   * Forward-backward on words from … to - 1: adds count × marginal to expected[id] (unknown nodes
+   * to id 0) and returns the objective (negative log likelihood per word) added to range.objective.
    */
   eStep(
     range: { from: number; to: number; objective: number },
-    current: Int32Array,
     scores: Float32Array,
     unkScore: number,
     counts: ArrayLike<number>,
@@ -113,112 +171,119 @@ export class WordLattices {
     allFreq: number,
   ): number {
     let objective = range.objective;
-    const L = this.maxLength;
+    const { alpha: A, beta: B, set, from, single, nodeLength: len, nodeId: id } = this;
     for (let w = range.from; w < range.to; w++) {
-      const n = this.fill(w, current);
-      const A = this.alpha;
-      const B = this.beta;
+      const n = this.index(w);
+      // alpha: each node pushes to the position it ends at, starts ascending.
       A[0] = 0;
-      // alpha[p]: over the nodes ending at p, by start ascending.
-      for (let p = 1; p <= n; p++) {
-        let value = 0;
-        let init = true;
-        for (let s = Math.max(0, p - L); s < p; s++) {
-          const id = this.idOf(s, p - s, current);
-          if (id === -1) continue;
-          const score = id === -2 ? unkScore : scores[id]!;
-          value = logSumExp(value, f(score + A[s]!), init);
-          init = false;
+      set.fill(0, 1, n + 1);
+      for (let p = 0; p < n; p++) {
+        const here = A[p]!;
+        for (let k = from[p]!; k < from[p + 1]!; k++) {
+          const e = p + len[k]!;
+          const v = f(scores[id[k]!]! + here);
+          if (set[e]) A[e] = logSumExp(A[e]!, v);
+          else {
+            A[e] = v;
+            set[e] = 1;
+          }
         }
-        A[p] = value;
+        if (!single[p]) {
+          const v = f(unkScore + here);
+          if (set[p + 1]) A[p + 1] = logSumExp(A[p + 1]!, v);
+          else {
+            A[p + 1] = v;
+            set[p + 1] = 1;
+          }
+        }
       }
-      // beta[p]: over the nodes starting at p, by length ascending, the unknown node last.
+      // beta: over the nodes starting at p, by length, the unknown node last.
       B[n] = 0;
       for (let p = n - 1; p >= 0; p--) {
         let value = 0;
         let init = true;
-        const longest = Math.min(L, n - p);
-        for (let len = 1; len <= longest; len++) {
-          const k = this.table[p * L + len - 1]!;
-          if (k < 0) continue;
-          value = logSumExp(value, f(scores[current[this.nodeSeed[k]!]!]! + B[p + len]!), init);
+        for (let k = from[p]!; k < from[p + 1]!; k++) {
+          const v = f(scores[id[k]!]! + B[p + len[k]!]!);
+          value = init ? v : logSumExp(value, v);
           init = false;
         }
-        if (this.table[p * L]! < 0) value = logSumExp(value, f(unkScore + B[p + 1]!), init);
+        if (!single[p]) {
+          const v = f(unkScore + B[p + 1]!);
+          value = init ? v : logSumExp(value, v);
+        }
         B[p] = value;
       }
       const z = A[n]!;
       const freq = f(counts[w]!);
       for (let p = 0; p < n; p++) {
-        const longest = Math.min(L, n - p);
-        for (let len = 1; len <= longest; len++) {
-          const k = this.table[p * L + len - 1]!;
-          if (k < 0) continue;
-          const id = current[this.nodeSeed[k]!]!;
-          expected[id] = f(expected[id]! + freq * Math.exp(f(f(f(A[p]! + scores[id]!) + B[p + len]!) - z)));
+        for (let k = from[p]!; k < from[p + 1]!; k++) {
+          const i = id[k]!;
+          expected[i] = f(expected[i]! + freq * Math.exp(f(f(f(A[p]! + scores[i]!) + B[p + len[k]!]!) - z)));
         }
-        if (this.table[p * L]! < 0) expected[0] = f(expected[0]! + freq * Math.exp(f(f(f(A[p]! + unkScore) + B[p + 1]!) - z)));
+        if (!single[p]) expected[0] = f(expected[0]! + freq * Math.exp(f(f(f(A[p]! + unkScore) + B[p + 1]!) - z)));
       }
       objective = f(objective - f(f(freq * z) / f(allFreq)));
     }
     return objective;
   }
 
-  /** Calls found(id) for each piece of word w's best segmentation (unknown characters as id 0). */
-  viterbi(w: number, current: Int32Array, scores: Float32Array, unkScore: number, found: (id: number) => void): void {
-    const n = this.fill(w, current);
-    const L = this.maxLength;
-    const { best, prev } = this;
-    // best/prev per node slot pos * L + len - 1; a node's candidates end where it starts.
-    let eosPrev = -1;
-    for (let p = 0; p <= n; p++) {
-      // Nodes starting at p (the EOS at p = n), by length ascending, unknown last.
-      const starting = p === n ? 1 : Math.min(L, n - p) + 1;
-      for (let r = 0; r < starting; r++) {
-        let slot: number;
-        let score: number;
-        if (p === n) {
-          slot = -1;
-          score = 0;
-        } else if (r < starting - 1) {
-          const k = this.table[p * L + r]!;
-          if (k < 0) continue;
-          slot = p * L + r;
-          score = scores[current[this.nodeSeed[k]!]!]!;
-        } else {
-          if (this.table[p * L]! >= 0) continue;
-          slot = p * L; // the unknown node takes the empty one-character slot
-          score = unkScore;
+  /**
+   * Word w's best segmentation; with skipWhole, the best one without the node covering the whole
+   * word (pruning's second best). Returns its length; the ids are path[0 … length - 1].
+   */
+  viterbi(w: number, scores: Float32Array, unkScore: number, skipWhole = false): number {
+    const n = this.index(w);
+    const { from, single, prev, reached, nodeLength: len, nodeId: id } = this;
+    // Slots: node k at k - base, the unknown node at p at U + p, EOS at U + n.
+    const base = this.first[w]!;
+    const U = this.mostNodes;
+    const eos = U + n;
+    reached.fill(0, 0, from[n]! - base);
+    reached.fill(0, U, U + n + 1);
+    for (let k = from[0]!; k < from[1]!; k++) this.start(k - base, scores[id[k]!]!);
+    if (!single[0]) this.start(U, unkScore);
+    for (let p = 0; p < n; p++) {
+      // Each node starting at p (the unknown one last) offers itself to the nodes starting where it ends.
+      const last = single[p] ? from[p + 1]! - 1 : from[p + 1]!;
+      for (let k = from[p]!; k <= last; k++) {
+        const isNode = k < from[p + 1]!;
+        const l = isNode ? k - base : U + p;
+        const e = isNode ? p + len[k]! : p + 1;
+        if (e === n) {
+          if (!(skipWhole && p === 0 && isNode)) this.relax(l, eos, 0);
+          continue;
         }
-        let bestScore = 0;
-        let bestFrom = -2;
-        if (p === 0) {
-          bestScore = f(0 + score);
-          bestFrom = -1;
-        } else {
-          for (let s = Math.max(0, p - L); s < p; s++) {
-            const len = p - s;
-            if (this.idOf(s, len, current) === -1) continue;
-            const candidate = f(best[s * L + len - 1]! + score);
-            if (bestFrom === -2 || candidate > bestScore) {
-              bestScore = candidate;
-              bestFrom = s * L + len - 1;
-            }
-          }
-        }
-        if (slot < 0) eosPrev = bestFrom;
-        else {
-          best[slot] = bestScore;
-          prev[slot] = bestFrom;
-        }
+        for (let r = from[e]!; r < from[e + 1]!; r++) this.relax(l, r - base, scores[id[r]!]!);
+        if (!single[e]) this.relax(l, U + e, unkScore);
       }
     }
-    const path: number[] = [];
-    for (let slot = eosPrev; slot >= 0; slot = prev[slot]!) path.push(slot);
-    for (let i = path.length - 1; i >= 0; i--) {
-      const slot = path[i]!;
-      const k = this.table[slot]!;
-      found(k >= 0 ? current[this.nodeSeed[k]!]! : 0);
+    let length = 0;
+    for (let slot = prev[eos]!; slot >= 0; slot = prev[slot]!) length++;
+    let i = length;
+    for (let slot = prev[eos]!; slot >= 0; slot = prev[slot]!) this.path[--i] = slot >= U ? 0 : id[slot + base]!;
+    return length;
+  }
+
+  /** A node at the start: its score after BOS. */
+  private start(slot: number, score: number): void {
+    this.best[slot] = f(0 + score);
+    this.prev[slot] = -1;
+    this.reached[slot] = 1;
+  }
+
+  /** Node l offers itself as r's predecessor; the first best stays. */
+  private relax(l: number, r: number, score: number): void {
+    const candidate = f(this.best[l]! + score);
+    if (!this.reached[r] || candidate > this.best[r]!) {
+      this.best[r] = candidate;
+      this.prev[r] = l;
+      this.reached[r] = 1;
     }
   }
+}
+
+function grow(a: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(capacity);
+  b.set(a);
+  return b;
 }

@@ -22,19 +22,23 @@ export const UNK_PENALTY = 10;
 
 /** Pieces by code points, for common-prefix search. */
 export class PieceTrie {
-  private readonly edges = new PairTable(1 << 12);
+  private readonly edges: PairTable;
   private readonly values: number[] = [-1];
   longest = 0;
 
   constructor(pieces: readonly string[]) {
-    pieces.forEach((piece, id) => this.add(piece, id));
+    let chars = 0;
+    for (const piece of pieces) chars += piece.length;
+    this.edges = new PairTable(Math.max(1 << 12, chars));
+    for (let id = 0; id < pieces.length; id++) this.add(pieces[id]!, id);
   }
 
   add(piece: string, id: number): void {
     let node = 0;
     let length = 0;
-    for (const c of piece) {
-      const cp = c.codePointAt(0)!;
+    for (let i = 0; i < piece.length; i++) {
+      const cp = piece.codePointAt(i)!;
+      if (cp > 0xffff) i++;
       let child = this.edges.get(node, cp);
       if (child < 0) {
         child = this.values.length;
@@ -46,6 +50,23 @@ export class PieceTrie {
     }
     if (length > 0) this.values[node] = id;
     if (length > this.longest) this.longest = length;
+  }
+
+  /** Writes the id and length of each piece that starts cps[from..], shortest first; returns how many. */
+  prefixesInto(cps: ArrayLike<number>, from: number, ids: Int32Array, lengths: Int32Array): number {
+    let node = 0;
+    let found = 0;
+    for (let k = from; k < cps.length; k++) {
+      const child = this.edges.get(node, cps[k]!);
+      if (child < 0) break;
+      node = child;
+      const id = this.values[node]!;
+      if (id >= 0) {
+        ids[found] = id;
+        lengths[found++] = k - from + 1;
+      }
+    }
+    return found;
   }
 
   /** Calls found(id, length) for each piece that starts cps[from..], shortest first. */

@@ -28,9 +28,13 @@ export const SPACE_CODE = 0x2581;
 
 /** spm's Normalizer with remove_extra_whitespaces and escape_whitespaces on. */
 export function spmNormalize(text: string, addDummyPrefix = true): string {
+  // Most lines have single spaces only, and neither leads nor trails.
+  if (text.length > 0 && text.charCodeAt(0) !== 32 && text.charCodeAt(text.length - 1) !== 32 && !text.includes('  ')) {
+    return (addDummyPrefix ? SPACE : '') + text.replaceAll(' ', SPACE);
+  }
   const words = text.split(' ').filter(Boolean);
   if (words.length === 0) return '';
-  return (addDummyPrefix ? SPACE : '') + words.join(SPACE).replace(/ /g, SPACE);
+  return (addDummyPrefix ? SPACE : '') + words.join(SPACE);
 }
 
 /** SplitIntoWords: a new word at the start and at every '▁'. */
@@ -47,6 +51,71 @@ export function spmWords(normalized: string): string[] {
   return words;
 }
 
+/** A word of a corpus: how often it occurs, and how often of those it ends a sentence. */
+export interface CountedWord {
+  word: string;
+  count: number;
+  ends: number;
+}
+
+/**
+ * Counts the words of lines as spmWords(spmNormalize(line)) cuts them, with spm_train's
+ * replacement of <unk>, <s> and </s> by a tab, without building each normalised line: a line's
+ * words are its space-separated tokens, each with '▁' in front (a '▁' inside a token starts
+ * another word).
+ *
+ *   const counter = new SpmWordCounter(true);
+ *   counter.add('the cat  the');   // true
+ *   counter.words                  // [{ word: '▁the', count: 2, ends: 1 }, { word: '▁cat', count: 1, ends: 0 }]
+ *   counter.add('   ')             // false: empty once normalised
+ */
+export class SpmWordCounter {
+  readonly words: CountedWord[] = [];
+  /** Key: the word without its leading '▁', or ' ' + the word for a first word that has none. */
+  private readonly index = new Map<string, number>();
+
+  constructor(private readonly addDummyPrefix = true) {}
+
+  /** Counts one line's words; false if the line is empty once normalised. */
+  add(line: string): boolean {
+    let last = -1;
+    let first = !this.addDummyPrefix;
+    for (let token of line.split(' ')) {
+      if (token === '') continue;
+      if (token.includes('<')) token = token.replace(/<unk>|<s>|<\/s>/g, '\t');
+      if (!token.includes(SPACE)) {
+        last = this.count(first ? ' ' + token : token);
+        first = false;
+        continue;
+      }
+      const parts = token.split(SPACE);
+      for (let i = 0; i < parts.length; i++) {
+        // Without the dummy prefix, a line that starts with '▁' has it in its first word.
+        if (first && i === 0) {
+          if (parts[0] !== '') last = this.count(' ' + parts[0]);
+          continue;
+        }
+        last = this.count(parts[i]!);
+      }
+      first = false;
+    }
+    if (last < 0) return false;
+    this.words[last]!.ends++;
+    return true;
+  }
+
+  private count(key: string): number {
+    let w = this.index.get(key);
+    if (w === undefined) {
+      w = this.words.length;
+      this.index.set(key, w);
+      this.words.push({ word: key.charCodeAt(0) === 32 ? key.slice(1) : SPACE + key, count: 0, ends: 0 });
+    }
+    this.words[w]!.count++;
+    return w;
+  }
+}
+
 const SCRIPTS = (
   'Latin Greek Cyrillic Armenian Hebrew Arabic Syriac Thaana Devanagari Bengali Gurmukhi Gujarati Oriya Tamil Telugu ' +
   'Kannada Malayalam Sinhala Thai Lao Tibetan Myanmar Georgian Hangul Ethiopic Cherokee Canadian_Aboriginal Ogham Runic ' +
@@ -61,17 +130,24 @@ const SCRIPTS = (
   .split(' ')
   .map((name) => [name, new RegExp(`^\\p{Script=${name}}$`, 'u')] as const);
 
-const scriptCache = new Map<number, string>();
-/** The Unicode script of a code point as SentencePiece groups them ('Common' when none applies). */
-export function scriptOf(cp: number): string {
-  let script = scriptCache.get(cp);
-  if (script === undefined) {
+const COMMON = 1;
+const INHERITED = 2;
+const HAN = 3 + SCRIPTS.findIndex(([name]) => name === 'Han');
+/** Script ids by code point, filled as met (0: not looked up yet); a piece check runs millions of times. */
+const scriptIds = new Uint8Array(0x110000);
+
+/** The Unicode script of a code point as SentencePiece groups them: an id (1 Common, 2 Inherited, 3… SCRIPTS). */
+function scriptIdOf(cp: number): number {
+  let id = scriptIds[cp]!;
+  if (id === 0) {
     const c = String.fromCodePoint(cp);
-    script = SCRIPTS.find(([, re]) => re.test(c))?.[0] ?? 'Common';
-    if (script === 'Hiragana' || script === 'Katakana' || cp === 0x30fc) script = 'Han';
-    scriptCache.set(cp, script);
+    const index = SCRIPTS.findIndex(([, re]) => re.test(c));
+    const name = index < 0 ? 'Common' : SCRIPTS[index]![0];
+    id = name === 'Inherited' ? INHERITED : index < 0 ? COMMON : 3 + index;
+    if (name === 'Hiragana' || name === 'Katakana' || cp === 0x30fc) id = HAN;
+    scriptIds[cp] = id;
   }
-  return script;
+  return id;
 }
 
 export interface PieceRules {
@@ -85,7 +161,7 @@ export const DEFAULT_PIECE_RULES: PieceRules = { maxPieceLength: 16, splitByUnic
 export function isValidPiece(cps: ArrayLike<number>, rules: PieceRules = DEFAULT_PIECE_RULES, from = 0, to = cps.length): boolean {
   const n = to - from;
   if (n <= 0 || n > rules.maxPieceLength) return false;
-  let prev: string | null = null;
+  let prev = 0; // no script yet
   for (let k = from; k < to; k++) {
     const c = cps[k]!;
     if (c === UNK_CODE || c === 0 || c === 9 || c === 0x20 || (c >= 0xd800 && c < 0xe000) || c > 0x10ffff) return false;
@@ -93,9 +169,9 @@ export function isValidPiece(cps: ArrayLike<number>, rules: PieceRules = DEFAULT
       if (k > from) return false;
       continue;
     }
-    let s = scriptOf(c);
-    if (s === 'Inherited') s = prev ?? 'Inherited';
-    if (rules.splitByUnicodeScript && prev !== null && s !== 'Inherited' && prev !== 'Inherited' && prev !== s) return false;
+    let s = scriptIdOf(c);
+    if (s === INHERITED) s = prev || INHERITED;
+    if (rules.splitByUnicodeScript && prev !== 0 && s !== INHERITED && prev !== INHERITED && prev !== s) return false;
     prev = s;
   }
   return true;

@@ -8,17 +8,17 @@
  *
  * 1. Sentences are the corpus's lines, normalised (spm-text.ts). Characters are counted; the most
  *    frequent ones covering `characterCoverage` of the text are required, the rest become U+2585.
- * 2. Seeds: every character, then the frequent substrings: internal nodes of the suffix tree of
- *    all sentences (suffix-array.ts) that are valid pieces, best by occurrences × length, up to
- *    seedSize. Scores start as log(share of that coverage).
- * 3. Sentences are cut into words at '▁' and counted. EM: the E-step runs forward-backward on each
- *    word's lattice (lattice.ts) for each piece's expected count; the M-step drops pieces expected
- *    less than 0.5 times and sets score = digamma(count) - digamma(total), the Bayesian (DP) EM
- *    that favours sparse vocabularies.
- * 4. After every two EM steps, prune: a piece whose best segmentation is itself and whose second
+ * 2. Sentences are cut into words at '▁' and counted (with how often each ends a sentence).
+ * 3. Seeds: every character, then the frequent substrings: internal nodes of the suffix tree of
+ *    all sentences (seed-pieces.ts, found over the unique words) that are valid pieces, best by
+ *    occurrences × length, up to seedSize. Scores start as log(share of that coverage).
+ * 4. EM: the E-step runs forward-backward on each word's lattice (em.ts) for each piece's expected
+ *    count; the M-step drops pieces expected less than 0.5 times and sets score =
+ *    digamma(count) - digamma(total), the Bayesian (DP) EM that favours sparse vocabularies.
+ * 5. After every two EM steps, prune: a piece whose best segmentation is itself and whose second
  *    best is other pieces loses F × (log p(piece) - Σ log p(alternatives)) of likelihood if removed;
  *    keep the pieces with the highest loss, shrinking by `shrinkingFactor`, until 1.1 × vocabSize.
- * 5. Final: the required characters (a missing one gets the lowest score + 0.0001 steps), then the
+ * 6. Final: the required characters (a missing one gets the lowest score + 0.0001 steps), then the
  *    best-scoring pieces up to vocabSize, sorted by score; ids 0–2 are <unk> <s> </s>.
  *
  * SentencePiece's corners kept: float32 arithmetic where it uses float; unknown nodes count as id 0
@@ -33,8 +33,9 @@
 import type { LongRunHooks } from '../bpe/types';
 import { WordLattices } from './em';
 import { Pieces, mStep, prune, type ModelPiece, type Scored } from './em-steps';
-import { UNK_CODE, compareCodePoints, isValidPiece, spmNormalize, spmWords, type PieceRules } from './spm-text';
-import { suffixArray, suffixTreeNodes } from './suffix-array';
+import { PieceTrie } from './lattice';
+import { seedPieces, type CorpusWord } from './seed-pieces';
+import { SpmWordCounter, UNK_CHAR, compareCodePoints, type PieceRules } from './spm-text';
 import type { TrainUnigramParams, TrainedUnigram, UnigramPiece, UnigramRound } from './types';
 
 const f = Math.fround;
@@ -58,9 +59,13 @@ const utf8Length = (s: string) => {
 
 const codePoints = (s: string) => Int32Array.from(s, (c) => c.codePointAt(0)!);
 
-function fromCodePoints(cps: ArrayLike<number>, from = 0, to = cps.length): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCodePoint(cps[i]!);
+/** The sentence with every character outside the required ones replaced by U+2585. */
+function coveredOnly(s: string, isRequired: Uint8Array): string {
+  for (let i = 0; i < s.length; i++) {
+    const cp = s.codePointAt(i)!;
+    if (!isRequired[cp]) return Array.from(s, (c) => (isRequired[c.codePointAt(0)!] ? c : UNK_CHAR)).join('');
+    if (cp > 0xffff) i++;
+  }
   return s;
 }
 
@@ -79,102 +84,87 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
   const byteFallback = params.byteFallback ?? false;
   const metaCount = META.length + (byteFallback ? 256 : 0);
 
-  // 1. Sentences (one per line), normalised; empty ones swapped out as spm does.
-  const sentences: string[] = [];
-  for (const line of corpus.toWellFormed().split('\n')) {
-    if (line === '' || utf8Length(line) > maxSentenceLength || line.includes('\u2585')) continue;
-    sentences.push(spmNormalize(line, addDummyPrefix).replace(/<unk>|<s>|<\/s>/g, '\t'));
+  // 1. Sentences (one per line), normalised and cut into words at '▁', each word counted with how
+  // often it ends a sentence. Empty sentences are swapped out as spm does (which can keep one).
+  const counter = new SpmWordCounter(addDummyPrefix);
+  const empty: boolean[] = [];
+  for (const line of (corpus.isWellFormed() ? corpus : corpus.toWellFormed()).split('\n')) {
+    if (line === '' || (line.length * 3 > maxSentenceLength && utf8Length(line) > maxSentenceLength) || line.includes(UNK_CHAR)) continue;
+    empty.push(!counter.add(line));
   }
-  for (let i = 0; i < sentences.length; i++) {
-    if (sentences[i] === '') {
-      sentences[i] = sentences[sentences.length - 1]!;
-      sentences.length--;
-    }
+  let sentenceCount = empty.length;
+  for (let i = 0; i < sentenceCount; i++) {
+    if (empty[i]) empty[i] = empty[--sentenceCount]!;
   }
-  if (sentences.length === 0) throw new Error('The corpus has no text to train on.');
+  if (sentenceCount === 0) throw new Error('The corpus has no text to train on.');
+  const rawWords = counter.words;
 
-  const charCount = new Map<number, number>();
+  // Characters counted (every one is in exactly one word) in a table by code point.
+  const charCount = new Uint32Array(0x110000);
+  const seen: number[] = [];
   let allChars = 0;
-  for (const s of sentences) {
-    for (const c of s) {
-      const cp = c.codePointAt(0)!;
+  let allFreq = 0;
+  for (const { word, count } of rawWords) {
+    allFreq += count;
+    for (let i = 0; i < word.length; i++) {
+      const cp = word.codePointAt(i)!;
+      if (cp > 0xffff) i++;
       if (cp === 0) continue;
-      charCount.set(cp, (charCount.get(cp) ?? 0) + 1);
-      allChars++;
+      if (charCount[cp] === 0) seen.push(cp);
+      charCount[cp]! += count;
+      allChars += count;
     }
   }
   const required = new Map<number, number>();
+  const isRequired = new Uint8Array(0x110000);
   let accumulated = 0;
-  for (const [cp, count] of [...charCount].sort((a, b) => b[1] - a[1] || a[0] - b[0])) {
+  for (const cp of seen.sort((a, b) => charCount[b]! - charCount[a]! || a - b)) {
+    const count = charCount[cp]!;
     if (f(accumulated / allChars) >= coverage) break;
     accumulated += count;
     if (cp === 9) continue;
     required.set(cp, count);
+    isRequired[cp] = 1;
   }
   if (required.size + metaCount > vocabSize) {
     throw new Error(`The vocabulary must hold at least the ${required.size} characters the corpus needs (and ${metaCount} special pieces): raise the vocabulary size to ${required.size + metaCount} or lower the character coverage.`);
   }
-  const cpsOf = sentences.map((s) => {
-    const cps = codePoints(s);
-    for (let i = 0; i < cps.length; i++) if (!required.has(cps[i]!)) cps[i] = UNK_CODE;
-    return cps;
-  });
   await hooks.checkpoint?.();
 
-  // 2. Seed pieces.
-  let total = 0;
-  for (const cps of cpsOf) total += cps.length + 1;
-  const text = new Int32Array(total);
-  const seedChars = new Map<number, number>();
-  let at = 0;
-  for (const cps of cpsOf) {
-    for (const c of cps) {
-      text[at++] = c;
-      if (c !== UNK_CODE) seedChars.set(c, (seedChars.get(c) ?? 0) + 1);
+  // 2. The words with rarer characters as U+2585 (words that become the same are merged).
+  const wordIndex = new Map<string, number>();
+  const corpusWords: CorpusWord[] = [];
+  for (const raw of rawWords) {
+    const word = coveredOnly(raw.word, isRequired);
+    let w = wordIndex.get(word);
+    if (w === undefined) {
+      w = corpusWords.length;
+      wordIndex.set(word, w);
+      corpusWords.push({ cps: codePoints(word), count: 0, ends: 0 });
     }
-    text[at++] = 0;
+    corpusWords[w]!.count += raw.count;
+    corpusWords[w]!.ends += raw.ends;
   }
-  const sa = suffixArray(text);
-  const tree = suffixTreeNodes(text, sa);
-  const substrings: [number, number][] = [];
-  for (let i = 0; i < tree.count; i++) {
-    const length = tree.depth[i]!;
-    if (length <= 1 || length > rules.maxPieceLength) continue;
-    const offset = sa[tree.left[i]!]!;
-    if (text.subarray(offset, offset + length).includes(0)) continue;
-    if (!isValidPiece(text, rules, offset, offset + length)) continue;
-    substrings.push([i, (tree.right[i]! - tree.left[i]!) * length]);
-  }
-  substrings.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const seeds: ModelPiece[] = [...seedChars]
-    .map(([cp, count]): ModelPiece => [String.fromCodePoint(cp), f(count), 0])
-    .sort(byScoreThenString);
-  for (const [i, score] of substrings) {
-    if (seeds.length === seedSize) break;
-    const offset = sa[tree.left[i]!]!;
-    seeds.push([fromCodePoints(text, offset, offset + tree.depth[i]!), f(score), 0]);
-  }
-  seeds.forEach((s, i) => (s[2] = i));
-  let sum = 0;
-  for (const s of seeds) sum = f(sum + s[1]);
-  const logSum = f(Math.log(sum));
-  for (const s of seeds) s[1] = f(Math.log(s[1]) - logSum);
+  rawWords.length = 0;
+  await hooks.checkpoint?.();
+
+  // 3. Seed pieces: the characters, then the frequent substrings of the words (seed-pieces.ts).
+  const seeds = seedPieces(corpusWords, required, rules, seedSize);
   const seedCount = seeds.length;
   let model = new Pieces(seeds, seedCount);
+  const seedTrie = new PieceTrie(seeds.map((p) => p[0]));
   const rounds: UnigramRound[] = [{ step: 'seed', size: seeds.length, objective: null }];
+  await hooks.checkpoint?.();
 
-  // 3. Words, counted, most frequent first.
-  const wordCounts = new Map<string, number>();
-  for (const cps of cpsOf) {
-    for (const word of spmWords(fromCodePoints(cps))) wordCounts.set(word, (wordCounts.get(word) ?? 0) + 1);
-  }
-  const words: Scored[] = [...wordCounts].sort(byScoreThenString);
-  const wordCps = words.map(([w]) => codePoints(w));
-  let allFreq = 0;
-  for (const [, c] of words) allFreq += c;
-  wordCounts.clear();
-  const counts = Float64Array.from(words, (w) => w[1]);
-  const lattices = new WordLattices(wordCps, model.trie, rules.maxPieceLength);
+  // 4. EM over the words, most frequent first, each with its lattice of seed pieces (em.ts).
+  const order = [...wordIndex].sort((a, b) => (corpusWords[b[1]]!.count - corpusWords[a[1]]!.count) || compareCodePoints(a[0], b[0]));
+  wordIndex.clear();
+  const counts = Float64Array.from(order, ([, w]) => corpusWords[w]!.count);
+  const lattices = new WordLattices(order.map(([, w]) => corpusWords[w]!.cps), seedTrie, model.current);
+  order.length = 0;
+  corpusWords.length = 0;
+  // The lattice of each seed piece by itself, for pruning (made when first needed).
+  let pieceLattices: WordLattices | null = null;
 
   const desired = Math.trunc(vocabSize * 1.1);
   const expectedRounds = Math.max(1, Math.ceil(Math.log(seeds.length / desired) / Math.log(1 / shrinkingFactor)) + 1);
@@ -183,22 +173,26 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
     for (let iter = 0; iter < subIterations; iter++) {
       const expected = new Float32Array(model.list.length);
       let objective = 0;
-      for (let from = 0; from < words.length; from += WORDS_PER_CHECKPOINT) {
-        const to = Math.min(words.length, from + WORDS_PER_CHECKPOINT);
-        objective = lattices.eStep({ from, to, objective }, model.current, model.scores, model.unkScore, counts, expected, allFreq);
+      for (let from = 0; from < counts.length; from += WORDS_PER_CHECKPOINT) {
+        const to = Math.min(counts.length, from + WORDS_PER_CHECKPOINT);
+        objective = lattices.eStep({ from, to, objective }, model.scores, model.unkScore, counts, expected, allFreq);
         await hooks.checkpoint?.();
       }
       model = new Pieces(mStep(model.list, expected), seedCount);
+      lattices.keep(model.current);
       rounds.push({ step: 'em', size: model.list.length, objective });
     }
     hooks.progress?.(Math.min(0.95, ++round / expectedRounds));
     await hooks.checkpoint?.();
     if (model.list.length <= desired) break;
-    model = new Pieces(await prune(model, words, lattices, desired, shrinkingFactor, hooks), seedCount);
+    pieceLattices ??= new WordLattices(seeds.map((p) => codePoints(p[0])), seedTrie, model.current);
+    pieceLattices.keep(model.current);
+    model = new Pieces(await prune(model, counts, lattices, pieceLattices, desired, shrinkingFactor, hooks), seedCount);
+    lattices.keep(model.current);
     rounds.push({ step: 'prune', size: model.list.length, objective: null });
   }
 
-  // 5. Final pieces.
+  // 6. Final pieces.
   const finalPieces = new Map<string, number>();
   const scoreOf = new Map(model.list.map(([piece, score]) => [piece, score]));
   let penalty = 0;
@@ -232,6 +226,6 @@ export async function trainUnigram(corpus: string, params: TrainUnigramParams, h
   hooks.progress?.(1);
   return {
     pieces, unkId: 0, bosId: 1, eosId: 2, byteFallback, addDummyPrefix,
-    rounds, requiredChars: required.size, uniqueWords: words.length, sentences: sentences.length,
+    rounds, requiredChars: required.size, uniqueWords: counts.length, sentences: sentenceCount,
   };
 }

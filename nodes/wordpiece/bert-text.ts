@@ -45,11 +45,44 @@ const IS_PUNCTUATION = /^[\p{P}!-/:-@[-`{-~]$/u;
 
 const stripsAccents = (o: BertTextOptions) => o.stripAccents ?? o.lowercase;
 
+// A scan before replacing: on a long string with nothing to change, one loop over a table of
+// BMP characters is much cheaper than three Unicode-class regexes (any surrogate: all three run).
+const IS_CONTROL = new RegExp(CONTROL.source, 'u');
+const IS_CJK = new RegExp(CJK.source, 'u');
+const LOOKED_UP = 1;
+const HAS_CONTROL = 2;
+const HAS_WHITESPACE = 4; // other than ' ' and '\n' (replaced without a regex)
+const HAS_CJK = 8;
+/** What each BMP character needs, filled as met. */
+const charTable = new Uint8Array(0x10000);
+
+function needs(s: string): number {
+  let found = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x20 && c < 0x7f) || c === 0x0a) continue;
+    if (c >= 0xd800 && c < 0xe000) return HAS_CONTROL | HAS_WHITESPACE | HAS_CJK;
+    let kind = charTable[c]!;
+    if (kind === 0) {
+      const ch = String.fromCharCode(c);
+      kind = LOOKED_UP | (IS_CONTROL.test(ch) ? HAS_CONTROL : 0) | (IS_WHITESPACE.test(ch) ? HAS_WHITESPACE : 0) | (IS_CJK.test(ch) ? HAS_CJK : 0);
+      charTable[c] = kind;
+    }
+    found |= kind;
+  }
+  return found;
+}
+
 /** The BertNormalizer on a whole string. */
 export function bertNormalize(text: string, options: BertTextOptions = BERT_TEXT_DEFAULTS): string {
   let s = text;
-  if (options.cleanText) s = s.replace(CONTROL, '').replace(WHITESPACE, ' ');
-  if (options.handleChineseChars) s = s.replace(CJK, ' $& ');
+  const found = options.cleanText || options.handleChineseChars ? needs(s) : 0;
+  if (options.cleanText) {
+    if (found & HAS_CONTROL) s = s.replace(CONTROL, '');
+    s = s.replaceAll('\n', ' ');
+    if (found & HAS_WHITESPACE) s = s.replace(WHITESPACE, ' ');
+  }
+  if (options.handleChineseChars && found & HAS_CJK) s = s.replace(CJK, ' $& ');
   if (stripsAccents(options)) s = s.normalize('NFD').replace(NONSPACING, '');
   if (options.lowercase) s = s.replace(/\u03A3/g, '\u03C3').toLowerCase();
   return s;
@@ -116,11 +149,17 @@ const NOT_PLAIN = /[^\t\n\r\x20-\x7E]/g;
 const PLAIN_WORD = /[0-9A-Za-z]+|[!-/:-@[-`{-~]/g;
 const isAsciiSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
+/** Non-ASCII words this close together go through bertWords as one stretch (up to STRETCH_LIMIT). */
+const MERGE_GAP = 256;
+const STRETCH_LIMIT = 1 << 20;
+
 /**
  * Counts the BERT words of `text` into `counts`, as bertWords would cut them (null: no normaliser).
  * Plain ASCII stretches take a fast path (a word is letters and digits, punctuation stands alone);
- * any other character sends the stretch between the ASCII spaces around it through bertWords.
- * Both agree because every step of the normaliser is local and ASCII spaces always separate words.
+ * any other character sends the stretch between the ASCII spaces around it through bertWords,
+ * together with the non-ASCII words that follow closely (in Odia, nearly the whole text: one
+ * regex pass over a long string instead of several per word). All agree because every step of
+ * the normaliser is local and ASCII spaces always separate words.
  */
 export function countBertWordsInto(text: string, options: BertTextOptions | null, counts: Map<string, number>): void {
   const o = options ?? NO_NORMALIZER;
@@ -130,17 +169,27 @@ export function countBertWordsInto(text: string, options: BertTextOptions | null
     const s = o.lowercase ? text.slice(from, to).toLowerCase() : text.slice(from, to);
     for (const m of s.matchAll(PLAIN_WORD)) add(m[0]);
   };
+  const wordEnd = (from: number) => {
+    let end = from;
+    while (end < text.length && !isAsciiSpace(text.charCodeAt(end))) end++;
+    return end;
+  };
   let cursor = 0;
   NOT_PLAIN.lastIndex = 0;
-  for (let m = NOT_PLAIN.exec(text); m !== null; m = NOT_PLAIN.exec(text)) {
+  let m = NOT_PLAIN.exec(text);
+  while (m !== null) {
     let start = m.index;
     while (start > cursor && !isAsciiSpace(text.charCodeAt(start - 1))) start--;
-    let end = m.index + 1;
-    while (end < text.length && !isAsciiSpace(text.charCodeAt(end))) end++;
+    let end = wordEnd(m.index + 1);
+    for (;;) {
+      NOT_PLAIN.lastIndex = end;
+      m = NOT_PLAIN.exec(text);
+      if (m === null || m.index - end > MERGE_GAP || end - start > STRETCH_LIMIT) break;
+      end = wordEnd(m.index + 1);
+    }
     plain(cursor, start);
     for (const word of bertWords(text.slice(start, end), o)) add(word);
     cursor = end;
-    NOT_PLAIN.lastIndex = end;
   }
   plain(cursor, text.length);
 }

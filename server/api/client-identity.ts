@@ -11,7 +11,7 @@
  *   The address comes from X-Forwarded-For only when TOKENLOOM_TRUST_PROXY says how many
  *   proxies append to it (the entry that many from the right); otherwise it is unknown and
  *   all cookieless requests share one budget. (A Fetch Request carries no socket address.)
- * - The secret: TOKENLOOM_SECRET, else a file `tokenloom-secret` beside the PGlite folder
+ * - The secret: TOKENLOOM_SECRET (required with DATABASE_URL: server/env.ts), else a file `tokenloom-secret` beside the PGlite folder
  *   (`.data/` by default), created at first start with mode 0600, else (PGlite in memory, as
  *   in tests) a random one for this process.
  *
@@ -25,7 +25,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { env, type ServerEnv } from '@/server/env';
+import { env, EnvError, webServerEnvProblem, type ServerEnv } from '@/server/env';
 
 export const CLIENT_COOKIE = 'tl_client';
 const COOKIE_MAX_AGE_S = 365 * 24 * 3600;
@@ -52,6 +52,9 @@ export function readOrCreateSecretFile(file: string): Buffer {
 
 /** The key client cookies are signed with; read or made once per process. */
 export function serverSecret(serverEnv: ServerEnv = env): Buffer {
+  // next.config.mjs refuses to start without it; this holds for any other way of serving too.
+  const problem = webServerEnvProblem(serverEnv);
+  if (problem) throw new EnvError(problem);
   if (holder.__tokenloomSecret) return holder.__tokenloomSecret;
   let secret: Buffer;
   if (serverEnv.TOKENLOOM_SECRET) secret = Buffer.from(serverEnv.TOKENLOOM_SECRET, 'utf8');

@@ -74,6 +74,11 @@ export interface StartRunOptions {
   client: string;
   runId: string;
   signal: AbortSignal;
+  /**
+   * Yield the events that are waiting together as one RunEventBatch (the run router's stream):
+   * a burst of events (a cached run's are all at once) is then one message on the wire.
+   */
+  batch?: boolean;
 }
 
 /**
@@ -83,12 +88,21 @@ export interface StartRunOptions {
  */
 export type RunAccepted = { type: 'run:accepted'; runId: string; cancelToken: string };
 
+/**
+ * Several RunEvents in one stream message, in order (StartRunOptions.batch). Why: each message
+ * of a tRPC subscription costs the web server's main thread a dozen web-stream promise hops and
+ * a socket write (bench/server-load.ts, profiled), far more than encoding the events; a cached
+ * starter run's eight events then cost one message instead of eight.
+ */
+export type RunEventBatch = { type: 'run:events'; events: RunEvent[] };
+
 export interface RunManager {
   readonly limits: RunLimits;
   /** `engine` is where a run executes; on the queue that is the workers' engine processes (`queue: true`). */
   info(): Promise<{ engine: 'processes' | 'in-process'; queue: boolean; processes: number; maxProcesses: number; memoryMb: number }>;
   stage(doc: GraphDoc): { stagedId: string; expiresInMs: number };
   takeStaged(stagedId: string): GraphDoc;
+  start(options: StartRunOptions & { batch: true }): AsyncGenerator<RunAccepted | RunEvent | RunEventBatch, void, void>;
   start(options: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent, void, void>;
   /**
    * Stops `client`'s run `runId` when `cancelToken` is that run's; false (and nothing happens)
@@ -181,7 +195,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     });
   }
 
-  async function* start(options: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent, void, void> {
+  async function* start(options: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent | RunEventBatch, void, void> {
     const release = await admission.admit(options.client, options.signal);
     // Everything after admission is inside this try: a throw anywhere (a graph that cannot be
     // fingerprinted, an engine that failed to start) still gives the slot back.
@@ -192,7 +206,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     }
   }
 
-  async function* watch({ doc, client, runId, signal }: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent, void, void> {
+  async function* watch({ doc, client, runId, signal, batch }: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent | RunEventBatch, void, void> {
     const fingerprint = fingerprintOf(doc);
     const watcherKey = `${client}\u0000${runId}`;
     const cancelled = new AbortController();
@@ -216,6 +230,11 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       yield { type: 'run:accepted', runId, cancelToken };
       let index = 0;
       for (;;) {
+        if (batch && execution.events.length - index > 1) {
+          const events = execution.events.slice(index);
+          index += events.length;
+          yield { type: 'run:events', events };
+        }
         while (index < execution.events.length) yield execution.events[index++]!;
         if (execution.finished || signal.aborted) break;
         if (cancelled.signal.aborted && watching) {
@@ -256,7 +275,8 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     },
     stage: (doc) => staging.stage(doc),
     takeStaged: (stagedId) => staging.take(stagedId),
-    start,
+    // One generator for both overloads: without `batch` it never yields a RunEventBatch.
+    start: start as RunManager['start'],
     async cancel(client, runId, cancelToken) {
       if (cancelHere(client, runId, cancelToken)) return true;
       // Not here: on the queue, the instances holding a slot of this client's are asked (none: false at once).

@@ -7,7 +7,9 @@
  * same DATABASE_URL; each prints what it connected to and how many runs it takes at once.
  *
  * - Concurrency: TOKENLOOM_WORKER_CONCURRENCY runs at once (default: TOKENLOOM_RUN_PROCESSES, so
- *   cores − 1, 1–4), one engine process each (plus one spare loading for the next).
+ *   cores − 1, 1–4), one engine process each (plus one spare loading for the next), and one
+ *   more slot for jobs preferred for this worker (affinity, queue/run-queue.ts).
+ * - No TOKENLOOM_SECRET: a worker signs no cookies (client ids come inside the web's jobs).
  * - Stopping a run: a web instance's `cancel` (a user, or its time limit) aborts it here; the
  *   engine process is killed if it does not stop within TOKENLOOM_RUN_STOP_GRACE_SECONDS. The
  *   worker's own clock stops a run a second after TOKENLOOM_RUN_MAX_SECONDS too, for when the web
@@ -35,6 +37,7 @@ import {
   openRunQueue,
   RUN_QUEUE,
   workerChannel,
+  workerPriority,
   WORKER_INSTANCE,
   WORKERS_CHANNEL,
   type RunJob,
@@ -107,10 +110,14 @@ async function main() {
   const channel = createNotifyChannel(url, WORKER_INSTANCE);
   const boss = await openRunQueue(url, 'worker', limits.maxRunMs);
   const running = new Map<string, AbortController>();
+  const priority = workerPriority(workerId);
+  /** pg-boss's id of the loop that takes only jobs preferred for this worker. */
+  let preferredLoop: string | undefined;
 
   /** `named`: the message came on this worker's own channel (asked by name), not the broadcast. */
   const onWebMessage = (named: boolean) => (raw: unknown) => {
     const message = raw as WebMessage;
+    if (message.type === 'prefer' && preferredLoop) boss.notifyWorker(preferredLoop);
     if (message.type === 'cancel') running.get(message.jobId)?.abort();
     if (message.type === 'ask') {
       void engine.lookup(message.lookup).then((answer) => {
@@ -154,14 +161,14 @@ async function main() {
     }
   }
 
-  const work = () =>
-    boss.work<RunJob>(
-      RUN_QUEUE,
-      { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, heartbeatRefreshSeconds: HEARTBEAT_REFRESH_S },
-      async ([job]) => {
-        if (job) await runJob(job);
-      },
-    );
+  const handler = async ([job]: Job<RunJob>[]) => {
+    if (job) await runJob(job);
+  };
+  const loop = { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, heartbeatRefreshSeconds: HEARTBEAT_REFRESH_S };
+  const work = async () => {
+    await boss.work<RunJob>(RUN_QUEUE, { ...loop, localConcurrency: concurrency }, handler);
+    preferredLoop = await boss.work<RunJob>(RUN_QUEUE, { ...loop, localConcurrency: 1, ignoreStartAfter: true, minPriority: priority, maxPriority: priority }, handler);
+  };
   await work();
   console.log(
     `[worker ${name}] connected to ${describeDatabase(url)}: taking runs from queue ${RUN_QUEUE}, concurrency ${concurrency} (engine processes of ${limits.memoryMb} MB, ${Math.round(limits.maxRunMs / 1000)} s per run)`,

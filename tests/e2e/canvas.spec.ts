@@ -29,6 +29,38 @@ test('typing in the Text node updates the pieces in the Pretokenize inspector', 
   await expect(page.getByTestId('bytelevel-explainer')).toContainText('0x20');
 });
 
+test('a long text\'s pieces are drawn as the list scrolls, each with its own offsets', async ({ page }) => {
+  await openLab(page);
+  await inspect(page, 'pretokenize');
+  const input = page.getByTestId('node-text').getByTestId('text-input');
+  await input.fill('word '.repeat(3000).trimEnd());
+  const list = page.getByTestId('inspector').getByTestId('pieces');
+  await expect(list).toHaveAttribute('data-count', '3000');
+  await expect(page.getByTestId('inspector')).toContainText('3,000 pieces, 2 distinct');
+  await expect(page.getByTestId('inspector')).toContainText('Showing the first 2,000 pieces.');
+  // Only the chips near the visible part of the list are in the page.
+  const chips = list.getByTestId('piece');
+  await expect(chips.first()).toContainText('0–4');
+  expect(await chips.count()).toBeLessThan(400);
+  // Scrolled to its end, the list draws its last pieces: the 2,000th is " word" at 9994–9999. (Blocks
+  // are measured as they are drawn, so the end may move once: scroll again until it holds.)
+  const toTheEnd = async (offsets: string) =>
+    expect(async () => {
+      await list.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+      await expect(chips.last()).toContainText(offsets, { timeout: 1000 });
+    }).toPass();
+  await toTheEnd('9994–9999');
+  await expect(chips.last()).toContainText('·word');
+  // Typing at the start moves every later piece by one character.
+  await input.evaluate((ta: HTMLTextAreaElement) => {
+    ta.focus();
+    ta.setSelectionRange(0, 0);
+  });
+  await page.keyboard.type('x');
+  await expect(list).toHaveAttribute('data-text-length', '15000');
+  await toTheEnd('9995–10000');
+});
+
 test('a node dragged from the palette can be wired into the pipeline', async ({ page }) => {
   await openLab(page);
   const before = await page.locator('.react-flow__node').count();

@@ -113,8 +113,26 @@ test('the Transformer node on WASM shows the reference top-5 for "I love", with 
 test('the Transformer node on WebGPU (software adapter) shows the same top-5', async ({ page }) => {
   // A software adapter takes seconds per token, minutes on a busy machine.
   test.setTimeout(360_000);
-  await page.goto('/?template=pipeline');
-  await page.locator('#param-transformer-device').selectOption('webgpu');
+  // WebGPU from the page's start: a page whose first model ran on WASM started ONNX Runtime's
+  // WASM-only build (nodes/transformer/ort-files.ts) and says WebGPU needs a reload (next test).
+  const graph = {
+    schemaVersion: 1,
+    title: 'I love, on WebGPU',
+    nodes: [
+      { id: 'text', type: 'text', params: { text: 'I love', origin: 'typed' }, position: { x: 0, y: 0 } },
+      { id: 'tokenizer', type: 'pretrained', params: { model: 'gpt2' }, position: { x: 360, y: 0 } },
+      { id: 'ids', type: 'ids', params: {}, position: { x: 700, y: 0 } },
+      { id: 'transformer', type: 'transformer', params: { topK: 5, device: 'webgpu' }, position: { x: 1040, y: 0 } },
+    ],
+    edges: [
+      { id: 'a', source: 'text', sourcePort: 'text', target: 'tokenizer', targetPort: 'text' },
+      { id: 'b', source: 'tokenizer', sourcePort: 'tokens', target: 'ids', targetPort: 'tokens' },
+      { id: 'c', source: 'tokenizer', sourcePort: 'tokenizer', target: 'ids', targetPort: 'tokenizer' },
+      { id: 'd', source: 'ids', sourcePort: 'ids', target: 'transformer', targetPort: 'ids' },
+    ],
+  };
+  await page.goto(`/#g=${LZString.compressToEncodedURIComponent(JSON.stringify(graph))}`);
+  await page.getByTestId('node-transformer').locator('span.font-semibold').first().click();
   const backend = page.getByTestId('transformer-backend');
   await expect(backend).toContainText('Ran on', { timeout: 320_000 });
   // If this Chromium gave no adapter, the node says why and falls back; the assertion names it.
@@ -122,6 +140,16 @@ test('the Transformer node on WebGPU (software adapter) shows the same top-5', a
   expect(text, text).toContain('Ran on WebGPU');
   await expect(backend).toHaveAttribute('data-backend', 'webgpu');
   await expectReferenceTop5(page, 1e-3);
+});
+
+test('asking for WebGPU after the page started on WASM says a reload is needed, and still predicts on WASM', async ({ page }) => {
+  await page.goto('/?template=pipeline');
+  const backend = page.getByTestId('transformer-backend');
+  await expect(backend).toHaveAttribute('data-backend', 'wasm', { timeout: 150_000 });
+  await page.locator('#param-transformer-device').selectOption('webgpu');
+  await expect(backend).toContainText('WebGPU needs the page reloaded', { timeout: 150_000 });
+  await expect(backend).toHaveAttribute('data-backend', 'wasm');
+  await expectReferenceTop5(page, 1e-4);
 });
 
 test('the whole flow: Generate writes the reference continuation and Decode shows it as text', async ({ page }) => {

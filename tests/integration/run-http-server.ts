@@ -17,7 +17,7 @@ import { createServerRunner, type ServerRunner } from '@/components/canvas/serve
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import type { AppRouter } from '@/server/api/root';
-import type { RunAccepted } from '@/server/run/run-manager';
+import type { RunAccepted, RunEventBatch } from '@/server/run/run-manager';
 
 type RouteModule = typeof import('@/app/api/trpc/[trpc]/route');
 
@@ -132,9 +132,12 @@ export function subscribeRun(
   return new Promise((resolve, reject) => {
     const subscription = trpc.run.start.subscribe(input, {
       onData: (data) => {
-        const message = data as RunAccepted | RunEvent; // the wire type only loosens `view`
-        messages.push(message);
-        onMessage(message);
+        // The wire type only loosens `view`; a run:events batch is its events, in order.
+        const batch = data as RunAccepted | RunEvent | RunEventBatch;
+        for (const message of batch.type === 'run:events' ? batch.events : [batch]) {
+          messages.push(message);
+          onMessage(message);
+        }
       },
       onError: (error) => {
         subscription.unsubscribe();

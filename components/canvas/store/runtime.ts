@@ -55,6 +55,18 @@ function unwiredInputs(s: LabState, nodeId: string): string[] | null {
   return ports;
 }
 
+/**
+ * A node's result; none when the node shows exactly that already (a keystroke's run finds most
+ * nodes cached, and the view the worker sends is then the page's own object: view-diff.ts), so
+ * its card and inspector are not rendered again.
+ */
+function result(s: LabState, id: string, next: NodeRuntime): Partial<LabState> {
+  const prev = ownEntry(s.runtime, id);
+  const keys = Object.keys(next) as (keyof NodeRuntime)[];
+  if (prev && Object.keys(prev).length === keys.length && keys.every((k) => prev[k] === next[k])) return {};
+  return { runtime: { ...s.runtime, [id]: next } };
+}
+
 /** The store change one run event makes. */
 export function reduceRunEvent(s: LabState, event: RunEvent): Partial<LabState> {
   const patch = (id: string, value: NodeRuntime) => ({ runtime: { ...s.runtime, [id]: value } });
@@ -79,9 +91,8 @@ export function reduceRunEvent(s: LabState, event: RunEvent): Partial<LabState> 
         progressData: event.data,
       });
     case 'node:done':
-      return patch(event.nodeId, { status: 'done', ms: event.ms, view: event.view, key: event.key, where: s.run.where });
     case 'node:cached':
-      return patch(event.nodeId, { status: 'cached', ms: event.ms, view: event.view, key: event.key, where: s.run.where });
+      return result(s, event.nodeId, { status: event.type === 'node:done' ? 'done' : 'cached', ms: event.ms, view: event.view, key: event.key, where: s.run.where });
     case 'node:error': {
       const needs = s.missingInputs[event.nodeId] ?? unwiredInputs(s, event.nodeId);
       if (needs) return patch(event.nodeId, { status: 'needs-input', error: event.message, needs });

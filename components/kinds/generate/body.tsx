@@ -3,7 +3,7 @@
 import { ownEntry } from '@/nodes/engine/validate';
 import { useLab } from '@/components/canvas/store';
 import type { BodyProps } from '../types';
-import { HeldRunPanel } from './held';
+import { HeldRunPanel } from '@/components/ui/held-run';
 
 export function GenerateBody({ id, view: v }: BodyProps<'generate'>) {
   const runtime = useLab((s) => ownEntry(s.runtime, id));
@@ -16,7 +16,7 @@ export function GenerateBody({ id, view: v }: BodyProps<'generate'>) {
     );
   }
   if (!v) return <p className="text-xs text-slate-500">Loads the model on first run…</p>;
-  if (v.held) return <HeldRunPanel nodeId={id} held={v.held} compact />;
+  if (v.held) return <HeldRunPanel nodeId={id} held={v.held} kind="generate" compact />;
   return (
     <div className="grid gap-1 text-xs" data-testid="generate-body">
       {v.warning && <span className="text-amber-700">⚠ IDs from another tokenizer</span>}

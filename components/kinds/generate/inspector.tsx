@@ -12,7 +12,8 @@ import { describeBackend, formatMs, percent } from '@/components/ui/format';
 import { Bar } from '@/components/ui/bar';
 import type { InspectorProps } from '../types';
 import { BrowserBackendSelect } from '@/components/ui/browser-backend';
-import { HeldRunPanel } from './held';
+import { HeldRunPanel } from '@/components/ui/held-run';
+import { ModelCardLine } from '@/components/ui/model-card';
 
 const STOPPED = {
   length: 'it reached the max new tokens',
@@ -41,7 +42,8 @@ export function GenerateInspector({ nodeId, view, params }: InspectorProps<'gene
           ? 'Greedy decoding always picks the most likely token, so the same prompt always gives the same text (and often repeats itself).'
           : `Sampling draws each token at random from the (cut and re-weighted) probabilities; seed ${view.seed} makes the draws repeatable.`}
       </p>
-      {view.held && <HeldRunPanel nodeId={nodeId} held={view.held} />}
+      <ModelCardLine line={view.modelCard} />
+      {view.held && <HeldRunPanel nodeId={nodeId} held={view.held} kind="generate" />}
       <div className="grid gap-1">
         <h4 className="text-sm font-semibold">Text</h4>
         <p className="rounded-md bg-slate-50 p-2 text-sm whitespace-pre-wrap dark:bg-slate-800" data-testid="generate-text">
@@ -85,6 +87,7 @@ export function GenerateInspector({ nodeId, view, params }: InspectorProps<'gene
         data-testid="generate-backend"
         data-backend={view.backend}
         data-load-ms={view.loadMs}
+        data-load-phases={view.loadPhases ? JSON.stringify(view.loadPhases) : ''}
         data-first-token-ms={view.firstTokenMs}
         data-ms-per-token={view.msPerToken ?? ''}
         data-tokens={view.steps.length}

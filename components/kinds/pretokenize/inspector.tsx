@@ -1,13 +1,15 @@
 'use client';
-import { memo, useMemo } from 'react';
+import { memo, useCallback, useMemo } from 'react';
 import { SpanText, TokenChip } from '@/components/ui/token-display';
+import { ChipList } from '@/components/ui/chip-list';
 import { viewOfPiece } from '@/nodes/shared/token-text';
 import type { InspectorProps } from '../types';
 
 /**
- * One piece with its offsets. Memoised on plain values: a keystroke re-runs the whole chain and
- * sends fresh view objects, but only the chips at and after the edit have other values (later
- * ones move by the edit's length), so the chips before it are not rendered again.
+ * One piece with its offsets. Memoised on plain values: only the chips at and after an edit have
+ * other values (later ones move by the edit's length), so the chips before it are not rendered
+ * again. Keyed by position, not by offset and piece: every chip after an edit moves, and an
+ * offset key would build each of them anew where a positional one updates two text nodes.
  */
 const PieceChip = memo(function PieceChip({ scope, text, shown, start, end }: { scope: string; text: string; shown: string; start: number; end: number }) {
   const view = useMemo(() => viewOfPiece(text, shown), [text, shown]);
@@ -22,7 +24,13 @@ const PieceChip = memo(function PieceChip({ scope, text, shown, start, end }: { 
   );
 });
 
+type ShownPiece = InspectorProps<'pretokenize'>['view']['pieces'][number];
+
 export function PretokenizeInspector({ nodeId, view }: InspectorProps<'pretokenize'>) {
+  const renderPiece = useCallback(
+    (p: ShownPiece, i: number) => <PieceChip key={i} scope={nodeId} text={p.text} shown={p.shown} start={p.start} end={p.end} />,
+    [nodeId],
+  );
   return (
     <div className="grid gap-4">
       <p>
@@ -66,11 +74,11 @@ export function PretokenizeInspector({ nodeId, view }: InspectorProps<'pretokeni
         <h4 className="mb-1 text-sm font-semibold">
           {view.count.toLocaleString()} pieces, {view.distinct.toLocaleString()} distinct
         </h4>
-        <div className="flex flex-wrap gap-1" data-testid="pieces" data-count={view.count} data-text-length={view.textLength} data-last-end={view.pieces.at(-1)?.end ?? 0}>
-          {view.pieces.map((p, i) => (
-            <PieceChip key={i} scope={nodeId} text={p.text} shown={p.shown} start={p.start} end={p.end} />
-          ))}
-        </div>
+        <ChipList
+          items={view.pieces}
+          renderChip={renderPiece}
+          attributes={{ 'data-testid': 'pieces', 'data-count': view.count, 'data-text-length': view.textLength, 'data-last-end': view.pieces.at(-1)?.end ?? 0 }}
+        />
         {view.count > view.pieces.length && (
           <p className="mt-1 text-xs text-slate-500">Showing the first {view.pieces.length.toLocaleString()} pieces.</p>
         )}

@@ -3,6 +3,7 @@
 import { TokenText, useTokenViews } from '@/components/ui/token-display';
 import { formatMs } from '@/components/ui/format';
 import type { BodyProps } from '../types';
+import { HeldRunPanel } from '@/components/ui/held-run';
 
 /** The top next tokens, each read on its own (a candidate has no neighbours to borrow bytes from). */
 function Candidates({ candidates }: { candidates: { token: string; prob: number }[] }) {
@@ -15,8 +16,9 @@ function Candidates({ candidates }: { candidates: { token: string; prob: number 
   ));
 }
 
-export function TransformerBody({ view: v }: BodyProps<'transformer'>) {
+export function TransformerBody({ id, view: v }: BodyProps<'transformer'>) {
   if (!v) return <p className="text-xs text-slate-500">Loads the model on first run…</p>;
+  if (v.held) return <HeldRunPanel nodeId={id} held={v.held} kind="transformer" compact />;
   return (
     <div className="grid gap-1 text-[11px]" data-testid="transformer-body">
       {v.warning && <span className="text-amber-700" data-testid="transformer-body-warning">⚠ IDs from {v.idsTokenizer}, model reads {v.modelTokenizer}</span>}

@@ -15,6 +15,8 @@ import type { InspectorProps } from '../types';
 import { AttentionPanel } from './attention';
 import { Bar } from '@/components/ui/bar';
 import { BrowserBackendSelect } from '@/components/ui/browser-backend';
+import { HeldRunPanel } from '@/components/ui/held-run';
+import { ModelCardLine } from '@/components/ui/model-card';
 
 /**
  * Ranked next tokens with probability bars on an absolute 0–100 % scale (a 9.9 % token fills a
@@ -99,7 +101,7 @@ function OllamaPanel({ ollama }: { ollama: OllamaView }) {
   );
 }
 
-export function TransformerInspector({ view, params, setParams }: InspectorProps<'transformer'>) {
+export function TransformerInspector({ nodeId, view, params, setParams }: InspectorProps<'transformer'>) {
   const labelOf = useLabelOf(view.tokens);
   if (view.ollama) return <OllamaPanel ollama={view.ollama} />;
   const last = view.topK[0];
@@ -112,6 +114,8 @@ export function TransformerInspector({ view, params, setParams }: InspectorProps
           ⚠ {view.warning}
         </p>
       )}
+      <ModelCardLine line={view.modelCard} />
+      {view.held && <HeldRunPanel nodeId={nodeId} held={view.held} kind="transformer" />}
       <p className="rounded-lg bg-sky-50 p-3 text-base dark:bg-sky-950">
         For every position the model outputs one score per vocabulary entry ({view.vocabSize.toLocaleString('en')} of them); softmax turns
         the scores into probabilities that sum to 1. The last position’s list is the prediction for the <b>next</b> token.
@@ -196,10 +200,19 @@ export function TransformerInspector({ view, params, setParams }: InspectorProps
         )}
       </div>
 
-      <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="transformer-backend" data-backend={view.backend}>
-        Ran on <b data-testid="transformer-backend-label">{describeBackend(view.backend, view.threads, view.backendReason)}</b> · model {view.model}
-        {view.fineTuned ? ' (fine-tuned weights)' : ''}: {view.layers} layers × {view.heads} heads, width {view.width} · loaded in {formatMs(view.loadMs)}
-        {view.loadWaitMs < view.loadMs / 2 ? ' (earlier; reused)' : ''} · forward pass {formatMs(view.runMs)}
+      <p
+        className="text-xs text-slate-600 dark:text-slate-300"
+        data-testid="transformer-backend"
+        data-backend={view.backend}
+        data-load-ms={view.loadMs}
+        data-load-phases={view.loadPhases ? JSON.stringify(view.loadPhases) : ''}
+        data-run-ms={view.held ? '' : view.runMs}
+        data-positions={view.positions}
+      >
+        {view.held ? 'Loaded on' : 'Ran on'} <b data-testid="transformer-backend-label">{describeBackend(view.backend, view.threads, view.backendReason)}</b> · model {view.model}
+        {view.fineTuned ? ' (fine-tuned weights)' : ''} · loaded in {formatMs(view.loadMs)}
+        {view.loadWaitMs < view.loadMs / 2 ? ' (earlier; reused)' : ''}
+        {view.held ? ' · not run yet in this browser' : ` · forward pass ${formatMs(view.runMs)}`}
         {view.backendNote ? ` · ${view.backendNote}` : ''}
       </p>
       <BrowserBackendSelect nodeDevice={String(params.device)} />

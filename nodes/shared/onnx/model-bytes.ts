@@ -8,6 +8,7 @@
  */
 import type { Resources } from '../../engine/define-node';
 import type { ModelRef } from '../model-ref';
+import { fetchCachedBytes } from '../file-cache';
 
 const shipped = new Map<string, Promise<Uint8Array>>();
 
@@ -17,9 +18,7 @@ async function readPath(location: string): Promise<Uint8Array> {
     const fs = getBuiltin('fs/promises') as { readFile(path: string): Promise<Uint8Array> } | undefined;
     if (fs) return new Uint8Array(await fs.readFile(location));
   }
-  const response = await fetch(location);
-  if (!response.ok) throw new Error(`Could not read the model file ${location} (HTTP ${response.status}).`);
-  return new Uint8Array(await response.arrayBuffer());
+  return fetchCachedBytes(location);
 }
 
 /** The model's ONNX file. Shipped files are read once per realm and shared (never modified). */

@@ -4,7 +4,8 @@
  *
  * - `start` (subscription, SSE): `{ doc }` or `{ stagedId }` (from `stage`), optional `runId`.
  *   Yields `run:accepted` once admitted (the run id and its cancel token), then the executor's RunEvents as
- *   they happen, exactly what the browser worker posts. The client is the signed cookie's
+ *   they happen, exactly what the browser worker posts; events waiting together come as one
+ *   `run:events` message (RunEventBatch), which components/canvas/server-runner.ts unpacks. The client is the signed cookie's
  *   (server/api/client-identity.ts, via ctx.client).
  *   Ends after `run:done`; a run stopped by the wall-time limit then fails with TIMEOUT.
  *   Closing the stream cancels the run. Refused with TOO_MANY_REQUESTS over the per-client
@@ -82,6 +83,7 @@ export function createRunRouter(manager: () => RunManager = getRunManager) {
           client: ctx.client ?? IN_PROCESS_CLIENT,
           runId: input.runId ?? randomUUID(),
           signal: signal ?? new AbortController().signal,
+          batch: true,
         });
       }),
 

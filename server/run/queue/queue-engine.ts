@@ -11,6 +11,8 @@
  *   to the instances holding a run slot of that client (run_lease, admission.ts), each on its own
  *   channel; each answers yes or no (the holder checks the token), so a refusal is as quick as a
  *   cancel, and the wait (PEER_CANCEL_MS) only bounds an instance that died with a slot.
+ * - Affinity (run-queue.ts): a run whose affinity key a worker last completed here is sent with
+ *   that worker's priority and PREFER_MS of `startAfter`, at most one at a time per worker.
  * - Lookups go to the worker that computed the key (remembered from the events relayed here),
  *   else to every worker; the first that holds it answers.
  * - Losing the listening connection loses messages, so the runs relayed at that moment end with
@@ -19,7 +21,8 @@
  * Not handled here: admission and limits (run-manager.ts, admission.ts), executing (worker.ts),
  * attempts and restarts (relay.ts), the workers list (workers-seen.ts).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { EngineRunOptions, RunEngine } from '@/server/run/engine';
 import type { RunLimits } from '@/server/run/limits';
 import { MISSING_RESULT, type CacheLookup, type LookupAnswer } from '@/server/run/lookup';
@@ -28,11 +31,13 @@ import { createNotifyChannel } from '@/server/run/queue/notify-channel';
 import { createRelay, LISTEN_LOST, type Watch } from '@/server/run/queue/relay';
 import {
   openRunQueue,
+  PREFER_MS,
   RUN_QUEUE,
   webChannel,
   WEB_INSTANCE,
   workerChannel,
   WORKERS_CHANNEL,
+  workerPriority,
   type PeerMessage,
   type RunJob,
   type WebMessage,
@@ -50,6 +55,7 @@ const ASK_ALL_MS = 1500;
  * its main thread is busy (seconds under load), so this bounds only an instance that died.
  */
 const PEER_CANCEL_MS = 10_000;
+const AFFINITIES_MAX = 10_000;
 
 export interface QueueEngine extends RunEngine {
   health(): Promise<{ queued: number; active: number; workers: QueueWorkerSeen[] }>;
@@ -94,10 +100,18 @@ export async function createQueueEngine(url: string, limits: RunLimits, instance
     if (!up) relay.failAll(new EngineProcessError(LISTEN_LOST, 'failed'));
   });
   const workers = await watchWorkers(boss);
+  /** Affinity key (its sha256: a key holds a corpus's params) → the worker that last completed it. */
+  const affinityWorkers = new LRUCache<string, string>({ max: AFFINITIES_MAX });
+  /** Workers with a preferred job of this instance not yet ended. */
+  const preferring = new Set<string>();
 
   function run(doc: Parameters<RunEngine['run']>[0], { signal, onEvent, onStarted, affinity }: EngineRunOptions): Promise<void> {
     const jobId = randomUUID();
     const { watches } = relay;
+    const affinityKey = affinity ? createHash('sha256').update(affinity).digest('base64url') : undefined;
+    const known = affinityKey ? affinityWorkers.get(affinityKey) : undefined;
+    const preferred = known && !preferring.has(known) ? known : undefined;
+    if (preferred) preferring.add(preferred);
     return new Promise<void>((resolve, reject) => {
       let graceTimer: NodeJS.Timeout | undefined;
       const watch: Watch = {
@@ -113,6 +127,8 @@ export async function createQueueEngine(url: string, limits: RunLimits, instance
           if (watches.get(jobId) !== watch) return;
           watches.delete(jobId);
           clearTimeout(graceTimer);
+          if (preferred) preferring.delete(preferred);
+          if (!error && affinityKey && watch.worker && watch.sawDone) affinityWorkers.set(affinityKey, watch.worker);
           signal.removeEventListener('abort', stop);
           if (!watch.sawDone) onEvent({ type: 'run:done', ms: 0, cancelled: true });
           if (error) reject(error);
@@ -128,8 +144,10 @@ export async function createQueueEngine(url: string, limits: RunLimits, instance
       watches.set(jobId, watch);
       signal.addEventListener('abort', stop, { once: true });
       const data: RunJob = { doc: JSON.stringify(doc), replyTo, affinity: affinity ?? '' };
-      boss.send(RUN_QUEUE, data, { id: jobId }).then(
+      const options = preferred ? { id: jobId, priority: workerPriority(preferred), startAfter: new Date(Date.now() + PREFER_MS) } : { id: jobId };
+      boss.send(RUN_QUEUE, data, options).then(
         () => {
+          if (preferred) void toWorkers({ type: 'prefer' }, preferred);
           if (signal.aborted) stop();
         },
         (error: unknown) => {

@@ -14,6 +14,23 @@
  * touch). pg-boss 12 declares Node ≥ 22.12; this project's paths run on Node 20.9+ (tested on
  * 20.20), a gap to close when the project moves to Node 22.
  *
+ * Affinity (a run goes preferably to the worker whose recipe cache holds its results), on pg-boss
+ * alone, in one queue: each worker has a priority number of its own (workerPriority, from its
+ * id). A web instance that saw worker W complete a run with the same affinity key sends the job
+ * with W's priority and `startAfter` PREFER_MS ahead, and wakes W (a `prefer` message on W's
+ * channel). Besides its ordinary work loop, which respects `startAfter`, W runs one more loop of
+ * one slot that fetches only jobs of its own priority and ignores `startAfter`, so it takes the
+ * job at once; if W is busy in that slot or gone, the job becomes an ordinary job when its
+ * `startAfter` passes and any worker takes it (within a poll, 1 s). Correctness never depends on
+ * it: every worker runs every job the same way; the cost of a wrong guess is PREFER_MS plus a
+ * poll. Other designs were set aside: a queue per worker needs the web side to move a job that
+ * was not taken, which pg-boss has no atomic call for (cancel and delete also hit active jobs);
+ * a key that a worker checks after fetching cannot put a job back. Known limits: a preferred job
+ * outranks ordinary ones once its window passes (pg-boss fetches by priority), W may run one run
+ * beyond its concurrency (on its spare engine process), and each web instance learns affinities
+ * from the runs it relayed itself (one preferred job per worker at a time, so a burst of equal
+ * runs still spreads over all workers).
+ *
  * Not handled here: running graphs (worker.ts), relaying (queue-engine.ts).
  */
 import { PgBoss, type ConstructorOptions } from 'pg-boss';
@@ -29,6 +46,12 @@ export const WORKERS_CHANNEL = 'tl_workers';
 const HEARTBEAT_S = 10;
 export const HEARTBEAT_REFRESH_S = 2;
 const SUPERVISE_S = 2;
+/**
+ * How long a job preferred for one worker waits for it before any worker may take it: room for
+ * the wake-up and fetch round trip on a loaded machine (1 s was sometimes missed at load 20 on
+ * 2 cores), short against a retrained tokenizer's run.
+ */
+export const PREFER_MS = 2000;
 /** A worker not seen for this long is not counted (health, "is any worker there"). */
 export const WORKER_SEEN_MS = 30_000;
 
@@ -52,7 +75,11 @@ export type WorkerMessage =
   | { type: 'answer'; askId: string; worker: string; answer: LookupAnswer };
 
 /** A web → worker message, on WORKERS_CHANNEL or one worker's own channel. */
-export type WebMessage = { type: 'cancel'; jobId: string } | { type: 'ask'; askId: string; replyTo: string; lookup: CacheLookup };
+export type WebMessage =
+  | { type: 'cancel'; jobId: string }
+  | { type: 'ask'; askId: string; replyTo: string; lookup: CacheLookup }
+  /** On one worker's channel: a job of its priority is waiting (affinity, above). */
+  | { type: 'prefer' };
 
 /**
  * Web ↔ web, on the instance's own channel (webChannel): "stop this run of yours", sent to each
@@ -65,6 +92,11 @@ export type PeerMessage =
 
 export const webChannel = (instance: string) => `tl_web_${instance.replaceAll('-', '')}`;
 export const workerChannel = (worker: string) => `tl_worker_${worker.replaceAll('-', '')}`;
+
+/** A worker's own pg-boss priority (1 to 2^28), the same on every machine for one worker id. */
+export function workerPriority(worker: string): number {
+  return Number.parseInt(worker.replaceAll('-', '').slice(0, 7), 16) + 1;
+}
 
 /** `postgres://user@host:port/db` without a password, for what a process prints at start. */
 export function describeDatabase(url: string): string {

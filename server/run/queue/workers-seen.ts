@@ -38,7 +38,8 @@ export async function watchWorkers(boss: PgBoss): Promise<WorkersSeen> {
         id: i.id,
         host: i.host,
         pid: i.pid,
-        concurrency: (i.workers ?? []).reduce((sum, w) => sum + w.localConcurrency, 0),
+        // Its ordinary loop; the one for jobs preferred for it (minPriority, run-queue.ts) is extra.
+        concurrency: (i.workers ?? []).reduce((sum, w) => sum + (w.options?.minPriority === undefined ? w.localConcurrency : 0), 0),
         active: (i.workers ?? []).reduce((sum, w) => sum + w.active, 0),
         seenSecondsAgo: Math.round((now - new Date(i.heartbeatOn!).getTime()) / 1000),
       }));

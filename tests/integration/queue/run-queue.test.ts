@@ -66,7 +66,8 @@ describe('server runs as pg-boss jobs taken by `npm run worker` processes (real 
 
   beforeAll(async () => {
     expect(process.env.DATABASE_URL, 'run this file with scripts/with-postgres.sh').toMatch(/^postgres/);
-    workers = await Promise.all([startWorker(), startWorker()]);
+    // The workers run without TOKENLOOM_SECRET (they sign no cookies); the web instance has one.
+    workers = await Promise.all([startWorker({ TOKENLOOM_SECRET: '' }), startWorker({ TOKENLOOM_SECRET: '' })]);
     server = await serveRoute();
     expect(await server.runner('setup').serverInfo()).toMatchObject({ engine: 'processes', queue: true });
   });

@@ -14,4 +14,10 @@ describe('describeProgress', () => {
       '841,980 words (18,544 different) · 19,000 of 19,743 merges · under a second left',
     );
   });
+
+  it('keeps a line once the merges are made, while the node still prepares its results', () => {
+    expect(describeProgress({ ...counting, phase: 'done', uniqueWords: 18_544, merges: 19_743, targetMerges: 19_743, secondsLeft: 0 })).toBe(
+      '841,980 words (18,544 different) · 19,743 merges made · preparing the results',
+    );
+  });
 });

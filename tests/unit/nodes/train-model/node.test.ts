@@ -10,6 +10,7 @@ import { nodeKinds, type ViewOf } from '@/nodes';
 import type { ModelRef } from '@/nodes/shared/model-ref';
 import type { TrainLive } from '@/nodes/train-model';
 import { modelFiles } from '@/nodes/train-model/model-files';
+import { compactCount } from '@/nodes/shared/model-card';
 import { SOTU_1862_EXCERPT } from '@/nodes/text/corpus-sample';
 import { nodeResources } from '../../engine/fixtures';
 
@@ -118,7 +119,16 @@ describe('the Train model node', () => {
     expect(top).toHaveLength(5);
     expect(top.every((c) => c.id >= 0 && c.id < 500 && c.prob > 0)).toBe(true);
 
+    // The inspectors' one line says what this model is: its size, what it read, its own held-out
+    // perplexity against the bigram's on the same held-out tokens.
+    const heldOutPerplexity = Math.exp(view.history.at(-1)!.heldOutLoss!).toFixed(1);
+    const bigramPerplexity = Math.exp(view.baselines.bigram).toFixed(1);
+    expect(transformer.modelCard).toContain(`2 layers × ${view.heads} heads, width 64, ${compactCount(view.parameters)} parameters`);
+    expect(transformer.modelCard).toContain(`trained on ${compactCount(view.trainTokens)} tokens of the corpus wired in here, 6 steps`);
+    expect(transformer.modelCard).toContain(`held-out perplexity ${heldOutPerplexity}, a bigram ${bigramPerplexity} on the same ${compactCount(view.heldOutTokens)} tokens`);
+
     const gen = done<ViewOf<'generate'>>(report.outcomes.get('gen')).view;
+    expect(gen.modelCard).toBe(transformer.modelCard);
     expect(gen.steps).toHaveLength(8);
     expect(gen.steps.every((s) => s.id < 500)).toBe(true);
     // Greedy: the first new token is the Transformer's top-1.

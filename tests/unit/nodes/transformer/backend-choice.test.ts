@@ -130,6 +130,15 @@ describe('the time estimate', () => {
     expect(holdIfSlow({ ...slow, ref: { weightsId: 'hub:Xenova/gpt2' } }, { positions: 6, newTokens: 200 }, 5, shipped)!.serverMs).toBeNull();
   });
 
+  it('holds the Transformer’s single pass (no new tokens) by its positions, and says what it measured', () => {
+    const slow = { speed: { msPerToken: 120, msPerPosition: 40 }, ref: { weightsId: shipped } };
+    const held = holdIfSlow(slow, { positions: 256, newTokens: 0 }, 5, shipped);
+    expect(held).toMatchObject({ limitS: 5, msPerPosition: 40, positions: 256, newTokens: 0 });
+    expect(held!.browserMs).toBeCloseTo(256 * 40);
+    // The same pass over 100 positions is 4 s: under the limit, it runs.
+    expect(holdIfSlow(slow, { positions: 100, newTokens: 0 }, 5, shipped)).toBeNull();
+  });
+
   it('does not hold under the limit, with the limit 0 (never ask), or without a probe (server runs)', () => {
     const fast = { speed: { msPerToken: 5, msPerPosition: 1 }, ref: { weightsId: shipped } };
     expect(holdIfSlow(fast, { positions: 6, newTokens: 30 }, 5, shipped)).toBeNull();

@@ -111,6 +111,25 @@ describe('suffix array and suffix tree nodes', () => {
 });
 
 describe('trainUnigram', () => {
+  it('reports rising progress up to 1, and stops at a checkpoint that throws (the worker\'s Stop)', async () => {
+    const corpus = odiaCorpus(30_000);
+    const seen: number[] = [];
+    let checkpoints = 0;
+    await trainUnigram(corpus, { vocabSize: 300 }, { progress: (x) => seen.push(x), checkpoint: async () => void checkpoints++ });
+    expect(seen.at(-1)).toBe(1);
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen.every((x, i) => i === 0 || x >= seen[i - 1]!)).toBe(true);
+    const stopAt = Math.floor(checkpoints / 2);
+    let calls = 0;
+    const stopped = trainUnigram(corpus, { vocabSize: 300 }, {
+      checkpoint: async () => {
+        if (++calls === stopAt) throw new Error('stopped');
+      },
+    });
+    await expect(stopped).rejects.toThrow('stopped');
+    expect(calls).toBe(stopAt);
+  });
+
   it('starts big and prunes down to the vocabulary size, keeping every required character', async () => {
     const corpus = odiaCorpus(30_000);
     const uni = await trainUnigram(corpus, { vocabSize: 300, characterCoverage: 1 });

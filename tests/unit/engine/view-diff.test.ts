@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { applyViewPatch, createViewReceiver, createViewSender, diffView, equalValue, type ViewPatch } from '@/nodes/engine/view-diff';
+import type { RunEvent } from '@/nodes/engine/executor';
+import { pretokenize } from '@/nodes/pretokenize/pretokenize';
+import { createRunHost, type HostMessage } from '@/nodes/engine/worker-host';
+import { createRecipeCache } from '@/nodes/engine/cache';
+import { execute } from '@/nodes/engine/executor';
+import { graph, nodeResources, testRegistry } from './fixtures';
+
+/** Pieces as the Pretokenize view carries them. */
+const piecesOf = (text: string) => pretokenize(text, 'bytelevel').map(({ text: t, start, end, shown }) => ({ text: t, start, end, shown }));
+
+const size = (patch: ViewPatch) => JSON.stringify(patch).length;
+
+describe('view patches', () => {
+  it('sends only the changed field of an object and keeps the others as the same objects', () => {
+    const rows = [{ rank: 0, merged: 'Ġt' }];
+    const prev = { count: 3, rows };
+    const next = { count: 4, rows: [{ rank: 0, merged: 'Ġt' }] };
+    const patch = diffView(prev, next);
+    expect(patch).toEqual({ op: 'fields', set: { count: { op: 'set', value: 4 } } });
+    const applied = applyViewPatch(prev, patch) as typeof next;
+    expect(applied).toEqual(next);
+    expect(applied.rows).toBe(rows);
+  });
+
+  it('says same for an equal view, and the page keeps its object', () => {
+    const prev = { a: [1, 2, { b: 'x' }], c: null };
+    expect(diffView(prev, structuredClone(prev))).toEqual({ op: 'same' });
+  });
+
+  it('moves the pieces after an edit by its length instead of sending them again', () => {
+    const text = 'Tokenizers cut text into pieces and map each piece to an ID. '.repeat(40);
+    const edited = text.slice(0, 700) + 'x' + text.slice(700);
+    const prev = piecesOf(text);
+    const next = piecesOf(edited);
+    const patch = diffView(prev, next);
+    expect(patch.op).toBe('splice');
+    if (patch.op !== 'splice') return;
+    expect(patch.insert).toHaveLength(1);
+    expect(patch.keep.by).toBe(1);
+    expect(patch.keep.count).toBeGreaterThan(300);
+    const applied = applyViewPatch(prev, patch) as typeof next;
+    expect(applied).toEqual(next);
+    // The pieces before the edit are the page's own objects.
+    expect(applied[0]).toBe(prev[0]);
+    expect(size(patch)).toBeLessThan(JSON.stringify(next).length / 50);
+  });
+
+  it('keeps the tail of a list capped at its first N pieces when an edit adds a piece', () => {
+    const text = 'one two three four five six seven eight nine ten '.repeat(30);
+    const cap = (t: string) => piecesOf(t).slice(0, 200);
+    const prev = cap(text);
+    const next = cap(text.slice(0, 100) + ' ' + text.slice(100));
+    const patch = diffView(prev, next);
+    expect(patch.op).toBe('splice');
+    if (patch.op === 'splice') expect(patch.insert.length).toBeLessThan(4);
+    expect(applyViewPatch(prev, patch)).toEqual(next);
+  });
+
+  it('sends a long string as the changed span', () => {
+    const prev = 'a'.repeat(500) + 'b'.repeat(500);
+    const next = 'a'.repeat(500) + 'XY' + 'b'.repeat(499);
+    const patch = diffView(prev, next);
+    expect(patch).toEqual({ op: 'text', at: 500, remove: 1, insert: 'XY' });
+    expect(applyViewPatch(prev, patch)).toBe(next);
+  });
+
+  it('rebuilds any JSON-like view from any other (property)', () => {
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.string({ maxLength: 300, unit: 'binary' }),
+        fc.integer({ min: -5, max: 5 }),
+        fc.boolean(),
+        fc.constant(null),
+        fc.record({ start: fc.integer({ min: 0, max: 9 }), end: fc.integer({ min: 0, max: 9 }), s: fc.constantFrom('a', 'b') }),
+        fc.array(tie('value'), { maxLength: 8 }),
+        fc.dictionary(fc.constantFrom('a', 'b', 'c', 'start', 'end'), tie('value'), { maxKeys: 4 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(json, json, (prev, next) => {
+        const patch = diffView(prev, next);
+        // The patch crosses a structured clone: it must survive one.
+        const applied = applyViewPatch(structuredClone(prev), structuredClone(patch));
+        expect(equalValue(applied, next)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rebuilds pieces after random edits, spans moved or not (property)', () => {
+    const words = fc.array(fc.constantFrom('word', ' ', 'Ġ', 'ଓଡ଼ିଆ', '🙂', '\r\n', '.', 'x'), { maxLength: 60 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(words, fc.nat(), fc.nat(), words, fc.integer({ min: 1, max: 80 }), (text, at, del, insert, cap) => {
+        const i = at % (text.length + 1);
+        const edited = text.slice(0, i) + insert + text.slice(i + (del % 4));
+        const prev = piecesOf(text).slice(0, cap);
+        const next = piecesOf(edited).slice(0, cap);
+        expect(applyViewPatch(prev, diffView(prev, next))).toEqual(next);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps the worker and the page in step across runs, stale ones and removed nodes included', () => {
+    const sender = createViewSender();
+    const receiver = createViewReceiver();
+    const cross = (e: RunEvent) => receiver.decode(structuredClone(sender.encode(e)));
+    const done = (nodeId: string, view: unknown): RunEvent => ({ type: 'node:done', nodeId, key: `k-${JSON.stringify(view)}`, ms: 1, view });
+    cross({ type: 'run:start', order: ['a', 'b'], issues: [] });
+    const first = cross(done('a', { pieces: [1, 2, 3], n: 1 }));
+    cross(done('b', { x: 'b' }));
+    const second = cross(done('a', { pieces: [1, 2, 4], n: 1 }));
+    expect(second).toMatchObject({ view: { pieces: [1, 2, 4], n: 1 } });
+    // b is gone from the graph; when it comes back its view travels whole.
+    cross({ type: 'run:start', order: ['a'], issues: [] });
+    cross({ type: 'run:start', order: ['a', 'b'], issues: [] });
+    const wire = sender.encode(done('b', { x: 'again' }));
+    expect(wire).toMatchObject({ patch: { op: 'set', value: { x: 'again' } } });
+    expect(receiver.decode(structuredClone(wire))).toMatchObject({ view: { x: 'again' } });
+    expect((first as { view: unknown }).view).toEqual({ pieces: [1, 2, 3], n: 1 });
+  });
+
+  it('gives the page, through the worker host, the very views the executor made, keystroke after keystroke', async () => {
+    const messages: HostMessage[] = [];
+    const host = createRunHost({ registry: testRegistry, where: 'browser', resources: nodeResources, post: (m) => messages.push(structuredClone(m)) });
+    const receiver = createViewReceiver();
+    const doc = (text: string) =>
+      graph(
+        [
+          ['t', 'text', { text }],
+          ['c', 'clean', {}],
+          ['p', 'pretokenize', { mode: 'bytelevel' }],
+        ],
+        [
+          ['t', 'c'],
+          ['c', 'p'],
+        ],
+      );
+    let text = 'Tokenizers cut text into pieces. Odia ଓଡ଼ିଆ and emoji 🙂 too. '.repeat(20);
+    for (let runId = 1; runId <= 6; runId++) {
+      text = text.slice(0, 300 + runId) + 'ab c'[runId % 4] + text.slice(300 + runId);
+      messages.length = 0;
+      await host.handle({ type: 'run', runId, doc: doc(text) });
+      const received = new Map<string, unknown>();
+      for (const m of messages) if (m.type === 'events') for (const e of m.events.map((w) => receiver.decode(w))) if (e.type === 'node:done' || e.type === 'node:cached') received.set(e.nodeId, e.view);
+      const direct = new Map<string, unknown>();
+      await execute(doc(text), { registry: testRegistry, cache: createRecipeCache(), where: 'browser', resources: nodeResources, onEvent: (e) => (e.type === 'node:done' || e.type === 'node:cached') && direct.set(e.nodeId, e.view) });
+      expect([...received.keys()].sort()).toEqual(['c', 'p', 't']);
+      for (const [id, view] of direct) expect(received.get(id)).toEqual(view);
+      // After the first run, the pieces travel as a small patch, not the whole list.
+      if (runId > 1) {
+        const wire = messages.flatMap((m) => (m.type === 'events' ? m.events : [])).find((e) => e.type === 'node:done' && e.nodeId === 'p');
+        expect(JSON.stringify(wire).length).toBeLessThan(JSON.stringify(direct.get('p')).length / 5);
+      }
+    }
+  });
+});
