@@ -6,11 +6,9 @@ import type { GraphDoc, Lesson } from '../engine/graph-doc';
 import { YES_NO_OPTIONS, type Prediction } from '../engine/lesson-prediction';
 import { SOTU_1862_EXCERPT } from '../text/corpus-sample';
 import type { CorpusName } from '../text/odia-corpus';
-import { findSample } from '../text/samples';
 import { THREE_ALGORITHMS_DOC } from './three-algorithms';
 
-const ODIA = findSample('odia')!.text;
-/** The first words of the Odia sample ("The Odia language"): what the trained model continues. */
+/** "The Odia language": the prompt the trained model continues. */
 const ODIA_PROMPT = 'ଓଡ଼ିଆ ଭାଷା';
 /** Both models of the vocabulary-size template: the same size, seed and time budget. */
 const VOCAB_TRAIN = { preset: 'tiny', steps: 2000, timeBudget: 15, evalEvery: 20, sampleEvery: 100, prompt: 'The United States' } as const;
@@ -409,11 +407,11 @@ export const TEMPLATES: readonly Template[] = [
       schemaVersion: 1,
       title: 'Your own model, on your own Odia tokenizer',
       nodes: [
-        { id: 'corpus', type: 'text', title: 'Corpus', params: { text: ODIA, origin: 'sample:odia' }, position: { x: 0, y: -240 } },
+        { id: 'corpus', type: 'text', title: 'Corpus', params: { text: '', origin: 'corpus:odia-train', corpus: 'odia-train' }, position: { x: 0, y: -240 } },
         { id: 'prompt', type: 'text', title: 'Prompt', params: { text: ODIA_PROMPT, origin: 'typed' }, position: { x: 0, y: 200 } },
         { id: 'pretokenize', type: 'pretokenize', params: { mode: 'gpt2-marks' }, position: { x: 340, y: 200 } },
-        { id: 'bpe', type: 'bpe', params: { vocabSize: 280, minFrequency: 2 }, position: { x: 680, y: 200 } },
-        { id: 'train', type: 'train-model', params: { preset: 'tiny', steps: 40, evalEvery: 5, sampleEvery: 10, prompt: ODIA_PROMPT }, position: { x: 1020, y: -240 } },
+        { id: 'bpe', type: 'bpe', params: { vocabSize: 1000, minFrequency: 2 }, position: { x: 680, y: 200 } },
+        { id: 'train', type: 'train-model', params: { preset: 'tiny', steps: 300, evalEvery: 10, sampleEvery: 50, prompt: ODIA_PROMPT }, position: { x: 1020, y: -240 } },
         { id: 'ids', type: 'ids', params: {}, position: { x: 1020, y: 200 } },
         { id: 'generate', type: 'generate', params: { strategy: 'sample', temperature: 0.8, topK: 20, maxNewTokens: 30, seed: 7 }, position: { x: 1360, y: 0 } },
         { id: 'decode', type: 'decode', params: {}, position: { x: 1700, y: 0 } },
@@ -432,10 +430,15 @@ export const TEMPLATES: readonly Template[] = [
         edge('bpe', 'tokenizer', 'decode', 'tokenizer'),
       ],
       lesson: lesson([
-        ['corpus', 'What will the tokenizer and the model learn from?', 'A paragraph of Odia. A real model reads millions of words; a paragraph is enough to watch learning happen.', 'The text and its characters.'],
-        ['bpe', 'Which tokens does Odia get?', 'The script-aware split keeps vowel signs inside words, so BPE merges Odia letters into syllables and words.', 'The merge timeline.', predict.count('How many tokens will your Odia BPE use for the prompt?')],
-        ['train', 'Can a model learn to write with these tokens?', 'It starts from random weights: every token equally likely, a loss of ln(vocabulary), and its first sample is noise. Within a few dozen steps the samples are Odia words. The training loss keeps falling; the held-out loss soon stops and rises again: on one paragraph the model memorises rather than learns Odia, and never gets below the unigram and bigram lines. More text moves those curves.', 'The samples step by step, then the two curves against the lines.'],
-        ['generate', 'Does the new model write Odia?', 'Generate runs the model you just trained, with your tokenizer’s IDs: pieces of the paragraph it memorised, recombined.', 'The generated tokens.'],
+        ['corpus', 'What will the tokenizer and the model learn from?', 'A real Odia corpus: the translated interface text of free software, about 870 KB, one short phrase a line. A real model reads billions of words; this is enough to watch learning happen.', 'The character and byte counts; the scripts bar.'],
+        ['bpe', 'Which tokens does Odia get?', 'The script-aware split keeps vowel signs inside words, so BPE merges Odia letters into 1,000 syllables and frequent words.', 'The merge timeline.', predict.count('How many tokens will your Odia BPE use for the prompt?')],
+        [
+          'train',
+          'Can a model learn to write with these tokens?',
+          'It starts from random weights: every token equally likely, a loss of ln(1,000) ≈ 6.9, and its first sample is noise. Its samples soon turn into short lines, as the corpus has, of Odia syllables with a few common words such as ଏହି (this) and ପାଇଁ (for). Within a hundred or two steps the held-out loss falls below the unigram line: the model has learned which tokens are common. The bigram line stays below it: counting every pair in the whole corpus knows more than a tiny model that has read a small part of it for a minute.',
+          'The samples step by step, then the held-out curve against the two lines.',
+        ],
+        ['generate', 'Does the new model write Odia?', 'Generate runs the model you just trained, with your tokenizer’s IDs: Odia syllables and words, not yet sentences.', 'The generated tokens.'],
       ]),
     },
   },

@@ -123,7 +123,7 @@ export const trainModelNode = defineNode({
   },
   outputs: { model: { kind: 'model', label: 'trained model' } },
   params: z.object({
-    preset: z.enum(PRESETS).default('tiny').describe('Size (tiny: 2 × 64, context 64; small: 4 × 128, context 128; custom: below)'),
+    preset: z.enum(PRESETS).default('tiny').describe('Size (tiny: 2 × 32, context 64; small: 4 × 128, context 128; custom: below)'),
     steps: z.number().int().min(1).max(5000).default(200).describe('Training steps'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1).describe('Seed (initial weights and batches)'),
     prompt: z.string().max(200).default('').describe('Sample prompt (empty: the start of the held-out text)'),
@@ -163,7 +163,7 @@ export const trainModelNode = defineNode({
     ctx.progress(0, 'Loading TensorFlow.js…');
     const loaded = await loadTf(params.backend, ctx.where);
     const batchSize = Math.max(1, Math.min(spec.batchSize, Math.floor(LOGITS_PER_BATCH / (config.nPositions * vocabSize))));
-    const options = { batchSize, learningRate: spec.learningRate, seed: params.seed, evalEvery: params.evalEvery, sampleEvery: params.sampleEvery, sampleTokens: 24 };
+    const options = { batchSize, learningRate: spec.learningRate, decaySteps: params.steps, seed: params.seed, evalEvery: params.evalEvery, sampleEvery: params.sampleEvery, sampleTokens: 24 };
     const recipe = JSON.stringify([tokenizerKey(tokenizer), fingerprint(corpus), config, options, promptIds, loaded.backend]);
 
     const texts = new Map<number, string>();

@@ -1,8 +1,9 @@
 /**
  * Trainings kept between runs in this realm (the worker, or one engine process), so that Stop
- * followed by Run, or more steps asked for later, continues from the step reached instead of
- * starting over. Keyed by the recipe without the step count; one user of a training at a time
- * (a second waits: its run would otherwise step the same weights twice).
+ * followed by Run continues from the step reached instead of starting over. Keyed by the recipe
+ * (which holds the step count through the learning-rate schedule: another step count is another
+ * schedule, so it trains afresh); one user of a training at a time (a second waits: its run
+ * would otherwise step the same weights twice).
  *
  *   await withTrainer(recipe, 40, () => new Trainer(…), (t) => t.trainTo(40, hooks));
  *   // stopped at 25: the next withTrainer(recipe, 60, …) gets the trainer at step 25

@@ -13,9 +13,14 @@
  *   trainer.history.at(-1)!.heldOutLoss < trainer.history[0]!.heldOutLoss   // it learned
  *   const onnx = gpt2Onnx(config, await trainer.weights());
  *
- * Not handled here: tokenizing and checking the input (index.ts), learning-rate schedules,
- * weight decay (tfjs has no AdamW), gradient clipping, dropout, and saving state outside the
- * realm (a terminated worker loses it; the recipe rebuilds it).
+ * The learning rate of a step is a function of the step alone (`learningRateAt`: a cosine
+ * decay from the peak to a tenth of it at `decaySteps`), set on tfjs' Adam before each step, so
+ * a resumed run follows the same schedule. Without the decay the tiny preset overfits the
+ * English sample within 300 steps (held-out 5.90 at step 150, 6.29 at 300; with it, 5.84).
+ *
+ * Not handled here: tokenizing and checking the input (index.ts), warm-up, weight decay (tfjs
+ * has no AdamW), gradient clipping, dropout, and saving state outside the realm (a terminated
+ * worker loses it; the recipe rebuilds it).
  */
 import type * as TfCore from '@tensorflow/tfjs';
 import type { Tf } from '../finetune/backend';
@@ -25,7 +30,10 @@ import { chooseNext, seededRandom } from '../transformer/sampling';
 
 export interface TrainOptions {
   batchSize: number;
+  /** Adam's learning rate at its peak (see `learningRateAt`). */
   learningRate: number;
+  /** A cosine decay from the peak to a tenth of it at this step, then flat (0 or absent: none). */
+  decaySteps?: number;
   seed: number;
   /** Held-out loss every this many steps (and at step 0 and the last step). */
   evalEvery: number;
@@ -67,6 +75,15 @@ export const EVAL_WINDOWS = 8;
 /** Sampling settings and seed of every sample: the same for every step, so only the model changes. */
 export const SAMPLE_RULE = { strategy: 'sample', temperature: 0.8, topK: 40, topP: 1 } as const;
 const SAMPLE_SEED = 7;
+
+/** The learning rate of step `step` (1-based): a function of the step alone, so a resumed run gets the same. */
+export function learningRateAt(options: Pick<TrainOptions, 'learningRate' | 'decaySteps'>, step: number): number {
+  const peak = options.learningRate;
+  const decay = options.decaySteps ?? 0;
+  if (decay <= 1) return peak;
+  const progress = Math.min(1, (step - 1) / (decay - 1));
+  return peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
+}
 
 /** A different, repeatable stream of numbers per (seed, step). */
 function stepRandom(seed: number, step: number): () => number {
@@ -174,6 +191,7 @@ export class Trainer {
       }
       const step = this.step + 1;
       const batch = this.windows(this.data.trainIds, this.batchStarts(step));
+      (this.optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(this.options, step);
       const t0 = performance.now();
       const loss = this.optimizer.minimize(() => this.model.loss(batch), true);
       const trainLoss = loss ? await this.scalar(loss) : Number.NaN;

@@ -109,11 +109,11 @@ describe('the Train model node', () => {
     const transformer = done<ViewOf<'transformer'>>(report.outcomes.get('model')).view;
     expect(transformer.vocabSize).toBe(500);
     expect(transformer.layers).toBe(2);
-    expect(transformer.width).toBe(64);
+    expect(transformer.width).toBe(32);
     expect(transformer.maxPositions).toBe(64);
     expect(transformer.warning).toBeNull();
     expect(transformer.tokens.join('')).toBe('TheĠUnitedĠStates');
-    expect(transformer.embedding!.width).toBe(64);
+    expect(transformer.embedding!.width).toBe(32);
     expect(transformer.attention!.layers).toHaveLength(2);
     const top = transformer.topK[0]!.candidates;
     expect(top).toHaveLength(5);
@@ -123,7 +123,7 @@ describe('the Train model node', () => {
     // perplexity against the bigram's on the same held-out tokens.
     const heldOutPerplexity = Math.exp(view.history.at(-1)!.heldOutLoss!).toFixed(1);
     const bigramPerplexity = Math.exp(view.baselines.bigram).toFixed(1);
-    expect(transformer.modelCard).toContain(`2 layers × ${view.heads} heads, width 64, ${compactCount(view.parameters)} parameters`);
+    expect(transformer.modelCard).toContain(`2 layers × ${view.heads} heads, width 32, ${compactCount(view.parameters)} parameters`);
     expect(transformer.modelCard).toContain(`trained on ${compactCount(view.trainTokens)} tokens of the corpus wired in here, 6 steps`);
     expect(transformer.modelCard).toContain(`held-out perplexity ${heldOutPerplexity}, a bigram ${bigramPerplexity} on the same ${compactCount(view.heldOutTokens)} tokens`);
 

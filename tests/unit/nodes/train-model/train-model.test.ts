@@ -4,7 +4,7 @@ import { loadTf, type LoadedTf } from '@/nodes/finetune/backend';
 import { initialWeights, type Gpt2Config } from '@/nodes/finetune/gpt2';
 import { gpt2Onnx } from '@/nodes/shared/onnx/gpt2-onnx';
 import { readInitializers, replaceInitializers } from '@/nodes/shared/onnx/initializers';
-import { Trainer, type TrainOptions } from '@/nodes/train-model/train';
+import { Trainer, learningRateAt, type TrainOptions } from '@/nodes/train-model/train';
 import { baselines } from '@/nodes/train-model/baselines';
 import { checkVocabulary, presetSpec, splitCorpus } from '@/nodes/train-model/presets';
 import { AbortError } from '@/nodes/engine/executor';
@@ -84,9 +84,10 @@ describe('training a GPT from scratch', () => {
     }
   }, 60_000);
 
-  it('resumed after a stop, ends with exactly the weights of an uninterrupted run', async () => {
-    const whole = new Trainer(loaded.tf, CONFIG, data(), OPTIONS);
-    const split = new Trainer(loaded.tf, CONFIG, data(), { ...OPTIONS, evalEvery: 2, sampleEvery: 3 });
+  it('resumed after a stop, ends with exactly the weights of an uninterrupted run (learning rate decaying)', async () => {
+    const decaying = { ...OPTIONS, decaySteps: 8 };
+    const whole = new Trainer(loaded.tf, CONFIG, data(), decaying);
+    const split = new Trainer(loaded.tf, CONFIG, data(), { ...decaying, evalEvery: 2, sampleEvery: 3 });
     try {
       await whole.trainTo(8);
       let checks = 0;
@@ -102,6 +103,39 @@ describe('training a GPT from scratch', () => {
     } finally {
       whole.dispose();
       split.dispose();
+    }
+  }, 60_000);
+});
+
+describe('the learning-rate schedule', () => {
+  it('starts at the peak, falls along a cosine to a tenth at decaySteps, then stays there', () => {
+    const o = { learningRate: 3e-3, decaySteps: 300 };
+    expect(learningRateAt(o, 1)).toBe(3e-3);
+    expect(learningRateAt(o, 300)).toBeCloseTo(3e-4, 12);
+    expect(learningRateAt(o, 1000)).toBeCloseTo(3e-4, 12);
+    // Half-way: half-way between the peak and the floor.
+    expect(learningRateAt(o, 150.5)).toBeCloseTo(1.65e-3, 12);
+    const rates = Array.from({ length: 400 }, (_, i) => learningRateAt(o, i + 1));
+    expect(rates.every((r, i) => i === 0 || r <= rates[i - 1]!)).toBe(true);
+  });
+
+  it('is flat at the peak without decaySteps, and for a one-step run', () => {
+    expect(learningRateAt({ learningRate: 1e-3 }, 50)).toBe(1e-3);
+    expect(learningRateAt({ learningRate: 1e-3, decaySteps: 1 }, 1)).toBe(1e-3);
+  });
+
+  it('changes the weights against a flat rate: the schedule reaches the optimiser', async () => {
+    const flat = new Trainer(loaded.tf, CONFIG, data(), OPTIONS);
+    const decaying = new Trainer(loaded.tf, CONFIG, data(), { ...OPTIONS, decaySteps: 3 });
+    try {
+      await flat.trainTo(3);
+      await decaying.trainTo(3);
+      // Step 1 runs at the peak in both; steps 2 and 3 do not.
+      expect(decaying.history[1]!.trainLoss).toBe(flat.history[1]!.trainLoss);
+      expect((await weightsOf(decaying)).get('transformer.wte.weight')).not.toEqual((await weightsOf(flat)).get('transformer.wte.weight'));
+    } finally {
+      flat.dispose();
+      decaying.dispose();
     }
   }, 60_000);
 });
