@@ -153,12 +153,27 @@ test('a hand-built chain: BPE says its own sentence gives almost no merges, Deco
   await page.locator('.react-flow__controls-zoomout').click();
   await page.locator('.react-flow__controls-zoomout').click();
   await expect.poll(zoom).toBeLessThan(before / 1.3);
+  // The zoom animates: drop nodes only once the viewport stands still over a few frames, or a
+  // drop lands where the pane was a moment before.
+  const still = () =>
+    page.locator('.react-flow__viewport').evaluate(async (el) => {
+      const frame = () => new Promise((done) => requestAnimationFrame(done));
+      const before = getComputedStyle(el).transform;
+      for (let i = 0; i < 5; i++) await frame();
+      return getComputedStyle(el).transform === before;
+    });
+  await expect.poll(still).toBe(true);
   /** Drops a node from the palette at a spot of the pane, as a user drags it, and returns its id. */
   const drop = async (type: string, x: number, y: number) => {
     const before = await page.locator(`.react-flow__node-${type}`).count();
     await page.getByTestId(`palette-${type}`).dragTo(pane, { targetPosition: { x, y } });
     await expect(page.locator(`.react-flow__node-${type}`)).toHaveCount(before + 1);
-    return (await page.locator(`.react-flow__node-${type}`).last().getAttribute('data-id'))!;
+    const node = page.locator(`.react-flow__node-${type}`).last();
+    // It lands where it was dropped: its top-left corner is left of and above the drop point.
+    const [box, paneBox] = [await node.boundingBox(), await pane.boundingBox()];
+    expect(box!.x - paneBox!.x).toBeLessThan(x);
+    expect(box!.x + box!.width - paneBox!.x).toBeGreaterThan(x);
+    return (await node.getAttribute('data-id'))!;
   };
   const wire = async (from: string, to: string) => (await dragWire(page, page.getByTestId(`handle-${from}`), page.getByTestId(`handle-${to}`))).release();
 
