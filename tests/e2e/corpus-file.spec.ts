@@ -42,9 +42,10 @@ test('a 5 MB corpus uploaded to the server trains in a server run', async ({ pag
   await expect(page.getByTestId('corpus-file-current')).toContainText('sotu-5mb.txt (5.0 MB), stored on the server', { timeout: 90_000 });
   await expect(page.getByTestId('node-bpe').getByTestId('node-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   // The server's progress reached the node while it trained, phase by phase: bytes read and words
-  // counted, then merges done of the target, with the time left.
+  // counted, then merges done of the target, with the time left. (How many reading lines show
+  // depends on the machine's speed: a quiet one counts 5 MB within one progress interval.)
   const lines = (await progress()).map((p) => p.text);
-  expect(lines.filter((l) => /^[\d.]+ MB of 5\.0 MB read · [\d,]+ words counted/.test(l)).length).toBeGreaterThanOrEqual(2);
+  expect(lines.some((l) => /^[\d.]+ MB of 5\.0 MB read · [\d,]+ words counted/.test(l))).toBe(true);
   expect(lines.some((l) => /^[\d,]{7,} words \([\d,]+ different\) · [\d,]+ of 19,\d{3} merges/.test(l))).toBe(true);
   expect(lines.some((l) => /left/.test(l))).toBe(true);
   await expect(page.getByTestId('corpus-file-words')).toContainText(/Trained on 5\.0 MB: [\d,]{7,} words counted, [\d,]+ of them different\./);
