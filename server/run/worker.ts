@@ -31,6 +31,7 @@ import { EnvError, parseServerEnv } from '@/server/env';
 import { readRunLimits } from '@/server/run/limits';
 import { createProcessEngine, EngineProcessError } from '@/server/run/process-engine';
 import { createNotifyChannel, type NotifyChannel } from '@/server/run/queue/notify-channel';
+import { startPreferredLoop, type PreferredLoop } from '@/server/run/queue/preferred-loop';
 import {
   describeDatabase,
   HEARTBEAT_REFRESH_S,
@@ -111,13 +112,13 @@ async function main() {
   const boss = await openRunQueue(url, 'worker', limits.maxRunMs);
   const running = new Map<string, AbortController>();
   const priority = workerPriority(workerId);
-  /** pg-boss's id of the loop that takes only jobs preferred for this worker. */
-  let preferredLoop: string | undefined;
+  /** The slot that takes only jobs preferred for this worker (queue/preferred-loop.ts). */
+  let preferredLoop: PreferredLoop | undefined;
 
   /** `named`: the message came on this worker's own channel (asked by name), not the broadcast. */
   const onWebMessage = (named: boolean) => (raw: unknown) => {
     const message = raw as WebMessage;
-    if (message.type === 'prefer' && preferredLoop) boss.notifyWorker(preferredLoop);
+    if (message.type === 'prefer') preferredLoop?.wake();
     if (message.type === 'cancel') running.get(message.jobId)?.abort();
     if (message.type === 'ask') {
       void engine.lookup(message.lookup).then((answer) => {
@@ -167,7 +168,8 @@ async function main() {
   const loop = { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, heartbeatRefreshSeconds: HEARTBEAT_REFRESH_S };
   const work = async () => {
     await boss.work<RunJob>(RUN_QUEUE, { ...loop, localConcurrency: concurrency }, handler);
-    preferredLoop = await boss.work<RunJob>(RUN_QUEUE, { ...loop, localConcurrency: 1, ignoreStartAfter: true, minPriority: priority, maxPriority: priority }, handler);
+    preferredLoop?.stop();
+    preferredLoop = startPreferredLoop(boss, priority, runJob);
   };
   await work();
   console.log(
@@ -188,6 +190,7 @@ async function main() {
         if (lost) return;
         lost = true;
         console.error(`[worker ${name}] lost the database (${error instanceof Error ? error.message : String(error)}); not taking runs until it is back`);
+        preferredLoop?.stop();
         for (const controller of running.values()) controller.abort();
         await boss.offWork(RUN_QUEUE, { wait: false }).catch(() => undefined);
       },
@@ -196,6 +199,7 @@ async function main() {
 
   const shutdown = async () => {
     clearInterval(check);
+    preferredLoop?.stop();
     for (const controller of running.values()) controller.abort();
     await boss.stop({ graceful: true, timeout: limits.stopGraceMs + 2000 }).catch(() => undefined);
     await Promise.all([engine.close(), channel.close()]);

@@ -20,7 +20,7 @@
  * with W's priority and `startAfter` PREFER_MS ahead, and wakes W (a `prefer` message on W's
  * channel). Besides its ordinary work loop, which respects `startAfter`, W runs one more loop of
  * one slot that fetches only jobs of its own priority and ignores `startAfter`, so it takes the
- * job at once; if W is busy in that slot or gone, the job becomes an ordinary job when its
+ * job at once (queue/preferred-loop.ts); if W is busy in that slot or gone, the job becomes an ordinary job when its
  * `startAfter` passes and any worker takes it (within a poll, 1 s). Correctness never depends on
  * it: every worker runs every job the same way; the cost of a wrong guess is PREFER_MS plus a
  * poll. Other designs were set aside: a queue per worker needs the web side to move a job that
