@@ -30,7 +30,12 @@ async function waitForServer(url: string, ms = 60_000) {
  */
 export async function startServer(port: number, cwd?: string): Promise<{ url: string; stop(): void; process: ChildProcess }> {
   const env = { ...process.env, PGLITE_DATA_DIR: process.env.PGLITE_DATA_DIR ?? 'memory://' };
-  const child = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], { stdio: 'ignore', detached: true, env, ...(cwd && { cwd }) });
+  // BENCH_SERVER_PROFILE=<dir>: the web server runs under `node --cpu-prof`, its profile written there when it stops.
+  const profile = process.env.BENCH_SERVER_PROFILE;
+  const [command, args] = profile
+    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profile}`, 'node_modules/next/dist/bin/next', 'start']]
+    : ['npx', ['next', 'start']];
+  const child = spawn(command, [...args, '-p', String(port), '-H', '127.0.0.1'], { stdio: 'ignore', detached: true, env, ...(cwd && { cwd }) });
   const url = `http://127.0.0.1:${port}`;
   const stop = () => {
     if (child.pid) process.kill(-child.pid);
