@@ -48,20 +48,18 @@ import type { QueueWorkerSeen } from '@/server/run/queue/queue-engine';
 import { affinityOf, fingerprintOf } from '@/server/run/run-fingerprint';
 import { outcomeError, outcomeOfError, type RunOutcome } from '@/server/run/run-outcome';
 import { createStaging } from '@/server/run/staging';
+import { BATCH_WINDOW_MS, gatherFor, nextChange, type WaitableExecution } from '@/server/run/stream-wait';
 
 export { usesQueue } from '@/server/run/open-engine';
 
 /** Room for replacing a killed engine process, in the bound on waiting for one. */
 const PROCESS_START_MS = 5000;
 
-interface Execution {
+interface Execution extends WaitableExecution {
   fingerprint: string;
-  events: RunEvent[];
-  finished: boolean;
   outcome?: RunOutcome;
   watchers: number;
   controller: AbortController;
-  wake: Set<() => void>;
 }
 
 export type RunHealth =
@@ -182,19 +180,6 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     return execution;
   }
 
-  /** Resolves when the execution has news or one of the signals aborts. */
-  function nextChange(execution: Execution, signals: AbortSignal[]): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        execution.wake.delete(done);
-        for (const s of signals) s.removeEventListener('abort', done);
-        resolve();
-      };
-      execution.wake.add(done);
-      for (const s of signals) s.addEventListener('abort', done, { once: true });
-    });
-  }
-
   async function* start(options: StartRunOptions): AsyncGenerator<RunAccepted | RunEvent | RunEventBatch, void, void> {
     const release = await admission.admit(options.client, options.signal);
     // Everything after admission is inside this try: a throw anywhere (a graph that cannot be
@@ -247,7 +232,9 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
           }
           continue; // the execution was aborted: stream on to its own run:done
         }
-        await nextChange(execution, watching ? [signal, cancelled.signal] : [signal]);
+        const signals = watching ? [signal, cancelled.signal] : [signal];
+        await nextChange(execution, signals);
+        if (batch) await gatherFor(execution, signals, BATCH_WINDOW_MS);
       }
       if (signal.aborted) return;
       if (execution.outcome) throw outcomeError(execution.outcome, limits, queueLimitMs, usesQueue());
