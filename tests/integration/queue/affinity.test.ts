@@ -8,6 +8,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '@/nodes/engine/executor';
+import { RUN_QUEUE } from '@/server/run/queue/run-queue';
 import type { RunManager } from '@/server/run/run-manager';
 import { pipelineDoc } from '../run-http-server';
 import { startWorker, type WorkerProcess } from './workers';
@@ -79,6 +80,18 @@ describe('a repeat of a graph prefers the worker that ran it (real PostgreSQL, t
     expect(taken.reduce((a, b) => a + b, 0)).toBe(REPEATS);
     expect(taken[holder]).toBeGreaterThanOrEqual(AT_LEAST);
     expect(allCached).toBeGreaterThanOrEqual(AT_LEAST);
+    // The holder took them at once, inside their preference window, not once it had passed
+    // (pg-boss's work() ignores ignoreStartAfter; server/run/queue/preferred-loop.ts).
+    const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    const { rows } = await db
+      .query<{ preferred: number; early: number }>(
+        `SELECT count(*)::int AS preferred, count(*) FILTER (WHERE started_on < start_after)::int AS early FROM pgboss.job WHERE name = $1 AND priority > 0`,
+        [RUN_QUEUE],
+      )
+      .finally(() => db.end());
+    expect(rows[0]!.preferred).toBe(REPEATS);
+    expect(rows[0]!.early).toBeGreaterThanOrEqual(AT_LEAST);
 
     // A different graph is not held back for that worker: both workers take some of a burst.
     before = workers.map((w) => w.took().length);
