@@ -3,17 +3,36 @@
  * heap limit and its share of the recipe cache, and the routing of what it says (engine-process.ts:
  * `ready`, a run's events, a failed run, lookup replies). When it exits, its run ends with the
  * sentence for why (engine-exit.ts) after a closing `run:done`, and its pending lookups get no
- * answer; the pool is told before and after (`onGone`, `onClosed`).
+ * answer; the pool is told before and after (`onGone`, `onClosed`). It runs at a lower scheduling
+ * priority than its parent (ENGINE_NICE).
  *
  * Not handled here: which process takes which run, spares, killing at the deadline (process-engine.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import type { RunEvent } from '@/nodes/engine/executor';
 import { describeExit, EngineProcessError } from '@/server/run/engine-exit';
 import type { EngineToParent } from '@/server/run/engine-process';
 import type { LookupAnswer } from '@/server/run/lookup';
 
 const STDERR_TAIL_CHARS = 8000;
+/**
+ * The engine processes' scheduling priority (nice; 0 is the web server's). Why: on a small
+ * machine, busy engine processes (eight, on two cores) shared the CPU evenly with the web
+ * server, whose one main thread then answered a light request in seconds (bench/server-load.ts,
+ * uncached phase); niced, they get the CPU the web server leaves, and lose no time when it is idle.
+ */
+export const ENGINE_NICE = 10;
+
+/** Best effort: a system that refuses (or has no such thing) runs the process at the default priority. */
+function lowerPriority(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    os.setPriority(pid, Math.max(os.getPriority(pid), ENGINE_NICE));
+  } catch {
+    // not permitted here: the runs still work, only without the web server's head start
+  }
+}
 
 export interface ActiveRun {
   runId: number;
@@ -65,6 +84,7 @@ export function forkEngineProcess(options: EngineChildOptions): EngineProcess {
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     env: { ...process.env, TOKENLOOM_ENGINE_CACHE_BYTES: String(options.cacheBytesPerProcess) },
   });
+  lowerPriority(child.pid);
   let markLoaded!: () => void;
   let failLoad!: (error: Error) => void;
   const proc: EngineProcess = {
