@@ -133,7 +133,11 @@ export class WordCounter {
     return n;
   }
 
-  private countPiece(text: string, start: number, end: number): void {
+  /**
+   * Counts text[start, end) as one word, hashed in place (no string made). Public for trainers
+   * with their own pre-tokenizer (WordPiece's BERT words) that want this table.
+   */
+  countPiece(text: string, start: number, end: number): void {
     this.occurrences++;
     let hash = 0x811c9dc5 ^ (end - start);
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
