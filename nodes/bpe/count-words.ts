@@ -133,7 +133,12 @@ export class WordCounter {
     return n;
   }
 
-  private countPiece(text: string, start: number, end: number): void {
+  /**
+   * Counts text[start, end) as one word, hashed in place (no string made), and gives its id (ids
+   * count up from 0 in first-seen order). Public for trainers with their own pre-tokenizer
+   * (WordPiece's BERT words, Unigram's words) that want this table.
+   */
+  countPiece(text: string, start: number, end: number): number {
     this.occurrences++;
     let hash = 0x811c9dc5 ^ (end - start);
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
@@ -152,15 +157,15 @@ export class WordCounter {
         }
         if (i === end) {
           this.wordCount[id]! += 1;
-          return;
+          return id;
         }
       }
       slot = (slot + 1) & mask;
     }
-    this.insert(text, start, end, hash, slot);
+    return this.insert(text, start, end, hash, slot);
   }
 
-  private insert(text: string, start: number, end: number, hash: number, slot: number): void {
+  private insert(text: string, start: number, end: number, hash: number, slot: number): number {
     const id = this.words++;
     const length = end - start;
     if (id >= this.wordStart.length) {
@@ -183,6 +188,7 @@ export class WordCounter {
     this.unitsUsed = at;
     this.slots[slot] = id + 1;
     if (this.words * 2 > this.mask) this.rehash();
+    return id;
   }
 
   private rehash(): void {

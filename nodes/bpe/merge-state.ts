@@ -184,29 +184,43 @@ export class MergeState {
 
   /** Queues one entry per pair that gained positions this step (if its count is positive). */
   flushStep(): void {
-    const { stepPairs } = this;
-    // Lay out each pair's new positions contiguously, pairs in first-seen order.
+    // Three loops in three methods: V8 compiles a long first loop on the fly (OSR) before the
+    // code after it has run, and code compiled that way would fall back at every later call.
+    const cursor = this.layOutPositions();
+    this.fillPositions();
+    this.queueStepPairs();
+    this.positionsUsed = cursor;
+    this.stepPairs.length = 0;
+    this.stepRecords = 0;
+    this.step++;
+  }
+
+  /** Lays out each pair's new positions contiguously, pairs in first-seen order; gives the end. */
+  private layOutPositions(): number {
     let cursor = this.positionsUsed;
     this.positions = growInt32(this.positions, cursor + this.stepRecords);
-    for (const p of stepPairs) {
+    for (const p of this.stepPairs) {
       const length = this.pairNewPositions[p]!;
       this.pairNewPositions[p] = cursor; // now: the next free slot of p
       cursor += length;
     }
+    return cursor;
+  }
+
+  private fillPositions(): void {
     for (let r = 0; r < this.stepRecords; r++) {
       const p = this.stepRecordPair[r]!;
       this.positions[this.pairNewPositions[p]!++] = this.stepRecordWord[r]!;
     }
+  }
+
+  private queueStepPairs(): void {
     let regionStart = this.positionsUsed;
-    for (const p of stepPairs) {
+    for (const p of this.stepPairs) {
       const regionEnd = this.pairNewPositions[p]!;
       if (this.pairCount[p]! > 0) this.pushEntry(p, regionStart, regionEnd - regionStart);
       regionStart = regionEnd;
     }
-    this.positionsUsed = cursor;
-    stepPairs.length = 0;
-    this.stepRecords = 0;
-    this.step++;
   }
 
   private pushEntry(p: number, posStart: number, posLength: number): void {

@@ -19,6 +19,7 @@
  * scripts V8 knows and SentencePiece's older table does not (they count as different scripts
  * here and as Common there).
  */
+import { WordCounter } from '../bpe/count-words';
 
 export const SPACE = '\u2581';
 /** SentencePiece's stand-in for characters outside character_coverage. */
@@ -71,45 +72,61 @@ export interface CountedWord {
  */
 export class SpmWordCounter {
   readonly words: CountedWord[] = [];
-  /** Key: the word without its leading '▁', or ' ' + the word for a first word that has none. */
-  private readonly index = new Map<string, number>();
+  /**
+   * Words by key, hashed where they lie in the line (no string per occurrence). Key: the word
+   * without its leading '▁', or ' ' + the word for a first word that has none.
+   */
+  private readonly index = new WordCounter();
 
   constructor(private readonly addDummyPrefix = true) {}
 
   /** Counts one line's words; false if the line is empty once normalised. */
   add(line: string): boolean {
     let last = -1;
-    let first = !this.addDummyPrefix;
-    for (let token of line.split(' ')) {
-      if (token === '') continue;
-      if (token.includes('<')) token = token.replace(/<unk>|<s>|<\/s>/g, '\t');
-      if (!token.includes(SPACE)) {
-        last = this.count(first ? ' ' + token : token);
-        first = false;
-        continue;
+    if (this.addDummyPrefix && !line.includes('<') && !line.includes(SPACE)) {
+      // Most lines: every space-separated token is one word.
+      for (let start = 0; start < line.length; ) {
+        let end = line.indexOf(' ', start);
+        if (end < 0) end = line.length;
+        if (end > start) last = this.count(line, start, end);
+        start = end + 1;
       }
-      const parts = token.split(SPACE);
-      for (let i = 0; i < parts.length; i++) {
-        // Without the dummy prefix, a line that starts with '▁' has it in its first word.
-        if (first && i === 0) {
-          if (parts[0] !== '') last = this.count(' ' + parts[0]);
+    } else {
+      let first = !this.addDummyPrefix;
+      for (let token of line.split(' ')) {
+        if (token === '') continue;
+        if (token.includes('<')) token = token.replace(/<unk>|<s>|<\/s>/g, '\t');
+        if (!token.includes(SPACE)) {
+          last = this.countKey(first ? ' ' + token : token);
+          first = false;
           continue;
         }
-        last = this.count(parts[i]!);
+        const parts = token.split(SPACE);
+        for (let i = 0; i < parts.length; i++) {
+          // Without the dummy prefix, a line that starts with '▁' has it in its first word.
+          if (first && i === 0) {
+            if (parts[0] !== '') last = this.countKey(' ' + parts[0]);
+            continue;
+          }
+          last = this.countKey(parts[i]!);
+        }
+        first = false;
       }
-      first = false;
     }
     if (last < 0) return false;
     this.words[last]!.ends++;
     return true;
   }
 
-  private count(key: string): number {
-    let w = this.index.get(key);
-    if (w === undefined) {
-      w = this.words.length;
-      this.index.set(key, w);
-      this.words.push({ word: key.charCodeAt(0) === 32 ? key.slice(1) : SPACE + key, count: 0, ends: 0 });
+  private countKey(key: string): number {
+    return this.count(key, 0, key.length);
+  }
+
+  /** Counts the word whose key is text[start, end). */
+  private count(text: string, start: number, end: number): number {
+    const w = this.index.countPiece(text, start, end);
+    if (w === this.words.length) {
+      this.words.push({ word: text.charCodeAt(start) === 32 ? text.slice(start + 1, end) : SPACE + text.slice(start, end), count: 0, ends: 0 });
     }
     this.words[w]!.count++;
     return w;

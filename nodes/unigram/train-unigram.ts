@@ -57,7 +57,18 @@ const utf8Length = (s: string) => {
   return n;
 };
 
-const codePoints = (s: string) => Int32Array.from(s, (c) => c.codePointAt(0)!);
+/** The code points of s (a loop: Int32Array.from(s, …) makes a string per character). */
+function codePoints(s: string): Int32Array {
+  let n = 0;
+  for (let i = 0; i < s.length; n++) i += s.codePointAt(i)! > 0xffff ? 2 : 1;
+  const cps = new Int32Array(n);
+  for (let i = 0, k = 0; k < n; k++) {
+    const cp = s.codePointAt(i)!;
+    cps[k] = cp;
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return cps;
+}
 
 /** The sentence with every character outside the required ones replaced by U+2585. */
 function coveredOnly(s: string, isRequired: Uint8Array): string {

@@ -6,8 +6,8 @@
  *   bertWords('Héllo, World!')            // ['hello', ',', 'world', '!']
  *   bertWords('Héllo', { lowercase: false, stripAccents: false })   // ['Héllo']
  *
- * Two paths that give the same words (a test holds them together):
- * - `bertWords` normalises the whole string with regexes, for training on megabytes;
+ * Two paths that give the same words (a test holds them together; count-bert-words.ts is a third):
+ * - `bertWords` normalises the whole string with regexes;
  * - `bertPieces` normalises one code point at a time and keeps each word's offsets in the
  *   original text, for encoding what the learner typed.
  *
@@ -21,7 +21,6 @@
  * (a character assigned in a recent Unicode is "unassigned" for HF and cleaned away); canonical
  * reordering of combining marks across two input characters in the per-code-point path.
  */
-
 export interface BertTextOptions {
   /** Drop control characters, turn whitespace into spaces. Default true. */
   cleanText: boolean;
@@ -40,10 +39,10 @@ const CJK = /[\u4E00-\u9FFF\u3400-\u4DBF\u{20000}-\u{2A6DF}\u{2A700}-\u{2B73F}\u
 const NONSPACING = /\p{Mn}/gu;
 /** A BERT word: a run of neither whitespace nor punctuation, or one punctuation character. */
 const WORD = /[^\p{White_Space}\p{P}!-/:-@[-`{-~]+|[\p{P}!-/:-@[-`{-~]/gu;
-const IS_WHITESPACE = /^\p{White_Space}$/u;
-const IS_PUNCTUATION = /^[\p{P}!-/:-@[-`{-~]$/u;
+export const IS_WHITESPACE = /^\p{White_Space}$/u;
+export const IS_PUNCTUATION = /^[\p{P}!-/:-@[-`{-~]$/u;
 
-const stripsAccents = (o: BertTextOptions) => o.stripAccents ?? o.lowercase;
+export const stripsAccents = (o: BertTextOptions) => o.stripAccents ?? o.lowercase;
 
 // A scan before replacing: on a long string with nothing to change, one loop over a table of
 // BMP characters is much cheaper than three Unicode-class regexes (any surrogate: all three run).
@@ -141,55 +140,4 @@ export function bertPieces(text: string, options: BertTextOptions = BERT_TEXT_DE
   }
   flush();
   return pieces;
-}
-
-const NO_NORMALIZER: BertTextOptions = { cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false };
-/** Anything but tab, newline, carriage return and printable ASCII. */
-const NOT_PLAIN = /[^\t\n\r\x20-\x7E]/g;
-const PLAIN_WORD = /[0-9A-Za-z]+|[!-/:-@[-`{-~]/g;
-const isAsciiSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-
-/** Non-ASCII words this close together go through bertWords as one stretch (up to STRETCH_LIMIT). */
-const MERGE_GAP = 256;
-const STRETCH_LIMIT = 1 << 20;
-
-/**
- * Counts the BERT words of `text` into `counts`, as bertWords would cut them (null: no normaliser).
- * Plain ASCII stretches take a fast path (a word is letters and digits, punctuation stands alone);
- * any other character sends the stretch between the ASCII spaces around it through bertWords,
- * together with the non-ASCII words that follow closely (in Odia, nearly the whole text: one
- * regex pass over a long string instead of several per word). All agree because every step of
- * the normaliser is local and ASCII spaces always separate words.
- */
-export function countBertWordsInto(text: string, options: BertTextOptions | null, counts: Map<string, number>): void {
-  const o = options ?? NO_NORMALIZER;
-  const add = (word: string) => counts.set(word, (counts.get(word) ?? 0) + 1);
-  const plain = (from: number, to: number) => {
-    if (from >= to) return;
-    const s = o.lowercase ? text.slice(from, to).toLowerCase() : text.slice(from, to);
-    for (const m of s.matchAll(PLAIN_WORD)) add(m[0]);
-  };
-  const wordEnd = (from: number) => {
-    let end = from;
-    while (end < text.length && !isAsciiSpace(text.charCodeAt(end))) end++;
-    return end;
-  };
-  let cursor = 0;
-  NOT_PLAIN.lastIndex = 0;
-  let m = NOT_PLAIN.exec(text);
-  while (m !== null) {
-    let start = m.index;
-    while (start > cursor && !isAsciiSpace(text.charCodeAt(start - 1))) start--;
-    let end = wordEnd(m.index + 1);
-    for (;;) {
-      NOT_PLAIN.lastIndex = end;
-      m = NOT_PLAIN.exec(text);
-      if (m === null || m.index - end > MERGE_GAP || end - start > STRETCH_LIMIT) break;
-      end = wordEnd(m.index + 1);
-    }
-    plain(cursor, start);
-    for (const word of bertWords(text.slice(start, end), o)) add(word);
-    cursor = end;
-  }
-  plain(cursor, text.length);
 }

@@ -24,9 +24,11 @@
  *
  * Not handled here: HF's limit_alphabet, initial_alphabet, end_of_word_suffix, max_token_length.
  */
+import { WordCounter, wordAt } from '../bpe/count-words';
 import { MergeState, type SpelledWords } from '../bpe/merge-state';
 import type { LongRunHooks } from '../bpe/types';
-import { BERT_TEXT_DEFAULTS, countBertWordsInto, type BertTextOptions } from './bert-text';
+import { BERT_TEXT_DEFAULTS, type BertTextOptions } from './bert-text';
+import { countBertWordsWith } from './count-bert-words';
 import type { TrainWordPieceParams, TrainedWordPiece, WordPieceMerge } from './types';
 
 export const MIN_WORDPIECE_VOCAB = 1;
@@ -42,16 +44,19 @@ export async function countBertWords(
   text: BertTextOptions | null,
   hooks: LongRunHooks = {},
 ): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
+  const counter = new WordCounter();
   const n = corpus.length;
   for (let start = 0; start < n; ) {
     const cut = corpus.indexOf('\n', Math.min(n, start + CHUNK_CHARS));
     const end = cut < 0 ? n : cut + 1;
-    countBertWordsInto(corpus.slice(start, end), text, counts);
+    countBertWordsWith(counter, corpus.slice(start, end), text);
     start = end;
     hooks.progress?.((COUNTING_SHARE * start) / n);
     await hooks.checkpoint?.();
   }
+  const table = counter.finish();
+  const counts = new Map<string, number>();
+  for (let w = 0; w < table.size; w++) counts.set(wordAt(table, w), table.count[w]!);
   return counts;
 }
 

@@ -9,8 +9,10 @@
  * must match. Without it, our vocabulary still shares nearly every token with HF's.
  */
 import { bertPreTokenizer } from 'tokenizers';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BERT_TEXT_DEFAULTS, bertPieces, bertWords, countBertWordsInto, type BertTextOptions } from '@/nodes/wordpiece/bert-text';
+import { BERT_TEXT_DEFAULTS, bertPieces, bertWords, type BertTextOptions } from '@/nodes/wordpiece/bert-text';
+import { countBertWordsInto } from '@/nodes/wordpiece/count-bert-words';
 import { WordPieceEncoder } from '@/nodes/wordpiece/encode-wordpiece';
 import { trainWordPiece } from '@/nodes/wordpiece/train-wordpiece';
 import { emojiCorpus, englishCorpus, odiaCorpus } from '@/scripts/make-corpora';
@@ -65,7 +67,14 @@ describe('BERT normaliser and pre-tokenizer vs HF', () => {
     '', 'Héllo, WORLD!', 'ΟΔΥΣΣΕΥΣ', 'İstanbul', 'a\u0000b\uFFFDc\u200Bd', 'tab\tnew\nline\r\u00A0nbsp\u3000ideo',
     '中文字符 and 日本語', 'ଓଡ଼ିଆ ଭାଷା।', 'emoji 👍🏽 👨‍👩‍👧 🇮🇳', "don't", 'a\u0085b\u2028c', 'x$y+z<w>=^`|~',
   ];
-  const options: (BertTextOptions | null)[] = [BERT_TEXT_DEFAULTS, ODIA_TEXT, { ...BERT_TEXT_DEFAULTS, stripAccents: true, lowercase: false }, null];
+  const options: (BertTextOptions | null)[] = [
+    BERT_TEXT_DEFAULTS,
+    ODIA_TEXT,
+    { ...BERT_TEXT_DEFAULTS, stripAccents: true, lowercase: false },
+    { ...BERT_TEXT_DEFAULTS, stripAccents: false }, // the counting table, lowercasing through bertWords
+    { ...ODIA_TEXT, cleanText: false, handleChineseChars: false },
+    null,
+  ];
   it('cuts text into the same words as HF on hostile strings and corpus lines, on both paths', () => {
     const lines = [...hostile, ...englishCorpus(30_000).split('\n'), ...odiaCorpus(20_000).split('\n'), ...emojiCorpus(20_000).split('\n')];
     const pre = bertPreTokenizer();
@@ -77,7 +86,7 @@ describe('BERT normaliser and pre-tokenizer vs HF', () => {
         const ours = text ? bertWords(line, text) : bertWords(line, { cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false });
         expect(ours, line).toEqual(theirs);
         if (text) expect(bertPieces(line, text).map((p) => p.word), line).toEqual(ours);
-        // The trainer's counting path (plain ASCII fast, the rest through bertWords) agrees too.
+        // The trainer's counting paths (a character table, or plain ASCII fast and the rest through bertWords) agree too.
         const counted = new Map<string, number>();
         countBertWordsInto(line, text, counted);
         const expected = new Map<string, number>();
@@ -85,5 +94,29 @@ describe('BERT normaliser and pre-tokenizer vs HF', () => {
         expect([...counted], line).toEqual([...expected]);
       }
     }
+  });
+});
+
+describe('counting BERT words for training', () => {
+  // Characters from every class the counting table knows, and ones it hands back to bertWords.
+  const alphabet = [
+    'a', 'Z', '7', ' ', ' ', '\n', '\t', '\r', '.', ',', '\u00A0', '\u3000', '\u0000', '\u200B', '\uFFFD', '\u0085',
+    'ଓ', 'ଡ', '଼', 'ି', 'ୁ', '।', 'é', 'É', 'Σ', 'İ', '中', '👍', '🏽', '\uD800', '\uDC00', '\u0301',
+  ];
+  const text = fc.array(fc.constantFrom(...alphabet), { maxLength: 60 }).map((cs) => cs.join(''));
+  const settings = fc.record({ cleanText: fc.boolean(), handleChineseChars: fc.boolean(), stripAccents: fc.constantFrom(true, false, null), lowercase: fc.boolean() });
+
+  it('counts exactly the words bertWords cuts, in first-seen order, for any text and settings', () => {
+    fc.assert(
+      fc.property(text, fc.option(settings, { nil: null }), (line, options) => {
+        const expected = new Map<string, number>();
+        const words = options ? bertWords(line, options) : bertWords(line, { cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false });
+        for (const w of words) expected.set(w, (expected.get(w) ?? 0) + 1);
+        const counted = new Map<string, number>();
+        countBertWordsInto(line, options, counted);
+        expect([...counted]).toEqual([...expected]);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
