@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import LZString from 'lz-string';
 
 export async function openLab(page: Page) {
   await page.goto('/');
@@ -27,4 +28,40 @@ export async function dragWire(page: Page, from: Locator, to: Locator) {
 export async function inspect(page: Page, nodeId: string) {
   await page.getByTestId(`node-${nodeId}`).locator('span.font-semibold').first().click();
   await expect(page.getByTestId('inspector')).toBeVisible();
+}
+
+/**
+ * A shared-graph link to Text → GPT-2 tokenizer → IDs → a model node (`transformer` or
+ * `generate`), with node ids text, tok, ids and the model's kind.
+ */
+export function modelGraphLink(title: string, text: string, model: { type: 'transformer' | 'generate'; params: Record<string, unknown> }): string {
+  const graph = {
+    schemaVersion: 1,
+    title,
+    nodes: [
+      { id: 'text', type: 'text', params: { text, origin: 'typed' }, position: { x: 0, y: 0 } },
+      { id: 'tok', type: 'pretrained', params: { model: 'gpt2' }, position: { x: 360, y: 0 } },
+      { id: 'ids', type: 'ids', params: {}, position: { x: 700, y: 0 } },
+      { id: model.type, type: model.type, params: model.params, position: { x: 1040, y: 0 } },
+    ],
+    edges: [
+      { id: 'a', source: 'text', sourcePort: 'text', target: 'tok', targetPort: 'text' },
+      { id: 'b', source: 'tok', sourcePort: 'tokens', target: 'ids', targetPort: 'tokens' },
+      { id: 'c', source: 'tok', sourcePort: 'tokenizer', target: 'ids', targetPort: 'tokenizer' },
+      { id: 'd', source: 'ids', sourcePort: 'ids', target: model.type, targetPort: 'ids' },
+    ],
+  };
+  return `/#g=${LZString.compressToEncodedURIComponent(JSON.stringify(graph))}`;
+}
+
+/** The top-5 rows the Transformer inspector shows for the last position: id and probability. */
+export async function shownTop5(page: Page, timeout?: number) {
+  const rows = page.getByTestId('topk-last').getByTestId('topk-row');
+  await expect(rows).toHaveCount(5, timeout === undefined ? undefined : { timeout });
+  return rows.evaluateAll((els) =>
+    els.map((el) => ({
+      id: Number(el.querySelector('[data-testid="topk-id"]')!.textContent),
+      prob: Number(el.querySelector('[data-testid="topk-prob"]')!.getAttribute('data-prob')),
+    })),
+  );
 }

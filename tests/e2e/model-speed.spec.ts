@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { chromium, expect, test, type Page } from '@playwright/test';
-import LZString from 'lz-string';
+import { modelGraphLink, shownTop5 } from './helpers';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
 import { SOTU_1862_EXCERPT } from '../../nodes/text/corpus-sample';
 
@@ -18,17 +18,6 @@ const iLove = reference.prompts.find((p) => p.prompt === 'I love')!;
 
 test.setTimeout(300_000);
 
-async function shownTop5(page: Page) {
-  const rows = page.getByTestId('topk-last').getByTestId('topk-row');
-  await expect(rows).toHaveCount(5, { timeout: 150_000 });
-  return rows.evaluateAll((els) =>
-    els.map((el) => ({
-      id: Number(el.querySelector('[data-testid="topk-id"]')!.textContent),
-      prob: Number(el.querySelector('[data-testid="topk-prob"]')!.getAttribute('data-prob')),
-    })),
-  );
-}
-
 async function openTransformer(page: Page) {
   await page.getByTestId('node-transformer').locator('span.font-semibold').first().click();
   await expect(page.getByTestId('transformer-backend')).toHaveAttribute('data-backend', 'wasm', { timeout: 150_000 });
@@ -40,7 +29,7 @@ test('a second visit reads the model and ONNX Runtime from the Cache API, not th
   context.on('request', (r) => urls.push(new URL(r.url()).pathname));
   await page.goto('/?template=pipeline');
   await openTransformer(page);
-  const first = await shownTop5(page);
+  const first = await shownTop5(page, 150_000);
   expect(first.map((r) => r.id)).toEqual(iLove.top5.map((c) => c.id));
   // The first visit downloaded them: the check below can fail.
   expect(urls).toContain('/models/tokenloom-tiny/onnx/model.onnx');
@@ -62,7 +51,7 @@ test('a second visit reads the model and ONNX Runtime from the Cache API, not th
   urls.length = 0;
   await page.reload();
   await openTransformer(page);
-  const second = await shownTop5(page);
+  const second = await shownTop5(page, 150_000);
   expect(second).toEqual(first);
   expect(urls.filter((u) => u.startsWith('/models/'))).toEqual([]);
   expect(urls.filter((u) => u.startsWith('/ort/') && u.endsWith('.wasm'))).toEqual([]);
@@ -80,7 +69,7 @@ test('where the Cache API is missing (plain http on a LAN name), the model still
     await page.goto(`http://tokenloom.lan:${port}/?template=pipeline`);
     expect(await page.evaluate(() => ({ secure: isSecureContext, caches: typeof caches }))).toEqual({ secure: false, caches: 'undefined' });
     await openTransformer(page);
-    const shown = await shownTop5(page);
+    const shown = await shownTop5(page, 150_000);
     expect(shown.map((r) => r.id)).toEqual(iLove.top5.map((c) => c.id));
     shown.forEach((r, i) => expect(Math.abs(r.prob - iLove.top5[i]!.prob)).toBeLessThan(1e-4));
     await expect(page.getByTestId('node-transformer').getByTestId('node-status')).toHaveAttribute('data-status', 'done');
@@ -93,23 +82,7 @@ test('where the Cache API is missing (plain http on a LAN name), the model still
 test('a Transformer pass too slow for this browser says so before running, and one click runs it on the server', async ({ page }) => {
   // About 300 tokens (the model reads the last 256), asking first above a millisecond: any
   // measured estimate is over it, so the pass is held.
-  const graph = {
-    schemaVersion: 1,
-    title: 'A long input',
-    nodes: [
-      { id: 'text', type: 'text', params: { text: SOTU_1862_EXCERPT.slice(0, 1400), origin: 'typed' }, position: { x: 0, y: 0 } },
-      { id: 'tok', type: 'pretrained', params: { model: 'gpt2' }, position: { x: 360, y: 0 } },
-      { id: 'ids', type: 'ids', params: {}, position: { x: 700, y: 0 } },
-      { id: 'transformer', type: 'transformer', params: { device: 'wasm', askAboveS: 0.001 }, position: { x: 1040, y: 0 } },
-    ],
-    edges: [
-      { id: 'a', source: 'text', sourcePort: 'text', target: 'tok', targetPort: 'text' },
-      { id: 'b', source: 'tok', sourcePort: 'tokens', target: 'ids', targetPort: 'tokens' },
-      { id: 'c', source: 'tok', sourcePort: 'tokenizer', target: 'ids', targetPort: 'tokenizer' },
-      { id: 'd', source: 'ids', sourcePort: 'ids', target: 'transformer', targetPort: 'ids' },
-    ],
-  };
-  await page.goto(`/#g=${LZString.compressToEncodedURIComponent(JSON.stringify(graph))}`);
+  await page.goto(modelGraphLink('A long input', SOTU_1862_EXCERPT.slice(0, 1400), { type: 'transformer', params: { device: 'wasm', askAboveS: 0.001 } }));
   const node = page.getByTestId('node-transformer');
   const held = node.getByTestId('transformer-held');
   await expect(held).toBeVisible({ timeout: 240_000 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import LZString from 'lz-string';
+import { modelGraphLink, shownTop5 } from './helpers';
 
 /**
  * The model in a real Chromium: the pipeline template's Transformer node on WASM and on WebGPU
@@ -17,19 +17,8 @@ const iLove = reference.prompts.find((p) => p.prompt === 'I love')!;
 // Loading the model and the WASM, and WebGPU on a software adapter, take longer than the default.
 test.setTimeout(240_000);
 
-async function shownTopK(page: Page) {
-  const rows = page.getByTestId('topk-last').getByTestId('topk-row');
-  await expect(rows).toHaveCount(5);
-  return rows.evaluateAll((els) =>
-    els.map((el) => ({
-      id: Number(el.querySelector('[data-testid="topk-id"]')!.textContent),
-      prob: Number(el.querySelector('[data-testid="topk-prob"]')!.getAttribute('data-prob')),
-    })),
-  );
-}
-
 async function expectReferenceTop5(page: Page, tolerance: number) {
-  const shown = await shownTopK(page);
+  const shown = await shownTop5(page);
   expect(shown.map((r) => r.id)).toEqual(iLove.top5.map((c) => c.id));
   shown.forEach((r, i) => expect(Math.abs(r.prob - iLove.top5[i]!.prob)).toBeLessThan(tolerance));
 }
@@ -115,23 +104,7 @@ test('the Transformer node on WebGPU (software adapter) shows the same top-5', a
   test.setTimeout(360_000);
   // WebGPU from the page's start: a page whose first model ran on WASM started ONNX Runtime's
   // WASM-only build (nodes/transformer/ort-files.ts) and says WebGPU needs a reload (next test).
-  const graph = {
-    schemaVersion: 1,
-    title: 'I love, on WebGPU',
-    nodes: [
-      { id: 'text', type: 'text', params: { text: 'I love', origin: 'typed' }, position: { x: 0, y: 0 } },
-      { id: 'tokenizer', type: 'pretrained', params: { model: 'gpt2' }, position: { x: 360, y: 0 } },
-      { id: 'ids', type: 'ids', params: {}, position: { x: 700, y: 0 } },
-      { id: 'transformer', type: 'transformer', params: { topK: 5, device: 'webgpu' }, position: { x: 1040, y: 0 } },
-    ],
-    edges: [
-      { id: 'a', source: 'text', sourcePort: 'text', target: 'tokenizer', targetPort: 'text' },
-      { id: 'b', source: 'tokenizer', sourcePort: 'tokens', target: 'ids', targetPort: 'tokens' },
-      { id: 'c', source: 'tokenizer', sourcePort: 'tokenizer', target: 'ids', targetPort: 'tokenizer' },
-      { id: 'd', source: 'ids', sourcePort: 'ids', target: 'transformer', targetPort: 'ids' },
-    ],
-  };
-  await page.goto(`/#g=${LZString.compressToEncodedURIComponent(JSON.stringify(graph))}`);
+  await page.goto(modelGraphLink('I love, on WebGPU', 'I love', { type: 'transformer', params: { topK: 5, device: 'webgpu' } }));
   await page.getByTestId('node-transformer').locator('span.font-semibold').first().click();
   const backend = page.getByTestId('transformer-backend');
   await expect(backend).toContainText('Ran on', { timeout: 320_000 });
@@ -223,23 +196,7 @@ test('the backend override is remembered by this browser and applies to nodes le
 test('a Generate run too slow for this browser says so before running, and one click runs it on the server', async ({ page }) => {
   test.setTimeout(300_000);
   // 200 new tokens, asking first above 1 s: measured in this browser that is well over.
-  const graph = {
-    schemaVersion: 1,
-    title: 'A long continuation',
-    nodes: [
-      { id: 'text', type: 'text', params: { text: 'The state of the Union is', origin: 'typed' }, position: { x: 0, y: 0 } },
-      { id: 'tok', type: 'pretrained', params: { model: 'gpt2' }, position: { x: 360, y: 0 } },
-      { id: 'ids', type: 'ids', params: {}, position: { x: 700, y: 0 } },
-      { id: 'generate', type: 'generate', params: { maxNewTokens: 200, stopAtEos: false, askAboveS: 1 }, position: { x: 1040, y: 0 } },
-    ],
-    edges: [
-      { id: 'a', source: 'text', sourcePort: 'text', target: 'tok', targetPort: 'text' },
-      { id: 'b', source: 'tok', sourcePort: 'tokens', target: 'ids', targetPort: 'tokens' },
-      { id: 'c', source: 'tok', sourcePort: 'tokenizer', target: 'ids', targetPort: 'tokenizer' },
-      { id: 'd', source: 'ids', sourcePort: 'ids', target: 'generate', targetPort: 'ids' },
-    ],
-  };
-  await page.goto(`/#g=${LZString.compressToEncodedURIComponent(JSON.stringify(graph))}`);
+  await page.goto(modelGraphLink('A long continuation', 'The state of the Union is', { type: 'generate', params: { maxNewTokens: 200, stopAtEos: false, askAboveS: 1 } }));
   const node = page.getByTestId('node-generate');
   const held = node.getByTestId('generate-held');
   await expect(held).toBeVisible({ timeout: 240_000 });
