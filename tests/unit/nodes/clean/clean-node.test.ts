@@ -8,6 +8,7 @@ import { createRecipeCache } from '@/nodes/engine/cache';
 import { execute } from '@/nodes/engine/executor';
 import { nodeKinds, registry, type ViewOf } from '@/nodes';
 import { graph, nodeResources } from '../../engine/fixtures';
+import { userRegexRefusal } from '@/nodes/shared/user-regex';
 
 type CleanOutcome = { status: string; outputs: { text: string }; view: ViewOf<'clean'> };
 
@@ -68,5 +69,36 @@ describe('the Clean inspector', () => {
     expect(repaired.view).toMatchObject({ loneSurrogates: [1, 3], outputLoneSurrogates: 0 });
     const kept = await clean('a\uD800b\uDC00', { replaceInvalid: false });
     expect(kept.view).toMatchObject({ loneSurrogates: [1, 3], outputLoneSurrogates: 2 });
+  });
+});
+
+describe('the Clean node’s replace settings', () => {
+  const params = nodeKinds.clean.params;
+
+  it('accepts an ordinary pattern and replacement, and refuses either past 500 characters', () => {
+    expect(params.safeParse({ replacePattern: '\\d+', replaceWith: '#' }).success).toBe(true);
+    expect(params.safeParse({ replacePattern: 'a'.repeat(500), replaceWith: 'b'.repeat(500) }).success).toBe(true);
+    expect(params.safeParse({ replacePattern: 'a'.repeat(501) }).success).toBe(false);
+    expect(params.safeParse({ replaceWith: 'b'.repeat(501) }).success).toBe(false);
+  });
+
+  it('refuses a pattern RE2 cannot run (a backreference) with the sentence the regex check gives', () => {
+    const result = params.safeParse({ replacePattern: '(a)\\1' });
+    expect(result.success).toBe(false);
+    const message = result.error?.issues[0]?.message;
+    expect(message).toBe(userRegexRefusal('(a)\\1'));
+    expect(message).toMatch(/^[A-Z].*\.$/);
+  });
+});
+
+describe('the Clean inspector without a run’s details', () => {
+  it('shows no steps and no lone surrogates rather than made-up ones', () => {
+    const view = nodeKinds.clean.view({
+      inputs: { text: 'ab' },
+      outputs: { text: 'ab' },
+      params: nodeKinds.clean.params.parse({}),
+      details: undefined,
+    });
+    expect(view).toMatchObject({ steps: [], loneSurrogates: [], outputLoneSurrogates: 0, changes: [] });
   });
 });

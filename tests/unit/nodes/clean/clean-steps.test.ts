@@ -3,6 +3,7 @@
  * changed the text, and the length in code points after each. Plus the character classes each
  * step touches (what counts as a control character, as whitespace, as an accent).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanText, countCodePoints, type CleanOptions } from '@/nodes/clean/clean';
 import { OFF } from './clean-fixtures';
@@ -17,6 +18,25 @@ describe('countCodePoints', () => {
     expect(countCodePoints('\uD800\uD800\uDC00')).toBe(2);
     expect(countCodePoints('\uD800a')).toBe(2);
     for (const text of ['ଓଡ଼ିଆ', 'e\u0301', '👨\u200d👩\u200d👧', 'x\uDBFF\uDFFFy']) expect(countCodePoints(text)).toBe([...text].length);
+  });
+
+  it('counts a lone low surrogate after a letter, two low surrogates, and a high surrogate before a private-use character as two code points each', () => {
+    // Only a high surrogate (U+D800–U+DBFF) directly followed by a low one (U+DC00–U+DFFF) is one code point.
+    expect(countCodePoints('a\uDC00')).toBe(2);
+    expect(countCodePoints('\uDC00\uDC00')).toBe(2);
+    expect(countCodePoints('\uD800\uE000')).toBe(2);
+    expect(countCodePoints('\uDBFF\uDC00')).toBe(1);
+  });
+
+  it('agrees with the string iterator (one item per code point, lone surrogates included) on any UTF-16', () => {
+    const units = fc.array(fc.oneof(fc.integer({ min: 0xd7f0, max: 0xe010 }), fc.integer({ min: 0, max: 0xffff })), { maxLength: 40 });
+    fc.assert(
+      fc.property(units, (codes) => {
+        const text = String.fromCharCode(...codes);
+        expect(countCodePoints(text)).toBe([...text].length);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
