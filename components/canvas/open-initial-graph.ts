@@ -6,7 +6,7 @@ import { useLab } from './store';
 /**
  * Which graph the canvas opens: a saved one (editable when this browser holds its secret, with
  * any unsaved draft restored), one carried in the URL hash (read-only), the local draft of the
- * start page, or the given starter.
+ * start page (also under a template's address, while it is that template's), or the given starter.
  */
 export function openInitialGraph(initial: GraphDoc, graphId: string | undefined) {
   const lab = useLab.getState();
@@ -24,6 +24,14 @@ export function openInitialGraph(initial: GraphDoc, graphId: string | undefined)
   }
   const template = findTemplate(new URLSearchParams(window.location.search).get('template') ?? '');
   if (template) {
+    // A reload of a template the learner has edited keeps the edits: the start page's draft is
+    // this template's while it still carries the template's title.
+    const draft = loadDraft('local');
+    if (draft && draft.title === template.doc.title && !same(draft, template.doc)) {
+      lab.load(draft);
+      lab.showToast('Restored your unsaved edits to this template.', 'info');
+      return;
+    }
     lab.load(template.doc);
     lab.inspect(template.focus);
     return;

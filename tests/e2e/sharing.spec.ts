@@ -82,3 +82,25 @@ test('import refuses a bad file with a message and keeps the graph; export then 
   await page.getByTestId('import-file').setInputFiles(file!);
   await expect(page.getByTestId('node-text').getByTestId('text-input')).toHaveValue('Round trip');
 });
+
+test('edits to a template from the gallery survive a reload of its address; a fresh browser gets the template as shipped', async ({ page, browser }) => {
+  await openLab(page);
+  await page.getByTestId('open-templates').click();
+  await page.getByRole('dialog', { name: 'Templates' }).getByTestId('template-vocab').click();
+  await expect(page).toHaveURL(/\?template=vocab$/);
+  const input = page.getByTestId('node-text').getByTestId('text-input');
+  const shipped = await input.inputValue();
+  await input.fill('My edit before the reload');
+  await expect
+    .poll(() => page.evaluate(() => Object.keys(localStorage).some((k) => localStorage.getItem(k)?.includes('My edit before the reload'))))
+    .toBe(true);
+  await page.reload();
+  await expect(input).toHaveValue('My edit before the reload');
+  await expect(page.getByTestId('toast')).toContainText('Restored your unsaved edits to this template.');
+
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto('/?template=vocab');
+  await expect(other.getByTestId('node-text').getByTestId('text-input')).toHaveValue(shipped);
+  await fresh.close();
+});
