@@ -12,6 +12,7 @@ export function ConnectionHint() {
   const source = from.type === 'source' ? { node: connection.fromNode, port: from.id } : { node: connection.toNode, port: to.id };
   const target = from.type === 'source' ? { node: connection.toNode, port: to.id } : { node: connection.fromNode, port: from.id };
   const reason =
+    (source.node.id === target.node.id && 'A node cannot feed itself: its output would flow back into its own input.') ||
     (source.node.type &&
       target.node.type &&
       connectionRefusal(registry, { type: source.node.type, port: source.port ?? '' }, { type: target.node.type, port: target.port ?? '' })) ||

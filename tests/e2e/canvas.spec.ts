@@ -94,6 +94,14 @@ test('a connection between incompatible ports is refused with the reason', async
   await expect(page.locator('.react-flow__edge')).toHaveCount(2);
 });
 
+test('a wire from a node back into itself is refused with its own reason', async ({ page }) => {
+  await openLab(page);
+  const wire = await dragWire(page, page.getByTestId('handle-clean-out-text'), page.getByTestId('handle-clean-in-text'));
+  await expect(page.getByTestId('connection-hint')).toHaveText('A node cannot feed itself: its output would flow back into its own input.');
+  await wire.release();
+  await expect(page.locator('.react-flow__edge')).toHaveCount(2);
+});
+
 test('deleting a node can be undone, and the pipeline runs again', async ({ page }) => {
   await openLab(page);
   await page.getByTestId('node-clean').locator('span.font-semibold').first().click();
