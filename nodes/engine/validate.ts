@@ -98,6 +98,11 @@ export function topologicalOrder(
   return { order, cyclic: nodeIds.filter((id) => !placed.has(id)) };
 }
 
+/** How a message names a node: its kind, and its own title when it was renamed ("BPE “Odia”"). */
+function nodeName(kind: string, title: string | undefined): string {
+  return title ? `${kind} “${title}”` : kind;
+}
+
 export function validateGraph(doc: GraphDoc, registry: Registry): GraphIssue[] {
   const issues: GraphIssue[] = [];
   const byId = new Map<string, GraphDoc['nodes'][number]>();
@@ -121,7 +126,7 @@ export function validateGraph(doc: GraphDoc, registry: Registry): GraphIssue[] {
           code: 'bad-params',
           nodeId: node.id,
           field,
-          message: `${def.title} '${node.id}': ${issueSentence(label, issue)}`,
+          message: `${nodeName(def.title, node.title)}: ${issueSentence(label, issue)}`,
         });
       }
     }

@@ -22,7 +22,10 @@ export const textNode = defineNode({
   inputs: {},
   outputs: { text: { kind: 'text', label: 'text' } },
   params: z.object({
-    text: z.string().max(TEXT_LIMIT_BYTES).default(TEXT_SAMPLES[0]!.text),
+    text: z
+      .string()
+      .max(TEXT_LIMIT_BYTES, `A Text node holds at most ${TEXT_LIMIT_BYTES.toLocaleString('en-US')} characters. For a bigger corpus, train the tokenizer on a file instead: its inspector reads up to 200 MB in your browser, or uploads it to the server.`)
+      .default(TEXT_SAMPLES[0]!.text),
     /** Where the text came from, shown in the inspector: 'typed', 'sample:<id>' or 'file:<name>'. */
     origin: z.string().max(300).default('sample:english'),
     /** A shipped corpus too large for the document, held by name; when set, `text` is not used. */

@@ -59,6 +59,6 @@ describe('validateGraph', () => {
       registry,
     );
     expect(issues.map((i) => i.code).sort()).toEqual(['bad-params', 'duplicate-input', 'unknown-type']);
-    expect(issues.find((i) => i.code === 'bad-params')?.message).toMatch(/Clean 'c': Unicode form must be one of /);
+    expect(issues.find((i) => i.code === 'bad-params')?.message).toMatch(/Clean: Unicode form must be one of /);
   });
 });

@@ -28,9 +28,9 @@ function messagesFor(type: NodeType, field: string, value: unknown): string[] {
   return validateGraph(doc, registry).flatMap((issue) => (issue.code === 'bad-params' && issue.field.split('.')[0] === field ? [issue.message] : []));
 }
 
-/** The part after "Title 'n': ". */
+/** The part after "Title: ". */
 function said(type: NodeType, message: string): string {
-  const prefix = `${nodeKinds[type].title} 'n': `;
+  const prefix = `${nodeKinds[type].title}: `;
   expect(message.startsWith(prefix), message).toBe(true);
   return message.slice(prefix.length);
 }
@@ -106,6 +106,18 @@ describe('param messages', () => {
 
   it('says what a vocabulary must hold, in words', () => {
     const [message] = messagesFor('bpe', 'vocabSize', 100);
-    expect(message).toBe("BPE 'n': A vocabulary must hold at least the 256 bytes: pick 256 or more.");
+    expect(message).toBe('BPE: A vocabulary must hold at least the 256 bytes: pick 256 or more.');
+  });
+
+  it('names a renamed node by its own title, and never by its internal id', () => {
+    const doc = {
+      schemaVersion: 1 as const,
+      title: 't',
+      nodes: [{ id: 'bpe-e7b92257', type: 'bpe' as const, title: 'Odia', params: { vocabSize: 100 }, position: { x: 0, y: 0 } }],
+      edges: [],
+    };
+    const messages = validateGraph(doc, registry).map((issue) => issue.message);
+    expect(messages).toContain('BPE “Odia”: A vocabulary must hold at least the 256 bytes: pick 256 or more.');
+    expect(messages.join(' ')).not.toContain('e7b92257');
   });
 });
