@@ -48,7 +48,9 @@ export function shareWork<T>(key: string, ctx: Pick<RunContext, 'signal' | 'prog
     return Promise.resolve(value);
   }
   let entry = running.get(key);
-  if (!entry) {
+  // Work already told to stop is not joined: it ends at its next checkpoint, and this run starts
+  // it again (a training then resumes from the checkpoint the stopped one left).
+  if (!entry || entry.controller.signal.aborted) {
     const controller = new AbortController();
     const listeners = new Set<RunContext['progress']>();
     let lastYield = now();
@@ -109,6 +111,11 @@ export function shareWork<T>(key: string, ctx: Pick<RunContext, 'signal' | 'prog
       },
     );
   });
+}
+
+/** Keys of the work still running (stopped work counts until it has reached its checkpoint). */
+export function runningWork(): string[] {
+  return [...running.keys()];
 }
 
 /**

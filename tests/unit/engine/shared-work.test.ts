@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AbortError } from '@/nodes/engine/executor';
-import { fingerprint, shareWork, type WorkHooks } from '@/nodes/engine/shared-work';
+import { fingerprint, runningWork, shareWork, type WorkHooks } from '@/nodes/engine/shared-work';
 import { createRecipeCache } from '@/nodes/engine/cache';
 import { execute, type RunEvent } from '@/nodes/engine/executor';
 import { registry } from '@/nodes';
@@ -83,6 +83,25 @@ describe('shareWork', () => {
     finish();
     await expect(b).resolves.toBe('trained');
     expect(starts.n).toBe(1);
+  });
+
+  it('starts stopped work afresh for a run that asks after the grace period, instead of joining work that is ending', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const gated = gatedWork();
+    const first = run();
+    const a = shareWork('stopped', first.ctx, gated.work);
+    first.controller.abort();
+    await expect(a).rejects.toBeInstanceOf(AbortError);
+    vi.advanceTimersByTime(400);
+    expect(gated.aborted()).toBe(true);
+    // The stopped work has not reached its checkpoint yet: it still counts as running.
+    expect(runningWork()).toContain('stopped');
+    const next = run();
+    const b = shareWork('stopped', next.ctx, gated.work);
+    expect(gated.starts.n).toBe(2);
+    gated.finish();
+    await expect(b).resolves.toBe('trained');
+    expect(runningWork()).not.toContain('stopped');
   });
 
   it('fingerprints long strings apart, and equal strings alike', () => {

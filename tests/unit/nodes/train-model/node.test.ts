@@ -1,9 +1,10 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
 import { createRecipeCache } from '@/nodes/engine/cache';
+import { runningWork } from '@/nodes/engine/shared-work';
 import { execute, type NodeOutcome, type RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { nodeKinds, type ViewOf } from '@/nodes';
@@ -147,8 +148,9 @@ describe('the Train model node', () => {
       onEvent: (e) => e.type === 'node:progress' && e.nodeId === 'train' && (e.data as TrainLive | undefined)?.step === 3 && controller.abort(),
     });
     expect(first.outcomes.get('train')?.status).not.toBe('done');
-    // Let the shared work notice nobody waits for it any more (its grace period), then run again.
-    await new Promise((r) => setTimeout(r, 800));
+    // Once nobody waits for the training (its grace period), it stops at its next step: wait for
+    // that, however slow the machine, then run again.
+    await vi.waitFor(() => expect(runningWork().filter((key) => key.startsWith('train-model:'))).toEqual([]), { timeout: 60_000, interval: 25 });
     const resumed = done<ViewOf<'train-model'>>((await run(graph(recipe))).outcomes.get('train'));
     expect(resumed.view!.resumedFrom).toBeGreaterThanOrEqual(3);
     expect(resumed.view!.resumedFrom).toBeLessThan(8);
