@@ -31,11 +31,11 @@ export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDa
   const lab = useLab();
   const stopped = Object.values(lab.runtime).some((r) => r.status === 'stopped');
   return (
-    <header hidden={Boolean(lab.presenting)} className="flex items-center gap-2 border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-950">
+    <header hidden={Boolean(lab.presenting)} className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-950 [&_.btn]:shrink-0 [&_.btn]:whitespace-nowrap">
       <span className="font-semibold tracking-tight">Tokenloom</span>
       <input
         aria-label="Graph title"
-        className="field w-64"
+        className="field w-40 min-w-0 2xl:w-64"
         value={lab.title}
         onChange={(e) => lab.setTitle(e.target.value)}
       />
@@ -75,8 +75,8 @@ export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDa
         </span>
       )}
       <ShareMenu sharing={sharing} />
-      <div className="ml-auto flex items-center gap-2 text-xs text-slate-500">
-        <div role="radiogroup" aria-label="Run on" className="flex overflow-hidden rounded-md border border-slate-200 dark:border-slate-700">
+      <div className="ml-auto flex min-w-0 grow basis-40 items-center justify-end gap-2 text-xs text-slate-500">
+        <div role="radiogroup" aria-label="Run on" className="flex shrink-0 overflow-hidden rounded-md border border-slate-200 dark:border-slate-700">
           {(['browser', 'server'] as const).map((where) => (
             <button
               type="button"
@@ -92,17 +92,17 @@ export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDa
             </button>
           ))}
         </div>
-        <span data-testid="run-status" className="flex items-center gap-2">
+        <span data-testid="run-status" className="flex min-w-0 items-center gap-2">
           {lab.run.running ? (
             <>
-              <span className="animate-pulse">Running {lab.run.where === 'browser' ? 'in the browser' : 'on the server'}…</span>
+              <span className="animate-pulse truncate">Running {lab.run.where === 'browser' ? 'in the browser' : 'on the server'}…</span>
               <button type="button" className="btn" onClick={onStop} aria-label="Stop">
                 <Square size={12} /> Stop
               </button>
             </>
           ) : (
             <>
-              <span>
+              <span className="truncate">
                 {lab.run.where === 'browser' ? 'Browser · Web Worker' : 'Server · Node'}
                 {lab.run.ms !== undefined ? ` · last run ${formatMs(lab.run.ms)}` : ''}
               </span>

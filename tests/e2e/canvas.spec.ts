@@ -156,3 +156,18 @@ test('Stop ends a long run at once (the worker is replaced) and an edit runs the
   await page.getByTestId('node-text').getByTestId('text-input').fill('A fresh start');
   await expect(page.getByTestId('node-text').getByTestId('node-status')).toHaveAttribute('data-status', 'done');
 });
+
+test('on a 1280 px and a 1024 px screen the header wraps rather than hiding the Browser/Server switch', async ({ page }) => {
+  for (const width of [1280, 1024]) {
+    await page.setViewportSize({ width, height: 800 });
+    await openLab(page);
+    for (const id of ['run-on-browser', 'run-on-server', 'open-templates', 'new-blank-graph']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      expect(box.x, `${id} at ${width} px`).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, `${id} at ${width} px`).toBeLessThanOrEqual(width);
+      // One line of text: no label wrapped inside its button.
+      expect(box.height, `${id} at ${width} px`).toBeLessThan(40);
+    }
+    await expect(page.getByTestId('run-on-server')).toHaveText('Server');
+  }
+});
