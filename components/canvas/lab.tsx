@@ -30,6 +30,8 @@ import { Toast } from './toast';
 import { ShortcutsHelp } from './shortcuts-help';
 import { openInitialGraph } from './open-initial-graph';
 import { useTeacherLive } from '@/components/live/teacher-live';
+import { HiddenAnswers, withAnswerCover } from '@/components/live/answer-cover';
+import { nodesHidingAnswer } from '@/nodes/live/hidden-answer';
 import { Toolbar } from './toolbar';
 import type { LabNode } from './graph-convert';
 import { useConfirm } from './confirm-dialog';
@@ -41,7 +43,7 @@ import { useBeforeDelete, useForgetEmptiedTemplate, useNewBlankGraph } from './u
 export const nodeTypes = Object.fromEntries(
   NODE_TYPES.map((type) => {
     const ui = uiOf(type);
-    return [type, 'card' in ui ? ui.card : NodeCard];
+    return [type, withAnswerCover('card' in ui ? ui.card : NodeCard)];
   }),
 );
 
@@ -193,6 +195,12 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
   const nodes = presentingNode
     ? lab.nodes.map((n) => (n.id === presentingNode ? n : { ...n, style: { ...n.style, opacity: 0.25 } }))
     : lab.nodes;
+  const presentingRevealed = lab.presenting?.revealed ?? true;
+  // On the projector, what answers the open question stays covered until the reveal.
+  const hiddenAnswers = useMemo(
+    () => nodesHidingAnswer({ nodes: lab.nodes, edges: lab.edges }, presentingNode, presentingRevealed),
+    [lab.nodes, lab.edges, presentingNode, presentingRevealed],
+  );
 
   return (
     <div className="flex h-screen flex-col">
@@ -248,37 +256,39 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
           {galleryOpen && <GalleryDialog onOpen={openTemplate} onClose={() => setGalleryOpen(false)} />}
           {dialog}
           <EmptyCanvasHint onOpenTemplates={() => setGalleryOpen(true)} />
-          <ReactFlow<LabNode>
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={nodeTypes}
-            onNodesChange={lab.onNodesChange}
-            onEdgesChange={lab.onEdgesChange}
-            onConnect={onConnect}
-            onConnectEnd={onConnectEnd}
-            isValidConnection={isValidConnection}
-            onBeforeDelete={onBeforeDelete}
-            onNodeDragStart={() => useLab.getState().record()}
-            onMoveStart={onMoveStart}
-            onNodeClick={(_, node) => lab.inspect(node.id)}
-            onPaneClick={() => lab.inspect(null)}
-            deleteKeyCode={locked ? null : ['Backspace', 'Delete']}
-            nodesConnectable={!locked}
-            nodesDraggable={!locked}
-            selectionKeyCode="Shift"
-            multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-            colorMode={dark ? 'dark' : 'light'}
-            minZoom={0.2}
-            proOptions={{ hideAttribution: false }}
-          >
-            <Background gap={20} />
-            <CanvasMinimap shown={minimapShown && !lab.presenting} />
-            {/* Fit is the toolbar's readable fit (F); React Flow's own would fit at any zoom, under the minimap. */}
-            <Controls showInteractive={false} showFitView={false}>
-              <MinimapToggle shown={minimapShown} onToggle={toggleMinimap} />
-            </Controls>
-            <ConnectionHint />
-          </ReactFlow>
+          <HiddenAnswers.Provider value={hiddenAnswers}>
+            <ReactFlow<LabNode>
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              onNodesChange={lab.onNodesChange}
+              onEdgesChange={lab.onEdgesChange}
+              onConnect={onConnect}
+              onConnectEnd={onConnectEnd}
+              isValidConnection={isValidConnection}
+              onBeforeDelete={onBeforeDelete}
+              onNodeDragStart={() => useLab.getState().record()}
+              onMoveStart={onMoveStart}
+              onNodeClick={(_, node) => lab.inspect(node.id)}
+              onPaneClick={() => lab.inspect(null)}
+              deleteKeyCode={locked ? null : ['Backspace', 'Delete']}
+              nodesConnectable={!locked}
+              nodesDraggable={!locked}
+              selectionKeyCode="Shift"
+              multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+              colorMode={dark ? 'dark' : 'light'}
+              minZoom={0.2}
+              proOptions={{ hideAttribution: false }}
+            >
+              <Background gap={20} />
+              <CanvasMinimap shown={minimapShown && !lab.presenting} />
+              {/* Fit is the toolbar's readable fit (F); React Flow's own would fit at any zoom, under the minimap. */}
+              <Controls showInteractive={false} showFitView={false}>
+                <MinimapToggle shown={minimapShown} onToggle={toggleMinimap} />
+              </Controls>
+              <ConnectionHint />
+            </ReactFlow>
+          </HiddenAnswers.Provider>
         </div>
         {lab.presenting ? <PresenterPanel /> : <InspectorPanel empty={<Gallery onOpen={openTemplate} compact />} />}
       </div>

@@ -10,6 +10,7 @@ import { ShareMenu } from './share-menu';
 import { useLab } from './store';
 import type { useSharing } from './use-sharing';
 import { StoredFormToggle } from '@/components/ui/token-display';
+import { LiveClassBadge } from '@/components/live/teacher-panel';
 
 export interface ToolbarProps {
   dark: boolean;
@@ -75,6 +76,7 @@ export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDa
         </span>
       )}
       <ShareMenu sharing={sharing} />
+      <LiveClassBadge />
       <div className="ml-auto flex min-w-0 grow basis-40 items-center justify-end gap-2 text-xs text-slate-500">
         <div role="radiogroup" aria-label="Run on" className="flex shrink-0 overflow-hidden rounded-md border border-slate-200 dark:border-slate-700">
           {(['browser', 'server'] as const).map((where) => (

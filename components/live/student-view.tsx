@@ -22,6 +22,8 @@ import type { LiveState } from '@/server/live/live-state';
 import { AnswerForm } from './answer-form';
 import { JoinForm, type Joined } from './join-form';
 import { AnswerHistogram } from './histogram';
+import { HiddenAnswers } from './answer-cover';
+import { nodesHidingAnswer } from '@/nodes/live/hidden-answer';
 
 
 const joinKey = (code: string) => `tokenloom:live:${code}`;
@@ -98,6 +100,8 @@ function StudentClass({ joined, onLeft }: { joined: Joined; onLeft(): void }) {
   const current = state?.current;
   const mine = current ? answers[current.index] : undefined;
   const inspected = exploring ? lab.inspected : stepNode;
+  // Following the class, what answers the open question stays hidden until the teacher reveals it.
+  const hiddenAnswers = nodesHidingAnswer(lab, exploring ? undefined : stepNode, state?.revealed ?? false);
   return (
     <div className="grid h-screen grid-cols-[1fr_460px]">
       <div className="relative min-h-0">
@@ -106,26 +110,28 @@ function StudentClass({ joined, onLeft }: { joined: Joined; onLeft(): void }) {
             Your own copy: edit and run it here. The class is on step {(state?.step ?? 0) + 1}.
           </p>
         )}
-        <ReactFlow<LabNode>
-          nodes={nodes}
-          edges={lab.edges}
-          nodeTypes={nodeTypes}
-          onNodesChange={lab.onNodesChange}
-          onEdgesChange={lab.onEdgesChange}
-          onConnect={(c) => {
-            const refusal = useLab.getState().connect(c);
-            if (refusal) setProblem(refusal);
-          }}
-          onNodeClick={(_, node) => exploring && lab.inspect(node.id)}
-          nodesDraggable={exploring}
-          nodesConnectable={exploring}
-          deleteKeyCode={exploring ? ['Backspace', 'Delete'] : null}
-          fitView
-          minZoom={0.2}
-        >
-          <Background gap={20} />
-          <Controls showInteractive={false} />
-        </ReactFlow>
+        <HiddenAnswers.Provider value={hiddenAnswers}>
+          <ReactFlow<LabNode>
+            nodes={nodes}
+            edges={lab.edges}
+            nodeTypes={nodeTypes}
+            onNodesChange={lab.onNodesChange}
+            onEdgesChange={lab.onEdgesChange}
+            onConnect={(c) => {
+              const refusal = useLab.getState().connect(c);
+              if (refusal) setProblem(refusal);
+            }}
+            onNodeClick={(_, node) => exploring && lab.inspect(node.id)}
+            nodesDraggable={exploring}
+            nodesConnectable={exploring}
+            deleteKeyCode={exploring ? ['Backspace', 'Delete'] : null}
+            fitView
+            minZoom={0.2}
+          >
+            <Background gap={20} />
+            <Controls showInteractive={false} />
+          </ReactFlow>
+        </HiddenAnswers.Provider>
       </div>
       <aside className="grid min-h-0 content-start gap-4 overflow-y-auto border-l border-slate-200 p-5 dark:border-slate-800" data-testid="live-student" aria-live="polite">
         <div className="flex items-center justify-between text-sm text-slate-500">
@@ -198,7 +204,7 @@ function StudentClass({ joined, onLeft }: { joined: Joined; onLeft(): void }) {
             {problem}
           </p>
         )}
-        {inspected && (state?.revealed || exploring) && (
+        {inspected && !hiddenAnswers.has(inspected) && (
           <div className="rounded-lg border border-slate-200 p-3 dark:border-slate-700" data-testid="live-node-answer">
             <NodeAnswer nodeId={inspected} />
           </div>

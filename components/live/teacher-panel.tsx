@@ -40,6 +40,33 @@ export function GoLiveButton() {
   );
 }
 
+/**
+ * In the lab's header while a class is live (presenting ended with Esc, the class did not): its
+ * code, a way back to presenting at the class's step, and End class.
+ */
+export function LiveClassBadge() {
+  const session = useTeacherLive((s) => s.session);
+  const step = useTeacherLive((s) => s.state?.step ?? 0);
+  const revealed = useTeacherLive((s) => s.state?.revealed ?? false);
+  const endClass = useTeacherLive((s) => s.endClass);
+  const present = useLab((s) => s.present);
+  if (!session) return null;
+  return (
+    <span role="status" className="flex shrink-0 items-center gap-1 rounded-full border border-rose-300 bg-rose-50 py-0.5 pr-1 pl-2 text-xs text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100" data-testid="live-badge">
+      <span className="h-2 w-2 animate-pulse rounded-full bg-rose-600" aria-hidden />
+      <span>
+        Class live · <span className="font-mono font-semibold tracking-wider" data-testid="live-badge-code">{session.code}</span>
+      </span>
+      <button type="button" className="rounded-full px-2 py-0.5 font-medium hover:bg-rose-100 dark:hover:bg-rose-900" onClick={() => present(step, revealed)} data-testid="live-badge-present">
+        Back to presenting
+      </button>
+      <button type="button" className="rounded-full px-2 py-0.5 font-medium hover:bg-rose-100 dark:hover:bg-rose-900" onClick={() => void endClass()} data-testid="live-badge-end">
+        End class
+      </button>
+    </span>
+  );
+}
+
 function useJoinLink(code: string): string {
   const [origin, setOrigin] = useState('');
   useEffect(() => setOrigin(window.location.origin), []);

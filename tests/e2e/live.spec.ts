@@ -37,6 +37,14 @@ test('a teacher goes live; a student joins by code, follows, answers, explores a
   await expect(student.getByTestId('live-progress')).toHaveText('Step 2 of 3');
   await expect(student.getByTestId('live-student-prompt')).toHaveText('How many tokens will GPT-2 use for “I love NLP”?');
   await expect(teacher.getByTestId('live-prompt')).toHaveText('How many tokens will GPT-2 use for “I love NLP”?');
+  // Before the reveal, whatever answers the question is covered on the projector and on the
+  // student's page alike; the text the question is about stays readable.
+  for (const page of [teacher, student]) {
+    await expect(page.getByTestId('answer-cover-gpt2')).toContainText('Hidden until the reveal');
+    await expect(page.getByTestId('answer-covered-gpt2')).toHaveAttribute('aria-hidden', 'true');
+    await expect(page.getByTestId('answer-cover-compare')).toBeVisible();
+    await expect(page.getByTestId('answer-cover-text')).toHaveCount(0);
+  }
 
   // The student answers, then changes the answer; the projector counts one answer, no names.
   await student.getByTestId('live-answer-input').fill('3');
@@ -66,6 +74,9 @@ test('a teacher goes live; a student joins by code, follows, answers, explores a
   await teacher.keyboard.press('ArrowRight');
   await expect(teacher.getByTestId('live-true-answer')).toHaveText('The graph says: 5');
   await expect(student.getByTestId('live-revealed-answer')).toHaveText('5');
+  await expect(teacher.getByTestId('answer-cover-gpt2')).toHaveCount(0);
+  await expect(student.getByTestId('answer-cover-gpt2')).toHaveCount(0);
+  await expect(teacher.getByTestId('node-gpt2')).toContainText('5 tokens');
   await expect(student.getByTestId('live-verdict')).toHaveText('You answered 4.');
   await expect(student.getByTestId('live-node-answer').getByTestId('pretrained-stats')).toContainText(/^5\s*tokens/);
   await expect(teacher.locator('[data-testid=live-bin][data-value="4"] [data-testid=live-bin-count]')).toHaveText('1');
@@ -110,6 +121,31 @@ test('the lesson editor adds a prediction question to a step, and the live revea
   await expect(page.getByTestId('live-true-answer')).toHaveText('The graph says: 10');
   await page.getByTestId('live-end').click();
   await expect(page.getByTestId('live-teacher')).toHaveCount(0);
+});
+
+test('Esc ends presenting, not the class: the header says the class is live, goes back to presenting, and ends it', async ({ page }) => {
+  await page.goto('/?template=compare');
+  await expect(page.getByTestId('node-gpt2').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  await page.getByTestId('open-lesson').click();
+  await page.getByTestId('go-live').click();
+  const code = (await page.getByTestId('live-code').textContent())?.trim() ?? '';
+  expect(code).toMatch(/^[A-Z2-9]{6}$/);
+  await expect(page.getByTestId('live-badge')).toBeHidden(); // the header is hidden while presenting
+  await page.keyboard.press('ArrowRight'); // reveal step 1
+  await expect(page.getByTestId('presenter-answer')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('presenter')).toHaveCount(0);
+  await expect(page.getByTestId('live-badge')).toBeVisible();
+  await expect(page.getByTestId('live-badge-code')).toHaveText(code);
+  await page.getByTestId('live-badge-present').click();
+  await expect(page.getByTestId('presenter-progress')).toHaveText('Step 1 of 3');
+  await expect(page.getByTestId('presenter-answer')).toBeVisible(); // where the class is: revealed
+  await expect(page.getByTestId('live-code')).toHaveText(code);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('live-badge-end').click();
+  await expect(page.getByTestId('live-badge')).toHaveCount(0);
+  await page.getByTestId('open-lesson').click();
+  await expect(page.getByTestId('go-live')).toHaveText('Go live');
 });
 
 test('a teacher who reloads mid-class keeps control, and after the class reads its answers again from past classes', async ({ browser }, testInfo) => {
