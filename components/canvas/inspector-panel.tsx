@@ -14,6 +14,7 @@ import { uiOf, viewOf } from '@/components/kinds';
 import type { LabNode } from './graph-convert';
 import { NodeTitle, nodeTitle } from './node-title';
 import { useLab, type NodeRuntime } from './store';
+import { ConnectMenu } from './connect-menu';
 
 /** The answer for one node: status problems, or its inspector fed with the live view. */
 export function NodeAnswer({ nodeId }: { nodeId: string }) {
@@ -139,6 +140,7 @@ export function InspectorPanel({ empty }: { empty?: ReactNode }) {
         <span data-testid="inspector-where">{runtime?.where === 'server' ? 'on the server (Node, same engine)' : 'in the browser (Web Worker)'}</span>
       </div>
       <NodeAnswer nodeId={node.id} />
+      {!readOnly && <ConnectMenu nodeId={node.id} type={type} />}
       {uiOf(type).settings && (
         <fieldset disabled={readOnly} className="border-t border-slate-200 pt-3 dark:border-slate-700">
           <KindSettings type={type} node={node} setParams={(patch) => updateParams(node.id, patch)} />

@@ -37,6 +37,8 @@ import type { LabNode } from './graph-convert';
 import { useConfirm } from './confirm-dialog';
 import { CanvasMinimap, MinimapToggle, useMinimapSetting, useReadableFit, useRefitOnFirstResults } from './canvas-view';
 import { EmptyCanvasHint } from './empty-canvas-hint';
+import { freeSpot } from './free-spot';
+import { fitInsets } from './readable-fit';
 import { useBeforeDelete, useForgetEmptiedTemplate, useNewBlankGraph } from './use-graph-lifecycle';
 
 /** React Flow's component per node type: the shared node card, or a kind's own card (the Note). */
@@ -68,7 +70,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
       inspect: s.inspect,
     })),
   );
-  const { screenToFlowPosition, fitView, getViewport } = useReactFlow();
+  const { screenToFlowPosition, fitView, getViewport, getNodes } = useReactFlow();
   const { stop, rerun } = useEngine();
   const sharing = useSharing();
   const { save } = sharing;
@@ -137,16 +139,20 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
     requestAnimationFrame(() => void fitReadable(300));
   }, [fitReadable]);
 
+  // A palette click puts the node in the free space nearest the middle of the view (free-spot.ts).
   const addAtCenter = useCallback(
     (type: NodeType) => {
       const { x, y, zoom } = getViewport();
       const el = document.querySelector('.react-flow');
       const w = el?.clientWidth ?? 800;
       const h = el?.clientHeight ?? 600;
-      const jitter = (useLab.getState().nodes.length % 5) * 24;
-      useLab.getState().addNode(type, { x: (w / 2 - x) / zoom - 140 + jitter, y: (h / 2 - y) / zoom - 80 + jitter }, {}, newSize(type));
+      const insets = fitInsets(minimapShown);
+      const visible = { x: (insets.left - x) / zoom, y: (insets.top - y) / zoom, width: (w - insets.left - insets.right) / zoom, height: (h - insets.top - insets.bottom) / zoom };
+      const taken = getNodes().map((n) => ({ x: n.position.x, y: n.position.y, width: n.measured?.width ?? n.width ?? 280, height: n.measured?.height ?? n.height ?? 200 }));
+      const size = newSize(type) ?? { width: 280, height: 260 };
+      useLab.getState().addNode(type, freeSpot(visible, taken, size), {}, newSize(type));
     },
-    [getViewport],
+    [getViewport, getNodes, minimapShown],
   );
 
   const fit = useCallback(() => void fitReadable(300), [fitReadable]);
@@ -237,6 +243,11 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
         )}
         <div
           className="relative min-h-0"
+          onKeyDown={(e) => {
+            // Enter on a node reached with Tab opens its inspector, as a click does (React Flow selects it).
+            const focused = e.target instanceof HTMLElement && e.target.classList.contains('react-flow__node') ? e.target.dataset.id : undefined;
+            if (e.key === 'Enter' && focused) lab.inspect(focused);
+          }}
           onDragOver={(e) => {
             if (e.dataTransfer.types.includes(DRAG_MIME)) {
               e.preventDefault();

@@ -171,3 +171,60 @@ test('on a 1280 px and a 1024 px screen the header wraps rather than hiding the 
     await expect(page.getByTestId('run-on-server')).toHaveText('Server');
   }
 });
+
+test('from the keyboard: a node reached with Tab shows a focus ring, Enter opens it, and Connect to… wires it', async ({ page }) => {
+  await openLab(page);
+  await page.getByTestId('palette-pretokenize').focus();
+  await page.keyboard.press('Enter'); // the palette's button adds the node
+  const added = page.locator('.react-flow__node-pretokenize').last();
+  const addedId = await added.getAttribute('data-id');
+  expect(addedId).toMatch(/^pretokenize-/);
+  await expect(page.getByTestId(`node-${addedId}`).getByTestId('node-status')).toHaveAttribute('data-status', 'needs-input');
+
+  // Tab onto the Clean node (focus the one before it, then Tab, so the focus comes from the keyboard).
+  const clean = page.locator('.react-flow__node[data-id="clean"]');
+  await clean.focus();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  await expect(clean).toBeFocused();
+  const ring = await clean.evaluate((el) => ({ visible: el.matches(':focus-visible'), style: getComputedStyle(el).outlineStyle, width: getComputedStyle(el).outlineWidth }));
+  expect(ring).toEqual({ visible: true, style: 'solid', width: '3px' });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('inspector')).toHaveAttribute('aria-label', 'Clean inspector');
+
+  // Connect to…: only the inputs that take Clean's text are offered; the new node's is one.
+  const target = page.getByTestId('connect-target');
+  await expect(target.locator('option')).not.toHaveCount(0);
+  for (const label of await target.locator('option').allTextContents()) expect(label).toMatch(/^Text → .*: Text$/);
+  await target.selectOption({ label: `Text → Pretokenize (${addedId}): Text` });
+  await page.getByTestId('connect-button').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('connect-message')).toHaveText(`Connected to Pretokenize (${addedId}): Text.`);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(3);
+  await expect(page.getByTestId(`node-${addedId}`).getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+});
+
+test('a node added from the palette lands in free, visible canvas space, off the Note and every card', async ({ page }) => {
+  await page.goto('/?template=compare');
+  await expect(page.getByTestId('node-gpt2').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
+  const before = await page.locator('.react-flow__node').count();
+  for (const kind of ['clean', 'pretokenize']) {
+    await page.getByTestId(`palette-${kind}`).click();
+  }
+  await expect(page.locator('.react-flow__node')).toHaveCount(before + 2);
+  const pane = (await page.locator('.react-flow').boundingBox())!;
+  const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((el) => ({ id: el.getAttribute('data-id') ?? '', ...el.getBoundingClientRect().toJSON() as DOMRect })));
+  const added = boxes.filter((b) => /^(clean|pretokenize)-/.test(b.id));
+  expect(added).toHaveLength(2);
+  for (const a of added) {
+    expect(a.left).toBeGreaterThanOrEqual(pane.x);
+    expect(a.top).toBeGreaterThanOrEqual(pane.y);
+    expect(a.right).toBeLessThanOrEqual(pane.x + pane.width);
+    expect(a.bottom).toBeLessThanOrEqual(pane.y + pane.height);
+    for (const b of boxes) {
+      if (b.id === a.id) continue;
+      const overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      expect(overlap, `${a.id} lands on ${b.id}`).toBe(false);
+    }
+  }
+});
