@@ -70,7 +70,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
       inspect: s.inspect,
     })),
   );
-  const { screenToFlowPosition, fitView, getViewport, getNodes } = useReactFlow();
+  const { screenToFlowPosition, fitView, getViewport, getNodes, setCenter } = useReactFlow();
   const { stop, rerun } = useEngine();
   const sharing = useSharing();
   const { save } = sharing;
@@ -150,9 +150,12 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
       const visible = { x: (insets.left - x) / zoom, y: (insets.top - y) / zoom, width: (w - insets.left - insets.right) / zoom, height: (h - insets.top - insets.bottom) / zoom };
       const taken = getNodes().map((n) => ({ x: n.position.x, y: n.position.y, width: n.measured?.width ?? n.width ?? 280, height: n.measured?.height ?? n.height ?? 200 }));
       const size = newSize(type) ?? { width: 280, height: 260 };
-      useLab.getState().addNode(type, freeSpot(visible, taken, size), {}, newSize(type));
+      const spot = freeSpot(visible, taken, size);
+      useLab.getState().addNode(type, { x: spot.x, y: spot.y }, {}, newSize(type));
+      // No room in view: the node went below the graph, and the camera follows it there.
+      if (!spot.inView) void setCenter(spot.x + size.width / 2, spot.y + size.height / 2, { zoom, duration: 300 });
     },
-    [getViewport, getNodes, minimapShown],
+    [getViewport, getNodes, setCenter, minimapShown],
   );
 
   const fit = useCallback(() => void fitReadable(300), [fitReadable]);

@@ -102,6 +102,24 @@ function groupIntoCells(tokens: readonly CompareToken[]): Array<Omit<CompareCell
   return cells;
 }
 
+/**
+ * A normalizer that strips accents (BERT uncased) drops combining marks, so its token's offsets
+ * stop short of the word: Odia 'କରନ୍ତୁ' [8,14) comes back as [UNK] [8,13), its vowel sign 'ୁ'
+ * covered by no token. The mark belongs to the token before it, so the cell is widened over
+ * the marks no token of the row covers, and the row shows [UNK] over the whole word, not a blank.
+ */
+function widenOverDroppedMarks(text: string, cells: Array<Omit<CompareCell, 'column' | 'columnSpan'>>): void {
+  cells.forEach((cell, i) => {
+    const limit = cells[i + 1]?.start ?? text.length;
+    if (cell.end <= cell.start) return;
+    while (cell.end < limit) {
+      const next = String.fromCodePoint(text.codePointAt(cell.end)!);
+      if (!/^\p{M}$/u.test(next)) break;
+      cell.end += next.length;
+    }
+  });
+}
+
 /** The input span without leading/trailing whitespace: GPT-2's 'Ġlove' [1,6) -> [2,6). */
 function trimSpan(text: string, start: number, end: number): [number, number] {
   while (start < end && /\s/.test(text[start]!)) start++;
@@ -125,9 +143,15 @@ function howWritten(word: string, piece: string): string {
   return ` (as '${piece}')`;
 }
 
+/** A word: letters, digits and the marks that belong to them (Odia vowel signs, viramas). */
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+const isLatin = (word: string) => /\p{Script=Latin}/u.test(word);
+/** A word with letters, in the text's main script (a number is in no script). */
+const inMainScript = (word: string, latinText: boolean) => /\p{L}/u.test(word) && isLatin(word) === latinText;
+
 function findSharedWords(text: string, inputs: readonly CompareInput[]): WordAcrossRows[] {
   const words: WordAcrossRows[] = [];
-  for (const match of text.matchAll(/[\p{L}\p{N}\p{M}]+/gu)) {
+  for (const match of text.matchAll(WORD)) {
     const start = match.index;
     const end = start + match[0].length;
     const perRow = inputs.map((input) => {
@@ -147,11 +171,38 @@ function findSharedWords(text: string, inputs: readonly CompareInput[]): WordAcr
   return words;
 }
 
+/** Whether most of the text's letters (with their marks: Odia vowel signs count) are Latin ones. */
+function mostlyLatin(text: string): boolean {
+  const letters = text.match(/[\p{L}\p{M}]/gu) ?? [];
+  const latin = letters.filter((c) => isLatin(c)).length;
+  return latin * 2 >= letters.length;
+}
+
+/** The first word (with a letter) in the text's main script, when no word is one token everywhere. */
+function firstWordInScript(text: string, latin: boolean): { text: string; start: number; end: number } | undefined {
+  for (const match of text.matchAll(WORD)) {
+    if (inMainScript(match[0], latin)) return { text: match[0], start: match.index, end: match.index + match[0].length };
+  }
+  return undefined;
+}
+
+/** "'ଭାଷା' is 612 in Odia BPE, 12 tokens in GPT-2 (…), 100 in BERT (as '[UNK]') and …": how each row writes one word. */
+function splitSentence(text: string, word: { text: string; start: number; end: number }, inputs: readonly CompareInput[]): string {
+  const parts = inputs.map((input) => {
+    const touching = input.tokens.filter((t) => t.start !== null && t.end !== null && t.start < word.end && t.end > word.start);
+    if (touching.length === 0) return `no token in ${input.label}`;
+    if (touching.length === 1) return `${touching[0]!.id} in ${input.label}${howWritten(word.text, touching[0]!.piece)}`;
+    const ids = touching.slice(0, 6).map((t) => t.id).join(' ');
+    return `${touching.length} tokens in ${input.label} (${ids}${touching.length > 6 ? ' …' : ''})`;
+  });
+  return `'${word.text}' is ${parts.slice(0, -1).join(', ')}${parts.length > 2 ? ',' : ''} and ${parts[parts.length - 1]}`;
+}
+
 /**
  * One sentence from the data, e.g.
  *   "No: each model has its own vocabulary. 'I' is 40 in GPT-2, 1045 in BERT (after lowercasing to 'i'), 306 in TinyLlama (as '▁I')."
  */
-function answerSameIds(inputs: readonly CompareInput[], shared: readonly WordAcrossRows[], rows: readonly CompareRow[]): string {
+function answerSameIds(text: string, inputs: readonly CompareInput[], shared: readonly WordAcrossRows[], rows: readonly CompareRow[]): string {
   if (inputs.length < 2) return 'Add a second tokenization to compare IDs.';
   const sameSequence = inputs.every(
     (input) =>
@@ -161,7 +212,13 @@ function answerSameIds(inputs: readonly CompareInput[], shared: readonly WordAcr
   if (sameSequence) {
     return `Yes, here: all ${inputs.length} tokenizations give the same ${inputs[0]!.tokens.length} tokens with the same IDs, so they share a vocabulary.`;
   }
-  const example = shared.find((word) => new Set(word.perRow.map((entry) => entry!.id)).size > 1) ?? shared[0];
+  // The example is a word in the text's own script: on Odia, an Odia word, not a stray Latin 'I'.
+  const latinText = mostlyLatin(text);
+  const inScript = shared.filter((word) => inMainScript(word.text, latinText));
+  const example = inScript.find((word) => new Set(word.perRow.map((entry) => entry!.id)).size > 1) ?? inScript[0];
+  // Every shared word is in another script: describe a word of the text's own, however each row cuts it.
+  const split = example || shared.length === 0 ? undefined : firstWordInScript(text, latinText);
+  if (split) return `No: each model numbers its own vocabulary, and cuts words its own way. ${splitSentence(text, split, inputs)}.`;
   if (!example) {
     const firsts = rows.map((row, r) => {
       const cell = row.cells[0];
@@ -188,6 +245,7 @@ function answerSameIds(inputs: readonly CompareInput[], shared: readonly WordAcr
  */
 export function alignTokenizations(text: string, inputs: readonly CompareInput[]): CompareView {
   const grouped = inputs.map((input) => groupIntoCells(input.tokens));
+  for (const cells of grouped) widenOverDroppedMarks(text, cells);
   const boundaries = new Set<number>([0, text.length]);
   for (const cells of grouped) for (const cell of cells) boundaries.add(cell.start).add(cell.end);
   const cuts = [...boundaries].filter((b) => b >= 0 && b <= text.length).sort((a, b) => a - b);
@@ -219,5 +277,5 @@ export function alignTokenizations(text: string, inputs: readonly CompareInput[]
     };
   });
   const sharedWords = findSharedWords(text, inputs);
-  return { text, columns, rows, sharedWords, sameIdsAnswer: answerSameIds(inputs, sharedWords, rows) };
+  return { text, columns, rows, sharedWords, sameIdsAnswer: answerSameIds(text, inputs, sharedWords, rows) };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alignTokenizations, type CompareInput } from '@/nodes/compare/align';
 import { encodeWithPieces, loadPretrainedTokenizer, SHIPPED_TOKENIZER_LABELS, SHIPPED_TOKENIZERS } from '@/nodes/pretrained/pretrained';
+import { loadCorpus } from '@/nodes/text/odia-corpus';
 
 const HUB = join(__dirname, '..', '..', '..', '..', 'public', 'hub') + '/';
 
@@ -75,6 +76,28 @@ describe('alignTokenizations on hand-made tokenizations', () => {
     expect(view.sameIdsAnswer).toContain("BERT starts with '[UNK]' (100)");
   });
 
+  it('widens a [UNK] over the vowel sign its normalizer dropped, so no cell of the word is blank', () => {
+    // BERT strips accents: 'କରନ୍ତୁ' [0,6) comes back as one [UNK] over [0,5), the final 'ୁ' uncovered.
+    const bert: CompareInput = { label: 'BERT', tokens: [t('[CLS]', 101, null, null), t('[UNK]', 100, 0, 5), t('[SEP]', 102, null, null)] };
+    const other: CompareInput = { label: 'Odia BPE', tokens: [t('କରନ୍ତୁ', 700, 0, 6)] };
+    const view = alignTokenizations('କରନ୍ତୁ', [other, bert]);
+    expect(view.columns.map((c) => c.text)).toEqual(['କରନ୍ତୁ']);
+    expect(view.rows[1]!.cells.map((c) => [c.pieces, c.column, c.columnSpan])).toEqual([[['[UNK]'], 0, 1]]);
+  });
+
+  it('picks an Odia word as the example on Odia text, not a Latin word every model happens to share', () => {
+    const text = 'ଭାଷା xx';
+    const bpe: CompareInput = { label: 'Odia BPE', tokens: [t('ଭାଷା', 612, 0, 4), t('Ġxx', 900, 4, 7)] };
+    const gpt2: CompareInput = { label: 'GPT-2', tokens: [t('à¬', 11, 0, 1), t('Ń', 12, 0, 1), t('à¬¾', 13, 1, 2), t('à¬·', 14, 2, 3), t('à¬¾', 13, 3, 4), t('Ġxx', 31383, 4, 7)] };
+    const bert: CompareInput = { label: 'BERT', tokens: [t('[UNK]', 100, 0, 3), t('xx', 22038, 5, 7)] };
+    const view = alignTokenizations(text, [bpe, gpt2, bert]);
+    expect(view.sharedWords.map((w) => w.text)).toEqual(['xx']);
+    expect(view.sameIdsAnswer).toBe(
+      "No: each model numbers its own vocabulary, and cuts words its own way. 'ଭାଷା' is 612 in Odia BPE, 5 tokens in GPT-2 (11 12 13 14 13), and 100 in BERT (as '[UNK]').",
+    );
+    expect(view.sameIdsAnswer).not.toContain("'xx'");
+  });
+
   it('leaves characters no token covers as columns without cells', () => {
     const view = alignTokenizations('a b', [
       { label: 'BERT', tokens: [t('a', 1037, 0, 1), t('b', 1038, 2, 3)] },
@@ -103,4 +126,23 @@ describe('alignTokenizations on the shipped tokenizers', () => {
     expect(view.rows.map((r) => r.textTokenCount)).toEqual([4, 4, 4]);
     expect(view.sharedWords.map((w) => w.text)).toEqual(['I', 'love']);
   });
+
+  it('on the held-out Odia, names an Odia word in the answer and shows BERT\'s [UNK] over every Odia column', async () => {
+    const text = (await loadCorpus('odia-heldout')).slice(0, 2000).normalize('NFC');
+    const inputs = await Promise.all(
+      SHIPPED_TOKENIZERS.map(async (name) => {
+        const loaded = await loadPretrainedTokenizer(name, { localModelPath: HUB, allowRemote: false });
+        return { label: SHIPPED_TOKENIZER_LABELS[name], tokens: encodeWithPieces(loaded, text).pieces };
+      }),
+    );
+    const view = alignTokenizations(text, inputs);
+    const example = view.sameIdsAnswer.match(/'([^']+)' is /)?.[1];
+    expect(example).toMatch(/^[\u0B00-\u0B7F]+$/);
+    const bert = view.rows[1]!;
+    expect(bert.label).toBe('BERT');
+    const covered = new Set(bert.cells.flatMap((c) => Array.from({ length: c.columnSpan }, (_, k) => c.column + k)));
+    const blank = view.columns.filter((c, i) => /[\p{L}\p{M}]/u.test(c.text) && !covered.has(i));
+    expect(blank).toEqual([]);
+  });
 });
+
