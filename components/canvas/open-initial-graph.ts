@@ -29,6 +29,8 @@ export function openInitialGraph(initial: GraphDoc, graphId: string | undefined)
     const draft = loadDraft('local');
     if (draft && draft.title === template.doc.title && !same(draft, template.doc)) {
       lab.load(draft);
+      // The template's focus node opens as it does on a fresh visit, if the edits kept it.
+      if (draft.nodes.some((n) => n.id === template.focus)) lab.inspect(template.focus);
       lab.showToast('Restored your unsaved edits to this template.', 'info');
       return;
     }

@@ -91,7 +91,7 @@ function StudentClass({ joined, onLeft }: { joined: Joined; onLeft(): void }) {
     return (
       <main className="mx-auto grid max-w-md gap-3 p-8" data-testid="live-ended">
         <h1 className="text-2xl font-semibold">The class has ended</h1>
-        <p>Thank you for taking part{joined.displayName ? `, ${joined.displayName}` : ''}.</p>
+        <p className="[overflow-wrap:anywhere]">Thank you for taking part{joined.displayName ? `, ${joined.displayName}` : ''}.</p>
       </main>
     );
   }
@@ -134,9 +134,12 @@ function StudentClass({ joined, onLeft }: { joined: Joined; onLeft(): void }) {
         </HiddenAnswers.Provider>
       </div>
       <aside className="grid min-h-0 content-start gap-4 overflow-y-auto border-l border-slate-200 p-5 dark:border-slate-800" data-testid="live-student" aria-live="polite">
-        <div className="flex items-center justify-between text-sm text-slate-500">
-          <span data-testid="live-progress">{state ? `Step ${state.step + 1} of ${state.totalSteps}` : 'Connecting…'}</span>
-          <span>{joined.displayName ? `You: ${joined.displayName}` : 'You joined without a name'}</span>
+        <div className="flex items-center justify-between gap-3 text-sm text-slate-500">
+          <span className="shrink-0" data-testid="live-progress">
+            {state ? `Step ${state.step + 1} of ${state.totalSteps}` : 'Connecting…'}
+          </span>
+          {/* A long name without spaces wraps anywhere rather than pushing the panel sideways. */}
+          <span className="min-w-0 text-right [overflow-wrap:anywhere]">{joined.displayName ? `You: ${joined.displayName}` : 'You joined without a name'}</span>
         </div>
         {current && (
           <>

@@ -12,6 +12,19 @@ test('the Compare template shows GPT-2, BERT and TinyLlama IDs for "I love NLP"'
   await expect(page.getByTestId('compare-ids-BERT')).toHaveText('101 1045 2293 17953 2361 102');
   await expect(page.getByTestId('compare-ids-TinyLlama')).toHaveText('1 306 5360 405 13208');
   await expect(page.getByTestId('same-ids-answer')).toContainText("'I' is 40 in GPT-2, 1045 in BERT");
+  // The stats table is readable at the inspector's width: it fits, its cells have room, numbers line up on the right.
+  const stats = page.getByTestId('compare-stats');
+  const fit = await stats.evaluate((table) => {
+    const panel = table.closest('[data-testid=inspector]')!;
+    const count = table.querySelector('[data-testid="compare-text-tokens-GPT-2"]')!;
+    const style = getComputedStyle(count);
+    return {
+      inside: table.getBoundingClientRect().right <= panel.getBoundingClientRect().right && table.scrollWidth <= table.clientWidth + 1,
+      padding: parseFloat(style.paddingLeft) + parseFloat(style.paddingRight),
+      align: style.textAlign,
+    };
+  });
+  expect(fit).toEqual({ inside: true, padding: 16, align: 'right' });
 });
 
 test('the pretrained tokenizer explains why NLP is two GPT-2 tokens', async ({ page }) => {

@@ -96,6 +96,31 @@ test('a teacher goes live; a student joins by code, follows, answers, explores a
   await studentContext.close();
 });
 
+test('a 40-character name without spaces wraps on the student page instead of scrolling it sideways', async ({ browser }) => {
+  const teacherContext = await browser.newContext();
+  const teacher = await teacherContext.newPage();
+  await teacher.goto('/?template=compare');
+  await teacher.getByTestId('open-lesson').click();
+  await teacher.getByTestId('go-live').click();
+  const code = (await teacher.getByTestId('live-code').textContent())?.trim() ?? '';
+  for (const width of [1600, 1280]) {
+    const studentContext = await browser.newContext({ viewport: { width, height: 800 } });
+    const student = await studentContext.newPage();
+    await student.goto(`/live/${code}`);
+    await student.getByTestId('live-join-name').fill('W'.repeat(40));
+    await student.getByTestId('live-join').click();
+    await expect(student.getByTestId('live-progress')).toHaveText('Step 1 of 3');
+    await expect(student.getByText(`You: ${'W'.repeat(40)}`)).toBeVisible();
+    const sideways = await student.evaluate(() => document.scrollingElement!.scrollWidth - document.scrollingElement!.clientWidth);
+    expect(sideways, `at ${width} px`).toBeLessThanOrEqual(0);
+    const aside = await student.getByTestId('live-student').evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(aside, `the class panel at ${width} px`).toBeLessThanOrEqual(0);
+    await studentContext.close();
+  }
+  await teacher.getByTestId('live-end').click();
+  await teacherContext.close();
+});
+
 test('a wrong join code is refused with a sentence, and the form stays', async ({ page }) => {
   await page.goto('/live/ZZZZZZ');
   await expect(page.getByTestId('live-join-code')).toHaveValue('ZZZZZZ');

@@ -1,3 +1,4 @@
+import LZString from 'lz-string';
 import { expect, test } from '@playwright/test';
 import { openLab } from './helpers';
 
@@ -97,6 +98,9 @@ test('edits to a template from the gallery survive a reload of its address; a fr
   await page.reload();
   await expect(input).toHaveValue('My edit before the reload');
   await expect(page.getByTestId('toast')).toContainText('Restored your unsaved edits to this template.');
+  // The inspector opens on the template's own node, as on a fresh visit, not on the template list.
+  await expect(page.getByTestId('inspector-question')).toHaveText('How is a vocabulary made? Is a token ID its frequency?');
+  await expect(page.getByTestId('inspector-empty')).toHaveCount(0);
 
   const fresh = await browser.newContext();
   const other = await fresh.newPage();
@@ -104,3 +108,23 @@ test('edits to a template from the gallery survive a reload of its address; a fr
   await expect(other.getByTestId('node-text').getByTestId('text-input')).toHaveValue(shipped);
   await fresh.close();
 });
+
+test('in a read-only view the Text node\'s text box stays inside its card', async ({ page }) => {
+  const graph = {
+    schemaVersion: 1,
+    title: 'Read-only text',
+    nodes: [{ id: 'text', type: 'text', params: { text: 'A text to read, not to edit. '.repeat(20), origin: 'typed' }, position: { x: 0, y: 0 } }],
+    edges: [],
+  };
+  await page.goto(`/#g=${LZString.compressToEncodedURIComponent(JSON.stringify(graph))}`);
+  await expect(page.getByTestId('read-only')).toBeVisible();
+  const card = page.getByTestId('node-text');
+  const box = card.getByTestId('text-input');
+  await expect(box).toHaveAttribute('readonly', '');
+  const inside = async () => {
+    const [c, b] = [await card.boundingBox(), await box.boundingBox()];
+    return Boolean(c && b) && b!.x >= c!.x && b!.x + b!.width <= c!.x + c!.width + 0.5 && b!.y + b!.height <= c!.y + c!.height + 0.5;
+  };
+  await expect.poll(inside).toBe(true);
+});
+

@@ -55,29 +55,46 @@ export function CompareInspector({ view }: InspectorProps<'compare'>) {
           </tbody>
         </table>
       </div>
-      <table className="w-full text-left text-sm">
-        <thead className="text-xs text-slate-500">
-          <tr>
-            <th>tokenizer</th>
-            <th title="Tokens that stand for the text; the special tokens a tokenizer adds are counted apart">text tokens</th>
-            <th>+ special</th>
-            <th title="Characters of the text per text token">chars/token</th>
-            <th title="Text tokens per word of the text (words: runs between spaces)">tokens/word</th>
-            <th>IDs</th>
+      {/* At the inspector's width: numbers right-aligned in tabular figures, headers that wrap, the IDs on a row of their own. */}
+      <table className="w-full border-collapse text-sm [&_td]:px-2 [&_td]:py-1.5 [&_th]:px-2 [&_th]:py-1" data-testid="compare-stats">
+        <thead className="text-xs leading-tight text-slate-500">
+          <tr className="align-bottom">
+            <th className="text-left font-medium">tokenizer</th>
+            <th className="text-right font-medium" title="Tokens that stand for the text; the special tokens a tokenizer adds are counted apart">
+              text tokens
+            </th>
+            <th className="text-right font-medium">+ special</th>
+            <th className="text-right font-medium" title="Characters of the text per text token">
+              chars / token
+            </th>
+            <th className="text-right font-medium" title="Text tokens per word of the text (words: runs between spaces)">
+              tokens / word
+            </th>
           </tr>
         </thead>
-        <tbody>
-          {view.rows.map((row, i) => {
-            const kinds = view.kinds[i];
-            return (
-              <tr key={row.label} className="border-t border-slate-100 align-top dark:border-slate-800">
-                <td className="pr-2">{row.label}</td>
-                <td data-testid={`compare-text-tokens-${row.label}`}>{kinds?.textTokens.toLocaleString() ?? row.textTokenCount}</td>
-                <td title={row.added.map((a) => a.piece).join(' ')}>{row.added.length > 0 ? `+${row.added.length}` : '—'}</td>
-                <td>{kinds?.charsPerToken?.toFixed(2) ?? '—'}</td>
-                <td data-testid={`compare-tokens-per-word-${row.label}`}>{kinds?.tokensPerWord?.toFixed(2) ?? '—'}</td>
-                <td className="font-mono text-xs">
-                  <span data-testid={`compare-ids-${row.label}`}>{kinds?.ids.join(' ')}</span>
+        {view.rows.map((row, i) => {
+          const kinds = view.kinds[i];
+          return (
+            <tbody key={row.label} className="border-t border-slate-200 dark:border-slate-700">
+              <tr className="align-top tabular-nums">
+                <td className="font-medium [overflow-wrap:anywhere]">{row.label}</td>
+                <td className="text-right" data-testid={`compare-text-tokens-${row.label}`}>
+                  {kinds?.textTokens.toLocaleString() ?? row.textTokenCount}
+                </td>
+                <td className="text-right" title={row.added.map((a) => a.piece).join(' ')}>
+                  {row.added.length > 0 ? `+${row.added.length}` : '—'}
+                </td>
+                <td className="text-right">{kinds?.charsPerToken?.toFixed(2) ?? '—'}</td>
+                <td className="text-right" data-testid={`compare-tokens-per-word-${row.label}`}>
+                  {kinds?.tokensPerWord?.toFixed(2) ?? '—'}
+                </td>
+              </tr>
+              <tr>
+                <td colSpan={5} className="!pt-0 font-mono text-xs text-slate-600 dark:text-slate-300">
+                  <span className="text-slate-400">IDs </span>
+                  <span className="[overflow-wrap:anywhere]" data-testid={`compare-ids-${row.label}`}>
+                    {kinds?.ids.join(' ')}
+                  </span>
                   {kinds && (kinds.unknown > 0 || kinds.bytes > 0) && (
                     <div className="font-sans text-amber-700 dark:text-amber-300">
                       {kinds.unknown > 0 && `${kinds.unknown} unknown `}
@@ -86,9 +103,9 @@ export function CompareInspector({ view }: InspectorProps<'compare'>) {
                   )}
                 </td>
               </tr>
-            );
-          })}
-        </tbody>
+            </tbody>
+          );
+        })}
       </table>
       <p className="text-xs text-slate-500">
         Text tokens stand for the text; “+ special” counts the tokens a tokenizer adds around it ([CLS], [SEP], &lt;s&gt;). Characters

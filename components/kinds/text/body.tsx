@@ -60,12 +60,13 @@ export function TextBody({ id, params, view: described }: BodyProps<'text'>) {
     updateParams(id, { text: decoded, origin: `file:${file.name}`, corpus: '' });
   };
 
+  // minmax(0, 1fr) and min-w-0: a long sample title or a wide text never pushes the box past the card.
   return (
-    <div className="grid gap-2">
+    <div className="grid min-w-0 grid-cols-[minmax(0,1fr)] gap-2">
       <textarea
         aria-label="Text"
         data-testid="text-input"
-        className="nodrag nowheel field h-28 resize-y font-mono text-xs"
+        className="nodrag nowheel field box-border h-28 w-full min-w-0 resize-y font-mono text-xs"
         value={text}
         readOnly={readOnly}
         spellCheck={false}
@@ -76,10 +77,10 @@ export function TextBody({ id, params, view: described }: BodyProps<'text'>) {
           {CORPORA[corpus].title}: the box shows its beginning; all of it flows on. {described?.corpus?.credit}
         </div>
       )}
-      <div className="flex items-center gap-2">
+      <div className="flex min-w-0 items-center gap-2">
         <select
           aria-label="Sample text"
-          className="nodrag field flex-1 text-xs"
+          className="nodrag field min-w-0 flex-1 text-xs"
           value={origin.startsWith('sample:') ? origin.slice(7) : origin.startsWith('corpus:') ? origin : ''}
           onChange={(e) => {
             const sample = TEXT_SAMPLES.find((s) => s.id === e.target.value);
