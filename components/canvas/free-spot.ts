@@ -5,7 +5,7 @@
  * Candidates lie on a 40-unit grid (through the centre) over the visible area (flow coordinates), nearest the
  * centre first; the first whose rectangle, with a 24-unit gap, touches no node wins. When the
  * view is full, it goes below the whole graph, in line with the view's centre, and `inView`
- * is false: the caller pans there so the learner sees it.
+ * is false: the caller zooms out to show it with the graph.
  *
  * @example
  * // A 1000 × 800 view with one card at its centre: the new card goes beside it, not on it.

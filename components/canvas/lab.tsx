@@ -37,8 +37,7 @@ import type { LabNode } from './graph-convert';
 import { useConfirm } from './confirm-dialog';
 import { CanvasMinimap, MinimapToggle, useMinimapSetting, useReadableFit, useRefitOnFirstResults } from './canvas-view';
 import { EmptyCanvasHint } from './empty-canvas-hint';
-import { freeSpot } from './free-spot';
-import { fitInsets } from './readable-fit';
+import { useAddInFreeSpace } from './use-add-in-free-space';
 import { useBeforeDelete, useForgetEmptiedTemplate, useNewBlankGraph } from './use-graph-lifecycle';
 
 /** React Flow's component per node type: the shared node card, or a kind's own card (the Note). */
@@ -70,7 +69,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
       inspect: s.inspect,
     })),
   );
-  const { screenToFlowPosition, fitView, getViewport, getNodes, setCenter } = useReactFlow();
+  const { screenToFlowPosition, fitView } = useReactFlow();
   const { stop, rerun } = useEngine();
   const sharing = useSharing();
   const { save } = sharing;
@@ -139,24 +138,7 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
     requestAnimationFrame(() => void fitReadable(300));
   }, [fitReadable]);
 
-  // A palette click puts the node in the free space nearest the middle of the view (free-spot.ts).
-  const addAtCenter = useCallback(
-    (type: NodeType) => {
-      const { x, y, zoom } = getViewport();
-      const el = document.querySelector('.react-flow');
-      const w = el?.clientWidth ?? 800;
-      const h = el?.clientHeight ?? 600;
-      const insets = fitInsets(minimapShown);
-      const visible = { x: (insets.left - x) / zoom, y: (insets.top - y) / zoom, width: (w - insets.left - insets.right) / zoom, height: (h - insets.top - insets.bottom) / zoom };
-      const taken = getNodes().map((n) => ({ x: n.position.x, y: n.position.y, width: n.measured?.width ?? n.width ?? 280, height: n.measured?.height ?? n.height ?? 200 }));
-      const size = newSize(type) ?? { width: 280, height: 260 };
-      const spot = freeSpot(visible, taken, size);
-      useLab.getState().addNode(type, { x: spot.x, y: spot.y }, {}, newSize(type));
-      // No room in view: the node went below the graph, and the camera follows it there.
-      if (!spot.inView) void setCenter(spot.x + size.width / 2, spot.y + size.height / 2, { zoom, duration: 300 });
-    },
-    [getViewport, getNodes, setCenter, minimapShown],
-  );
+  const addAtCenter = useAddInFreeSpace(minimapShown, newSize);
 
   const fit = useCallback(() => void fitReadable(300), [fitReadable]);
   const toggleHelp = useCallback(() => setHelp((h) => !h), []);

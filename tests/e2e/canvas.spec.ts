@@ -195,11 +195,11 @@ test('from the keyboard: a node reached with Tab shows a focus ring, Enter opens
   // Connect to…: only the inputs that take Clean's text are offered; the new node's is one.
   const target = page.getByTestId('connect-target');
   await expect(target.locator('option')).not.toHaveCount(0);
-  for (const label of await target.locator('option').allTextContents()) expect(label).toMatch(/^Text → .*: Text$/);
-  await target.selectOption({ label: `Text → Pretokenize (${addedId}): Text` });
+  for (const label of await target.locator('option').allTextContents()) expect(label).toMatch(/^text → .* \(.+\): text$/);
+  await target.selectOption({ label: `text → Pretokenize (${addedId}): text` });
   await page.getByTestId('connect-button').focus();
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('connect-message')).toHaveText(`Connected to Pretokenize (${addedId}): Text.`);
+  await expect(page.getByTestId('connect-message')).toHaveText(`Connected to Pretokenize (${addedId}): text.`);
   await expect(page.locator('.react-flow__edge')).toHaveCount(3);
   await expect(page.getByTestId(`node-${addedId}`).getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/);
 });
@@ -215,7 +215,7 @@ test('a node added from the palette lands in free, visible canvas space, off the
     await page.getByTestId(`palette-${kind}`).click();
     await expect(page.locator('.react-flow__node')).toHaveCount(before + 1);
     const id = (await page.locator(`.react-flow__node-${kind}`).last().getAttribute('data-id'))!;
-    // In view: where there was room, or below the graph with the camera brought to it.
+    // In view: where there was room, or below the graph with the camera stepped back to show it.
     await expect
       .poll(async () => {
         const a = (await boxes()).find((b) => b.id === id)!;
