@@ -195,8 +195,8 @@ test('from the keyboard: a node reached with Tab shows a focus ring, Enter opens
   // Connect to…: only the inputs that take Clean's text are offered; the new node's is one.
   const target = page.getByTestId('connect-target');
   await expect(target.locator('option')).not.toHaveCount(0);
-  for (const label of await target.locator('option').allTextContents()) expect(label).toMatch(/^text → .* \(.+\): text$/);
-  await target.selectOption({ label: `text → Pretokenize (${addedId}): text` });
+  for (const label of await target.locator('option').allTextContents()) expect(label).toMatch(/^clean text → .* \(.+\): text$/);
+  await target.selectOption({ label: `clean text → Pretokenize (${addedId}): text` });
   await page.getByTestId('connect-button').focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('connect-message')).toHaveText(`Connected to Pretokenize (${addedId}): text.`);
