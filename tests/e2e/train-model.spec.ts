@@ -36,6 +36,8 @@ test('trains a model on an Odia tokenizer in the browser, draws it learning, and
   await expect(node.getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/, { timeout: 240_000 });
   await expect(inspector.getByTestId('train-summary')).toContainText('8 steps');
   await expect(inspector.getByTestId('train-summary')).toHaveAttribute('data-backend', 'wasm');
+  // Auto decided from this browser's adapter: headless Chromium has none, or a software one (never timed, never taken).
+  await expect(inspector.getByTestId('train-summary')).toContainText(/on wasm \((this browser has no WebGPU|no hardware GPU: the WebGPU adapter here is software)/);
   await expect(inspector.getByTestId('train-summary')).toContainText('1,000 embedding');
   const samples = inspector.getByTestId('train-sample');
   await expect(samples).toHaveCount(3);
