@@ -58,10 +58,12 @@ export interface TrainLive {
   samples: ShownSample[];
   tokensPerSecond: number;
   msPerStep: number;
-  /** Seconds to the end of training at the current speed. */
+  /** Seconds to the end of training at the current speed (0 once it has ended). */
   secondsLeft: number;
-  /** The next step with a sample, or null when none is left. */
+  /** The next milestone: the next step with a sample, or null once training has ended. */
   nextSampleStep: number | null;
+  /** Seconds to that sample at the current speed; null with it. */
+  secondsToNextSample: number | null;
   /** The most frequent tokens' embeddings in 2-D, one snapshot per held-out evaluation. */
   embedding: EmbeddingMapView;
 }
@@ -169,11 +171,12 @@ export const trainModelNode = defineNode({
     const recipe = JSON.stringify([tokenizerKey(tokenizer), fingerprint(corpus), config, options, promptIds, loaded.backend]);
 
     const texts = new Map<number, string>();
-    const liveOf = async (trainer: Trainer, map: EmbeddingMap, steps: number): Promise<TrainLive> => {
+    /** `ended`: training is over (done, or out of time), so nothing is left to wait for. */
+    const liveOf = async (trainer: Trainer, map: EmbeddingMap, steps: number, ended = false): Promise<TrainLive> => {
       for (const s of trainer.samples.slice(-SAMPLES_KEPT)) if (!texts.has(s.step)) texts.set(s.step, decode(s.ids));
       const trained = trainer.history.length - 1;
       const msPerStep = trainer.step > 0 ? trainer.trainMs / Math.max(1, trainer.step - trainer.resumedAt) : 0;
-      const next = Math.ceil((trainer.step + 1) / params.sampleEvery) * params.sampleEvery;
+      const next = trainer.step >= steps || ended ? null : Math.min(Math.ceil((trainer.step + 1) / params.sampleEvery) * params.sampleEvery, steps);
       return {
         steps,
         step: trainer.step,
@@ -182,8 +185,9 @@ export const trainModelNode = defineNode({
         samples: trainer.samples.slice(-SAMPLES_KEPT).map((s) => ({ step: s.step, text: texts.get(s.step)! })),
         tokensPerSecond: msPerStep > 0 ? (trainer.tokensPerStep * 1000) / msPerStep : 0,
         msPerStep,
-        secondsLeft: (msPerStep * Math.max(0, steps - trained)) / 1000,
-        nextSampleStep: trainer.step >= steps ? null : Math.min(next, steps),
+        secondsLeft: ended ? 0 : (msPerStep * Math.max(0, steps - trained)) / 1000,
+        nextSampleStep: next,
+        secondsToNextSample: next === null || msPerStep === 0 ? null : (msPerStep * (next - trainer.step)) / 1000,
         embedding: map.view((id) => codec.piece(id), spelling),
       };
     };
@@ -208,7 +212,7 @@ export const trainModelNode = defineNode({
           },
         });
         const onnx = gpt2Onnx(config, await trainer.weights());
-        return { onnx, live: await liveOf(trainer, map, params.steps), resumedFrom, fullHistory: [...trainer.history], stepsDone: trainer.step };
+        return { onnx, live: await liveOf(trainer, map, params.steps, true), resumedFrom, fullHistory: [...trainer.history], stepsDone: trainer.step };
       });
     });
 

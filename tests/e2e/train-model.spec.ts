@@ -55,6 +55,8 @@ test('trains a model on an Odia tokenizer in the browser, draws it learning, and
   await expect(map.getByTestId('embedding-step')).toHaveText('step 0');
   expect(await map.getByTestId('embedding-point').first().locator('circle').getAttribute('cx')).not.toBe(at8);
   await expect(node.getByTestId('train-model-body')).toContainText('vocab 1,000');
+  // The node says its held-out loss per character, the figure that compares models on different tokenizers.
+  await expect(node.getByTestId('train-model-per-char')).toContainText(/^\d\.\d{3} nats per character \(\d\.\d\d characters a token\)$/);
 
   await inspect(page, 'generate');
   await expect(page.getByTestId('node-generate').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/, { timeout: 120_000 });

@@ -13,6 +13,7 @@ import type { TrainLive } from '@/nodes/train-model';
 import { modelFiles } from '@/nodes/train-model/model-files';
 import { compactCount } from '@/nodes/shared/model-card';
 import { SOTU_1862_EXCERPT } from '@/nodes/text/corpus-sample';
+import { findTemplate } from '@/nodes/templates';
 import { nodeResources } from '../../engine/fixtures';
 
 type Spec = [id: string, type: string, params?: Record<string, unknown>];
@@ -102,6 +103,14 @@ describe('the Train model node', () => {
     expect(view.prompt).toBe('The United States');
     // The curves arrived while it trained, one message per step.
     expect(progress.map((p) => p.step)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // Each message names the next milestone and how long until it at the speed so far.
+    const atOne = progress[1]!;
+    expect(atOne.nextSampleStep).toBe(3);
+    expect(atOne.msPerStep).toBeGreaterThan(0);
+    expect(atOne.secondsToNextSample).toBeCloseTo((atOne.msPerStep * 2) / 1000, 6);
+    expect(view.nextSampleStep).toBeNull();
+    expect(view.secondsToNextSample).toBeNull();
+    expect(view.secondsLeft).toBe(0);
 
     const model = train.outputs.model as ModelRef;
     expect(model.config!.vocab_size).toBe(500);
@@ -202,6 +211,39 @@ describe('the Train model node', () => {
     await lm.dispose();
     env.localModelPath = nodeResources.modelPath;
   }, 120_000);
+
+  it('ends early when its time budget runs out, with nothing left to wait for', async () => {
+    const report = await run(graph({ ...TRAIN, steps: 5000, timeBudget: 1, evalEvery: 1000, sampleEvery: 1000 }));
+    const view = done<ViewOf<'train-model'>>(report.outcomes.get('train')).view!;
+    expect(view.stepsDone).toBeGreaterThan(0);
+    expect(view.stepsDone).toBeLessThan(5000);
+    // The last step reached gets its held-out loss and sample; no "time left", no next sample.
+    expect(view.history.at(-1)!.heldOutLoss).not.toBeNull();
+    expect(view.samples.at(-1)!.step).toBe(view.stepsDone);
+    expect(view.secondsLeft).toBe(0);
+    expect(view.nextSampleStep).toBeNull();
+    expect(view.secondsToNextSample).toBeNull();
+  }, 120_000);
+
+  it('the vocabulary-size template trains a 500-row and a 4,000-row model side by side, with the same budget', async () => {
+    const template = structuredClone(findTemplate('vocab-size-model')!.doc);
+    const trains = template.nodes.filter((n) => n.type === 'train-model');
+    expect(trains.map((n) => n.id)).toEqual(['small-vocab', 'large-vocab']);
+    // Everything but the tokenizer is the same: size, seed, prompt and 15 seconds.
+    expect(trains[0]!.params).toEqual(trains[1]!.params);
+    expect(trains[0]!.params.timeBudget).toBe(15);
+    for (const n of trains) n.params = { ...n.params, steps: 1, timeBudget: 0 };
+    const report = await run(template);
+    const small = done<ViewOf<'train-model'>>(report.outcomes.get('small-vocab')).view!;
+    const large = done<ViewOf<'train-model'>>(report.outcomes.get('large-vocab')).view!;
+    expect([small.vocabSize, large.vocabSize]).toEqual([500, 4000]);
+    // The lesson's figures: about 1.7 and 3.8 characters a token, more than twice the text per window.
+    expect(small.charsPerToken).toBeGreaterThan(1.5);
+    expect(small.charsPerToken).toBeLessThan(1.9);
+    expect(large.charsPerToken).toBeGreaterThan(3.5);
+    expect(large.charsPerToken).toBeLessThan(4.1);
+    expect(large.charsPerToken / small.charsPerToken).toBeGreaterThan(2);
+  }, 240_000);
 
   it('says in words what is wrong: a corpus shorter than a window, a 30k-row tokenizer on the tiny preset', async () => {
     const short = await run(
