@@ -11,6 +11,8 @@ import { nodeKinds, type ViewOf } from '@/nodes';
 import type { ModelRef } from '@/nodes/shared/model-ref';
 import type { TrainLive } from '@/nodes/train-model';
 import { modelFiles } from '@/nodes/train-model/model-files';
+import { forgetTrainings } from '@/nodes/train-model/resume';
+import { loadGraphDoc } from '@/nodes/engine/graph-doc';
 import { compactCount } from '@/nodes/shared/model-card';
 import { SOTU_1862_EXCERPT } from '@/nodes/text/corpus-sample';
 import { findTemplate } from '@/nodes/templates';
@@ -210,6 +212,24 @@ describe('the Train model node', () => {
     expect(generated).toHaveLength(ids.length + 3);
     await lm.dispose();
     env.localModelPath = nodeResources.modelPath;
+  }, 120_000);
+
+  it('a saved graph keeps the recipe, not the weights, and opening it trains again to the same model', async () => {
+    const saved = graph({ ...TRAIN, seed: 21 });
+    const first = done<ViewOf<'train-model'>>((await run(saved)).outcomes.get('train'));
+    const json = JSON.stringify(saved);
+    const model = first.outputs.model as ModelRef;
+    expect(json.length).toBeLessThan(CORPUS.length + 2000);
+    expect(json).not.toContain(model.weightsId);
+    // Opened again in a fresh realm: no kept training, no cache, only the document.
+    forgetTrainings();
+    const opened = loadGraphDoc(JSON.parse(json));
+    if (!opened.ok) throw new Error(opened.message);
+    const again = done<ViewOf<'train-model'>>((await run(opened.doc)).outcomes.get('train'));
+    expect(again.view!.resumedFrom).toBe(0);
+    expect((again.outputs.model as ModelRef).weightsId).toBe(model.weightsId);
+    expect(again.view!.history).toEqual(first.view!.history);
+    expect(again.view!.samples).toEqual(first.view!.samples);
   }, 120_000);
 
   it('ends early when its time budget runs out, with nothing left to wait for', async () => {
