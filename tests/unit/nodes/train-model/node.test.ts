@@ -265,7 +265,7 @@ describe('the Train model node', () => {
     expect(large.charsPerToken / small.charsPerToken).toBeGreaterThan(2);
   }, 240_000);
 
-  it('says in words what is wrong: a corpus shorter than a window, a 30k-row tokenizer on the tiny preset', async () => {
+  it('says in words what is wrong: a corpus shorter than a window, a 30k- or 50k-row tokenizer on the tiny preset', async () => {
     const short = await run(
       doc(
         [['corpus', 'text', { text: 'Too short.' }], ['pre', 'pretokenize', { mode: 'bytelevel' }], ['bpe', 'bpe', { vocabSize: 300 }], ['train', 'train-model', TRAIN]],
@@ -281,5 +281,16 @@ describe('the Train model node', () => {
       ),
     );
     expect(failed(bert.outcomes.get('train'))).toMatch(/has 30,522 tokens, and the tiny preset takes at most 8,000.*Choose the small preset/);
+
+    // GPT-2's 50,257 rows: refused on tiny, in a sentence that names the small preset, before any training starts.
+    const gpt2 = await run(
+      doc(
+        [['corpus', 'text', { text: CORPUS }], ['tok', 'pretrained', { model: 'gpt2' }], ['train', 'train-model', TRAIN]],
+        [['corpus', 'text', 'tok', 'text'], ['tok', 'tokenizer', 'train', 'tokenizer'], ['corpus', 'text', 'train', 'corpus']],
+      ),
+    );
+    expect(failed(gpt2.outcomes.get('train'))).toBe(
+      'GPT-2 has 50,257 tokens, and the tiny preset takes at most 8,000: its embedding table would be most of the model. Choose the small preset, or train a BPE tokenizer with a smaller vocabulary (500–8,000).',
+    );
   }, 60_000);
 });
