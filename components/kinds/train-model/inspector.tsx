@@ -142,7 +142,7 @@ export function TrainModelInspector({ nodeId, view }: InspectorProps<'train-mode
       >
         A GPT-2 with {view.layers} layers × {view.width} dimensions ({view.heads} heads), a context of {view.context} tokens and {view.vocabSize.toLocaleString('en')} embedding
         rows, one per token of {view.tokenizer}: {view.parameters.toLocaleString('en')} weights, trained from random for {view.stepsDone} steps on{' '}
-        {view.trainTokens.toLocaleString('en')} tokens ({view.batchSize} windows a step), on {view.backendDetail}.
+        {view.trainTokens.toLocaleString('en')} tokens ({view.batchSize} {view.batchSize === 1 ? 'window' : 'windows'} a step), on {view.backendDetail}.
         {view.resumedFrom > 0 && ` This run continued from step ${view.resumedFrom}.`}
         {view.stepsDone < view.steps && ` The time budget of ${view.timeBudget} s ran out at step ${view.stepsDone} of ${view.steps}: on a faster machine it gets further.`}
       </p>
