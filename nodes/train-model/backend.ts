@@ -116,6 +116,7 @@ export async function chooseTrainBackend(
 
 /** tfjs on the backend this training should use: the one asked for, or on Auto in the browser, the measured one. */
 export async function loadTrainTf(choice: BackendChoice, where: 'browser' | 'server', sizeKey: string, probe: (tf: Tf) => Promise<number>): Promise<LoadedTf> {
+  if (where === 'browser' && choice === 'wasm') return { ...(await loadTf('wasm', where)), detail: 'wasm (chosen in the Backend setting, or as this browser’s model backend)' };
   if (where !== 'browser' || choice !== 'auto') return loadTf(choice, where);
   const decision = await chooseTrainBackend(sizeKey, async (backend) => {
     const loaded = await loadTf(backend, where);

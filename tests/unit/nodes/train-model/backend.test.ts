@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadTf } from '@/nodes/finetune/backend';
+import { withBrowserBackend } from '@/nodes/transformer/model-choice';
 import { chooseTrainBackend, decideTrainBackend, loadTrainTf, needsStepProbe, timeTrainingStep } from '@/nodes/train-model/backend';
 
 const GPU = { name: 'nvidia ampere', hardware: true };
@@ -68,4 +69,19 @@ describe('which backend trains the model on Auto', () => {
     expect(loaded.backend).toBe('wasm');
     expect(loaded.detail).toBe('wasm (Node: tfjs-node is not installable offline)');
   }, 60_000);
+
+  it('follows this browser’s own backend choice when left on Auto, and keeps a backend set on the node', () => {
+    const doc = {
+      nodes: [
+        { id: 'a', type: 'train-model', params: { steps: 10 } },
+        { id: 'b', type: 'train-model', params: { backend: 'webgpu' } },
+        { id: 'c', type: 'train-model', params: { backend: 'auto' } },
+        { id: 'd', type: 'text', params: { text: 'x' } },
+      ],
+    };
+    const wasm = withBrowserBackend(doc, 'wasm');
+    expect(wasm.nodes.map((n) => n.params.backend)).toEqual(['wasm', 'webgpu', 'wasm', undefined]);
+    expect(doc.nodes[0]!.params).toEqual({ steps: 10 });
+    expect(withBrowserBackend(doc, 'auto')).toBe(doc);
+  });
 });
