@@ -15,6 +15,7 @@ const script = (...args: string[]) => async () => {
 const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'Bench corpora (State of the Union, public domain; written once to bench/corpora/)', run: script('scripts/make-corpora.ts') },
   { name: 'BPE: training vs Hugging Face tokenizers; encoding and decoding vs gpt-tokenizer, tiktoken, transformers.js', run: script('bench/bpe.ts') },
+  { name: 'Streaming BPE training of a 100 MB local file in Chromium (File.stream() in the worker), beside the same trainer in Node', run: script('bench/browser-corpus.ts') },
   { name: 'WordPiece training vs HF tokenizers (1 thread); Unigram training vs spm_train (1 thread), with parity at full size', run: script('bench/subword.ts') },
   {
     name: 'Pre-tokenization throughput (Node, 2 MB of the bundled samples)',

@@ -25,10 +25,14 @@ export function fingerprintOf(doc: GraphDoc): string {
   return createHash('sha256').update(json).digest('base64url');
 }
 
-/** The params of the nodes that feed others and have no inputs: what a run's results hinge on. */
+/**
+ * sha256 of the params of the nodes that feed others and have no inputs: what a run's results
+ * hinge on. A hash, not the params themselves: a root is often a Text node with megabytes of
+ * corpus, and the key is kept per engine process and sent with every queued job.
+ */
 export function affinityOf(doc: GraphDoc): string {
   const targets = new Set(doc.edges.map((e) => e.target));
   const sources = new Set(doc.edges.map((e) => e.source));
   const roots = doc.nodes.filter((n) => sources.has(n.id) && !targets.has(n.id));
-  return JSON.stringify((roots.length ? roots : doc.nodes).map((n) => [n.type, n.params]));
+  return createHash('sha256').update(JSON.stringify((roots.length ? roots : doc.nodes).map((n) => [n.type, n.params]))).digest('base64url');
 }

@@ -21,7 +21,7 @@
  * Not handled here: admission and limits (run-manager.ts, admission.ts), executing (worker.ts),
  * attempts and restarts (relay.ts), the workers list (workers-seen.ts).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { EngineRunOptions, RunEngine } from '@/server/run/engine';
 import type { RunLimits } from '@/server/run/limits';
@@ -108,7 +108,7 @@ export async function createQueueEngine(url: string, limits: RunLimits, instance
   function run(doc: Parameters<RunEngine['run']>[0], { signal, onEvent, onStarted, affinity }: EngineRunOptions): Promise<void> {
     const jobId = randomUUID();
     const { watches } = relay;
-    const affinityKey = affinity ? createHash('sha256').update(affinity).digest('base64url') : undefined;
+    const affinityKey = affinity || undefined;
     const known = affinityKey ? affinityWorkers.get(affinityKey) : undefined;
     const preferred = known && !preferring.has(known) ? known : undefined;
     if (preferred) preferring.add(preferred);
