@@ -7,13 +7,17 @@
  * 1. Node (wasm, the server path): the graph through the engine, each preset in its own child
  *    process so peak RSS (sampled every 50 ms, WASM memory included) is that preset's alone.
  * 2. Chromium (the worker's WASM): the same graph from the production build, numbers read from
- *    the inspector. Peak memory is not measured there (a worker's memory is not exposed).
+ *    the inspector; each preset in a browser of its own, so its peak memory is the high-water
+ *    mark of resident memory (VmHWM in /proc, Linux) of that browser's renderer processes, the
+ *    page and its engine worker with tfjs' WASM heap. A worker's memory is not exposed to the
+ *    page, so it is read from outside.
  *
  * Run: npm run build && npx tsx bench/train-model.ts   (about 5 minutes)
  *
  * Not handled here: WebGPU (the software adapter here says nothing about speed), asserting speed.
  */
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -102,12 +106,63 @@ function inNode(): TrainBenchRow[] {
   });
 }
 
+/** The processes below `root` (its children, theirs, …), read from /proc. */
+function descendants(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    for (const [child, parent] of parentOf) {
+      if (parent !== pid) continue;
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/**
+ * The largest peak resident memory (VmHWM) among Chromium's renderer processes below this one, in
+ * MB (Playwright starts the browser as a child of this process); null off Linux. Call it before
+ * closing the browser, with no other browser open.
+ */
+export function rendererPeakMb(): number | null {
+  let peak: number | null = null;
+  let pids: number[];
+  try {
+    pids = descendants(process.pid);
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      const kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+      if (Number.isFinite(kb)) peak = Math.max(peak ?? 0, kb / 1024);
+    } catch {
+      /* not readable, or ended */
+    }
+  }
+  return peak;
+}
+
 async function inChromium(): Promise<TrainBenchRow[]> {
   const server = await startServer(PORT);
   const rows: TrainBenchRow[] = [];
   try {
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     for (const preset of PRESETS) {
+      // A browser per preset: a renderer's high-water mark then belongs to that preset's training alone.
+      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
       const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
       await page.goto(`${server.url}/#g=${LZString.compressToEncodedURIComponent(JSON.stringify(doc(preset)))}`);
       const node = page.getByTestId('node-train');
@@ -117,10 +172,9 @@ async function inChromium(): Promise<TrainBenchRow[]> {
       await summary.waitFor();
       const d = JSON.parse((await summary.getAttribute('data-bench'))!) as TrainDetails;
       if (d.backend !== 'wasm') throw new Error('Chromium did not run on wasm');
-      rows.push(rowOf('chromium', preset, d, null));
-      await page.close();
+      rows.push(rowOf('chromium', preset, d, rendererPeakMb()));
+      await browser.close();
     }
-    await browser.close();
   } finally {
     server.stop();
   }

@@ -8,10 +8,10 @@
  * Reads `tokenizer` (a BPE trained on the canvas, or a pretrained one) and `corpus` (text; its
  * last tenth is held out). Writes `model`: ONNX bytes in the shipped model's layout plus its
  * config.json and tokenizer, which the Transformer, Generate and Fine-tune nodes run like the
- * shipped one. Training runs where the graph runs (the worker's TensorFlow.js, WASM or WebGPU
- * as the backend choice says; the server's engine process on WASM). Stop keeps the state: the
- * next run with the same recipe continues from the step it reached, and gives the weights an
- * uninterrupted run would.
+ * shipped one. Training runs where the graph runs: the worker's TensorFlow.js on WASM or WebGPU
+ * (on Auto, as a few timed steps of this model decide: backend.ts), or the server's engine
+ * process on WASM. Stop keeps the state: the next run with the same recipe continues from the
+ * step it reached, and gives the weights an uninterrupted run would.
  *
  * Not handled here: the training loop (train.ts), presets and input checks (presets.ts), the
  * embedding projection (embedding-map.ts), and keeping the trained weights past the realm (a
@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { defineNode } from '../engine/define-node';
 import { fingerprint, shareWork } from '../engine/shared-work';
 import { codecFor, encodeWith, eosIdOf, spellingOfRef, type TokenizerRef } from '../shared/tokenizer-ref';
-import { FINETUNE_BACKENDS, loadTf } from '../finetune/backend';
+import { FINETUNE_BACKENDS } from '../finetune/backend';
 import { gpt2Onnx } from '../shared/onnx/gpt2-onnx';
 import { shortHash } from '../shared/onnx/model-bytes';
 import type { ModelRef } from '../shared/model-ref';
@@ -32,6 +32,7 @@ import { CUSTOM_BOUNDS, PRESETS, architecture, checkVocabulary, presetSpec, spli
 import { Trainer, type LossPoint } from './train';
 import { hfConfig, modelFiles, pretrainedFilesOf, type PretrainedFiles } from './model-files';
 import { withTrainer } from './resume';
+import { loadTrainTf, timeTrainingStep } from './backend';
 import { embeddingMap, watchedTokens, type EmbeddingMap, type EmbeddingMapView } from './embedding-map';
 
 /** Points of the curves sent with each progress message (the whole history comes at the end). */
@@ -57,10 +58,12 @@ export interface TrainLive {
   samples: ShownSample[];
   tokensPerSecond: number;
   msPerStep: number;
-  /** Seconds to the end of training at the current speed. */
+  /** Seconds to the end of training at the current speed (0 once it has ended). */
   secondsLeft: number;
-  /** The next step with a sample, or null when none is left. */
+  /** The next milestone: the next step with a sample, or null once training has ended. */
   nextSampleStep: number | null;
+  /** Seconds to that sample at the current speed; null with it. */
+  secondsToNextSample: number | null;
   /** The most frequent tokens' embeddings in 2-D, one snapshot per held-out evaluation. */
   embedding: EmbeddingMapView;
 }
@@ -133,7 +136,7 @@ export const trainModelNode = defineNode({
     layers: z.number().int().min(CUSTOM_BOUNDS.nLayer[0]).max(CUSTOM_BOUNDS.nLayer[1]).default(2).describe('Layers (custom size)'),
     width: z.number().int().min(CUSTOM_BOUNDS.nEmbd[0]).max(CUSTOM_BOUNDS.nEmbd[1]).multipleOf(4).default(64).describe('Width (custom size; a multiple of 4)'),
     context: z.number().int().min(CUSTOM_BOUNDS.context[0]).max(CUSTOM_BOUNDS.context[1]).default(64).describe('Context in tokens (custom size)'),
-    backend: z.enum(FINETUNE_BACKENDS).default('auto').describe('Backend (auto: WebGPU on a real GPU, else WASM)'),
+    backend: z.enum(FINETUNE_BACKENDS).default('auto').describe('Backend (auto = measured: WebGPU only on a hardware GPU that trains this model faster than WASM)'),
   }),
   run: async ({ tokenizer, corpus }, params, ctx) => {
     const spec = presetSpec(params.preset, params);
@@ -160,18 +163,20 @@ export const trainModelNode = defineNode({
     const promptText = codec.decode(promptIds);
     const decode = (sample: readonly number[]) => codec.decode(sample);
 
-    ctx.progress(0, 'Loading TensorFlow.js…');
-    const loaded = await loadTf(params.backend, ctx.where);
     const batchSize = Math.max(1, Math.min(spec.batchSize, Math.floor(LOGITS_PER_BATCH / (config.nPositions * vocabSize))));
+    ctx.progress(0, 'Loading TensorFlow.js…');
+    // Auto with a hardware GPU: a few steps of this model timed on WASM and WebGPU choose (backend.ts).
+    const loaded = await loadTrainTf(params.backend, ctx.where, JSON.stringify([config, batchSize]), (tf) => timeTrainingStep(tf, config, train, batchSize));
     const options = { batchSize, learningRate: spec.learningRate, decaySteps: params.steps, seed: params.seed, evalEvery: params.evalEvery, sampleEvery: params.sampleEvery, sampleTokens: 24 };
     const recipe = JSON.stringify([tokenizerKey(tokenizer), fingerprint(corpus), config, options, promptIds, loaded.backend]);
 
     const texts = new Map<number, string>();
-    const liveOf = async (trainer: Trainer, map: EmbeddingMap, steps: number): Promise<TrainLive> => {
+    /** `ended`: training is over (done, or out of time), so nothing is left to wait for. */
+    const liveOf = async (trainer: Trainer, map: EmbeddingMap, steps: number, ended = false): Promise<TrainLive> => {
       for (const s of trainer.samples.slice(-SAMPLES_KEPT)) if (!texts.has(s.step)) texts.set(s.step, decode(s.ids));
       const trained = trainer.history.length - 1;
       const msPerStep = trainer.step > 0 ? trainer.trainMs / Math.max(1, trainer.step - trainer.resumedAt) : 0;
-      const next = Math.ceil((trainer.step + 1) / params.sampleEvery) * params.sampleEvery;
+      const next = trainer.step >= steps || ended ? null : Math.min(Math.ceil((trainer.step + 1) / params.sampleEvery) * params.sampleEvery, steps);
       return {
         steps,
         step: trainer.step,
@@ -180,8 +185,9 @@ export const trainModelNode = defineNode({
         samples: trainer.samples.slice(-SAMPLES_KEPT).map((s) => ({ step: s.step, text: texts.get(s.step)! })),
         tokensPerSecond: msPerStep > 0 ? (trainer.tokensPerStep * 1000) / msPerStep : 0,
         msPerStep,
-        secondsLeft: (msPerStep * Math.max(0, steps - trained)) / 1000,
-        nextSampleStep: trainer.step >= steps ? null : Math.min(next, steps),
+        secondsLeft: ended ? 0 : (msPerStep * Math.max(0, steps - trained)) / 1000,
+        nextSampleStep: next,
+        secondsToNextSample: next === null || msPerStep === 0 ? null : (msPerStep * (next - trainer.step)) / 1000,
         embedding: map.view((id) => codec.piece(id), spelling),
       };
     };
@@ -206,7 +212,7 @@ export const trainModelNode = defineNode({
           },
         });
         const onnx = gpt2Onnx(config, await trainer.weights());
-        return { onnx, live: await liveOf(trainer, map, params.steps), resumedFrom, fullHistory: [...trainer.history], stepsDone: trainer.step };
+        return { onnx, live: await liveOf(trainer, map, params.steps, true), resumedFrom, fullHistory: [...trainer.history], stepsDone: trainer.step };
       });
     });
 

@@ -71,6 +71,14 @@ function evict() {
   }
 }
 
+/** Drops every kept training, as a reload or a new worker does (for tests of what a reopened graph gives). */
+export function forgetTrainings(): void {
+  for (const [recipe, slot] of slots) {
+    slots.delete(recipe);
+    void slot.busy.then(() => slot.trainer?.dispose());
+  }
+}
+
 /** The step a kept training has reached, or null: for tests and the inspector. */
 export function keptStep(recipe: string): number | null {
   return slots.get(recipe)?.trainer?.step ?? null;

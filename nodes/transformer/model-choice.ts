@@ -112,22 +112,24 @@ export function checkIdsInVocabulary(ids: readonly number[], vocabSize: number, 
   }
 }
 
-/** The node kinds whose `device` param picks the browser backend. */
-const MODEL_NODE_TYPES: ReadonlySet<string> = new Set(['transformer', 'generate']);
+/** The node kinds that pick a browser backend, and the param that holds it (the trainers' tfjs takes the same three values). */
+const BACKEND_PARAM: Readonly<Record<string, string>> = { transformer: 'device', generate: 'device', 'train-model': 'backend', finetune: 'backend' };
 
 /**
  * The graph as this browser runs it: model nodes left on Auto take the browser's own backend
  * override (remembered per browser, not part of the shared graph); a node set to WebGPU or WASM
  * in its Device setting keeps that. The document itself is not changed.
  *
- *   withBrowserBackend(doc, 'wasm')   // every Auto transformer/generate node runs as 'wasm'
+ *   withBrowserBackend(doc, 'wasm')   // every Auto Transformer, Generate, Train model and Fine-tune node runs on 'wasm'
  *   withBrowserBackend(doc, 'auto')   // doc itself
  */
 export function withBrowserBackend<D extends { nodes: readonly { type: string; params: Record<string, unknown> }[] }>(doc: D, preference: DevicePreference): D {
   if (preference === 'auto') return doc;
-  const device = (params: Record<string, unknown>) => params.device ?? 'auto';
   return {
     ...doc,
-    nodes: doc.nodes.map((n) => (MODEL_NODE_TYPES.has(n.type) && device(n.params) === 'auto' ? { ...n, params: { ...n.params, device: preference } } : n)),
+    nodes: doc.nodes.map((n) => {
+      const param = Object.hasOwn(BACKEND_PARAM, n.type) ? BACKEND_PARAM[n.type]! : null;
+      return param && (n.params[param] ?? 'auto') === 'auto' ? { ...n, params: { ...n.params, [param]: preference } } : n;
+    }),
   };
 }

@@ -1,5 +1,10 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { unzipSync } from 'fflate';
 import LZString from 'lz-string';
+import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
 import { findTemplate } from '@/nodes/templates';
 import { inspect } from './helpers';
 
@@ -36,6 +41,8 @@ test('trains a model on an Odia tokenizer in the browser, draws it learning, and
   await expect(node.getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/, { timeout: 240_000 });
   await expect(inspector.getByTestId('train-summary')).toContainText('8 steps');
   await expect(inspector.getByTestId('train-summary')).toHaveAttribute('data-backend', 'wasm');
+  // Auto decided from this browser's adapter: headless Chromium has none, or a software one (never timed, never taken).
+  await expect(inspector.getByTestId('train-summary')).toContainText(/on wasm \((this browser has no WebGPU|no hardware GPU: the WebGPU adapter here is software)/);
   await expect(inspector.getByTestId('train-summary')).toContainText('1,000 embedding');
   const samples = inspector.getByTestId('train-sample');
   await expect(samples).toHaveCount(3);
@@ -53,6 +60,31 @@ test('trains a model on an Odia tokenizer in the browser, draws it learning, and
   await expect(map.getByTestId('embedding-step')).toHaveText('step 0');
   expect(await map.getByTestId('embedding-point').first().locator('circle').getAttribute('cx')).not.toBe(at8);
   await expect(node.getByTestId('train-model-body')).toContainText('vocab 1,000');
+  // The node says its held-out loss per character, the figure that compares models on different tokenizers.
+  await expect(node.getByTestId('train-model-per-char')).toContainText(/^\d\.\d{3} nats per character \(\d\.\d\d characters a token\)$/);
+
+  // The download: a folder in a zip that transformers.js loads as it is, and reads the Odia prompt with.
+  const [download] = await Promise.all([page.waitForEvent('download'), inspector.getByTestId('train-download').click()]);
+  const files = unzipSync(readFileSync((await download.path())!));
+  const folder = Object.keys(files)[0]!.split('/')[0]!;
+  expect(Object.keys(files).map((f) => f.slice(folder.length + 1)).sort()).toEqual(['config.json', 'generation_config.json', 'onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json']);
+  const root = mkdtempSync(join(tmpdir(), 'tokenloom-download-'));
+  for (const [name, bytes] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, name)), { recursive: true });
+    writeFileSync(join(root, name), bytes);
+  }
+  env.allowLocalModels = true;
+  env.allowRemoteModels = false;
+  env.localModelPath = `${root}/`;
+  const tokenizer = await AutoTokenizer.from_pretrained(folder);
+  const lm = await AutoModelForCausalLM.from_pretrained(folder, { dtype: 'fp32' });
+  const prompt = findTemplate('train-odia')!.doc.nodes.find((n) => n.id === 'prompt')!.params.text as string;
+  const inputs = tokenizer(prompt);
+  expect(tokenizer.decode(inputs.input_ids.tolist()[0], { skip_special_tokens: true })).toBe(prompt);
+  const { logits } = (await lm(inputs)) as { logits: { dims: number[]; data: Float32Array } };
+  expect(logits.dims).toEqual([1, inputs.input_ids.dims[1], 1000]);
+  expect(logits.data.every(Number.isFinite)).toBe(true);
+  await lm.dispose();
 
   await inspect(page, 'generate');
   await expect(page.getByTestId('node-generate').getByTestId('node-status')).toHaveAttribute('data-status', /done|cached/, { timeout: 120_000 });

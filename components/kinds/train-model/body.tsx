@@ -1,5 +1,9 @@
 'use client';
-/** The Train model node's body on the canvas: its size, and where its held-out loss stands against the bigram. */
+/**
+ * The Train model node's body on the canvas: its size, where its held-out loss stands against the
+ * bigram, and that loss per character, so two models on different tokenizers side by side on the
+ * canvas compare at a glance (a loss per token depends on how much text a token holds).
+ */
 import type { BodyProps } from '../types';
 
 export function TrainModelBody({ view: v }: BodyProps<'train-model'>) {
@@ -16,6 +20,11 @@ export function TrainModelBody({ view: v }: BodyProps<'train-model'>) {
         <span>
           held-out {first.heldOutLoss!.toFixed(2)} → {last.heldOutLoss!.toFixed(2)}{' '}
           <span className={beaten ? 'text-emerald-700' : 'text-slate-500'}>{beaten ? '(below the bigram)' : `(bigram ${v.baselines.bigram.toFixed(2)})`}</span>
+        </span>
+      )}
+      {last && (
+        <span className="tabular-nums" data-testid="train-model-per-char">
+          {(last.heldOutLoss! / v.charsPerToken).toFixed(3)} nats per character ({v.charsPerToken.toFixed(2)} characters a token)
         </span>
       )}
     </div>

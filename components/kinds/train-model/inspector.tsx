@@ -46,7 +46,7 @@ function DownloadModel({ nodeId, folder }: { nodeId: string; folder: string }) {
   );
 }
 
-const seconds = (s: number) => (s >= 90 ? `${Math.round(s / 60)} min` : `${Math.max(0, Math.round(s))} s`);
+const seconds = (s: number) => (s >= 90 ? `${Math.round(s / 60)} min` : s < 1 ? 'a second' : `${Math.round(s)} s`);
 
 /** The first held-out evaluation at or below a line, or null. */
 function beatenAt(live: TrainLive, line: number): number | null {
@@ -110,8 +110,9 @@ export function TrainCurves({ live }: { live: TrainLive }) {
       <p className="text-xs text-slate-500" data-testid="train-speed">
         Step {live.step} of {live.steps}
         {live.msPerStep > 0 && ` · ${Math.round(live.tokensPerSecond).toLocaleString('en')} tokens/s · ${Math.round(live.msPerStep)} ms per step`}
-        {live.step < live.steps && live.msPerStep > 0 && ` · about ${seconds(live.secondsLeft)} left`}
+        {live.nextSampleStep !== null && live.msPerStep > 0 && ` · about ${seconds(live.secondsLeft)} left`}
         {live.nextSampleStep !== null && ` · next sample at step ${live.nextSampleStep}`}
+        {live.secondsToNextSample !== null && `, in about ${seconds(live.secondsToNextSample)}`}
       </p>
     </div>
   );
@@ -141,7 +142,7 @@ export function TrainModelInspector({ nodeId, view }: InspectorProps<'train-mode
       >
         A GPT-2 with {view.layers} layers × {view.width} dimensions ({view.heads} heads), a context of {view.context} tokens and {view.vocabSize.toLocaleString('en')} embedding
         rows, one per token of {view.tokenizer}: {view.parameters.toLocaleString('en')} weights, trained from random for {view.stepsDone} steps on{' '}
-        {view.trainTokens.toLocaleString('en')} tokens ({view.batchSize} windows a step), on {view.backendDetail}.
+        {view.trainTokens.toLocaleString('en')} tokens ({view.batchSize} {view.batchSize === 1 ? 'window' : 'windows'} a step), on {view.backendDetail}.
         {view.resumedFrom > 0 && ` This run continued from step ${view.resumedFrom}.`}
         {view.stepsDone < view.steps && ` The time budget of ${view.timeBudget} s ran out at step ${view.stepsDone} of ${view.steps}: on a faster machine it gets further.`}
       </p>

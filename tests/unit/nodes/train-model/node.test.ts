@@ -11,8 +11,11 @@ import { nodeKinds, type ViewOf } from '@/nodes';
 import type { ModelRef } from '@/nodes/shared/model-ref';
 import type { TrainLive } from '@/nodes/train-model';
 import { modelFiles } from '@/nodes/train-model/model-files';
+import { forgetTrainings } from '@/nodes/train-model/resume';
+import { loadGraphDoc } from '@/nodes/engine/graph-doc';
 import { compactCount } from '@/nodes/shared/model-card';
 import { SOTU_1862_EXCERPT } from '@/nodes/text/corpus-sample';
+import { findTemplate } from '@/nodes/templates';
 import { nodeResources } from '../../engine/fixtures';
 
 type Spec = [id: string, type: string, params?: Record<string, unknown>];
@@ -102,6 +105,14 @@ describe('the Train model node', () => {
     expect(view.prompt).toBe('The United States');
     // The curves arrived while it trained, one message per step.
     expect(progress.map((p) => p.step)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // Each message names the next milestone and how long until it at the speed so far.
+    const atOne = progress[1]!;
+    expect(atOne.nextSampleStep).toBe(3);
+    expect(atOne.msPerStep).toBeGreaterThan(0);
+    expect(atOne.secondsToNextSample).toBeCloseTo((atOne.msPerStep * 2) / 1000, 6);
+    expect(view.nextSampleStep).toBeNull();
+    expect(view.secondsToNextSample).toBeNull();
+    expect(view.secondsLeft).toBe(0);
 
     const model = train.outputs.model as ModelRef;
     expect(model.config!.vocab_size).toBe(500);
@@ -203,7 +214,58 @@ describe('the Train model node', () => {
     env.localModelPath = nodeResources.modelPath;
   }, 120_000);
 
-  it('says in words what is wrong: a corpus shorter than a window, a 30k-row tokenizer on the tiny preset', async () => {
+  it('a saved graph keeps the recipe, not the weights, and opening it trains again to the same model', async () => {
+    const saved = graph({ ...TRAIN, seed: 21 });
+    const first = done<ViewOf<'train-model'>>((await run(saved)).outcomes.get('train'));
+    const json = JSON.stringify(saved);
+    const model = first.outputs.model as ModelRef;
+    expect(json.length).toBeLessThan(CORPUS.length + 2000);
+    expect(json).not.toContain(model.weightsId);
+    // Opened again in a fresh realm: no kept training, no cache, only the document.
+    forgetTrainings();
+    const opened = loadGraphDoc(JSON.parse(json));
+    if (!opened.ok) throw new Error(opened.message);
+    const again = done<ViewOf<'train-model'>>((await run(opened.doc)).outcomes.get('train'));
+    expect(again.view!.resumedFrom).toBe(0);
+    expect((again.outputs.model as ModelRef).weightsId).toBe(model.weightsId);
+    expect(again.view!.history).toEqual(first.view!.history);
+    expect(again.view!.samples).toEqual(first.view!.samples);
+  }, 120_000);
+
+  it('ends early when its time budget runs out, with nothing left to wait for', async () => {
+    const report = await run(graph({ ...TRAIN, steps: 5000, timeBudget: 1, evalEvery: 1000, sampleEvery: 1000 }));
+    const view = done<ViewOf<'train-model'>>(report.outcomes.get('train')).view!;
+    expect(view.stepsDone).toBeGreaterThan(0);
+    expect(view.stepsDone).toBeLessThan(5000);
+    // The last step reached gets its held-out loss and sample; no "time left", no next sample.
+    expect(view.history.at(-1)!.heldOutLoss).not.toBeNull();
+    expect(view.samples.at(-1)!.step).toBe(view.stepsDone);
+    expect(view.secondsLeft).toBe(0);
+    expect(view.nextSampleStep).toBeNull();
+    expect(view.secondsToNextSample).toBeNull();
+  }, 120_000);
+
+  it('the vocabulary-size template trains a 500-row and a 4,000-row model side by side, with the same budget', async () => {
+    const template = structuredClone(findTemplate('vocab-size-model')!.doc);
+    const trains = template.nodes.filter((n) => n.type === 'train-model');
+    expect(trains.map((n) => n.id)).toEqual(['small-vocab', 'large-vocab']);
+    // Everything but the tokenizer is the same: size, seed, prompt and 15 seconds.
+    expect(trains[0]!.params).toEqual(trains[1]!.params);
+    expect(trains[0]!.params.timeBudget).toBe(15);
+    for (const n of trains) n.params = { ...n.params, steps: 1, timeBudget: 0 };
+    const report = await run(template);
+    const small = done<ViewOf<'train-model'>>(report.outcomes.get('small-vocab')).view!;
+    const large = done<ViewOf<'train-model'>>(report.outcomes.get('large-vocab')).view!;
+    expect([small.vocabSize, large.vocabSize]).toEqual([500, 4000]);
+    // The lesson's figures: about 1.7 and 3.8 characters a token, more than twice the text per window.
+    expect(small.charsPerToken).toBeGreaterThan(1.5);
+    expect(small.charsPerToken).toBeLessThan(1.9);
+    expect(large.charsPerToken).toBeGreaterThan(3.5);
+    expect(large.charsPerToken).toBeLessThan(4.1);
+    expect(large.charsPerToken / small.charsPerToken).toBeGreaterThan(2);
+  }, 240_000);
+
+  it('says in words what is wrong: a corpus shorter than a window, a 30k- or 50k-row tokenizer on the tiny preset', async () => {
     const short = await run(
       doc(
         [['corpus', 'text', { text: 'Too short.' }], ['pre', 'pretokenize', { mode: 'bytelevel' }], ['bpe', 'bpe', { vocabSize: 300 }], ['train', 'train-model', TRAIN]],
@@ -219,5 +281,16 @@ describe('the Train model node', () => {
       ),
     );
     expect(failed(bert.outcomes.get('train'))).toMatch(/has 30,522 tokens, and the tiny preset takes at most 8,000.*Choose the small preset/);
+
+    // GPT-2's 50,257 rows: refused on tiny, in a sentence that names the small preset, before any training starts.
+    const gpt2 = await run(
+      doc(
+        [['corpus', 'text', { text: CORPUS }], ['tok', 'pretrained', { model: 'gpt2' }], ['train', 'train-model', TRAIN]],
+        [['corpus', 'text', 'tok', 'text'], ['tok', 'tokenizer', 'train', 'tokenizer'], ['corpus', 'text', 'train', 'corpus']],
+      ),
+    );
+    expect(failed(gpt2.outcomes.get('train'))).toBe(
+      'GPT-2 has 50,257 tokens, and the tiny preset takes at most 8,000: its embedding table would be most of the model. Choose the small preset, or train a BPE tokenizer with a smaller vocabulary (500–8,000).',
+    );
   }, 60_000);
 });
