@@ -6,7 +6,9 @@
  * Until the step is revealed, every node except the step node's upstream (what the question is
  * asked about, e.g. the text) is hidden: the step node itself, what it feeds, and its siblings
  * and notes, which can show the same answer (a Compare beside a GPT-2 tokenizer shows GPT-2's
- * token count; a Note may spell the answer out). After the reveal nothing is hidden.
+ * token count; a Note may spell the answer out). A step node with no inputs (a Text node) stays
+ * readable: it computes nothing, so it shows only what the lesson is about. After the reveal
+ * nothing is hidden.
  *
  * @example
  * // text -> gpt2, text -> compare, a note; step on gpt2, not revealed:
@@ -38,5 +40,6 @@ export function nodesHidingAnswer(graph: GraphShape, stepNodeId: string | undefi
       }
     }
   }
+  if (!graph.edges.some((e) => e.target === stepNodeId)) upstream.add(stepNodeId);
   return new Set(graph.nodes.map((n) => n.id).filter((id) => !upstream.has(id)));
 }

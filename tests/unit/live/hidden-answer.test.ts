@@ -28,7 +28,14 @@ describe('what the projector and the students hide before a reveal', () => {
     expect([...nodesHidingAnswer(chain, 'c', false)].sort()).toEqual(['c', 'd']);
   });
 
-  it('ends on a cycle in the edges, and always hides the step node itself', () => {
+  it('keeps a step on a node with no inputs (the text) readable, and hides what it feeds', () => {
+    const hidden = nodesHidingAnswer(compare, 'text', false);
+    expect(hidden.has('text')).toBe(false);
+    expect(hidden.has('gpt2')).toBe(true);
+    expect(hidden.has('compare')).toBe(true);
+  });
+
+  it('ends on a cycle in the edges, and always hides a step node that has an input', () => {
     const cyclic = {
       nodes: ['a', 'b', 'c'].map((id) => ({ id })),
       edges: [
@@ -42,7 +49,8 @@ describe('what the projector and the students hide before a reveal', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 })), { maxLength: 20 }), fc.integer({ min: 0, max: 5 }), (pairs, step) => {
         const graph = { nodes: [0, 1, 2, 3, 4, 5].map((i) => ({ id: `n${i}` })), edges: pairs.map(([s, t]) => ({ source: `n${s}`, target: `n${t}` })) };
-        return nodesHidingAnswer(graph, `n${step}`, false).has(`n${step}`);
+        const hasInput = graph.edges.some((e) => e.target === `n${step}`);
+        return nodesHidingAnswer(graph, `n${step}`, false).has(`n${step}`) === hasInput;
       }),
     );
   });
