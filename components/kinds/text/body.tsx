@@ -73,7 +73,13 @@ export function TextBody({ id, params, view: described }: BodyProps<'text'>) {
         onChange={(e) => updateParams(id, { text: e.target.value, origin: 'typed', corpus: '' }, `${id}:text`)}
       />
       {corpus && (
-        <div className="text-[11px] text-slate-500 dark:text-slate-400" data-testid="text-corpus">
+        // Two lines at most on the card (its full source and licence are in the inspector), so
+        // the card keeps the height the templates' layouts leave it.
+        <div
+          className="line-clamp-2 text-[11px] text-slate-500 dark:text-slate-400"
+          data-testid="text-corpus"
+          title={`${CORPORA[corpus].title}: the box shows its beginning; all of it flows on. ${described?.corpus?.credit ?? ''}`}
+        >
           {CORPORA[corpus].title}: the box shows its beginning; all of it flows on. {described?.corpus?.credit}
         </div>
       )}
