@@ -36,7 +36,7 @@ describe('Pretokenize against Hugging Face tokenizers.js', () => {
       fc.property(mixedText, (text) => {
         expect(texts('bert', text)).toEqual(hfBert.pre_tokenize_text(text));
       }),
-      { numRuns: 500 },
+      { numRuns: 250 },
     );
   });
 
@@ -46,7 +46,7 @@ describe('Pretokenize against Hugging Face tokenizers.js', () => {
       fc.property(mixedText, (text) => {
         expect(texts('whitespace', text)).toEqual(hfWhitespace.pre_tokenize_text(text));
       }),
-      { numRuns: 300 },
+      { numRuns: 120 },
     );
   });
 
@@ -59,7 +59,7 @@ describe('Pretokenize against Hugging Face tokenizers.js', () => {
         expect(pieces.join('')).toBe(hfMetaspace.pre_tokenize_text(text, { section_index: 0 } as never).join(''));
         for (const piece of pieces) expect(piece.lastIndexOf(METASPACE)).toBe(0);
       }),
-      { numRuns: 300 },
+      { numRuns: 120 },
     );
   });
 
@@ -68,7 +68,7 @@ describe('Pretokenize against Hugging Face tokenizers.js', () => {
       fc.property(fc.oneof(mixedText, fc.string({ unit: 'binary', maxLength: 30 })), (text) => {
         expect(shown('bytelevel', text)).toEqual(hfByteLevel.pre_tokenize_text(text));
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
@@ -87,7 +87,7 @@ describe('Pretokenize against Hugging Face tokenizers.js', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 20 }), (text) => {
         expect(toByteLevel(text)).toBe(reference(text));
       }),
-      { numRuns: 300 },
+      { numRuns: 120 },
     );
   });
 });
@@ -120,7 +120,7 @@ describe('GPT-4 mode against tiktoken (cl100k_base)', () => {
         const tokenEnds = new Set(ids.map((id) => (at += cl100k.decode_single_token_bytes(id).length)));
         for (const p of pieces) expect(tokenEnds.has(utf8Length(text.slice(0, p.end))), JSON.stringify(text)).toBe(true);
       }),
-      { numRuns: 800 },
+      { numRuns: 300 },
     );
   });
 });
