@@ -82,17 +82,26 @@ describe('what an edit keeps from the previous cut', () => {
     );
   });
 
-  it('hands back a new array, so changing it leaves the previous cut as it was', () => {
-    const previous = pretokenize('same text', 'gpt2');
+  it('reuses every piece of an unchanged text, in a new array, so changing it leaves the previous cut as it was', () => {
+    const previous = pretokenize('same text ', 'gpt2');
     const kept = previous.slice();
-    const pieces = pretokenizeAfterEdit({ text: 'same text', pieces: previous }, 'same text', 'gpt2');
-    expect(pieces).toEqual(previous);
+    const pieces = pretokenizeAfterEdit({ text: 'same text ', pieces: previous }, 'same text ', 'gpt2');
+    expect(reused(pieces, previous)).toEqual([true, true, true]);
     pieces.pop();
     expect(previous).toEqual(kept);
   });
 });
 
 describe('pretokenizeReusing', () => {
+  it('re-cuts only near the end when a letter is typed at the end, per mode', () => {
+    const first = pretokenizeReusing('we type one word after another', 'gpt2-marks');
+    pretokenizeReusing('something else entirely', 'gpt2'); // another mode keeps its own last cut
+    const next = pretokenizeReusing('we type one word after anothers', 'gpt2-marks');
+    expect(next).toEqual(pretokenize('we type one word after anothers', 'gpt2-marks'));
+    // " after" ends at 22, 8 units before the edit at 30: reused; " another" is cut again as " anothers".
+    expect(reused(next, first)).toEqual([true, true, true, true, true, false]);
+  });
+
   it('cuts a text of over a million characters in full, and the next short text right', () => {
     const huge = 'ab '.repeat(350_000) + 'end';
     const pieces = pretokenizeReusing(huge, 'gpt2');
