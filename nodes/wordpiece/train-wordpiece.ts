@@ -24,7 +24,7 @@
  *
  * Not handled here: HF's limit_alphabet, initial_alphabet, end_of_word_suffix, max_token_length.
  */
-import { WordCounter, wordAt } from '../bpe/count-words';
+import { WordCounter, type WordTable } from '../bpe/count-words';
 import { MergeState, type SpelledWords } from '../bpe/merge-state';
 import type { LongRunHooks } from '../bpe/types';
 import { BERT_TEXT_DEFAULTS, type BertTextOptions } from './bert-text';
@@ -38,12 +38,8 @@ const CHUNK_CHARS = 1 << 16;
 const MERGES_PER_CHECKPOINT = 2048;
 const COUNTING_SHARE = 0.3;
 
-/** Counts BERT words, normalising the corpus a few lines at a time. */
-export async function countBertWords(
-  corpus: string,
-  text: BertTextOptions | null,
-  hooks: LongRunHooks = {},
-): Promise<Map<string, number>> {
+/** Counts BERT words, normalising the corpus a few lines at a time: each unique word once, with its count. */
+export async function countBertWords(corpus: string, text: BertTextOptions | null, hooks: LongRunHooks = {}): Promise<WordTable> {
   const counter = new WordCounter();
   const n = corpus.length;
   for (let start = 0; start < n; ) {
@@ -54,13 +50,19 @@ export async function countBertWords(
     hooks.progress?.((COUNTING_SHARE * start) / n);
     await hooks.checkpoint?.();
   }
-  const table = counter.finish();
-  const counts = new Map<string, number>();
-  for (let w = 0; w < table.size; w++) counts.set(wordAt(table, w), table.count[w]!);
-  return counts;
+  return counter.finish();
 }
 
-const byCodePoint = (a: string, b: string) => a.codePointAt(0)! - b.codePointAt(0)!;
+/** The code point at units[i] (a pair of surrogates read as one, a lone one as itself) and the units it takes. */
+function codePointAt(units: Uint16Array, i: number, end: number): number {
+  const hi = units[i]!;
+  if (hi >= 0xd800 && hi <= 0xdbff && i + 1 < end) {
+    const lo = units[i + 1]!;
+    if (lo >= 0xdc00 && lo <= 0xdfff) return ((hi - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+  }
+  return hi;
+}
+
 
 export async function trainWordPiece(
   corpus: string,
@@ -74,9 +76,12 @@ export async function trainWordPiece(
   const prefix = params.prefix ?? '##';
   const minFrequency = params.minFrequency ?? 0;
   const text = params.text === undefined ? BERT_TEXT_DEFAULTS : params.text;
+  // Words are read from the counter's table by code unit: no string per word or per character
+  // (on Odia, those strings were most of the time before the merges).
   const words = await countBertWords(corpus, text, hooks);
+  const { units, start, length, count } = words;
   let totalWords = 0;
-  for (const count of words.values()) totalWords += count;
+  for (let w = 0; w < words.size; w++) totalWords += count[w]!;
 
   const tokens: string[] = [];
   const tokenIds = new Map<string, number>();
@@ -92,41 +97,57 @@ export async function trainWordPiece(
   const specialTokens = [...new Set(params.specialTokens ?? [])].map((content) => ({ content, id: addToken(content) }));
 
   // The alphabet, then the prefixed characters, in the order given or in first-seen order.
-  const alphabet = new Set<string>();
-  let totalChars = 0;
-  for (const word of words.keys()) {
-    for (const c of word) alphabet.add(c);
-    totalChars += word.length;
+  const alphabet = new Set<number>();
+  const continuing = new Set<number>();
+  for (let w = 0; w < words.size; w++) {
+    const end = start[w]! + length[w]!;
+    for (let i = start[w]!; i < end; ) {
+      const cp = codePointAt(units, i, end);
+      alphabet.add(cp);
+      if (i > start[w]!) continuing.add(cp);
+      i += cp > 0xffff ? 2 : 1;
+    }
   }
   if (params.startOrder) {
-    const expected = new Set([...specialTokens.map((t) => t.content), ...alphabet]);
-    for (const word of words.keys()) [...word].slice(1).forEach((c) => expected.add(prefix + c));
+    const expected = new Set(specialTokens.map((t) => t.content));
+    for (const cp of alphabet) expected.add(String.fromCodePoint(cp));
+    for (const cp of continuing) expected.add(prefix + String.fromCodePoint(cp));
     const given = new Set(params.startOrder);
     if (given.size !== expected.size || [...expected].some((t) => !given.has(t))) {
       throw new Error('startOrder must hold exactly the special tokens, the alphabet and the prefixed characters of this corpus.');
     }
     for (const token of params.startOrder) addToken(token);
   } else {
-    for (const c of [...alphabet].sort(byCodePoint)) addToken(c);
+    for (const cp of [...alphabet].sort((a, b) => a - b)) addToken(String.fromCodePoint(cp));
   }
 
+  // Each word spelled as token ids; a character's two ids (first in its word, or prefixed) are
+  // looked up once per code point.
+  const firstId = new Map<number, number>();
+  const prefixedId = new Map<number, number>();
   const spelled: SpelledWords = {
-    symbols: new Int32Array(Math.max(16, totalChars)),
+    symbols: new Int32Array(Math.max(16, units.length)),
     wordStart: new Int32Array(words.size),
     wordLength: new Int32Array(words.size),
     wordCount: new Float64Array(words.size),
   };
-  let w = 0;
   let used = 0;
-  for (const [word, count] of words) {
+  for (let w = 0; w < words.size; w++) {
     spelled.wordStart[w] = used;
-    let first = true;
-    for (const c of word) {
-      spelled.symbols[used++] = addToken(first ? c : prefix + c);
-      first = false;
+    const end = start[w]! + length[w]!;
+    for (let i = start[w]!; i < end; ) {
+      const cp = codePointAt(units, i, end);
+      const ids = i === start[w] ? firstId : prefixedId;
+      let id = ids.get(cp);
+      if (id === undefined) {
+        id = addToken(ids === firstId ? String.fromCodePoint(cp) : prefix + String.fromCodePoint(cp));
+        ids.set(cp, id);
+      }
+      spelled.symbols[used++] = id;
+      i += cp > 0xffff ? 2 : 1;
     }
     spelled.wordLength[w] = used - spelled.wordStart[w]!;
-    spelled.wordCount[w++] = count;
+    spelled.wordCount[w] = count[w]!;
   }
   const state = new MergeState(spelled);
   state.countPairs();

@@ -19,6 +19,7 @@ import { pyLiteral, STDLIB_MATCH_LINE } from '@/nodes/export/python';
 import { ODIA_CORPUS } from '@/nodes/text/corpora/odia-text';
 import { splitCorpus } from '@/nodes/text/odia-corpus';
 import { graph, nodeResources } from '../../engine/fixtures';
+import { fewSteps } from '../templates/few-steps';
 
 /** Runs a graph as the lab does and builds its notebook from the run's views and BPE exports. */
 async function exportGraph(doc: GraphDoc): Promise<NotebookExport> {
@@ -69,7 +70,8 @@ const COMPILE = 'import json, sys\nnb = json.load(open(sys.argv[1]))\nfor c in n
 
 const built = new Map<string, NotebookExport>();
 beforeAll(async () => {
-  for (const t of TEMPLATES) built.set(t.id, await exportGraph(t.doc));
+  // The notebook is written from the graph's settings and views; trainings run a few steps.
+  for (const t of TEMPLATES) built.set(t.id, await exportGraph(fewSteps(t.doc)));
 }, 600_000);
 
 describe('notebook export of the templates', () => {

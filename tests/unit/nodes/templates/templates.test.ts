@@ -4,22 +4,8 @@ import { execute } from '@/nodes/engine/executor';
 import { validateGraph } from '@/nodes/engine/validate';
 import { registry } from '@/nodes';
 import { TEMPLATES } from '@/nodes/templates';
-import type { GraphDoc } from '@/nodes/engine/graph-doc';
 import { nodeResources } from '../../engine/fixtures';
-
-/**
- * The template with its trainings cut to a few steps and no time budget: the same graph, every
- * node still runs end to end, at a cost that does not grow with the shipped step counts (the
- * Train model and Fine-tune tests train for real).
- */
-function fewSteps(doc: GraphDoc): GraphDoc {
-  const copy = structuredClone(doc);
-  for (const node of copy.nodes) {
-    if (node.type === 'train-model') node.params = { ...node.params, steps: 3, timeBudget: 0, evalEvery: 1, sampleEvery: 1 };
-    if (node.type === 'finetune') node.params = { ...node.params, steps: Math.min(2, Number(node.params.steps ?? 2)) };
-  }
-  return copy;
-}
+import { fewSteps } from './few-steps';
 
 // A busy machine runs these many times slower than a quiet one: the limit only catches a hang.
 describe('templates', { timeout: 240_000 }, () => {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BERT_TEXT_DEFAULTS } from '@/nodes/wordpiece/bert-text';
 import { WordPieceEncoder, decodeWordPiece, type WordPieceStep } from '@/nodes/wordpiece/encode-wordpiece';
-import { trainWordPiece } from '@/nodes/wordpiece/train-wordpiece';
+import { wordAt } from '@/nodes/bpe/count-words';
+import { countBertWords, trainWordPiece } from '@/nodes/wordpiece/train-wordpiece';
 import type { WordPieceModel } from '@/nodes/wordpiece/types';
 import { odiaCorpus } from '@/scripts/make-corpora';
 
@@ -104,6 +105,30 @@ describe('WordPiece round trips', () => {
         const ids = encoder.encode(parts.join(''));
         expect(encoder.encode(decodeWordPiece(wp, ids))).toEqual(ids);
       }),
+    );
+  });
+});
+
+describe('the start vocabulary, read from the word table by code unit', () => {
+  /** The start vocabulary worked out from each word as a string: alphabet by code point, then '##' + each later character as first seen. */
+  async function startFromStrings(corpus: string): Promise<string[]> {
+    const table = await countBertWords(corpus, null);
+    const words = Array.from({ length: table.size }, (_, w) => wordAt(table, w));
+    const alphabet = [...new Set(words.flatMap((word) => [...word]))].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
+    const prefixed = [...new Set(words.flatMap((word) => [...word].slice(1).map((c) => `##${c}`)))];
+    return [...alphabet, ...prefixed];
+  }
+
+  it('is the alphabet then the prefixed characters, for text with astral characters, Odia and lone surrogates (fast-check)', async () => {
+    const unit = fc.constantFrom('a', 'b', 'é', 'ଓ', 'ଡ଼', '😀', '\uD83D', '\uDE00', '\uD800', ' ', '\n', '.');
+    await fc.assert(
+      fc.asyncProperty(fc.array(unit, { minLength: 1, maxLength: 60 }), async (parts) => {
+        const corpus = parts.join('');
+        const expected = await startFromStrings(corpus);
+        const wp = await trainWordPiece(corpus, { vocabSize: Math.max(1, expected.length), text: null });
+        expect(wp.tokens).toEqual(expected);
+      }),
+      { numRuns: 300 },
     );
   });
 });
