@@ -6,7 +6,8 @@
  *
  *   const before = pretokenize('I love NLP', 'gpt2');            // I | ␣love | ␣NLP
  *   pretokenizeAfterEdit({ text: 'I love NLP', pieces: before }, 'I glove NLP', 'gpt2')
- *   // I | ␣glove | ␣NLP: "I" reused, " glove" cut anew, " NLP" reused with offsets moved by 1
+ *   // I | ␣glove | ␣NLP: "I" and " glove" cut anew (the edit is within 3 units of "I"'s end),
+ *   // " NLP" reused with offsets moved by 1
  *
  * Why it is exact (GPT-2's scanner, bpe/gpt2-split.ts): the scanner cuts a piece [start, end)
  * reading only the text in [start, end + 3) (a run's stopping character, at most two code

@@ -46,6 +46,10 @@ describe('the Pretokenize inspector', () => {
     const view = await inspect('the cat', 'gpt2');
     expect(view).toMatchObject({ mode: 'gpt2', label: MODE_INFO.gpt2.label, count: 2, distinct: 2, legend: [] });
     expect(view.pieces.map((p) => p.shown)).toEqual(['the', ' cat']);
+    // A Ġ typed into the text is just a letter of it outside ByteLevel: nothing to explain.
+    const typed = await inspect('Ġood ĊĠ', 'gpt2');
+    expect(typed.pieces.map((p) => p.shown)).toEqual(['Ġood', ' ĊĠ']);
+    expect(typed.legend).toEqual([]);
   });
 
   it('shows at most 2,000 pieces and the first 1,000 characters of a long text, while counting all of it', async () => {
