@@ -3,9 +3,48 @@
  * waiting for it, and the Chromium the tests use (Debian's, with the network-quiet flags).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium';
 
 export { CHROMIUM_ARGS, CHROMIUM_PATH };
+
+/** A process as /proc shows it (Linux): its parent, its CPU seconds so far, its command line. */
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  cpuSeconds: number;
+  cmdline: string;
+}
+
+/**
+ * `root` and every process below it (children, theirs, …), read from /proc; a process for which
+ * `skip` is true is left out with everything below it. Throws off Linux (no /proc).
+ */
+export function processTree(root: number, skip: (p: ProcessInfo) => boolean = () => false): ProcessInfo[] {
+  const all = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((pid): ProcessInfo[] => {
+      try {
+        // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return [{ pid: Number(pid), ppid: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100, cmdline }];
+      } catch {
+        return []; // the process ended meanwhile
+      }
+    });
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all) {
+      if (tree.has(p.pid) || !tree.has(p.ppid) || skip(p)) continue;
+      tree.add(p.pid);
+      grew = true;
+    }
+  }
+  return all.filter((p) => tree.has(p.pid));
+}
 
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : Number.NaN;

@@ -24,9 +24,8 @@
  * with the `eventsource` package).
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { percentile, startServer } from './serve';
+import { percentile, processTree, startServer } from './serve';
 import autocannon from 'autocannon';
 import { EventSource } from 'eventsource';
 import { createServerRunner } from '@/components/canvas/server-runner';
@@ -49,28 +48,7 @@ const LIGHT_CONNECTIONS = 10;
 function webServerCpuSeconds(rootPid: number | undefined): number {
   if (rootPid === undefined) return Number.NaN;
   try {
-    const stats = readdirSync('/proc')
-      .filter((name) => /^\d+$/.test(name))
-      .flatMap((pid) => {
-        try {
-          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-          const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-          return [{ pid: Number(pid), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100, engine: cmdline.includes('engine-process') }];
-        } catch {
-          return [];
-        }
-      });
-    const tree = new Set([rootPid]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const p of stats) {
-        if (tree.has(p.pid) || !tree.has(p.ppid) || p.engine) continue;
-        tree.add(p.pid);
-        grew = true;
-      }
-    }
-    return stats.filter((p) => tree.has(p.pid)).reduce((sum, p) => sum + p.cpu, 0);
+    return processTree(rootPid, (p) => p.cmdline.includes('engine-process')).reduce((sum, p) => sum + p.cpuSeconds, 0);
   } catch {
     return Number.NaN;
   }

@@ -17,7 +17,7 @@
  * Not handled here: WebGPU (the software adapter here says nothing about speed), asserting speed.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -29,7 +29,7 @@ import { registry } from '../nodes';
 import type { TrainDetails } from '../nodes/train-model';
 import { SOTU_1862_EXCERPT } from '../nodes/text/corpus-sample';
 import { HELD_OUT_SOTU_EXCERPT } from '../nodes/text/heldout-sample';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, startServer } from './serve';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, processTree, startServer } from './serve';
 
 const PORT = 3193;
 const SECONDS = 60;
@@ -106,31 +106,6 @@ function inNode(): TrainBenchRow[] {
   });
 }
 
-/** The processes below `root` (its children, theirs, …), read from /proc. */
-function descendants(root: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      /* the process ended meanwhile */
-    }
-  }
-  const out: number[] = [];
-  const walk = (pid: number) => {
-    for (const [child, parent] of parentOf) {
-      if (parent !== pid) continue;
-      out.push(child);
-      walk(child);
-    }
-  };
-  walk(root);
-  return out;
-}
-
 /**
  * The largest peak resident memory (VmHWM) among Chromium's renderer processes below this one, in
  * MB (Playwright starts the browser as a child of this process); null off Linux. Call it before
@@ -140,13 +115,14 @@ export function rendererPeakMb(): number | null {
   let peak: number | null = null;
   let pids: number[];
   try {
-    pids = descendants(process.pid);
+    pids = processTree(process.pid)
+      .filter((p) => p.cmdline.includes('--type=renderer'))
+      .map((p) => p.pid);
   } catch {
     return null;
   }
   for (const pid of pids) {
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
       const kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
       if (Number.isFinite(kb)) peak = Math.max(peak ?? 0, kb / 1024);
     } catch {
