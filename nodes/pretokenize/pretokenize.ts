@@ -21,10 +21,11 @@ export const GPT2_PATTERN = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{
 
 /**
  * GPT-4's pattern (tiktoken's cl100k_base). The original starts with `(?i:'s|'t|…)`; JavaScript
- * engines without inline modifiers need the case-insensitive contractions spelled out.
+ * engines without inline modifiers need the case-insensitive contractions spelled out, with
+ * every character case folding equates to one: ſ (U+017F, long s) folds to s.
  */
 export const GPT4_PATTERN =
-  /'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD]|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
+  /'[sSſ]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD]|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
 
 /**
  * GPT-2's pattern with combining marks kept inside words. `\p{L}` excludes vowel signs and

@@ -99,18 +99,25 @@ describe('GPT-4 mode against tiktoken (cl100k_base)', () => {
   const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 
   /**
-   * Units for GPT-4's pattern: contractions in every case, digit runs longer than 3, newlines
-   * after symbols and spaces. Left out: U+0085 and U+FEFF, where JavaScript's \s and Rust's
-   * White_Space disagree (see bpe/gpt2-split.ts), and ſ, which Rust's case folding counts as s.
+   * Units for GPT-4's pattern: contractions in every case (and ſ, which case folding counts as s),
+   * the letters of contractions alone so that near-misses such as 'x or 'rx occur, digit runs
+   * longer than 3, newlines after symbols and spaces. Left out: U+0085 and U+FEFF, where
+   * JavaScript's \s and Rust's White_Space disagree (see bpe/gpt2-split.ts).
    */
   const gpt4Unit = fc.constantFrom(
-    "'s", "'S", "'t", "'T", "'re", "'RE", "'Re", "'ve", "'vE", "'m", "'M", "'ll", "'LL", "'lL", "'d", "'D", "'",
+    "'s", "'S", "'ſ", "'t", "'T", "'re", "'RE", "'Re", "'ve", "'vE", "'m", "'M", "'ll", "'LL", "'lL", "'d", "'D", "'",
+    's', 'S', 'ſ', 't', 'r', 'R', 'e', 'E', 'v', 'l', 'L', 'm', 'd', 'x',
     'a', 'b', 'Z', 'é', 'ଓ', 'ି', '1', '2', '3', '4', '12345', '²', ' ', '  ', '\t', '\n', '\r\n', '\r', '\n\n',
     '.', '!', '?', ',', '-', '"', '(', '🙂', '\u3000',
   );
 
   it('cuts pieces that tiktoken encodes to the ids of the whole text, never inside one of its tokens', () => {
     expect(texts('gpt4', "It'S 12345 rock'N'ROLL!\n\n  ok")).toEqual(['It', "'S", ' ', '123', '45', ' rock', "'N", "'ROLL", '!\n\n', ' ', ' ok']);
+    // Near-misses are not contractions: the apostrophe starts a word instead.
+    expect(texts('gpt4', "'xe'rx'v'lx")).toEqual(["'xe", "'rx", "'v", "'lx"]);
+    // (?i:'s) matches what case folding makes 's: ſ (long s) too, as a case-insensitive regex does.
+    expect(/^'s$/iu.test("'ſ")).toBe(true);
+    expect(texts('gpt4', "'ſx")).toEqual(["'ſ", 'x']);
     fc.assert(
       fc.property(fc.string({ unit: gpt4Unit, maxLength: 24 }), (text) => {
         const pieces = pretokenize(text, 'gpt4');
