@@ -51,7 +51,8 @@ export async function loadTf(choice: BackendChoice, where: 'browser' | 'server')
     wasm.setWasmPaths(`${origin}${BROWSER_WASM_PATH}`);
     wasmPathSet = true;
   }
-  let detail = where === 'server' ? 'wasm (Node: tfjs-node is not installable offline)' : 'wasm (no hardware WebGPU adapter)';
+  let detail =
+    where === 'server' ? 'wasm (Node: tfjs-node is not installable offline)' : choice === 'wasm' ? 'wasm (chosen in the Device setting)' : 'wasm (no hardware WebGPU adapter)';
   let backend: 'wasm' | 'webgpu' = 'wasm';
   if (where === 'browser' && choice !== 'wasm') {
     const adapter = await gpuAdapter(choice === 'auto');
