@@ -116,6 +116,12 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
   useEffect(() => {
     if (presentingNow) setLessonOpen(false);
   }, [presentingNow]);
+  // A class's answers, once opened (End class from the header, or Answers), are in the lesson
+  // panel: open it, unless the presenter view shows them already.
+  const viewingClass = useTeacherLive((s) => s.viewing?.code);
+  useEffect(() => {
+    if (viewingClass && !useLab.getState().presenting) setLessonOpen(true);
+  }, [viewingClass]);
   const newBlankGraph = useNewBlankGraph(
     ask,
     useCallback(() => {

@@ -8,7 +8,7 @@
  * Not handled here: keeping the secrets (teacher-classes.ts).
  */
 import { X } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, describeApiError, type ApiClient } from '@/trpc/client';
 import { AnswerHistogram } from './histogram';
 import type { TaughtClass } from './teacher-classes';
@@ -22,6 +22,9 @@ export function ClassResults({ entry, large = false }: { entry: TaughtClass; lar
   const [results, setResults] = useState<Results | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const close = () => useTeacherLive.getState().showResults(null);
+  const section = useRef<HTMLElement>(null);
+  // Opened at the foot of the lesson panel: bring it into view.
+  useEffect(() => section.current?.scrollIntoView?.({ block: 'nearest' }), [entry.code]);
   useEffect(() => {
     let stale = false;
     setResults(null);
@@ -36,7 +39,7 @@ export function ClassResults({ entry, large = false }: { entry: TaughtClass; lar
   }, [entry.classId, entry.controlSecret]);
 
   return (
-    <section className="grid gap-3 rounded-xl border border-slate-300 p-3 dark:border-slate-700" data-testid="class-results" aria-label="Class answers">
+    <section ref={section} className="grid gap-3 rounded-xl border border-slate-300 p-3 dark:border-slate-700" data-testid="class-results" aria-label="Class answers">
       <div className="flex items-start justify-between gap-2">
         <div className="grid">
           <h3 className={large ? 'text-2xl font-semibold' : 'font-semibold'}>Answers · {entry.title}</h3>

@@ -169,7 +169,9 @@ test('Esc ends presenting, not the class: the header says the class is live, goe
   await page.keyboard.press('Escape');
   await page.getByTestId('live-badge-end').click();
   await expect(page.getByTestId('live-badge')).toHaveCount(0);
-  await page.getByTestId('open-lesson').click();
+  // Ended from the header, the class's answers open in the lesson panel, in view.
+  await expect(page.getByTestId('class-results')).toBeInViewport();
+  await expect(page.getByTestId('class-results')).toContainText(code);
   await expect(page.getByTestId('go-live')).toHaveText('Go live');
 });
 
