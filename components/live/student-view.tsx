@@ -103,7 +103,9 @@ function StudentClass({ joined, onLeft }: { joined: Joined; onLeft(): void }) {
   // Following the class, what answers the open question stays hidden until the teacher reveals it.
   const hiddenAnswers = nodesHidingAnswer(lab, exploring ? undefined : stepNode, state?.revealed ?? false);
   return (
-    <div className="grid h-screen grid-cols-[1fr_460px]">
+    // A phone (narrower than 768 px) gets the graph above and the question below, each scrolling
+    // on its own; wider screens put the question panel beside the graph.
+    <div className="grid h-dvh grid-rows-[minmax(0,2fr)_minmax(0,3fr)] md:grid-cols-[1fr_460px] md:grid-rows-1">
       <div className="relative min-h-0">
         {exploring && (
           <p className="absolute top-2 left-2 z-10 rounded bg-amber-100 px-2 py-1 text-xs text-amber-900" data-testid="live-exploring">
@@ -133,7 +135,7 @@ function StudentClass({ joined, onLeft }: { joined: Joined; onLeft(): void }) {
           </ReactFlow>
         </HiddenAnswers.Provider>
       </div>
-      <aside className="grid min-h-0 content-start gap-4 overflow-y-auto border-l border-slate-200 p-5 dark:border-slate-800" data-testid="live-student" aria-live="polite">
+      <aside className="grid min-h-0 min-w-0 content-start gap-4 overflow-y-auto border-t border-slate-200 p-4 md:border-t-0 md:border-l md:p-5 dark:border-slate-800" data-testid="live-student" aria-live="polite">
         <div className="flex items-center justify-between gap-3 text-sm text-slate-500">
           <span className="shrink-0" data-testid="live-progress">
             {state ? `Step ${state.step + 1} of ${state.totalSteps}` : 'Connecting…'}

@@ -96,15 +96,15 @@ test('a teacher goes live; a student joins by code, follows, answers, explores a
   await studentContext.close();
 });
 
-test('a 40-character name without spaces wraps on the student page instead of scrolling it sideways', async ({ browser }) => {
+test('a 40-character name without spaces wraps on the student page instead of scrolling it sideways, on a phone too', async ({ browser }) => {
   const teacherContext = await browser.newContext();
   const teacher = await teacherContext.newPage();
   await teacher.goto('/?template=compare');
   await teacher.getByTestId('open-lesson').click();
   await teacher.getByTestId('go-live').click();
   const code = (await teacher.getByTestId('live-code').textContent())?.trim() ?? '';
-  for (const width of [1600, 1280]) {
-    const studentContext = await browser.newContext({ viewport: { width, height: 800 } });
+  for (const [width, height] of [[1600, 800], [1280, 800], [390, 844]] as const) {
+    const studentContext = await browser.newContext({ viewport: { width, height }, ...(width < 768 && { isMobile: true, hasTouch: true }) });
     const student = await studentContext.newPage();
     await student.goto(`/live/${code}`);
     await student.getByTestId('live-join-name').fill('W'.repeat(40));
@@ -115,6 +115,11 @@ test('a 40-character name without spaces wraps on the student page instead of sc
     expect(sideways, `at ${width} px`).toBeLessThanOrEqual(0);
     const aside = await student.getByTestId('live-student').evaluate((el) => el.scrollWidth - el.clientWidth);
     expect(aside, `the class panel at ${width} px`).toBeLessThanOrEqual(0);
+    // The question and the panel fit the screen: on a phone the panel is under the graph, full width.
+    await expect(student.getByTestId('live-question')).toBeInViewport();
+    const panel = (await student.getByTestId('live-student').boundingBox())!;
+    expect(panel.x + panel.width, `the class panel's right edge at ${width} px`).toBeLessThanOrEqual(width + 0.5);
+    if (width < 768) expect(panel.width).toBeGreaterThan(width * 0.9);
     await studentContext.close();
   }
   await teacher.getByTestId('live-end').click();
