@@ -30,6 +30,7 @@
  *
  * Not handled here: hub models, asserting speed.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import LZString from 'lz-string';
@@ -102,6 +103,10 @@ function graph(device: 'auto' | 'wasm' | 'webgpu', tokens: number): GraphDoc {
   };
 }
 
+const CONFIG = JSON.parse(readFileSync(resolve('public/models/tokenloom-tiny/config.json'), 'utf8')) as { n_layer: number; n_head: number; n_embd: number };
+/** An empty key/value cache for one layer: [batch 1, heads, 0 positions, head size]. */
+const emptyPast = () => new ort.Tensor('float32', new Float32Array(0), [1, CONFIG.n_head, 0, CONFIG.n_embd / CONFIG.n_head]);
+
 /** The floor: onnxruntime-node with nothing around it. */
 async function ortDirect(): Promise<ModelBenchRow> {
   const t0 = performance.now();
@@ -111,8 +116,8 @@ async function ortDirect(): Promise<ModelBenchRow> {
   const fetches = session.outputNames.filter((n) => n === 'logits' || n.startsWith('present'));
   const int64 = (xs: number[], dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(xs, BigInt), dims);
   let past: Record<string, ort.Tensor> = {};
-  for (let layer = 0; layer < 2; layer++) {
-    for (const kv of ['key', 'value']) past[`past_key_values.${layer}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, 4, 0, 32]);
+  for (let layer = 0; layer < CONFIG.n_layer; layer++) {
+    for (const kv of ['key', 'value']) past[`past_key_values.${layer}.${kv}`] = emptyPast();
   }
   let length = 0;
   const feed = async (ids: number[]) => {
@@ -165,8 +170,8 @@ async function ortForward(ids: readonly number[]): Promise<ForwardBenchRow> {
     attention_mask: int64(ids.map(() => 1)),
     position_ids: int64(ids.map((_, i) => i)),
   };
-  for (let layer = 0; layer < 2; layer++) {
-    for (const kv of ['key', 'value']) feeds[`past_key_values.${layer}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, 4, 0, 32]);
+  for (let layer = 0; layer < CONFIG.n_layer; layer++) {
+    for (const kv of ['key', 'value']) feeds[`past_key_values.${layer}.${kv}`] = emptyPast();
   }
   const fetches = session.outputNames.filter((n) => n === 'logits' || n.startsWith('attentions'));
   const time = async () => {

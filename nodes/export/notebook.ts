@@ -64,7 +64,7 @@ const LOAD_TINY = `from transformers import GPT2Config, GPT2LMHeadModel
 
 
 def load_tokenloom_tiny(folder=${pyStr(SHIPPED_MODEL_DIR)}):
-    """The lab's tiny GPT-2 (2 layers x 128): its weights are the initializers of the ONNX file."""
+    """The lab's tiny GPT-2 (its size is in config.json): its weights are the initializers of the ONNX file."""
     import onnx
     from onnx import numpy_helper
 

@@ -87,10 +87,12 @@ export const generateNode = defineNode({
   outputs: { ids: { kind: 'ids', label: 'prompt + new ids' } },
   params: z.object({
     ...modelParams,
-    strategy: z.enum(['greedy', 'sample']).default('greedy').describe('Decoding (greedy = always the most likely token)'),
-    temperature: z.number().min(0.05).max(2).default(1).describe('Temperature (sampling)'),
+    // Sampling by default: greedy decoding of a small model soon loops on one phrase. These
+    // defaults are the ones reference.json's seeded continuations are computed with.
+    strategy: z.enum(['greedy', 'sample']).default('sample').describe('Decoding (greedy = always the most likely token)'),
+    temperature: z.number().min(0.05).max(2).default(0.8).describe('Temperature (sampling)'),
     topK: z.number().int().min(0).max(1000).default(50).describe('Top-k (sampling; 0 = off)'),
-    topP: z.number().min(0.01).max(1).default(1).describe('Top-p (sampling; 1 = off)'),
+    topP: z.number().min(0.01).max(1).default(0.95).describe('Top-p (sampling; 1 = off)'),
     maxNewTokens: z.number().int().min(1).max(MAX_NEW_TOKENS).default(30).describe('Max new tokens'),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(42).describe('Seed (same seed, same text)'),
     stopAtEos: z.boolean().default(true).describe('Stop at end-of-text'),

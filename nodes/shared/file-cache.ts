@@ -1,6 +1,6 @@
 /**
  * The app's own model, tokenizer and ONNX Runtime files kept in the browser's Cache API, so a
- * second visit reads them from disk instead of downloading the 27 MB model again.
+ * second visit reads them from disk instead of downloading the model again.
  *
  * transformers.js already caches every file it loads in the Cache API (env.useBrowserCache,
  * on wherever `caches` exists), under one cache named by env.cacheKey and keyed by the file's

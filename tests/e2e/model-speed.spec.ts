@@ -15,6 +15,7 @@ interface Reference {
 }
 const reference = JSON.parse(readFileSync('public/models/tokenloom-tiny/reference.json', 'utf8')) as Reference;
 const iLove = reference.prompts.find((p) => p.prompt === 'I love')!;
+const config = JSON.parse(readFileSync('public/models/tokenloom-tiny/config.json', 'utf8')) as { n_layer: number; n_head: number; n_embd: number };
 
 test.setTimeout(300_000);
 
@@ -105,7 +106,8 @@ test('a Transformer pass too slow for this browser says so before running, and o
 test('the Transformer and Generate inspectors say what the model is in one line, with the bigram beside it', async ({ page }) => {
   await page.goto('/?template=pipeline');
   await openTransformer(page);
-  const line = /^tokenloom-tiny .*: 2 layers × 4 heads, width 128, [\d.]+ M parameters · trained on [\d.]+ M tokens of State of the Union addresses .* · held-out perplexity [\d.]+, a bigram [\d.]+ on the same [\d.]+ k tokens \([\d.]+×: lower is better\)$/;
+  const size = `${config.n_layer} layers × ${config.n_head} heads, width ${config.n_embd}`;
+  const line = new RegExp(String.raw`^tokenloom-tiny .*: ${size}, [\d.]+ M parameters · trained on [\d.]+ M tokens of State of the Union addresses .* · held-out perplexity [\d.]+, a bigram [\d.]+ on the same [\d.]+ k tokens \([\d.]+×: lower is better\)$`);
   await expect(page.getByTestId('model-card')).toHaveText(line);
   const transformerLine = await page.getByTestId('model-card').textContent();
   await page.getByTestId('node-generate').locator('span.font-semibold').first().click();

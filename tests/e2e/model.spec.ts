@@ -9,7 +9,7 @@ import { modelGraphLink, shownTop5 } from './helpers';
  * (tests/unit/nodes/transformer/transformer.test.ts) — so browser and server agree.
  */
 interface Reference {
-  prompts: { prompt: string; top5: { id: number; token: string; prob: number }[]; greedy: { text: string } }[];
+  prompts: { prompt: string; top5: { id: number; token: string; prob: number }[]; greedy: { text: string }; sampled: { text: string; new_tokens: number; contains_eos: boolean } }[];
 }
 const reference = JSON.parse(readFileSync('public/models/tokenloom-tiny/reference.json', 'utf8')) as Reference;
 const iLove = reference.prompts.find((p) => p.prompt === 'I love')!;
@@ -135,6 +135,14 @@ test('the whole flow: Generate writes the reference continuation and Decode show
   await expect(page.getByTestId('generate-backend')).toHaveAttribute('data-backend', 'wasm', { timeout: 120_000 });
   await expect(page.getByTestId('generate-text')).toHaveText(`I love${iLove.greedy.text}`);
   await expect(page.getByTestId('node-decode')).toContainText(`I love${iLove.greedy.text}`);
+
+  // Sampling with the node's default temperature, top-k, top-p and seed writes the seeded
+  // continuation PyTorch wrote with the same draws (scripts/train-model.py).
+  await page.locator('#param-generate-strategy').selectOption('sample');
+  await page.locator('#param-generate-maxNewTokens').fill(String(iLove.sampled.new_tokens));
+  if (iLove.sampled.contains_eos) await page.locator('#param-generate-stopAtEos').uncheck();
+  await expect(page.getByTestId('generate-text')).toHaveText(`I love${iLove.sampled.text}`, { timeout: 120_000 });
+  await expect(page.getByTestId('node-decode')).toContainText(`I love${iLove.sampled.text}`);
 });
 
 test('BERT IDs wired into the GPT-2-family model get a plain warning on the node and in the inspector', async ({ page }) => {

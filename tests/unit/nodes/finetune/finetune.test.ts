@@ -15,6 +15,7 @@ import type { Registry } from '@/nodes/engine/validate';
 import { graph, nodeResources } from '../../engine/fixtures';
 
 const MODEL = resolve('public/models/tokenloom-tiny/onnx/model.onnx');
+const CONFIG = JSON.parse(readFileSync('public/models/tokenloom-tiny/config.json', 'utf8')) as { n_layer: number; n_head: number; n_embd: number; n_positions: number };
 const registry: Registry = { ...nodeKinds, finetune: finetuneNode };
 
 /** onnxruntime's logits [T, V] for one prompt (empty KV cache), the reference the tfjs model must match. */
@@ -27,8 +28,9 @@ async function ortLogits(bytes: Uint8Array, ids: number[]): Promise<Float32Array
     attention_mask: int64(ids.map(() => 1)),
     position_ids: int64(ids.map((_, i) => i)),
   };
-  for (let layer = 0; layer < 2; layer++) {
-    for (const kind of ['key', 'value']) feeds[`past_key_values.${layer}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [1, 4, 0, 32]);
+  for (let layer = 0; layer < CONFIG.n_layer; layer++) {
+    for (const kind of ['key', 'value'])
+      feeds[`past_key_values.${layer}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [1, CONFIG.n_head, 0, CONFIG.n_embd / CONFIG.n_head]);
   }
   const out = await session.run(feeds, ['logits']);
   await session.release();
@@ -70,10 +72,12 @@ describe('ONNX initializers', () => {
 
   it('reads every weight of the shipped model with its shape', () => {
     const inits = readInitializers(bytes);
-    expect(inits.size).toBe(28);
-    expect(inits.get('transformer.wte.weight')!.dims).toEqual([50257, 128]);
-    expect(inits.get('transformer.h.1.attn.c_attn.weight')!.dims).toEqual([128, 384]);
-    expect(inits.get('transformer.ln_f.bias')!.data!.length).toBe(128);
+    // wte, wpe, 12 per block (two LayerNorms, two linear layers each in attention and MLP, weights and biases), ln_f's two.
+    expect(inits.size).toBe(4 + 12 * CONFIG.n_layer);
+    const width = CONFIG.n_embd;
+    expect(inits.get('transformer.wte.weight')!.dims).toEqual([50257, width]);
+    expect(inits.get('transformer.h.1.attn.c_attn.weight')!.dims).toEqual([width, 3 * width]);
+    expect(inits.get('transformer.ln_f.bias')!.data!.length).toBe(width);
   });
 
   it('replaces an initializer in a copy of the bytes and leaves every other byte alone', () => {
@@ -90,7 +94,7 @@ describe('ONNX initializers', () => {
   });
 
   it('refuses a replacement of the wrong size or an unknown name', () => {
-    expect(() => replaceInitializers(bytes, new Map([['transformer.wpe.weight', new Float32Array(3)]]))).toThrow(/holds 32768 values; 3 were given/);
+    expect(() => replaceInitializers(bytes, new Map([['transformer.wpe.weight', new Float32Array(3)]]))).toThrow(new RegExp(`holds ${CONFIG.n_positions * CONFIG.n_embd} values; 3 were given`));
     expect(() => replaceInitializers(bytes, new Map([['nope', new Float32Array(3)]]))).toThrow(/no initializer 'nope'/);
   });
 });
@@ -138,7 +142,7 @@ describe('fine-tuning tokenloom-tiny in tfjs (wasm)', () => {
     expect(details.watchedRows.map((r) => r.piece)).toEqual(['I', 'Ġlove', 'ĠN', 'LP']);
     for (const row of details.watchedRows) expect(row.change).toBeGreaterThan(1e-4);
     expect(details.history[5]!.watchedChange).toBeGreaterThan(0);
-    expect(details.attention).toHaveLength(8);
+    expect(details.attention).toHaveLength(CONFIG.n_layer * CONFIG.n_head); // one per layer and head
     for (const m of details.attention) expect(m.change).toBeGreaterThan(0);
     expect(details.probeBefore).toHaveLength(5);
 

@@ -49,7 +49,7 @@ describe('the one line that says what a model is', () => {
     const report = await run(pipeline('I love', ['model', 'transformer', { topK: 5 }]));
     const { view } = done<ViewOf<'transformer'>>(report.outcomes.get('model'));
     expect(view.modelCard).toBe(
-      `${SHIPPED_MODEL.label}: 2 layers × 4 heads, width 128, 6.86 M parameters · trained on 1.98 M tokens of State of the Union addresses (1790–2021) · held-out perplexity 233.2, a bigram 239.0 on the same 98.7 k tokens (0.98×: lower is better)`,
+      `${SHIPPED_MODEL.label}: 4 layers × 4 heads, width 192, 11.5 M parameters · trained on 1.98 M tokens of State of the Union addresses (1790–2021) · held-out perplexity 117.0, a bigram 239.0 on the same 98.7 k tokens (0.49×: lower is better)`,
     );
     const generated = await run(pipeline('I love', ['gen', 'generate', { maxNewTokens: 2 }]));
     expect(done<ViewOf<'generate'>>(generated.outcomes.get('gen')).view.modelCard).toBe(view.modelCard);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type ViewOf } from '@/nodes';
 import { SHIPPED_MODEL } from '@/nodes/shared/model-ref';
 import { findTemplate } from '@/nodes/templates';
+import { EMBEDDING_DIMS_SHOWN } from '@/nodes/transformer/transformer';
 import { findEmbeddingTable, readInitializers } from '@/nodes/shared/onnx/initializers';
 import { chooseNext, seededRandom, softmax, topCandidates } from '@/nodes/transformer/sampling';
 import { generateIds } from '@/nodes/generate/generate';
@@ -18,6 +19,7 @@ interface Reference {
 }
 const reference = JSON.parse(readFileSync('public/models/tokenloom-tiny/reference.json', 'utf8')) as Reference;
 const onnxBytes = new Uint8Array(readFileSync('public/models/tokenloom-tiny/onnx/model.onnx'));
+const config = JSON.parse(readFileSync('public/models/tokenloom-tiny/config.json', 'utf8')) as { n_layer: number; n_head: number; n_embd: number };
 
 describe('the Transformer node on the shipped model (Node, onnxruntime-node)', () => {
   for (const ref of reference.prompts) {
@@ -59,9 +61,9 @@ describe('the Transformer node on the shipped model (Node, onnxruntime-node)', (
     const { view } = done<ViewOf<'transformer'>>(report.outcomes.get('model'));
     const attention = view.attention!;
     expect(attention.tokens).toEqual(['The', 'Ġstate', 'Ġof', 'Ġthe', 'ĠUnion', 'Ġis']);
-    expect(attention.layers).toHaveLength(2);
+    expect(attention.layers).toHaveLength(config.n_layer);
     for (const layer of attention.layers) {
-      expect(layer).toHaveLength(4);
+      expect(layer).toHaveLength(config.n_head);
       for (const head of layer) {
         head.forEach((row, r) => {
           expect(Math.abs(row.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(0.01);
@@ -82,11 +84,14 @@ describe('the Transformer node on the shipped model (Node, onnxruntime-node)', (
     const b = short.topK[0]!.candidates;
     expect(a.map((c) => c.id)).toEqual(b.map((c) => c.id));
     a.forEach((c, i) => expect(Math.abs(c.prob - b[i]!.prob)).toBeLessThan(1e-5));
-    // The embedding shown is the clicked token's row ('I' = 40), all 128 numbers.
-    expect(long.embedding).toMatchObject({ position: 0, id: 40, token: 'I', width: 128 });
+    // The embedding shown is the clicked token's row ('I' = 40): its first EMBEDDING_DIMS_SHOWN
+    // numbers, and the length of all of them.
+    expect(long.embedding).toMatchObject({ position: 0, id: 40, token: 'I', width: config.n_embd });
     const values = long.embedding!.values;
-    expect(values).toHaveLength(128);
-    expect(Math.abs(Math.hypot(...values) - long.embedding!.norm)).toBeLessThan(1e-3);
+    expect(values).toHaveLength(Math.min(config.n_embd, EMBEDDING_DIMS_SHOWN));
+    const row = findEmbeddingTable(onnxBytes, 50257)!.row(40);
+    expect(Math.abs(Math.hypot(...row) - long.embedding!.norm)).toBeLessThan(1e-3);
+    values.forEach((v, i) => expect(Math.abs(v - row[i]!)).toBeLessThan(1e-4));
   });
 
   it('warns plainly when BERT IDs are wired into the GPT-2-family model, and still runs', async () => {
@@ -179,9 +184,9 @@ describe('sampling rules', () => {
 });
 
 describe('reading the embedding table from ONNX bytes', () => {
-  it('finds the [50257, 128] float matrix and reads rows of it', () => {
+  it('finds the [50257, width] float matrix and reads rows of it', () => {
     const table = findEmbeddingTable(onnxBytes, 50257)!;
-    expect([table.rows, table.cols]).toEqual([50257, 128]);
+    expect([table.rows, table.cols]).toEqual([50257, config.n_embd]);
     expect(table.row(40)).not.toEqual(table.row(1842));
     expect(() => table.row(50257)).toThrow(/outside/);
     expect(findEmbeddingTable(onnxBytes, 12345)).toBeNull();
