@@ -201,8 +201,8 @@ export async function collect(runner: ServerRunner, doc: GraphDoc, signal?: Abor
  * The pipeline plus a Note that, with TOKENLOOM_TEST_FAULTS=1 in the server's environment,
  * makes its engine process fail as named (server/run/engine-process.ts).
  */
-export function faultDoc(fault: 'oom' | 'invalid-size' | 'hang' | 'abort' | 'wait', id = 'fault'): GraphDoc {
-  const doc = pipelineDoc(`text beside the ${fault}`);
+export function faultDoc(fault: 'oom' | 'invalid-size' | 'hang' | 'abort' | 'wait', id = 'fault', text = `text beside the ${fault}`): GraphDoc {
+  const doc = pipelineDoc(text);
   doc.nodes.push({ id, type: 'note', params: { text: `TOKENLOOM_TEST_FAULT:${fault}` }, position: { x: 0, y: 300 } });
   return doc;
 }

@@ -12,7 +12,7 @@ import { registry } from '@/nodes/index';
 import { pretokenize } from '@/nodes/pretokenize/pretokenize';
 import { serverResources } from '@/server/run/engine';
 import { getRunManager } from '@/server/run/run-manager';
-import { collect, pipelineDoc, serveRoute, slowDoc, type RouteServer, rejection } from './run-http-server';
+import { collect, faultDoc, pipelineDoc, serveRoute, slowDoc, type RouteServer, rejection } from './run-http-server';
 
 type NodeEvent = Extract<RunEvent, { nodeId: string }>;
 type ResultEvent = Extract<RunEvent, { type: 'node:done' | 'node:cached' }>;
@@ -41,6 +41,8 @@ describe('running graphs on the server over HTTP', () => {
   let server: RouteServer;
 
   beforeAll(async () => {
+    // The engine's test faults (server/run/engine-process.ts): one test needs runs that never end by themselves.
+    process.env.TOKENLOOM_TEST_FAULTS = '1';
     server = await serveRoute();
     // Opens the database and starts the engine threads before the timing-sensitive tests.
     expect((await server.runner('setup').serverInfo()).engine).toBe('processes');
@@ -48,6 +50,7 @@ describe('running graphs on the server over HTTP', () => {
 
   afterAll(async () => {
     await server?.close();
+    delete process.env.TOKENLOOM_TEST_FAULTS;
   });
 
   it('streams a run’s events in order: run:start, each node start then done in topological order, run:done', async () => {
@@ -168,11 +171,13 @@ describe('running graphs on the server over HTTP', () => {
     const controller = new AbortController();
     const started: RunEvent[][] = [[], [], []];
     const runs = started.map((events, i) =>
-      // 32 branches: long enough (≈ 10 s on two cores) that none ends within the admission grace on a fast machine.
-      busy.runOnServer(slowDoc(`busy-${i}`, 1_000_000, 32), { onEvent: (e) => events.push(e), signal: controller.signal }),
+      // Runs that never end by themselves (the engine's `wait` test fault): however fast or slow
+      // the machine, and however late a spare engine process starts the third, none frees its
+      // slot before the fourth asks.
+      busy.runOnServer(faultDoc('wait', 'fault', `busy ${i}`), { onEvent: (e) => events.push(e), signal: controller.signal }),
     );
     try {
-      for (const events of started) await until(events, (e) => e.type === 'run:start');
+      for (const events of started) await until(events, (e) => e.type === 'node:start' && e.nodeId === 'fault');
       const fourth = await rejection(collect(busy, pipelineDoc('one too many')));
       // The refusal came while all three still ran (a run that had ended would have freed its slot).
       expect(started.map((events) => events.some((e) => e.type === 'run:done'))).toEqual([false, false, false]);
