@@ -24,7 +24,8 @@
  *
  * ms/token is the mean over the steps after the first (the first reads the whole prompt).
  *
- * The browser graph sets Generate's askAboveS to 0, so a slow estimate never holds the run.
+ * The graphs set Generate to greedy (the floor's argmax; the node samples by default) and its
+ * askAboveS to 0, so a slow estimate never holds the run.
  * The page is cross-origin isolated, so WASM runs with min(4, cores) threads (backend-choice.ts);
  * onnxruntime-node is left at its defaults. BENCH_PORT picks the port (default 3192).
  *
@@ -92,7 +93,7 @@ function graph(device: 'auto' | 'wasm' | 'webgpu', tokens: number): GraphDoc {
       { id: 'text', type: 'text', params: { text: PROMPT, origin: 'typed' }, position: { x: 0, y: 0 } },
       { id: 'tok', type: 'pretrained', params: { model: 'gpt2' }, position: { x: 360, y: 0 } },
       { id: 'ids', type: 'ids', params: {}, position: { x: 700, y: 0 } },
-      { id: 'generate', type: 'generate', params: { device, maxNewTokens: tokens, stopAtEos: false, askAboveS: 0 }, position: { x: 1040, y: 0 } },
+      { id: 'generate', type: 'generate', params: { device, strategy: 'greedy', maxNewTokens: tokens, stopAtEos: false, askAboveS: 0 }, position: { x: 1040, y: 0 } },
     ],
     edges: [
       { id: 'a', source: 'text', sourcePort: 'text', target: 'tok', targetPort: 'text' },

@@ -86,17 +86,65 @@ export function argmax(logits: ArrayLike<number>): number {
   return best;
 }
 
-/** Pick the next token from one row of logits by the rule; `random` gives numbers in [0, 1). */
+/** Largest logit (-Infinity for an empty row). */
+function maxOf(logits: ArrayLike<number>): number {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
+  return max;
+}
+
+/** Σ exp((logit - max) / temperature), in index order: softmax's denominator, bit for bit. */
+function expSum(logits: ArrayLike<number>, max: number, temperature: number): number {
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp((logits[i]! - max) / temperature);
+  return sum;
+}
+
+/**
+ * Reused across calls (one model row each, 50k for GPT-2): chooseNext runs once per generated
+ * token, and allocating two float64 rows per token cost more than the model's step itself.
+ */
+let scratch = new Float64Array(0);
+
+/**
+ * Pick the next token from one row of logits by the rule; `random` gives numbers in [0, 1).
+ * The same numbers as softmax() + topCandidates() (the same exponentials summed in the same
+ * order, the same divisions), computed without a probability row per call: greedy needs one
+ * pass of exponentials (the winner's probability is 1 / Σ), sampling two at most.
+ */
 export function chooseNext(logits: ArrayLike<number>, rule: DecodingRule, random: () => number): Choice {
-  const plain = softmax(logits);
+  const n = logits.length;
+  const max = maxOf(logits);
+  const plainSum = expSum(logits, max, 1);
+  const plainProb = (id: number) => Math.exp(logits[id]! - max) / plainSum;
   if (rule.strategy === 'greedy') {
     const id = argmax(logits);
-    return { id, prob: plain[id]!, pool: 1 };
+    return { id, prob: plainProb(id), pool: 1 };
   }
-  const probs = rule.temperature === 1 ? plain : softmax(logits, rule.temperature);
-  // Sort ids by probability only as far as top-k / top-p need; a full sort of 50k is ~10 ms.
-  const limit = rule.topK > 0 ? Math.min(rule.topK, probs.length) : probs.length;
-  const ranked = limit < 1000 ? topCandidates(probs, limit) : Array.from(probs, (prob, id) => ({ id, prob })).sort((a, b) => b.prob - a.prob || a.id - b.id);
+  const limit = rule.topK > 0 ? Math.min(rule.topK, n) : n;
+  let ranked: Candidate[];
+  if (limit < 1000) {
+    // Temperature-scaled probabilities, ranked as topCandidates ranks them (ties: lower id).
+    if (scratch.length < n) scratch = new Float64Array(n);
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const e = rule.temperature === 1 ? Math.exp(logits[i]! - max) : Math.exp((logits[i]! - max) / rule.temperature);
+      scratch[i] = e;
+      sum += e;
+    }
+    ranked = [];
+    for (let id = 0; id < n; id++) {
+      const prob = scratch[id]! / sum;
+      if (ranked.length === limit && prob <= ranked[limit - 1]!.prob) continue;
+      let at = ranked.length;
+      while (at > 0 && ranked[at - 1]!.prob < prob) at--;
+      ranked.splice(at, 0, { id, prob });
+      if (ranked.length > limit) ranked.pop();
+    }
+  } else {
+    // Top-k large or off: a full sort of every id (~10 ms for 50k), by probability then id.
+    ranked = Array.from(softmax(logits, rule.temperature), (prob, id) => ({ id, prob })).sort((a, b) => b.prob - a.prob || a.id - b.id);
+  }
   // The full sort ranks every id; top-k still keeps only `limit` of them.
   let pool = limit;
   if (rule.topP < 1) {
@@ -114,8 +162,8 @@ export function chooseNext(logits: ArrayLike<number>, rule: DecodingRule, random
   let r = random() * total;
   for (let i = 0; i < pool; i++) {
     r -= ranked[i]!.prob;
-    if (r < 0) return { id: ranked[i]!.id, prob: plain[ranked[i]!.id]!, pool };
+    if (r < 0) return { id: ranked[i]!.id, prob: plainProb(ranked[i]!.id), pool };
   }
   const last = ranked[pool - 1]!;
-  return { id: last.id, prob: plain[last.id]!, pool };
+  return { id: last.id, prob: plainProb(last.id), pool };
 }

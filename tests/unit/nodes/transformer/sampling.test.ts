@@ -5,6 +5,7 @@
  * and take the shortest prefix whose mass reaches p.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { chooseNext, seededRandom, softmax, topCandidates, type DecodingRule } from '@/nodes/transformer/sampling';
 
 const VOCAB = 50_257;
@@ -188,5 +189,71 @@ describe('the seeded generator and the distribution it samples', () => {
     const logits = [1, 3, 3, 2];
     const choice = chooseNext(logits, { strategy: 'greedy', temperature: 0.5, topK: 1, topP: 0.1 }, () => 0.9);
     expect(choice).toEqual({ id: 1, prob: softmax(logits)[1], pool: 1 });
+  });
+});
+
+/** chooseNext as the two documented building blocks spell it: softmax, then topCandidates. */
+function chooseByTheBook(logits: Float32Array, rule: DecodingRule, random: () => number) {
+  const plain = softmax(logits);
+  const probs = softmax(logits, rule.temperature);
+  if (rule.strategy === 'greedy') {
+    let id = 0;
+    for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[id]!) id = i;
+    return { id, prob: plain[id]!, pool: 1 };
+  }
+  const limit = rule.topK > 0 ? Math.min(rule.topK, probs.length) : probs.length;
+  const ranked = topCandidates(probs, limit);
+  let pool = limit;
+  let mass = 0;
+  for (let i = 0; i < limit && rule.topP < 1; i++) {
+    mass += ranked[i]!.prob;
+    if (mass >= rule.topP) {
+      pool = i + 1;
+      break;
+    }
+  }
+  let r = random() * ranked.slice(0, pool).reduce((sum, c) => sum + c.prob, 0);
+  for (let i = 0; i < pool; i++) {
+    r -= ranked[i]!.prob;
+    if (r < 0) return { id: ranked[i]!.id, prob: plain[ranked[i]!.id]!, pool };
+  }
+  return { id: ranked[pool - 1]!.id, prob: plain[ranked[pool - 1]!.id]!, pool };
+}
+
+describe('the per-token fast path', () => {
+  it('gives exactly the numbers softmax and topCandidates give, for any logits and rule (so a saved seed keeps its text)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 }),
+        fc.integer({ min: 1, max: 3000 }),
+        fc.double({ min: 0.05, max: 40, noNaN: true }),
+        fc.constantFrom<'greedy' | 'sample'>('greedy', 'sample'),
+        fc.double({ min: 0.05, max: 3, noNaN: true }),
+        fc.constantFrom(1, 0.95, 0.5, 0.1),
+        fc.integer({ min: 1, max: 999 }),
+        fc.boolean(),
+        (seed, size, spread, strategy, temperature, topP, topK, withTies) => {
+          const uniform = seededRandom(seed);
+          const logits = Float32Array.from({ length: size }, () => (withTies ? Math.round(uniform() * 4) : (uniform() - 0.5) * spread));
+          const rule: DecodingRule = { strategy, temperature: withTies ? 1 : temperature, topK, topP };
+          expect(chooseNext(logits, rule, seededRandom(seed + 1))).toEqual(chooseByTheBook(logits, rule, seededRandom(seed + 1)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the same tokens over 20 steps of a 50,257-token row, at the Generate node’s defaults and at temperature 1', () => {
+    for (const rule of [
+      { strategy: 'sample', temperature: 0.8, topK: 50, topP: 0.95 },
+      { strategy: 'sample', temperature: 1, topK: 40, topP: 1 },
+    ] satisfies DecodingRule[]) {
+      const fast = seededRandom(7);
+      const slow = seededRandom(7);
+      for (let step = 0; step < 20; step++) {
+        const logits = gaussianLogits(100 + step, 3);
+        expect(chooseNext(logits, rule, fast)).toEqual(chooseByTheBook(logits, rule, slow));
+      }
+    }
   });
 });
