@@ -8,7 +8,6 @@
 import { Tensor } from '@huggingface/transformers';
 import type { LoadedModel } from './run-model';
 
-type Feeds = Record<string, Tensor>;
 type Outputs = Record<string, Tensor | undefined>;
 
 const int64 = (values: readonly number[]) => new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), [1, values.length]);
