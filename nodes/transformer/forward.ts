@@ -20,7 +20,8 @@ async function cpuData(tensor: Tensor): Promise<Float32Array> {
   return (t.data as Float32Array).slice();
 }
 
-function disposeAll(tensors: Iterable<Tensor | undefined>) {
+/** Release tensors (transformers.js's or ONNX Runtime's own). */
+function disposeAll(tensors: Iterable<{ dispose(): void } | undefined>) {
   for (const t of tensors) {
     try {
       t?.dispose();
@@ -85,16 +86,6 @@ function directSession(loaded: LoadedModel): OrtSession | null {
 
 const ortOf = (tensor: Tensor) => (tensor as unknown as { ort_tensor: OrtTensor }).ort_tensor;
 
-function disposeOrt(tensors: Iterable<OrtTensor | undefined>) {
-  for (const t of tensors) {
-    try {
-      t?.dispose();
-    } catch {
-      // Already released; nothing to do.
-    }
-  }
-}
-
 /**
  * Feeds tokens one call at a time, keeping the model's key/value cache between calls, so each
  * new token costs one position of compute. Returns the logits after the last token fed.
@@ -145,15 +136,15 @@ export class IncrementalDecoder {
     for (const [name, tensor] of Object.entries(out)) {
       if (name.startsWith('present') && tensor) next[name.replace('present', 'past_key_values')] = tensor;
     }
-    disposeOrt(Object.entries(out).filter(([name]) => !name.startsWith('present')).map(([, t]) => t));
-    if (this.past) disposeOrt(Object.values(this.past));
+    disposeAll(Object.entries(out).filter(([name]) => !name.startsWith('present')).map(([, t]) => t));
+    if (this.past) disposeAll(Object.values(this.past));
     this.past = next;
     this.length += ids.length;
     return logits;
   }
 
   dispose() {
-    if (this.past) disposeOrt(Object.values(this.past));
+    if (this.past) disposeAll(Object.values(this.past));
     this.past = null;
   }
 }
