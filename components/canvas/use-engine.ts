@@ -117,6 +117,18 @@ export function useEngine() {
       } else if (e.type !== 'run:start' && e.type !== 'node:start' && e.type !== 'node:progress') inFlight.current.delete(e.nodeId);
     }
     useLab.getState().applyRunEvents(events);
+    // A node that reports progress is long work: it gets its elapsed time and Stop with its first
+    // progress line, not only once the watchdog's second has passed.
+    const reporting = new Set(events.flatMap((e) => (e.type === 'node:progress' && inFlight.current.has(e.nodeId) ? [e.nodeId] : [])));
+    const runtime = useLab.getState().runtime;
+    const unwatched = [...reporting].filter((id) => runtime[id]?.status === 'running' && runtime[id].startedAt === undefined);
+    if (unwatched.length > 0) {
+      useLab.setState((s) => {
+        const next = { ...s.runtime };
+        for (const id of unwatched) next[id] = { ...(s.runtime[id] as NodeRuntime), startedAt: inFlight.current.get(id) };
+        return { runtime: next };
+      });
+    }
   }, []);
 
   const attach = useCallback(() => {

@@ -12,10 +12,29 @@ async function center(locator: Locator) {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+/**
+ * A port's centre once it has stood still for a few frames: a card that is still loading grows
+ * when its result arrives, and a press aimed at where its port was lands on the card and drags it.
+ */
+async function stillCenter(locator: Locator) {
+  await expect
+    .poll(() =>
+      locator.evaluate(async (el) => {
+        const frame = () => new Promise((done) => requestAnimationFrame(done));
+        const at = () => JSON.stringify(el.getBoundingClientRect());
+        const before = at();
+        for (let i = 0; i < 5; i++) await frame();
+        return at() === before;
+      }),
+    )
+    .toBe(true);
+  return center(locator);
+}
+
 /** Drag a wire from one port to another with real pointer events, as a user does. */
 export async function dragWire(page: Page, from: Locator, to: Locator) {
-  const a = await center(from);
-  const b = await center(to);
+  const a = await stillCenter(from);
+  const b = await stillCenter(to);
   await page.mouse.move(a.x, a.y);
   await page.mouse.down();
   await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 8 });

@@ -189,6 +189,7 @@ test('a hand-built chain: BPE says its own sentence gives almost no merges, Deco
   // IDs from GPT-2, decoded with the BPE trained here: Decode names both and the fix.
   const gpt2 = await drop('pretrained', 560, 560);
   await wire('clean-out-text', `${gpt2}-in-text`);
+  await ready(page, gpt2);
   const ids = await drop('ids', 180, 820);
   await wire(`${gpt2}-out-tokens`, `${ids}-in-tokens`);
   const decode = await drop('decode', 560, 820);
