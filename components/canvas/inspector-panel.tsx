@@ -119,7 +119,7 @@ export function InspectorPanel({ empty }: { empty?: ReactNode }) {
   const type = node.type;
   const def = nodeKinds[type];
   return (
-    <aside className="panel grid content-start gap-4 overflow-y-auto p-4" data-testid="inspector" aria-label={`${nodeTitle(node)} inspector`}>
+    <aside className="panel grid content-start gap-4 overflow-y-auto p-4" data-testid="inspector" data-node-id={node.id} aria-label={`${nodeTitle(node)} inspector`}>
       <div className="flex items-start justify-between gap-2">
         <div>
           <div className="flex items-baseline gap-1 text-xs font-medium tracking-wide text-slate-500">

@@ -104,7 +104,7 @@ test('a wire from a node back into itself is refused with its own reason', async
 
 test('deleting a node can be undone, and the pipeline runs again', async ({ page }) => {
   await openLab(page);
-  await page.getByTestId('node-clean').locator('span.font-semibold').first().click();
+  await inspect(page, 'clean');
   await page.keyboard.press('Delete');
   // The starter's lesson has a step about Clean: deleting the node asks first.
   await page.getByTestId('confirm-yes').click();
@@ -137,7 +137,7 @@ test('the Clean inspector shows which code points normalisation changed', async 
 
 test('copy and paste duplicates the selection; the shortcuts are listed in help', async ({ page }) => {
   await openLab(page);
-  await page.getByTestId('node-clean').locator('span.font-semibold').first().click();
+  await inspect(page, 'clean');
   await page.keyboard.press('Control+c');
   await page.keyboard.press('Control+v');
   await expect(page.locator('.react-flow__node-clean')).toHaveCount(2);

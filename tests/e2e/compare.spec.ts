@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { inspect } from './helpers';
 
 test('the Compare template shows GPT-2, BERT and TinyLlama IDs for "I love NLP"', async ({ page }) => {
   await page.goto('/');
@@ -29,6 +30,6 @@ test('the Compare template shows GPT-2, BERT and TinyLlama IDs for "I love NLP"'
 
 test('the pretrained tokenizer explains why NLP is two GPT-2 tokens', async ({ page }) => {
   await page.goto('/?template=compare');
-  await page.getByTestId('node-gpt2').locator('span.font-semibold').first().click();
+  await inspect(page, 'gpt2');
   await expect(page.getByTestId('split-words')).toContainText('“NLP” is not one token in GPT-2’s vocabulary, so it is spelled ·N + LP → 399 19930');
 });

@@ -44,9 +44,16 @@ export async function dragWire(page: Page, from: Locator, to: Locator) {
   };
 }
 
+/**
+ * Opens a node's inspector by clicking its title, as a user does. The click is tried again while
+ * the inspector shows another node: on a busy machine a card can still be moving (the canvas fits
+ * the view) when the click lands, and it lands on the pane.
+ */
 export async function inspect(page: Page, nodeId: string) {
-  await page.getByTestId(`node-${nodeId}`).locator('span.font-semibold').first().click();
-  await expect(page.getByTestId('inspector')).toBeVisible();
+  await expect(async () => {
+    await page.getByTestId(`node-${nodeId}`).locator('span.font-semibold').first().click();
+    await expect(page.getByTestId('inspector')).toHaveAttribute('data-node-id', nodeId, { timeout: 2_000 });
+  }).toPass();
 }
 
 /**

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { inspect } from './helpers';
 
 test.use({ viewport: { width: 1920, height: 1080 } });
 
@@ -60,7 +61,7 @@ test('a teacher adds a step for a node, edits its question, moves it first, and 
   await page.goto('/?template=pieces');
   await page.getByTestId('open-lesson').click();
   await expect(page.getByTestId('lesson-step')).toHaveCount(3);
-  await page.getByTestId('node-clean').locator('span.font-semibold').first().click();
+  await inspect(page, 'clean');
   await page.getByRole('button', { name: 'Add a step for the selected node' }).click();
   await expect(page.getByTestId('lesson-step')).toHaveCount(4);
   await page.getByLabel('Step 4 question').fill('Which characters did cleaning change?');

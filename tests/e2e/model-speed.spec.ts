@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { chromium, expect, test, type Page } from '@playwright/test';
-import { modelGraphLink, shownTop5 } from './helpers';
+import { modelGraphLink, shownTop5, inspect } from './helpers';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
 import { SOTU_1862_EXCERPT } from '../../nodes/text/corpus-sample';
 
@@ -20,7 +20,7 @@ const config = JSON.parse(readFileSync('public/models/tokenloom-tiny/config.json
 test.setTimeout(300_000);
 
 async function openTransformer(page: Page) {
-  await page.getByTestId('node-transformer').locator('span.font-semibold').first().click();
+  await inspect(page, 'transformer');
   await expect(page.getByTestId('transformer-backend')).toHaveAttribute('data-backend', 'wasm', { timeout: 150_000 });
 }
 
@@ -110,7 +110,7 @@ test('the Transformer and Generate inspectors say what the model is in one line,
   const line = new RegExp(String.raw`^tokenloom-tiny .*: ${size}, [\d.]+ M parameters · trained on [\d.]+ M tokens of State of the Union addresses .* · held-out perplexity [\d.]+, a bigram [\d.]+ on the same [\d.]+ k tokens \([\d.]+×: lower is better\)$`);
   await expect(page.getByTestId('model-card')).toHaveText(line);
   const transformerLine = await page.getByTestId('model-card').textContent();
-  await page.getByTestId('node-generate').locator('span.font-semibold').first().click();
+  await inspect(page, 'generate');
   await expect(page.getByTestId('generate-backend')).toHaveAttribute('data-backend', /wasm|cpu/, { timeout: 150_000 });
   await expect(page.getByTestId('model-card')).toHaveText(transformerLine!);
 });

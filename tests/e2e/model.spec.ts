@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { modelGraphLink, shownTop5 } from './helpers';
+import { modelGraphLink, shownTop5, inspect } from './helpers';
 
 /**
  * The model in a real Chromium: the pipeline template's Transformer node on WASM and on WebGPU
@@ -105,7 +105,7 @@ test('the Transformer node on WebGPU (software adapter) shows the same top-5', a
   // WebGPU from the page's start: a page whose first model ran on WASM started ONNX Runtime's
   // WASM-only build (nodes/transformer/ort-files.ts) and says WebGPU needs a reload (next test).
   await page.goto(modelGraphLink('I love, on WebGPU', 'I love', { type: 'transformer', params: { topK: 5, device: 'webgpu' } }));
-  await page.getByTestId('node-transformer').locator('span.font-semibold').first().click();
+  await inspect(page, 'transformer');
   const backend = page.getByTestId('transformer-backend');
   await expect(backend).toContainText('Ran on', { timeout: 320_000 });
   // If this Chromium gave no adapter, the node says why and falls back; the assertion names it.
@@ -128,7 +128,7 @@ test('asking for WebGPU after the page started on WASM says a reload is needed, 
 test('the whole flow: Generate writes the reference continuation and Decode shows it as text', async ({ page }) => {
   await page.goto('/?template=pipeline');
   await page.locator('#param-transformer-device').selectOption('wasm');
-  await page.getByTestId('node-generate').locator('span.font-semibold').first().click();
+  await inspect(page, 'generate');
   await page.locator('#param-generate-device').selectOption('wasm');
   // This reference check runs here whatever the estimate on a busy machine: never ask first.
   await page.locator('#param-generate-askAboveS').fill('0');
@@ -152,7 +152,7 @@ test('BERT IDs wired into the GPT-2-family model get a plain warning on the node
   await expect(page.getByTestId('node-transformer').getByTestId('transformer-body-warning')).toContainText('IDs from BERT, model reads GPT-2', {
     timeout: 120_000,
   });
-  await page.getByTestId('node-transformer').locator('span.font-semibold').first().click();
+  await inspect(page, 'transformer');
   await expect(page.getByTestId('transformer-warning')).toContainText('These IDs come from BERT, but tokenloom-tiny');
 });
 
@@ -184,7 +184,7 @@ test('Auto measures instead of taking the software WebGPU adapter: WASM, with th
 
 test('the backend override is remembered by this browser and applies to nodes left on Auto', async ({ page }) => {
   await page.goto('/?template=pipeline');
-  await page.getByTestId('node-transformer').locator('span.font-semibold').first().click();
+  await inspect(page, 'transformer');
   const label = page.getByTestId('transformer-backend-label');
   await expect(label).toContainText('WASM', { timeout: 150_000 });
   await expect(label).not.toContainText('chosen');
@@ -192,7 +192,7 @@ test('the backend override is remembered by this browser and applies to nodes le
   // Same backend as Auto picks here, but now because it was chosen, and the node re-ran to say so.
   await expect(label).toContainText('chosen in the Device setting or for this browser', { timeout: 150_000 });
   await page.reload();
-  await page.getByTestId('node-transformer').locator('span.font-semibold').first().click();
+  await inspect(page, 'transformer');
   await expect(label).toContainText('chosen in the Device setting or for this browser', { timeout: 150_000 });
   await expect(page.getByTestId('browser-backend')).toHaveValue('wasm');
   // The shared graph itself still says Auto: the choice belongs to this browser.
