@@ -9,17 +9,29 @@ import { inspect } from './helpers';
 
 /**
  * Every line the BPE node's progress shows, as it is drawn, while the node runs: a MutationObserver
- * in the page, so a line shown between two of the test's polls is still seen.
+ * in the page, so a line shown between two of the test's polls is still seen. With `stopAt`, it
+ * presses the node's own Stop the moment a line matching it is drawn, from inside the page: a node
+ * that reports progress shows Stop with it, and a fast machine may finish in the time a test takes
+ * to find the button.
  */
-async function recordProgress(page: Page) {
-  await page.evaluate(() => {
+async function recordProgress(page: Page, stopAt?: RegExp) {
+  await page.evaluate((stopAt) => {
     const seen: { at: number; text: string }[] = [];
     (window as unknown as { __progress: typeof seen }).__progress = seen;
-    new MutationObserver(() => {
-      const line = document.querySelector('[data-testid="node-bpe"] [data-testid="node-progress"]')?.textContent;
-      if (line && seen.at(-1)?.text !== line) seen.push({ at: performance.now(), text: line });
-    }).observe(document.body, { subtree: true, childList: true, characterData: true });
-  });
+    const observer = new MutationObserver(() => {
+      const node = document.querySelector('[data-testid="node-bpe"]');
+      const line = node?.querySelector('[data-testid="node-progress"]')?.textContent;
+      if (!line || seen.at(-1)?.text === line) return;
+      seen.push({ at: performance.now(), text: line });
+      if (stopAt && new RegExp(stopAt).test(line)) {
+        const stop = node!.querySelector<HTMLButtonElement>('[data-testid="node-stop"]');
+        if (stop) stop.click();
+        else seen.push({ at: performance.now(), text: '(no Stop button on the running node)' });
+        observer.disconnect();
+      }
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+  }, stopAt?.source);
   return () => page.evaluate(() => (window as unknown as { __progress: { at: number; text: string }[] }).__progress);
 }
 
@@ -72,31 +84,13 @@ test('a 20 MB local file trains in the browser with progress, and Stop ends it',
   await inspect(page, 'bpe');
   await page.getByLabel('Vocabulary size (256 bytes + merges + specials)').fill('30000');
   const corpus = englishCorpus(10_000_000);
-  // Press the BPE node's own Stop (other nodes show theirs while they run) the moment the file's
-  // first progress line is drawn, from inside the page: a node that reports progress shows Stop
-  // with it, and a fast machine may finish the file in the time a test takes to find the button.
-  await page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { __progress: string[] }).__progress = seen;
-    const observer = new MutationObserver(() => {
-      const node = document.querySelector('[data-testid="node-bpe"]');
-      const line = node?.querySelector('[data-testid="node-progress"]')?.textContent;
-      if (!line || seen.at(-1) === line) return;
-      seen.push(line);
-      if (/MB of 20 MB read/.test(line)) {
-        const stop = node!.querySelector<HTMLButtonElement>('[data-testid="node-stop"]');
-        if (stop) stop.click();
-        else seen.push('(no Stop button on the running node)');
-        observer.disconnect();
-      }
-    });
-    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-  });
+  // The BPE node's own Stop (other nodes show theirs while they run), pressed at the file's first line.
+  const progress = await recordProgress(page, /MB of 20 MB read/);
   await chooseFile(page, 'corpus-file-local', 'sotu-20mb.txt', corpus + '\n' + corpus);
   await expect(page.getByTestId('corpus-file-current')).toContainText('sotu-20mb.txt (20 MB), read in this browser', { timeout: 60_000 });
   await expect(page.getByTestId('node-bpe').getByTestId('node-stopped')).toContainText('you pressed Stop', { timeout: 90_000 });
   // The progress it showed was the file's: bytes read of the file's size, and words counted.
-  const lines = await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
+  const lines = (await progress()).map((p) => p.text);
   expect(lines.at(-1)).toMatch(/^[\d.]+ MB of 20 MB read · [\d,]+ words counted/);
   await expect(page.getByTestId('node-bpe').getByTestId('node-status')).toHaveAttribute('data-status', 'stopped');
   // The page still holds the file: the node does not ask for it again.
