@@ -13,13 +13,14 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { uiOf, viewOf } from '@/components/kinds';
 import type { LabNode } from './graph-convert';
 import { NodeTitle, nodeTitle } from './node-title';
-import { useLab, type NodeRuntime } from './store';
+import { titleOf, useLab, type NodeRuntime } from './store';
 import { ConnectMenu } from './connect-menu';
 
 /** The answer for one node: status problems, or its inspector fed with the live view. */
 export function NodeAnswer({ nodeId }: { nodeId: string }) {
   const node = useLab((s) => s.nodes.find((n) => n.id === nodeId));
   const runtime = useLab((s) => ownEntry(s.runtime, nodeId));
+  const blocker = useLab((s) => (runtime?.blockedBy ? titleOf(s, runtime.blockedBy) : undefined));
   const updateParams = useLab((s) => s.updateParams);
   if (!node?.type) return null;
   if (runtime?.status === 'error') {
@@ -46,7 +47,7 @@ export function NodeAnswer({ nodeId }: { nodeId: string }) {
   if (runtime?.status === 'blocked') {
     return (
       <p className="rounded-md bg-amber-50 p-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
-        This node waits for {runtime.blockedBy}, which failed. Fix that node and this one runs.
+        This node waits for {blocker}, which failed. Fix that node and this one runs.
       </p>
     );
   }

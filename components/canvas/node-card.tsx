@@ -12,7 +12,7 @@ import { PORT_KIND_LABEL, type PortMap } from '@/nodes/engine/ports';
 import { PORT_COLOR } from '@/components/ui/ports';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { uiOf, viewOf } from '@/components/kinds';
-import { useLab } from './store';
+import { titleOf, useLab } from './store';
 import { NodeTitle } from './node-title';
 import type { LabNode } from './graph-convert';
 import { ownEntry } from '@/nodes/engine/validate';
@@ -20,6 +20,7 @@ import { ownEntry } from '@/nodes/engine/validate';
 function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
   const def = nodeKinds[type];
   const runtime = useLab((s) => ownEntry(s.runtime, id));
+  const blocker = useLab((s) => (runtime?.blockedBy ? titleOf(s, runtime.blockedBy) : undefined));
   const inputs = Object.entries(def.inputs as PortMap);
   const outputs = Object.entries(def.outputs as PortMap);
   return (
@@ -113,7 +114,7 @@ function NodeCardImpl({ id, type, data, selected }: NodeProps<LabNode>) {
       )}
       {runtime?.status === 'blocked' && (
         <div className="rounded-b-xl bg-amber-50 px-3 py-2 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-200">
-          Waiting: an upstream node ({runtime.blockedBy}) failed.
+          Waiting for {blocker}, which failed.
         </div>
       )}
     </div>

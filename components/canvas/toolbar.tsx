@@ -106,7 +106,7 @@ export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDa
             <>
               <span className="truncate">
                 {lab.run.where === 'browser' ? 'Browser · Web Worker' : 'Server · Node'}
-                {lab.run.ms !== undefined ? ` · last run ${formatMs(lab.run.ms)}` : ''}
+                {lab.run.cancelled ? ' · last run stopped' : lab.run.ms !== undefined ? ` · last run ${formatMs(lab.run.ms)}` : ''}
               </span>
               {stopped && (
                 <button type="button" className="btn" onClick={onRunAgain} data-testid="run-again" title="Run the graph again: a stopped training continues from the step it reached">

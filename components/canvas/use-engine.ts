@@ -22,7 +22,7 @@ import { useCallback, useEffect, useRef } from 'react';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { HostMessage, HostRequest } from '@/nodes/engine/worker-host';
 import type { LocalCorpusMessage } from '@/nodes/shared/corpus-file';
-import { RUN_BUDGET_KEY, useLab, type NodeRuntime } from './store';
+import { RUN_BUDGET_KEY, markStopped, useLab, type NodeRuntime } from './store';
 import { runOnServer } from './server-runner';
 import { answerFromWorker, attachWorker } from './engine-channel';
 import { describeApiError } from '@/trpc/client';
@@ -34,21 +34,6 @@ import { browserBackend, onBrowserBackendChange } from '@/components/ui/browser-
 /** A node running longer than this gets the Running badge, its elapsed time and Stop. */
 const WATCH_AFTER_MS = 1000;
 const WATCH_EVERY_MS = 250;
-
-/**
- * The runtime after a hard or soft stop: each node that was running, or had started in the
- * worker (`started`, with its start time), is stopped with how long it ran and `why`; one with no
- * start time known goes back to idle.
- */
-function markStopped(runtime: Record<string, NodeRuntime>, started: ReadonlyMap<string, number>, now: number, why: string): Record<string, NodeRuntime> {
-  const next = { ...runtime };
-  for (const [id, r] of Object.entries(runtime)) {
-    if (r.status !== 'running' && !started.has(id)) continue;
-    const since = started.get(id) ?? r.startedAt;
-    next[id] = since === undefined ? { status: 'idle' } : { status: 'stopped', stoppedBecause: `Stopped after ${Math.max(1, Math.round((now - since) / 1000))} s: ${why}.` };
-  }
-  return next;
-}
 
 function spawn(): Worker {
   return new Worker(new URL('../../nodes/worker.ts', import.meta.url), { type: 'module' });
@@ -199,7 +184,7 @@ export function useEngine() {
       busy.current = false;
       lab.applyRunEvent({ type: 'run:done', ms: 0, cancelled: true });
       const why = reason === 'budget' ? `it held the engine for over ${lab.runBudgetS} s without yielding` : 'you pressed Stop';
-      useLab.setState((s) => ({ runtime: markStopped(s.runtime, started, now, why) }));
+      useLab.setState((s) => ({ runtime: markStopped(s, started, now, why) }));
       lab.showToast(
         reason === 'pressed'
           ? 'Stopped. Press Run again, or edit the graph, to compute again.'
@@ -228,7 +213,7 @@ export function useEngine() {
     busy.current = false;
     const lab = useLab.getState();
     lab.applyRunEvent({ type: 'run:done', ms: 0, cancelled: true });
-    useLab.setState((s) => ({ runtime: markStopped(s.runtime, started, now, 'you pressed Stop') }));
+    useLab.setState((s) => ({ runtime: markStopped(s, started, now, 'you pressed Stop') }));
     lab.showToast('Stopped. Press Run again, or edit the graph: a model in training continues from the step it reached.', 'info');
   }, [post]);
 

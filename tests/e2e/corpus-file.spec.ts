@@ -93,6 +93,12 @@ test('a 20 MB local file trains in the browser with progress, and Stop ends it',
   const lines = (await progress()).map((p) => p.text);
   expect(lines.at(-1)).toMatch(/^[\d.]+ MB of 20 MB read · [\d,]+ words counted/);
   await expect(page.getByTestId('node-bpe').getByTestId('node-status')).toHaveAttribute('data-status', 'stopped');
+  // Below the stopped tokenizer nothing shows IDs of the vocabulary it was replacing, and the
+  // toolbar does not time a run that was stopped.
+  for (const below of ['node-ids', 'node-decode']) {
+    await expect(page.getByTestId(below).getByTestId('node-stopped')).toHaveText('Not computed: BPE, which it reads from, was stopped.');
+  }
+  await expect(page.getByTestId('run-status')).toContainText('last run stopped');
   // The page still holds the file: the node does not ask for it again.
   await expect(page.getByTestId('corpus-file-forgotten')).toHaveCount(0);
 });

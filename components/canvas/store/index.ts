@@ -11,7 +11,7 @@ import type { LabState } from './types';
 
 export type { GraphSlice, HistorySlice, LabState, LessonSlice, NodeRuntime, NodeStatus, RuntimeSlice, Snapshot, Toast } from './types';
 export { EMPTY_LESSON } from './lesson';
-export { DEFAULT_RUN_BUDGET_S, MAX_RUN_BUDGET_S, MIN_RUN_BUDGET_S, RUN_BUDGET_KEY } from './runtime';
+export { DEFAULT_RUN_BUDGET_S, MAX_RUN_BUDGET_S, MIN_RUN_BUDGET_S, RUN_BUDGET_KEY, markStopped, titleOf } from './runtime';
 
 export const useLab = create<LabState>()((set, get) => ({
   ...graphSlice(set, get),

@@ -6,7 +6,7 @@
  */
 import type { RunEvent } from '@/nodes/engine/executor';
 import { ownEntry } from '@/nodes/engine/validate';
-import { registry } from '@/nodes';
+import { nodeKinds, registry } from '@/nodes';
 import type { LabState, NodeRuntime, RuntimeSlice, Slice } from './types';
 
 export const DEFAULT_RUN_BUDGET_S = 30;
@@ -42,6 +42,54 @@ export const runtimeSlice: Slice<RuntimeSlice> = (set, get) => ({
     set((s) => events.reduce<LabState>((state, event) => ({ ...state, ...reduceRunEvent(state, event) }), s));
   },
 });
+
+/** What the canvas calls a node: its own title, else its kind's; the id of a node not found. */
+export function titleOf(s: Pick<LabState, 'nodes'>, nodeId: string): string {
+  const node = s.nodes.find((n) => n.id === nodeId);
+  const kind = node?.type ? ownEntry(nodeKinds, node.type) : undefined;
+  return node?.data.title || kind?.title || nodeId;
+}
+
+/**
+ * The runtime after a hard or soft stop: each node that was running, or had started in the
+ * engine (`started`, with its start time), is stopped with how long it ran and `why`; one with no
+ * start time known goes back to idle. The nodes downstream of a stopped one did not run either:
+ * whatever they showed was computed from an input that was being replaced, so they say which
+ * node they wait for instead of showing it.
+ */
+export function markStopped(
+  s: Pick<LabState, 'runtime' | 'nodes' | 'edges'>,
+  started: ReadonlyMap<string, number>,
+  now: number,
+  why: string,
+): Record<string, NodeRuntime> {
+  const next = { ...s.runtime };
+  const stopped: string[] = [];
+  for (const id of new Set([...Object.keys(s.runtime), ...started.keys()])) {
+    const r = ownEntry(s.runtime, id);
+    if (r?.status !== 'running' && !started.has(id)) continue;
+    const since = started.get(id) ?? r?.startedAt;
+    next[id] = since === undefined ? { status: 'idle' } : { status: 'stopped', stoppedBecause: `Stopped after ${Math.max(1, Math.round((now - since) / 1000))} s: ${why}.` };
+    stopped.push(id);
+  }
+  const waitsFor = new Map<string, string>();
+  const queue = [...stopped];
+  const seen = new Set(stopped);
+  for (let at = 0; at < queue.length; at++) {
+    const from = queue[at];
+    for (const edge of s.edges) {
+      if (edge.source !== from || seen.has(edge.target)) continue;
+      seen.add(edge.target);
+      // A node further down waits for the stopped node at the head of its chain.
+      waitsFor.set(edge.target, waitsFor.get(from) ?? from);
+      queue.push(edge.target);
+    }
+  }
+  for (const [id, by] of waitsFor) {
+    next[id] = { status: 'stopped', stoppedBecause: `Not computed: ${titleOf(s, by)}, which it reads from, was stopped.` };
+  }
+  return next;
+}
 
 /**
  * The input ports of a node that has inputs but no wire into any of them (a node whose inputs
