@@ -66,7 +66,11 @@ export function searchVocabulary(
 ): { total: number; page: number; rows: { id: number; token: string }[] } {
   const q = query.trim();
   let matches: number[];
-  if (q === '') matches = tokens.map((_, id) => id);
+  if (q === '') {
+    // A shortcut past the text search (every token contains ''), which also skips the holes.
+    matches = [];
+    tokens.forEach((_, id) => matches.push(id));
+  }
   else if (/^\d+$/.test(q)) matches = Number(q) < tokens.length ? [Number(q)] : [];
   else {
     // Stored form ('Ġlove') or readable form ('·love' with the space glyph, 'ଭାଷା'): either finds the token.
@@ -79,5 +83,5 @@ export function searchVocabulary(
     });
   }
   const start = Math.max(0, page) * pageSize;
-  return { total: matches.length, page, rows: matches.slice(start, start + pageSize).map((id) => ({ id, token: tokens[id] ?? '' })) };
+  return { total: matches.length, page, rows: matches.slice(start, start + pageSize).map((id) => ({ id, token: tokens[id]! })) };
 }

@@ -28,12 +28,13 @@ export const idsNode = defineNode({
   run: async ({ tokens, tokenizer }, params, ctx) => {
     const specials = tokenizer ? specialTokensOf(tokenizer) : [];
     const byRole = (role: string) => specials.find((t) => t.roles.includes(role))?.id;
-    const specialIds = new Set(specials.map((t) => t.id));
+    // The tokens the inspector marks as special: not the unknown-word one, which stands for text.
+    const specialIds = new Set(specials.filter((t) => !t.roles.includes('unk')).map((t) => t.id));
     let body = tokens.pieces.map((p) => p.id);
     const wrap: { bos?: number; eos?: number } = {};
-    if (params.special !== 'as-is') {
-      body = tokens.pieces.filter((p) => p.kind !== 'special' && !(p.start === null && specialIds.has(p.id))).map((p) => p.id);
-    }
+    // Every special token goes, added or typed; an unknown-word token ([UNK], <unk>) is text the
+    // tokenizer could not spell, so it stays.
+    if (params.special !== 'as-is') body = tokens.pieces.filter((p) => p.kind !== 'special').map((p) => p.id);
     if (params.special === 'bos-eos' || params.special === 'cls-sep') {
       if (!tokenizer) throw new Error('Wire the tokenizer into the IDs node to add its special tokens.');
       const [first, last] = params.special === 'bos-eos' ? ['bos', 'eos'] : ['cls', 'sep'];

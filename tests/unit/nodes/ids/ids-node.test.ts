@@ -69,6 +69,80 @@ describe('the IDs node’s special-token modes', () => {
   });
 });
 
+describe('the IDs node’s special tokens, tokenizer by tokenizer', () => {
+  it('keeps BERT’s [UNK] when stripping, as text it could not spell, and does not mark it as special', async () => {
+    const asIs = await idsFor('I love 🦜', 'bert-base-uncased', { special: 'as-is' });
+    expect(asIs.outputs.ids.ids).toEqual([101, 1045, 2293, 100, 102]);
+    expect(asIs.view.rows.map((r) => r.added)).toEqual([true, false, false, false, true]);
+    const stripped = await idsFor('I love 🦜', 'bert-base-uncased', { special: 'strip' });
+    expect(stripped.outputs.ids.ids).toEqual([1045, 2293, 100]);
+  });
+
+  it('strips an end-of-text marker typed into the text too', async () => {
+    const typed = await idsFor('Hi<|endoftext|>there', 'gpt2', { special: 'as-is' });
+    expect(typed.outputs.ids.ids).toContain(50256);
+    const stripped = await idsFor('Hi<|endoftext|>there', 'gpt2', { special: 'strip' });
+    expect(stripped.outputs.ids.ids).not.toContain(50256);
+    expect(stripped.outputs.ids.ids).toEqual(typed.outputs.ids.ids.filter((id) => id !== 50256));
+  });
+
+  it('says BERT has no BOS/EOS tokens when asked for them', async () => {
+    const outcome = await idsFor('I love NLP', 'bert-base-uncased', { special: 'bos-eos' });
+    expect(outcome.status).toBe('error');
+    expect(outcome.message).toMatch(/^BERT.* has no BOS\/EOS tokens\.$/);
+  });
+
+  it('pads BERT with its [PAD] token (0), not an end token', async () => {
+    const outcome = await idsFor('I love NLP', 'bert-base-uncased', { maxLength: 8, padding: true });
+    expect(outcome.outputs.ids.ids).toEqual([101, 1045, 2293, 17953, 2361, 102, 0, 0]);
+    expect(outcome.outputs.ids.attentionMask).toEqual([1, 1, 1, 1, 1, 1, 0, 0]);
+  });
+
+  it('truncates to the max length by default and does not pad unless asked', async () => {
+    const cut = await idsFor('I love NLP', 'gpt2', { maxLength: 2 });
+    expect(cut.outputs.ids.ids).toEqual([40, 1842]);
+    expect(cut.view.truncated).toBe(2);
+    const short = await idsFor('I love NLP', 'gpt2', { maxLength: 7 });
+    expect(short.outputs.ids.ids).toEqual([40, 1842, 399, 19930]);
+    expect(short.view.padded).toBe(0);
+  });
+});
+
+/** Text → WordPiece trained with `specials` → IDs in cls-sep mode. */
+async function wordPieceIds(specials: string) {
+  const doc = graph(
+    [
+      ['t', 'text', { text: 'low lower lowest newer newest wider widest' }],
+      ['wp', 'wordpiece', { vocabSize: 60, specialTokens: specials }],
+      ['ids', 'ids', { special: 'cls-sep' }],
+    ],
+    [
+      ['t', 'wp', 'text', 'text'],
+      ['wp', 'ids', 'tokens', 'tokens'],
+      ['wp', 'ids', 'tokenizer', 'tokenizer'],
+    ],
+  );
+  const report = await execute(doc, { registry, cache: createRecipeCache(), where: 'server', resources: nodeResources });
+  return { ids: report.outcomes.get('ids') as unknown as IdsOutcome, tokens: report.outcomes.get('wp') as unknown as { outputs: { tokens: { pieces: { id: number }[] } } } };
+}
+
+describe('the IDs node with a tokenizer trained here', () => {
+  it('adds the one of [CLS] and [SEP] a WordPiece vocabulary has, at its place', async () => {
+    const onlyCls = await wordPieceIds('[PAD], [UNK], [CLS]');
+    const text = onlyCls.tokens.outputs.tokens.pieces.map((p) => p.id);
+    // The specials come first in a WordPiece vocabulary: [CLS] is id 2.
+    expect(onlyCls.ids.outputs.ids.ids).toEqual([2, ...text]);
+    const onlySep = await wordPieceIds('[PAD], [UNK], [SEP]');
+    expect(onlySep.ids.outputs.ids.ids).toEqual([...onlySep.tokens.outputs.tokens.pieces.map((p) => p.id), 2]);
+  });
+
+  it('says the trained vocabulary has neither when it has neither', async () => {
+    const neither = await wordPieceIds('[PAD], [UNK]');
+    expect(neither.ids.status).toBe('error');
+    expect(neither.ids.message).toBe('WordPiece (trained) has no [CLS]/[SEP] tokens.');
+  });
+});
+
 describe('the IDs node’s vocabulary browser', () => {
   it('finds a token by its text and by its ID in the tokenizer’s vocabulary', async () => {
     const cache = createRecipeCache();
@@ -80,6 +154,10 @@ describe('the IDs node’s vocabulary browser', () => {
     expect(byText.rows[0]).toEqual({ id: 1842, token: 'Ġlove' });
     const byId = nodeKinds.ids.query!(result, { query: '19930', page: 0 }) as { rows: { id: number; token: string }[] };
     expect(byId.rows).toEqual([{ id: 19930, token: 'LP' }]);
+    // The next page, and a request without a query (the empty box): every token.
+    const second = nodeKinds.ids.query!(result, { query: '', page: 1 }) as { total: number; rows: { id: number }[] };
+    expect(second.rows[0]?.id).toBe(50);
+    expect((nodeKinds.ids.query!(result, { page: 0 } as never) as { total: number }).total).toBe(50257);
   });
 
   it('answers the browser with a sentence when no tokenizer is wired', async () => {
@@ -117,6 +195,12 @@ describe('what the IDs inspector shows', () => {
     expect(at66.view.length).toBe(66);
     expect(at66.view.rows).toHaveLength(66);
     expect(at66.view.rows.at(-1)).toMatchObject({ id: 50256, mask: 0 });
+  });
+
+  it('lists the first 2,000 ids one per row, and counts them all', async () => {
+    const outcome = await idsFor('a'.concat(' a'.repeat(2_499)), 'gpt2', {});
+    expect(outcome.view.length).toBe(2_500);
+    expect(outcome.view.rows).toHaveLength(2_000);
   });
 
   it('names the pieces from the tokens themselves when no tokenizer is wired, with no vocabulary to browse', async () => {

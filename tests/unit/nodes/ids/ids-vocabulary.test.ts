@@ -60,6 +60,8 @@ describe('searching the vocabulary', () => {
       { id: 0, token: 'a' },
       { id: 2, token: 'ab' },
     ]);
+    // The empty box lists the tokens there are, not the unused IDs between them.
+    expect(searchVocabulary(holey, '', 0)).toEqual({ total: 2, page: 0, rows: [{ id: 0, token: 'a' }, { id: 2, token: 'ab' }] });
   });
 });
 
