@@ -175,6 +175,31 @@ describe('the seeded generator and the distribution it samples', () => {
     expect(chooseNext(logits, sample(0.75), () => 1)).toMatchObject({ id: 2, pool: 2 });
   });
 
+  it('picks the last kept token when the draw is spent exactly at the end of the pool (not one past it)', () => {
+    // 0.5, 0.25, 0.25 exactly: a draw of the whole mass ends at 0, never below it.
+    const logits = [0, -Math.LN2, -Math.LN2];
+    expect(chooseNext(logits, sample(1), () => 1)).toMatchObject({ id: 2, pool: 3 });
+    expect(chooseNext(logits, sample(0.75), () => 1)).toMatchObject({ id: 1, pool: 2 });
+  });
+
+  it('stays exact for logits far from zero (softmax subtracts the largest first)', () => {
+    const logits = [1000, 999, 0];
+    for (const topK of [0, 2]) {
+      const choice = chooseNext(logits, sample(1, 1, topK), () => 0);
+      expect(choice.id).toBe(0);
+      expect(choice.prob).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
+      expect(chooseNext(logits, sample(1, 1, topK), () => 0.9).id).toBe(1);
+    }
+  });
+
+  it('lists every token, and no more, when asked for more candidates than the vocabulary has', () => {
+    expect(topCandidates([0.5, 0.3, 0.2], 5)).toEqual([
+      { id: 0, prob: 0.5 },
+      { id: 1, prob: 0.3 },
+      { id: 2, prob: 0.2 },
+    ]);
+  });
+
   it('samples almost only the top token at a very low temperature, and widely at a high one', () => {
     const logits = gaussianLogits(99, 1).subarray(0, 500);
     const top = topCandidates(softmax(logits), 1)[0]!.id;
