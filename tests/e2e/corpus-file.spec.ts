@@ -12,13 +12,19 @@ import { inspect } from './helpers';
  * in the page, so a line shown between two of the test's polls is still seen. With `stopAt`, it
  * presses the node's own Stop the moment a line matching it is drawn, from inside the page: a node
  * that reports progress shows Stop with it, and a fast machine may finish in the time a test takes
- * to find the button.
+ * to find the button. With `markWhen`, the moment the corpus file line first shows that text is
+ * noted in the page too (`window.__mark`), so lines drawn after it can be told apart exactly: on a
+ * fast machine the whole training takes half a second, less than one poll of an `expect`.
  */
-async function recordProgress(page: Page, stopAt?: RegExp) {
-  await page.evaluate((stopAt) => {
+async function recordProgress(page: Page, opts: { stopAt?: RegExp; markWhen?: string } = {}) {
+  await page.evaluate(({ stopAt, markWhen }) => {
     const seen: { at: number; text: string }[] = [];
-    (window as unknown as { __progress: typeof seen }).__progress = seen;
+    const w = window as unknown as { __progress: typeof seen; __mark?: number };
+    w.__progress = seen;
     const observer = new MutationObserver(() => {
+      if (markWhen && w.__mark === undefined && document.querySelector('[data-testid="corpus-file-current"]')?.textContent?.includes(markWhen)) {
+        w.__mark = performance.now();
+      }
       const node = document.querySelector('[data-testid="node-bpe"]');
       const line = node?.querySelector('[data-testid="node-progress"]')?.textContent;
       if (!line || seen.at(-1)?.text === line) return;
@@ -31,8 +37,11 @@ async function recordProgress(page: Page, stopAt?: RegExp) {
       }
     });
     observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-  }, stopAt?.source);
-  return () => page.evaluate(() => (window as unknown as { __progress: { at: number; text: string }[] }).__progress);
+  }, { stopAt: opts.stopAt?.source, markWhen: opts.markWhen });
+  return {
+    lines: () => page.evaluate(() => (window as unknown as { __progress: { at: number; text: string }[] }).__progress),
+    mark: () => page.evaluate(() => (window as unknown as { __mark?: number }).__mark ?? null),
+  };
 }
 
 async function chooseFile(page: Page, button: string, name: string, text: string) {
@@ -49,15 +58,13 @@ test('a 5 MB corpus uploaded to the server trains in a server run', async ({ pag
   await inspect(page, 'bpe');
   await page.getByLabel('Vocabulary size (256 bytes + merges + specials)').fill('20000');
 
-  const progress = await recordProgress(page);
+  const stored = 'sotu-5mb.txt (5.0 MB), stored on the server';
+  const progress = await recordProgress(page, { markWhen: stored });
   // A last line of its own, so the server has not trained on this very file before (the same
   // server serves a repeated test, and its cache would answer).
   const own = `\nRun ${testInfo.repeatEachIndex}.${testInfo.retry} at ${Date.now()}.`;
   await chooseFile(page, 'corpus-file-upload', 'sotu-5mb.txt', englishCorpus(5_000_000 - own.length) + own);
-  await expect(page.getByTestId('corpus-file-current')).toContainText('sotu-5mb.txt (5.0 MB), stored on the server', { timeout: 90_000 });
-  // Lines drawn from here on are the file's training (an earlier run on the template's text may
-  // have drawn its own before).
-  const storedAt = await page.evaluate(() => performance.now());
+  await expect(page.getByTestId('corpus-file-current')).toContainText(stored, { timeout: 90_000 });
   // The node was done before the file came (the template's own text): wait for the result of
   // training on the file itself, not for a status that may still be the old run's.
   await expect(page.getByTestId('corpus-file-words')).toContainText(/Trained on 5\.0 MB: [\d,]{7,} words counted, [\d,]+ of them different\./, { timeout: 120_000 });
@@ -66,7 +73,11 @@ test('a 5 MB corpus uploaded to the server trains in a server run', async ({ pag
   // shapes: bytes read and words counted; merges done of the target; preparing the results. How
   // many lines show, and of which phases, depends on the machine's speed (events that arrive
   // together are drawn once, as the latest), so the test asks for one at least.
-  const lines = (await progress()).filter((p) => p.at >= storedAt).map((p) => p.text);
+  // Lines drawn from the moment the file showed as stored are the file's training (an earlier run
+  // on the template's text may have drawn its own before).
+  const storedAt = await progress.mark();
+  expect(storedAt).not.toBeNull();
+  const lines = (await progress.lines()).filter((p) => p.at >= storedAt!).map((p) => p.text);
   expect(lines.length).toBeGreaterThan(0);
   const shapes = [
     /^[\d.]+ MB of 5\.0 MB read · [\d,]+ words counted( · (about \d+ (s|min)|under a second) left, then merging)?$/,
@@ -85,12 +96,12 @@ test('a 20 MB local file trains in the browser with progress, and Stop ends it',
   await page.getByLabel('Vocabulary size (256 bytes + merges + specials)').fill('30000');
   const corpus = englishCorpus(10_000_000);
   // The BPE node's own Stop (other nodes show theirs while they run), pressed at the file's first line.
-  const progress = await recordProgress(page, /MB of 20 MB read/);
+  const progress = await recordProgress(page, { stopAt: /MB of 20 MB read/ });
   await chooseFile(page, 'corpus-file-local', 'sotu-20mb.txt', corpus + '\n' + corpus);
   await expect(page.getByTestId('corpus-file-current')).toContainText('sotu-20mb.txt (20 MB), read in this browser', { timeout: 60_000 });
   await expect(page.getByTestId('node-bpe').getByTestId('node-stopped')).toContainText('you pressed Stop', { timeout: 90_000 });
   // The progress it showed was the file's: bytes read of the file's size, and words counted.
-  const lines = (await progress()).map((p) => p.text);
+  const lines = (await progress.lines()).map((p) => p.text);
   expect(lines.at(-1)).toMatch(/^[\d.]+ MB of 20 MB read · [\d,]+ words counted/);
   await expect(page.getByTestId('node-bpe').getByTestId('node-status')).toHaveAttribute('data-status', 'stopped');
   // Below the stopped tokenizer nothing shows IDs of the vocabulary it was replacing, and the
