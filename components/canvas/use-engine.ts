@@ -145,15 +145,30 @@ export function useEngine() {
   useEffect(() => {
     worker.current = attach();
     runNow();
+    // In the browser the first edit of a task is posted at once, before React renders it: a
+    // keystroke in a controlled text box is rendered synchronously at the end of its event, and
+    // the worker computes meanwhile instead of after. Further edits in the same task (a paste or
+    // an undo that sets several things) make one more run at the end of the task, which cancels
+    // the first in the worker. A server run is a request that holds one of the client's run
+    // slots, so there the edits of a task always make one run, at its end.
     let scheduled = false;
+    let again = false;
     const unsubscribe = useLab.subscribe((state, previous) => {
-      if (state.revision === previous.revision || scheduled) return;
+      if (state.revision === previous.revision) return;
       // A new title or lesson is an edit, but computes nothing new.
       if (state.nodes === previous.nodes && state.edges === previous.edges && state.run === previous.run) return;
-      // Several edits in one task (a paste, an undo) make one run.
+      if (scheduled) {
+        again = true;
+        return;
+      }
       scheduled = true;
+      const now = state.run.where === 'browser' && previous.run.where === 'browser';
+      again = !now;
+      if (now) runNow();
       queueMicrotask(() => {
         scheduled = false;
+        if (!again) return;
+        again = false;
         runNow();
       });
     });
