@@ -68,7 +68,7 @@ export function useEngine() {
       if (!busy.current) lastHeard.current = Date.now();
       busy.current = true;
       // Model nodes on Auto take this browser's backend override (not part of the shared graph).
-      post({ type: 'run', runId: id, doc: withBrowserBackend(lab.doc(), browserBackend()) });
+      post({ type: 'run', runId: id, doc: withBrowserBackend(lab.doc(), browserBackend()), focus: lab.inspected });
       return;
     }
     busy.current = false;

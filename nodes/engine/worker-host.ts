@@ -14,7 +14,11 @@ import type { Resources } from './define-node';
 import { createViewSender, type WireEvent } from './view-diff';
 
 export type HostRequest =
-  | { type: 'run'; runId: number; doc: GraphDoc }
+  /**
+   * `focus`: the node whose inspector is open. Its result is posted the moment it is done, in a
+   * batch of its own, so the inspector follows a keystroke without waiting for the nodes after it.
+   */
+  | { type: 'run'; runId: number; doc: GraphDoc; focus?: string | null }
   | { type: 'cancel'; runId: number }
   | { type: 'clear-cache' }
   | { type: 'query'; requestId: number; nodeType: string; key: string; request: unknown };
@@ -38,6 +42,10 @@ export type HostMessage =
   | { type: 'query-result'; requestId: number; ok: false; message: string };
 
 export const ALIVE_EVERY_MS = 500;
+
+/** The events that end a node's part in a run. */
+const isResult = (event: RunEvent): event is Extract<RunEvent, { type: 'node:done' | 'node:cached' | 'node:error' | 'node:blocked' }> =>
+  event.type === 'node:done' || event.type === 'node:cached' || event.type === 'node:error' || event.type === 'node:blocked';
 
 /** Epoch milliseconds with sub-millisecond precision, comparable between a worker and its page. */
 const epochNow = () => (typeof performance !== 'undefined' ? performance.timeOrigin + performance.now() : Date.now());
@@ -66,7 +74,7 @@ export function createRunHost(options: {
     options.post({ type: 'events', runId: buffer.runId, events, postedAt: epochNow() });
     buffer = undefined;
   };
-  const emit = (runId: number, event: RunEvent) => {
+  const emit = (runId: number, event: RunEvent, focus: string | null | undefined) => {
     if (buffer && buffer.runId !== runId) flush();
     if (!buffer) {
       buffer = { runId, events: [] };
@@ -74,10 +82,10 @@ export function createRunHost(options: {
     }
     buffer.events.push(event);
     if (event.type === 'node:start') options.post({ type: 'started', runId, nodeId: event.nodeId });
-    if (event.type === 'run:done') flush();
+    if (event.type === 'run:done' || (focus && isResult(event) && event.nodeId === focus)) flush();
   };
 
-  async function run(runId: number, doc: GraphDoc) {
+  async function run(runId: number, doc: GraphDoc, focus?: string | null) {
     current?.controller.abort();
     const controller = new AbortController();
     current = { runId, controller };
@@ -89,7 +97,11 @@ export function createRunHost(options: {
         where: options.where,
         resources: options.resources,
         signal: controller.signal,
-        onEvent: (event) => emit(runId, event),
+        onEvent: (event) => {
+          // No cut after the last node: its result and run:done travel together.
+          if (event.type === 'run:start' && focus && event.order.at(-1) === focus) focus = null;
+          emit(runId, event, focus);
+        },
       });
     } finally {
       clearInterval(alive);
@@ -102,7 +114,7 @@ export function createRunHost(options: {
     handle(request: HostRequest): Promise<void> {
       switch (request.type) {
         case 'run':
-          return run(request.runId, request.doc);
+          return run(request.runId, request.doc, request.focus);
         case 'cancel':
           if (current?.runId === request.runId) current.controller.abort();
           return Promise.resolve();

@@ -58,6 +58,20 @@ function readableOf(tokens: readonly string[]): string[] {
   return readable;
 }
 
+const presentIds = new WeakMap<readonly string[], number[]>();
+
+/** The ids a vocabulary has a token for (a vocabulary array may have holes), in order. */
+function presentIdsOf(tokens: readonly string[]): number[] {
+  let ids = presentIds.get(tokens);
+  if (!ids) {
+    const found: number[] = [];
+    tokens.forEach((_, id) => found.push(id));
+    ids = found;
+    presentIds.set(tokens, ids);
+  }
+  return ids;
+}
+
 export function searchVocabulary(
   tokens: readonly string[],
   query: string,
@@ -67,9 +81,9 @@ export function searchVocabulary(
   const q = query.trim();
   let matches: number[];
   if (q === '') {
-    // A shortcut past the text search (every token contains ''), which also skips the holes.
-    matches = [];
-    tokens.forEach((_, id) => matches.push(id));
+    // A shortcut past the text search (every token contains ''), which also skips the holes;
+    // kept per vocabulary, as the IDs node shows this first page on every run.
+    matches = presentIdsOf(tokens);
   }
   else if (/^\d+$/.test(q)) matches = Number(q) < tokens.length ? [Number(q)] : [];
   else {

@@ -51,8 +51,13 @@ export interface LegendRow {
 export function byteLevelLegend(shown: readonly string[], limit = 24): LegendRow[] {
   const seen = new Map<string, LegendRow>();
   for (const piece of shown) {
-    for (const ch of piece) {
-      if (seen.has(ch) || seen.size >= limit) continue;
+    // By code unit: every stand-in is one (U+0100 and up), and a character below U+0100 stands
+    // for its own byte, so only the code units from U+0100 need a look-up.
+    for (let i = 0; i < piece.length; i++) {
+      if (piece.charCodeAt(i) < 0x100) continue;
+      if (seen.size >= limit) return [...seen.values()];
+      const ch = piece[i]!;
+      if (seen.has(ch)) continue;
       const byte = CHAR_TO_BYTE.get(ch);
       if (byte === undefined || byte === ch.charCodeAt(0)) continue;
       seen.set(ch, {

@@ -200,4 +200,25 @@ describe('execute', () => {
     expect(messages.filter((m) => m.type === 'events' && m.runId === 2)).toHaveLength(1);
     expect(events(2).filter((e) => e.type === 'node:cached')).toHaveLength(3);
   });
+
+  it("posts the inspected node's result the moment it is done, and the nodes after it in a batch of their own", async () => {
+    const messages: HostMessage[] = [];
+    const host = createRunHost({ registry: testRegistry, where: 'browser', resources: nodeResources, post: (m) => messages.push(m) });
+    const batches = (runId: number) =>
+      messages.flatMap((m) => (m.type === 'events' && m.runId === runId ? [m.events.map((e) => `${e.type}${'nodeId' in e ? ` ${e.nodeId}` : ''}`)] : []));
+    // Inspecting the Clean node: the text and its cleaning travel first; Pretokenize follows.
+    await host.handle({ type: 'run', runId: 1, doc: pipeline(), focus: 'c' });
+    expect(batches(1)).toEqual([
+      ['run:start', 'node:start t', 'node:done t', 'node:start c', 'node:done c'],
+      ['node:start p', 'node:done p', 'run:done'],
+    ]);
+    // An edit upstream: the cached text is not the cut, the cleaning's new result is.
+    await host.handle({ type: 'run', runId: 2, doc: pipeline('I love NLP!'), focus: 'c' });
+    expect(batches(2).map((b) => b.at(-1))).toEqual(['node:done c', 'run:done']);
+    // With nothing inspected, or the last node inspected, a fast run is one message.
+    await host.handle({ type: 'run', runId: 3, doc: pipeline('no inspector') });
+    await host.handle({ type: 'run', runId: 4, doc: pipeline('last node'), focus: 'p' });
+    expect(batches(3)).toHaveLength(1);
+    expect(batches(4)).toHaveLength(1);
+  });
 });

@@ -3,13 +3,14 @@
  * and distinct pieces the text gives, the pieces and source it shows (bounded), and the legend of
  * ByteLevel stand-in characters with the byte each replaces.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRecipeCache } from '@/nodes/engine/cache';
 import { execute } from '@/nodes/engine/executor';
 import { registry, type ViewOf } from '@/nodes';
 import { PIECES_SHOWN } from '@/nodes/pretokenize';
 import { byteLevelLegend, MODE_INFO } from '@/nodes/pretokenize/explain';
-import { byteLevelToBytes, fromByteLevel, toByteLevel } from '@/nodes/pretokenize/byte-level';
+import { byteLevelToBytes, CHAR_TO_BYTE, fromByteLevel, toByteLevel } from '@/nodes/pretokenize/byte-level';
 import { PRETOKENIZE_MODES, pretokenize } from '@/nodes/pretokenize/pretokenize';
 import { graph, nodeResources } from '../../engine/fixtures';
 
@@ -85,6 +86,28 @@ describe('the ByteLevel legend', () => {
     const manyBytes = toByteLevel(Array.from({ length: 32 }, (_, b) => String.fromCharCode(b)).join(''));
     expect(byteLevelLegend([manyBytes])).toHaveLength(24);
     expect(byteLevelLegend([manyBytes], 3).map((r) => r.byte)).toEqual(['0x00', '0x01', '0x02']);
+  });
+
+  it('lists, for any text, the stand-ins a reader meets character by character, in order of first sight', () => {
+    // The reading the legend must agree with: every character, looked up in the byte table.
+    const byReading = (shown: string[], limit: number) => {
+      const chars: string[] = [];
+      for (const piece of shown)
+        for (const ch of piece) {
+          const byte = CHAR_TO_BYTE.get(ch);
+          if (byte !== undefined && byte !== ch.charCodeAt(0) && !chars.includes(ch)) chars.push(ch);
+        }
+      return chars.slice(0, limit);
+    };
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), fc.integer({ min: 0, max: 30 }), (text, limit) => {
+        const shown = pretokenize(text, 'bytelevel').map((p) => p.shown);
+        // Also pieces that are not ByteLevel text at all: the legend skips what has no byte.
+        const mixed = [...shown, text];
+        expect(byteLevelLegend(mixed, limit).map((r) => r.char)).toEqual(byReading(mixed, limit));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
