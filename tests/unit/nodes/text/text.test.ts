@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractJsonlField, scanJsonl } from '@/nodes/text/jsonl';
-import { describeText, SCRIPT_COUNT_LIMIT } from '@/nodes/text/text';
+import { describeCharacter, describeText, SCRIPT_COUNT_LIMIT } from '@/nodes/text/text';
 
 describe('describeText', () => {
   it('counts code units, code points and UTF-8 bytes differently for non-ASCII text', () => {
@@ -29,6 +30,41 @@ describe('describeText', () => {
 
   it('describes empty text', () => {
     expect(describeText('')).toMatchObject({ codePoints: 0, utf8Bytes: 0, lines: 0, words: 0 });
+  });
+});
+
+/** The same description read the plain way: by code point, with regexes, split and TextEncoder. */
+function describeByReading(text: string) {
+  const scripts = new Map<string, number>();
+  const res = ['Latin', 'Oriya', 'Devanagari', 'Han', 'Hiragana', 'Katakana', 'Cyrillic', 'Greek', 'Arabic'].map(
+    (s) => [s === 'Oriya' ? 'Odia' : s, new RegExp(`\\p{Script=${s}}`, 'u')] as const,
+  );
+  const chars = [...text];
+  for (const ch of chars.slice(0, SCRIPT_COUNT_LIMIT)) {
+    const hit = res.find(([, re]) => re.test(ch));
+    if (hit) scripts.set(hit[0], (scripts.get(hit[0]) ?? 0) + 1);
+  }
+  return {
+    codePoints: chars.length,
+    utf8Bytes: new TextEncoder().encode(text).length,
+    lines: text === '' ? 0 : text.split('\n').length,
+    words: (text.match(/\S+/gu) ?? []).length,
+    scripts: [...scripts].map(([script, codePoints]) => ({ script, codePoints })).sort((a, b) => b.codePoints - a.codePoints),
+    firstCharacters: chars.slice(0, 24).map(describeCharacter),
+  };
+}
+
+describe('describeText against the plain reading', () => {
+  it('agrees on any text: code points, UTF-8 bytes, lines, words, scripts and the first characters', () => {
+    const unusual = fc.constantFrom('\n', '\r\n', ' ', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u2028', '\u0085', 'ଓ', 'କି', 'é', 'Ж', 'Ω', '中', 'カ', 'ا', '👋🏽', '\ud800', '\udc00', 'a', 'Z', '7', '!');
+    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.array(unusual, { maxLength: 40 }).map((parts) => parts.join('')));
+    fc.assert(
+      fc.property(text, (t) => {
+        const { codePoints, utf8Bytes, lines, words, scripts, firstCharacters } = describeText(t);
+        expect({ codePoints, utf8Bytes, lines, words, scripts, firstCharacters }).toEqual(describeByReading(t));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
