@@ -5,7 +5,7 @@
  */
 import '@/nodes/shared/zod-jitless';
 import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type FinalConnectionState } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { connectionRefusal } from '@/nodes/engine/validate';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
@@ -56,16 +56,12 @@ const newSize = (type: NodeType) => {
 
 function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
   // What the shell draws, not the whole store: a run's results (runtime) re-render only the
-  // cards and the inspector that show them.
+  // cards and the inspector that show them, and an edit (nodes, edges) only the flow (FlowCanvas).
   const lab = useLab(
     useShallow((s) => ({
-      nodes: s.nodes,
-      edges: s.edges,
       presenting: s.presenting,
       readOnly: s.readOnly,
       lesson: s.lesson,
-      onNodesChange: s.onNodesChange,
-      onEdgesChange: s.onEdgesChange,
       inspect: s.inspect,
     })),
   );
@@ -175,29 +171,9 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
     return connectionRefusal(registry, { type: s.type, port: c.sourceHandle ?? '' }, { type: t.type, port: c.targetHandle ?? '' }) === null;
   }, []);
 
-  // Coloured by the source's port kind; a keystroke (new params) keeps the edges as they are.
-  const typeById = useLab(useShallow((s) => Object.fromEntries(s.nodes.map((n) => [n.id, n.type]))));
-  const edges = useMemo(
-    () =>
-      lab.edges.map((e) => {
-        const type = typeById[e.source];
-        const kind = type ? portSpec(type, 'out', e.sourceHandle ?? '')?.kind : undefined;
-        return kind ? { ...e, style: { stroke: PORT_COLOR[kind], strokeWidth: 2 } } : e;
-      }),
-    [lab.edges, typeById],
-  );
-
   const locked = lab.readOnly || Boolean(lab.lesson?.controls.lockGraph) || Boolean(lab.presenting);
   const showPalette = !lab.readOnly && !lab.lesson?.controls.hidePalette;
-  const nodes = presentingNode
-    ? lab.nodes.map((n) => (n.id === presentingNode ? n : { ...n, style: { ...n.style, opacity: 0.25 } }))
-    : lab.nodes;
   const presentingRevealed = lab.presenting?.revealed ?? true;
-  // On the projector, what answers the open question stays covered until the reveal.
-  const hiddenAnswers = useMemo(
-    () => nodesHidingAnswer({ nodes: lab.nodes, edges: lab.edges }, presentingNode, presentingRevealed),
-    [lab.nodes, lab.edges, presentingNode, presentingRevealed],
-  );
 
   return (
     <div className="flex h-screen flex-col">
@@ -258,45 +234,106 @@ function Canvas({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
           {galleryOpen && <GalleryDialog onOpen={openTemplate} onClose={() => setGalleryOpen(false)} />}
           {dialog}
           <EmptyCanvasHint onOpenTemplates={() => setGalleryOpen(true)} />
-          <HiddenAnswers.Provider value={hiddenAnswers}>
-            <ReactFlow<LabNode>
-              nodes={nodes}
-              edges={edges}
-              nodeTypes={nodeTypes}
-              onNodesChange={lab.onNodesChange}
-              onEdgesChange={lab.onEdgesChange}
-              onConnect={onConnect}
-              onConnectEnd={onConnectEnd}
-              isValidConnection={isValidConnection}
-              onBeforeDelete={onBeforeDelete}
-              onNodeDragStart={() => useLab.getState().record()}
-              onMoveStart={onMoveStart}
-              onNodeClick={(_, node) => lab.inspect(node.id)}
-              onPaneClick={() => lab.inspect(null)}
-              deleteKeyCode={locked ? null : ['Backspace', 'Delete']}
-              nodesConnectable={!locked}
-              nodesDraggable={!locked}
-              selectionKeyCode="Shift"
-              multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-              colorMode={dark ? 'dark' : 'light'}
-              minZoom={0.2}
-              proOptions={{ hideAttribution: false }}
-            >
-              <Background gap={20} />
-              <CanvasMinimap shown={minimapShown && !lab.presenting} />
-              {/* Fit is the toolbar's readable fit (F); React Flow's own would fit at any zoom, under the minimap. */}
-              <Controls showInteractive={false} showFitView={false}>
-                <MinimapToggle shown={minimapShown} onToggle={toggleMinimap} />
-              </Controls>
-              <ConnectionHint />
-            </ReactFlow>
-          </HiddenAnswers.Provider>
+          <FlowCanvas
+            locked={locked}
+            dark={dark}
+            minimapShown={minimapShown}
+            toggleMinimap={toggleMinimap}
+            presenting={presentingNow}
+            presentingNode={presentingNode}
+            presentingRevealed={presentingRevealed}
+            onConnect={onConnect}
+            onConnectEnd={onConnectEnd}
+            isValidConnection={isValidConnection}
+            onBeforeDelete={onBeforeDelete}
+            onMoveStart={onMoveStart}
+          />
         </div>
         {lab.presenting ? <PresenterPanel /> : <InspectorPanel empty={<Gallery onOpen={openTemplate} compact />} />}
       </div>
     </div>
   );
 }
+
+interface FlowCanvasProps {
+  locked: boolean;
+  dark: boolean;
+  minimapShown: boolean;
+  toggleMinimap(): void;
+  presenting: boolean;
+  /** In lesson mode, the step's node: the others are dimmed. */
+  presentingNode: string | undefined;
+  presentingRevealed: boolean;
+  onConnect(c: Connection): void;
+  onConnectEnd(event: MouseEvent | TouchEvent, state: FinalConnectionState): void;
+  isValidConnection: NonNullable<Parameters<typeof ReactFlow<LabNode>>[0]['isValidConnection']>;
+  onBeforeDelete: NonNullable<Parameters<typeof ReactFlow<LabNode>>[0]['onBeforeDelete']>;
+  onMoveStart: NonNullable<Parameters<typeof ReactFlow<LabNode>>[0]['onMoveStart']>;
+}
+
+/**
+ * The flow itself: the only part of the lab that reads the nodes and edges, so a keystroke in a
+ * node (new params) renders React Flow and that node's card, not the header, palette and inspector
+ * around them.
+ */
+const FlowCanvas = memo(function FlowCanvas(props: FlowCanvasProps) {
+  const { locked, dark, minimapShown, toggleMinimap, presenting, presentingNode, presentingRevealed } = props;
+  const flow = useLab(useShallow((s) => ({ nodes: s.nodes, edges: s.edges, onNodesChange: s.onNodesChange, onEdgesChange: s.onEdgesChange, inspect: s.inspect })));
+  // Coloured by the source's port kind; a keystroke (new params) keeps the edges as they are.
+  const typeById = useLab(useShallow((s) => Object.fromEntries(s.nodes.map((n) => [n.id, n.type]))));
+  const edges = useMemo(
+    () =>
+      flow.edges.map((e) => {
+        const type = typeById[e.source];
+        const kind = type ? portSpec(type, 'out', e.sourceHandle ?? '')?.kind : undefined;
+        return kind ? { ...e, style: { stroke: PORT_COLOR[kind], strokeWidth: 2 } } : e;
+      }),
+    [flow.edges, typeById],
+  );
+  const nodes = presentingNode
+    ? flow.nodes.map((n) => (n.id === presentingNode ? n : { ...n, style: { ...n.style, opacity: 0.25 } }))
+    : flow.nodes;
+  // On the projector, what answers the open question stays covered until the reveal.
+  const hiddenAnswers = useMemo(
+    () => nodesHidingAnswer({ nodes: flow.nodes, edges: flow.edges }, presentingNode, presentingRevealed),
+    [flow.nodes, flow.edges, presentingNode, presentingRevealed],
+  );
+  return (
+    <HiddenAnswers.Provider value={hiddenAnswers}>
+      <ReactFlow<LabNode>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={flow.onNodesChange}
+        onEdgesChange={flow.onEdgesChange}
+        onConnect={props.onConnect}
+        onConnectEnd={props.onConnectEnd}
+        isValidConnection={props.isValidConnection}
+        onBeforeDelete={props.onBeforeDelete}
+        onNodeDragStart={() => useLab.getState().record()}
+        onMoveStart={props.onMoveStart}
+        onNodeClick={(_, node) => flow.inspect(node.id)}
+        onPaneClick={() => flow.inspect(null)}
+        deleteKeyCode={locked ? null : ['Backspace', 'Delete']}
+        nodesConnectable={!locked}
+        nodesDraggable={!locked}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        colorMode={dark ? 'dark' : 'light'}
+        minZoom={0.2}
+        proOptions={{ hideAttribution: false }}
+      >
+        <Background gap={20} />
+        <CanvasMinimap shown={minimapShown && !presenting} />
+        {/* Fit is the toolbar's readable fit (F); React Flow's own would fit at any zoom, under the minimap. */}
+        <Controls showInteractive={false} showFitView={false}>
+          <MinimapToggle shown={minimapShown} onToggle={toggleMinimap} />
+        </Controls>
+        <ConnectionHint />
+      </ReactFlow>
+    </HiddenAnswers.Provider>
+  );
+});
 
 export function Lab({ initial, graphId }: { initial: GraphDoc; graphId?: string }) {
   return (

@@ -7,6 +7,7 @@
 import { FilePlus, GraduationCap, HelpCircle, LayoutGrid, LayoutTemplate, Maximize, Moon, Play, Redo2, Square, Sun, Undo2 } from 'lucide-react';
 import { formatMs } from '@/components/ui/format';
 import { ShareMenu } from './share-menu';
+import { useShallow } from 'zustand/react/shallow';
 import { useLab } from './store';
 import type { useSharing } from './use-sharing';
 import { StoredFormToggle } from '@/components/ui/token-display';
@@ -29,8 +30,23 @@ export interface ToolbarProps {
 }
 
 export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDark, onToggleHelp, onOpenTemplates, onNewBlank, onToggleLesson, onStop, onRunAgain }: ToolbarProps) {
-  const lab = useLab();
-  const stopped = Object.values(lab.runtime).some((r) => r.status === 'stopped');
+  // Only what the header shows: a keystroke or a node's result re-renders none of it.
+  const lab = useLab(
+    useShallow((s) => ({
+      presenting: s.presenting,
+      title: s.title,
+      setTitle: s.setTitle,
+      undo: s.undo,
+      redo: s.redo,
+      canUndo: s.past.length > 0,
+      canRedo: s.future.length > 0,
+      readOnly: s.readOnly,
+      run: s.run,
+      setRunOn: s.setRunOn,
+      stopped: Object.values(s.runtime).some((r) => r.status === 'stopped'),
+    })),
+  );
+  const stopped = lab.stopped;
   return (
     <header hidden={Boolean(lab.presenting)} className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-950 [&_.btn]:shrink-0 [&_.btn]:whitespace-nowrap">
       <span className="font-semibold tracking-tight">Tokenloom</span>
@@ -41,10 +57,10 @@ export function Toolbar({ dark, lessonOpen, sharing, onFit, onLayout, onToggleDa
         onChange={(e) => lab.setTitle(e.target.value)}
       />
       <div className="ml-2 flex items-center gap-1">
-        <button type="button" className="btn" onClick={lab.undo} disabled={lab.past.length === 0} aria-label="Undo" title="Undo (Ctrl/⌘ Z)">
+        <button type="button" className="btn" onClick={lab.undo} disabled={!lab.canUndo} aria-label="Undo" title="Undo (Ctrl/⌘ Z)">
           <Undo2 size={16} />
         </button>
-        <button type="button" className="btn" onClick={lab.redo} disabled={lab.future.length === 0} aria-label="Redo" title="Redo (Ctrl/⌘ Shift Z)">
+        <button type="button" className="btn" onClick={lab.redo} disabled={!lab.canRedo} aria-label="Redo" title="Redo (Ctrl/⌘ Shift Z)">
           <Redo2 size={16} />
         </button>
         <button type="button" className="btn" onClick={onFit} aria-label="Fit view" title="Fit view (F)">

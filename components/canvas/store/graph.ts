@@ -10,6 +10,7 @@ import { nodeKinds, registry } from '@/nodes';
 import { GRAPH_LIMITS } from '@/nodes/engine/graph-doc';
 import { lessonFor } from '../lesson-steps';
 import { fromGraphDoc, newNodeId, toGraphDoc, withDefaults, type LabEdge, type LabNode } from '../graph-convert';
+import { historyStep } from './history';
 import type { GraphSlice, Slice } from './types';
 
 let toastId = 0;
@@ -157,8 +158,8 @@ export const graphSlice: Slice<GraphSlice> = (set, get) => ({
 
   updateParams(id, patch, coalesceKey) {
     if (get().refuseIfReadOnly()) return;
-    get().record(coalesceKey ?? undefined);
     set((s) => ({
+      ...historyStep(s, coalesceKey ?? undefined, Date.now()),
       nodes: s.nodes.map((n) => (n.id === id ? { ...n, data: { ...n.data, params: { ...n.data.params, ...patch } } } : n)),
       revision: s.revision + 1,
     }));

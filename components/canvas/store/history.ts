@@ -9,23 +9,32 @@ const COALESCE_MS = 1000;
 
 export const snapshot = (s: Snapshot): Snapshot => ({ title: s.title, nodes: s.nodes, edges: s.edges, lesson: s.lesson });
 
+/**
+ * The history's part of an edit, to merge into the edit's own `set`: a new undo step, or (a
+ * keystroke in the same field within COALESCE_MS) the same step kept open. An edit that sets
+ * both at once notifies the store's listeners once (a keystroke is one update, not two).
+ */
+export function historyStep(
+  s: Snapshot & Pick<HistorySlice, 'past' | 'coalesce'>,
+  coalesceKey: string | undefined,
+  now: number,
+): Partial<Pick<HistorySlice, 'past' | 'future' | 'coalesce'>> {
+  const { coalesce } = s;
+  if (coalesceKey && coalesce && coalesce.key === coalesceKey && now - coalesce.at < COALESCE_MS) return { coalesce: { key: coalesceKey, at: now } };
+  return {
+    past: [...s.past.slice(-(HISTORY_LIMIT - 1)), snapshot(s)],
+    future: [],
+    coalesce: coalesceKey ? { key: coalesceKey, at: now } : null,
+  };
+}
+
 export const historySlice: Slice<HistorySlice> = (set, get) => ({
   past: [],
   future: [],
   coalesce: null,
 
   record(coalesceKey) {
-    const { coalesce } = get();
-    const now = Date.now();
-    if (coalesceKey && coalesce && coalesce.key === coalesceKey && now - coalesce.at < COALESCE_MS) {
-      set({ coalesce: { key: coalesceKey, at: now } });
-      return;
-    }
-    set((s) => ({
-      past: [...s.past.slice(-(HISTORY_LIMIT - 1)), snapshot(s)],
-      future: [],
-      coalesce: coalesceKey ? { key: coalesceKey, at: now } : null,
-    }));
+    set((s) => historyStep(s, coalesceKey, Date.now()));
   },
 
   undo() {
