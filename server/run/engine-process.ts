@@ -17,8 +17,9 @@
 never ends by itself), `invalid-size` (split 256 MB into characters: the
  * same V8 "invalid size" fatal error as the Clean replace "$&"×250 on a million characters,
  * cheaper), `hang` (the catastrophic regex
- * `(a+)+$` on "a"×40+"b"), `abort` (process.abort()). Off by default, and nothing else
- * reads the variable.
+ * `(a+)+$` on "a"×40+"b"), `abort` (process.abort()). With it, TOKENLOOM_TEST_SLOW_START_MS
+ * delays `ready` by that long: a process that loads as slowly as on a starved machine. Off by
+ * default, and nothing else reads these variables.
  *
  * Orphans: when its parent dies without a word (kill -9 of a queue worker or of the web server)
  * while a run holds this process's main thread (a hung regex), the 'disconnect' event never gets
@@ -144,7 +145,9 @@ function main() {
   });
   // The web server went away (or closed the pool): nothing left to do.
   process.on('disconnect', () => process.exit(0));
-  send({ type: 'ready' });
+  const slowStart = process.env.TOKENLOOM_TEST_FAULTS === '1' ? Number(process.env.TOKENLOOM_TEST_SLOW_START_MS ?? 0) : 0;
+  if (slowStart > 0) setTimeout(() => send({ type: 'ready' }), slowStart);
+  else send({ type: 'ready' });
 }
 
 if (process.send) main();

@@ -34,6 +34,11 @@ export interface EngineRunOptions {
   affinity?: string;
   /** Called when the run starts executing (an engine process took it), after any queueing. */
   onStarted?: () => void;
+  /**
+   * Called when a process is set aside for the run but is still loading (a replacement for a
+   * killed one, or a new spare): from then on the run waits for that load, not behind other runs.
+   */
+  onAssigned?: () => void;
 }
 
 export interface RunEngine {

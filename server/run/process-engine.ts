@@ -105,7 +105,7 @@ export function createProcessEngine(options: ProcessEngineOptions): RunEngine {
   }
 
   /** An idle, loaded process for this run (started if needed), or undefined when `signal` aborts first. */
-  async function acquire(affinity: string | undefined, signal: AbortSignal): Promise<EngineProcess | undefined> {
+  async function acquire(affinity: string | undefined, signal: AbortSignal, onAssigned?: () => void): Promise<EngineProcess | undefined> {
     for (;;) {
       if (signal.aborted || closing) return undefined;
       const idle = live.filter((p) => p.alive && !p.busy);
@@ -121,6 +121,7 @@ export function createProcessEngine(options: ProcessEngineOptions): RunEngine {
         // other process is busy (or hung) does not wait the second or two a process takes to load.
         if (!live.some((p) => p.alive && !p.busy) && live.length < maxProcesses) retireWhenIdle(spawn());
         try {
+          if (!proc.isLoaded) onAssigned?.();
           await proc.loaded;
           if (proc.alive) return proc;
         } catch (error) {
@@ -157,8 +158,8 @@ export function createProcessEngine(options: ProcessEngineOptions): RunEngine {
     wakeWaiters();
   }
 
-  async function run(doc: GraphDoc, { signal, onEvent, affinity, onStarted }: EngineRunOptions): Promise<void> {
-    const proc = await acquire(affinity, signal);
+  async function run(doc: GraphDoc, { signal, onEvent, affinity, onStarted, onAssigned }: EngineRunOptions): Promise<void> {
+    const proc = await acquire(affinity, signal, onAssigned);
     if (!proc) {
       onEvent({ type: 'run:done', ms: 0, cancelled: true });
       return;

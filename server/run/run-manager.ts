@@ -18,8 +18,9 @@
  *   start: time spent waiting behind other runs does not count against it); its watchers get
  *   the `run:done` event, then a TIMEOUT error "This run was stopped after 120 s …". One that
  *   does not stop is killed with its process ("This run ran past …"). Waiting for a process is
- *   bounded apart (maxRunMs + the hard-stop grace + a process start), with its own message.
- *   Other runs are not touched.
+ *   bounded apart (maxRunMs + the hard-stop grace + a process start), with its own message;
+ *   the bound starts again when a process is set aside for the run and still loading (a
+ *   replacement is slow to start on a busy machine). Other runs are not touched.
  * - Engine failures: a run whose process died of memory or a V8 size limit fails with
  *   UNPROCESSABLE_CONTENT and the process-engine's sentence; the server goes on.
  * - Cancellation: a watcher that disconnects (the subscription's signal) or calls cancel with
@@ -145,10 +146,17 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
     // The run's own clock starts when a process takes it (onStarted), so a run queued behind
     // a hung one is never blamed for that one's time. Waiting is bounded apart, by long enough
     // for a hung run to reach its limit, be killed and its process be replaced.
-    let timer = setTimeout(() => {
+    const waitedTooLong = () => {
       execution.outcome ??= { kind: 'queue-limit' };
       execution.controller.abort();
-    }, queueLimitMs);
+    };
+    let timer = setTimeout(waitedTooLong, queueLimitMs);
+    // A process set aside for this run is loading (it replaces one killed at its deadline): the
+    // wait starts again, so a machine slow to start processes does not refuse a run it can run.
+    const onAssigned = () => {
+      clearTimeout(timer);
+      timer = setTimeout(waitedTooLong, queueLimitMs);
+    };
     const onStarted = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
@@ -162,6 +170,7 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
         await runner.run(doc, {
           signal: execution.controller.signal,
           affinity: affinityOf(doc),
+          onAssigned,
           onStarted,
           onEvent: (event) => {
             execution.events.push(event);

@@ -6,7 +6,10 @@
  *   processes, 4 at most): two hung runs hold both warm processes; a third client's run gets
  *   a spare and finishes before they are killed;
  * - through the run manager with a single engine process (1.5 s per run): the small run that
- *   waited behind a hung one gets its own full time once that one's process is killed.
+ *   waited behind a hung one gets its own full time once that one's process is killed;
+ * - the same when the replacement process takes 5 s to load (the test hook
+ *   TOKENLOOM_TEST_SLOW_START_MS, as on a starved machine): the waiting run is not refused as
+ *   "never started" while the process set aside for it loads.
  */
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,4 +118,45 @@ describe('a run queued behind a hung one (one engine process, 1.5 s per run)', (
     );
     expect(manager.stats()).toEqual({ activeRuns: 0, executions: 0, staged: 0 });
   });
+});
+
+describe('a run queued behind a hung one, when its replacement process is slow to load', () => {
+  let manager: RunManager;
+  // The hung run is killed 1.5 s + 8 s after it starts; the wait for a process is bounded by
+  // 1.5 s + 8 s + 5 s. A replacement that loads in 5 s (and however long this machine adds) ends
+  // past that bound counted from the queueing, but well within it counted from the moment the
+  // process was set aside for the waiting run.
+  const limits = { ...readRunLimits({}), processes: 1, maxProcesses: 1, maxRunMs: 1500, stopGraceMs: 8000 };
+
+  beforeAll(async () => {
+    process.env.TOKENLOOM_TEST_FAULTS = '1';
+    process.env.TOKENLOOM_TEST_SLOW_START_MS = '5000';
+    manager = createRunManager({ limits });
+    await manager.info();
+  });
+
+  afterAll(async () => {
+    await manager?.close();
+    delete process.env.TOKENLOOM_TEST_FAULTS;
+    delete process.env.TOKENLOOM_TEST_SLOW_START_MS;
+  });
+
+  it('runs the waiting run once the slow replacement has loaded, instead of refusing it', async () => {
+    const hungDoc = pipelineDoc('hung, slow machine');
+    hungDoc.nodes.push({ id: 'hang', type: 'note', params: { text: 'TOKENLOOM_TEST_FAULT:hang' }, position: { x: 0, y: 300 } });
+    let markHung!: () => void;
+    const hangStarted = new Promise<void>((resolve) => (markHung = resolve));
+    const hung = drain(manager, 'regex-user', hungDoc, (event) => {
+      if (event.type === 'node:start' && event.nodeId === 'hang') markHung();
+    });
+    await hangStarted;
+
+    const queuedAt = Date.now();
+    const small = await drain(manager, 'other-user', pipelineDoc('waited for a process that loads slowly'));
+    expect(small.error).toBeUndefined();
+    expect(small.events.at(-1)).toMatchObject({ type: 'run:done', cancelled: false });
+    // It waited past the bound counted from its queueing (1.5 + 8 + 5 s) and still ran.
+    expect(Date.now() - queuedAt).toBeGreaterThan(limits.maxRunMs + limits.stopGraceMs + 5000 - 500);
+    expect((await hung).error?.code).toBe('TIMEOUT');
+  }, 90_000);
 });
