@@ -19,8 +19,9 @@
  *   the `run:done` event, then a TIMEOUT error "This run was stopped after 120 s …". One that
  *   does not stop is killed with its process ("This run ran past …"). Waiting for a process is
  *   bounded apart (maxRunMs + the hard-stop grace + a process start), with its own message;
- *   the bound starts again when a process is set aside for the run and still loading (a
- *   replacement is slow to start on a busy machine). Other runs are not touched.
+ *   once a process is set aside for the run and still loading (a replacement is slow to start
+ *   on a busy machine), the run waits for that load instead, up to PROCESS_LOAD_MS. Other runs
+ *   are not touched.
  * - Engine failures: a run whose process died of memory or a V8 size limit fails with
  *   UNPROCESSABLE_CONTENT and the process-engine's sentence; the server goes on.
  * - Cancellation: a watcher that disconnects (the subscription's signal) or calls cancel with
@@ -47,7 +48,7 @@ import type { CacheLookup } from '@/server/run/lookup';
 import { isQueueEngine, openRunEngine, usesQueue } from '@/server/run/open-engine';
 import type { QueueWorkerSeen } from '@/server/run/queue/queue-engine';
 import { affinityOf, fingerprintOf } from '@/server/run/run-fingerprint';
-import { outcomeError, outcomeOfError, type RunOutcome } from '@/server/run/run-outcome';
+import { outcomeError, outcomeOfError, PROCESS_LOAD_MS, type RunOutcome } from '@/server/run/run-outcome';
 import { createStaging } from '@/server/run/staging';
 import { BATCH_WINDOW_MS, gatherFor, nextChange, type WaitableExecution } from '@/server/run/stream-wait';
 
@@ -151,11 +152,15 @@ export function createRunManager(options: { limits?: RunLimits; engine?: RunEngi
       execution.controller.abort();
     };
     let timer = setTimeout(waitedTooLong, queueLimitMs);
-    // A process set aside for this run is loading (it replaces one killed at its deadline): the
-    // wait starts again, so a machine slow to start processes does not refuse a run it can run.
+    // A process set aside for this run is loading (it replaces one killed at its deadline): from
+    // now on the run waits for that load, bounded apart, so a machine slow to start processes
+    // does not refuse a run it can run.
     const onAssigned = () => {
       clearTimeout(timer);
-      timer = setTimeout(waitedTooLong, queueLimitMs);
+      timer = setTimeout(() => {
+        execution.outcome ??= { kind: 'load-limit' };
+        execution.controller.abort();
+      }, PROCESS_LOAD_MS);
     };
     const onStarted = () => {
       clearTimeout(timer);

@@ -11,10 +11,17 @@ import { EngineProcessError } from '@/server/run/process-engine';
 
 export type RunOutcome =
   /** Stopped at the limit; killed with its process at the limit (it did not stop); never started. */
-  | { kind: 'time-limit' | 'killed-at-limit' | 'queue-limit' }
+  | { kind: 'time-limit' | 'killed-at-limit' | 'queue-limit' | 'load-limit' }
   /** Its engine process died of memory or a V8 size limit. */
   | { kind: 'too-large'; message: string }
   | { kind: 'failed'; message: string };
+
+/**
+ * How long a run waits for the engine process set aside for it to load (a replacement for one
+ * killed at its deadline): loading is the machine's speed, not other runs' time, and a busy
+ * machine took over 8 s for it.
+ */
+export const PROCESS_LOAD_MS = 60_000;
 
 /** The outcome of a run whose engine threw `error`, given what was already recorded (`before`). */
 export function outcomeOfError(error: unknown, before: RunOutcome | undefined): RunOutcome {
@@ -43,6 +50,11 @@ export function outcomeError(outcome: RunOutcome, limits: RunLimits, queueLimitM
       return new TRPCError({
         code: 'TIMEOUT',
         message: `This run ran past ${formatSeconds(limits.maxRunMs)}, the server's limit for one run, and did not stop when asked, so its engine process was ended. Use a smaller text or a simpler pattern, or run it in the browser.`,
+      });
+    case 'load-limit':
+      return new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: `The engine process started for this run did not finish loading within ${formatSeconds(PROCESS_LOAD_MS)}, so the run never started. Try again in a moment, or run it in the browser.`,
       });
     case 'queue-limit':
       return new TRPCError({

@@ -80,6 +80,19 @@ function drain(manager: RunManager, client: string, doc: GraphDoc, onEvent: (eve
   })();
 }
 
+/** A run whose hung regex has started (its node:start came); `ended` is its drain (wrapped, so awaiting this does not wait for it). */
+async function startHungRun(manager: RunManager, text: string) {
+  const hungDoc = pipelineDoc(text);
+  hungDoc.nodes.push({ id: 'hang', type: 'note', params: { text: 'TOKENLOOM_TEST_FAULT:hang' }, position: { x: 0, y: 300 } });
+  let markHung!: () => void;
+  const hangStarted = new Promise<void>((resolve) => (markHung = resolve));
+  const hung = drain(manager, 'regex-user', hungDoc, (event) => {
+    if (event.type === 'node:start' && event.nodeId === 'hang') markHung();
+  });
+  await hangStarted;
+  return { ended: hung };
+}
+
 describe('a run queued behind a hung one (one engine process, 1.5 s per run)', () => {
   let manager: RunManager;
 
@@ -95,14 +108,7 @@ describe('a run queued behind a hung one (one engine process, 1.5 s per run)', (
   });
 
   it('gives the waiting run its own full time once the hung run’s process is killed at its deadline', async () => {
-    const hungDoc = pipelineDoc('hung');
-    hungDoc.nodes.push({ id: 'hang', type: 'note', params: { text: 'TOKENLOOM_TEST_FAULT:hang' }, position: { x: 0, y: 300 } });
-    let markHung!: () => void;
-    const hangStarted = new Promise<void>((resolve) => (markHung = resolve));
-    const hung = drain(manager, 'regex-user', hungDoc, (event) => {
-      if (event.type === 'node:start' && event.nodeId === 'hang') markHung();
-    });
-    await hangStarted;
+    const hung = await startHungRun(manager, 'hung');
 
     const queuedAt = Date.now();
     const small = await drain(manager, 'other-user', pipelineDoc('a small run that had to wait'));
@@ -110,7 +116,7 @@ describe('a run queued behind a hung one (one engine process, 1.5 s per run)', (
     expect(small.events.at(-1)).toMatchObject({ type: 'run:done', cancelled: false });
     expect(Date.now() - queuedAt).toBeGreaterThan(1500); // it did wait past the limit, and was not stopped for it
 
-    const { error } = await hung;
+    const { error } = await hung.ended;
     expect(error).toBeInstanceOf(TRPCError);
     expect(error?.code).toBe('TIMEOUT');
     expect(error?.message).toBe(
@@ -123,9 +129,8 @@ describe('a run queued behind a hung one (one engine process, 1.5 s per run)', (
 describe('a run queued behind a hung one, when its replacement process is slow to load', () => {
   let manager: RunManager;
   // The hung run is killed 1.5 s + 8 s after it starts; the wait for a process is bounded by
-  // 1.5 s + 8 s + 5 s. A replacement that loads in 5 s (and however long this machine adds) ends
-  // past that bound counted from the queueing, but well within it counted from the moment the
-  // process was set aside for the waiting run.
+  // 1.5 s + 8 s + 5 s. A replacement that loads in 5 s (and however long this machine adds) is
+  // ready past that bound, counted from the queueing: the run must wait for the load instead.
   const limits = { ...readRunLimits({}), processes: 1, maxProcesses: 1, maxRunMs: 1500, stopGraceMs: 8000 };
 
   beforeAll(async () => {
@@ -142,14 +147,7 @@ describe('a run queued behind a hung one, when its replacement process is slow t
   });
 
   it('runs the waiting run once the slow replacement has loaded, instead of refusing it', async () => {
-    const hungDoc = pipelineDoc('hung, slow machine');
-    hungDoc.nodes.push({ id: 'hang', type: 'note', params: { text: 'TOKENLOOM_TEST_FAULT:hang' }, position: { x: 0, y: 300 } });
-    let markHung!: () => void;
-    const hangStarted = new Promise<void>((resolve) => (markHung = resolve));
-    const hung = drain(manager, 'regex-user', hungDoc, (event) => {
-      if (event.type === 'node:start' && event.nodeId === 'hang') markHung();
-    });
-    await hangStarted;
+    const hung = await startHungRun(manager, 'hung, slow machine');
 
     const queuedAt = Date.now();
     const small = await drain(manager, 'other-user', pipelineDoc('waited for a process that loads slowly'));
@@ -157,6 +155,6 @@ describe('a run queued behind a hung one, when its replacement process is slow t
     expect(small.events.at(-1)).toMatchObject({ type: 'run:done', cancelled: false });
     // It waited past the bound counted from its queueing (1.5 + 8 + 5 s) and still ran.
     expect(Date.now() - queuedAt).toBeGreaterThan(limits.maxRunMs + limits.stopGraceMs + 5000 - 500);
-    expect((await hung).error?.code).toBe('TIMEOUT');
+    expect((await hung.ended).error?.code).toBe('TIMEOUT');
   }, 90_000);
 });
