@@ -66,13 +66,15 @@ export function estimateBytes(value: unknown, depth = 0): number {
     return 16 + (sum / sample) * n;
   }
   if (value instanceof Map) {
-    let sum = 32;
-    let i = 0;
+    // The first 64 entries stand for all of them (a Map cannot be sampled across its length).
+    let entries = 0;
+    let sampled = 0;
     for (const [k, v] of value) {
-      if (i++ > 64) return (sum / 64) * value.size;
-      sum += estimateBytes(k, depth + 1) + estimateBytes(v, depth + 1);
+      if (sampled === 64) break;
+      entries += estimateBytes(k, depth + 1) + estimateBytes(v, depth + 1);
+      sampled++;
     }
-    return sum;
+    return sampled === 0 ? 32 : 32 + (entries / sampled) * value.size;
   }
   let sum = 32;
   for (const k in value as Record<string, unknown>) {

@@ -63,6 +63,17 @@ describe('estimateBytes', () => {
     const estimate = estimateBytes(counts);
     expect(Math.abs(estimate - walked(counts)) / walked(counts)).toBeLessThan(0.05);
     expect(estimateBytes(new Map(Array.from({ length: 64 }, (_, i) => [i, i] as const)))).toBe(32 + 64 * 16);
+    // Alike entries past the sample: exactly what walking them gives.
+    const alike = new Map(Array.from({ length: 1000 }, (_, i) => [i, 'ab'] as const));
+    expect(estimateBytes(alike)).toBe(walked(alike));
+    expect(estimateBytes(alike)).toBe(32 + 1000 * (8 + 20));
+  });
+
+  it('sizes a map past 64 entries from its first 64 only, however large the rest', () => {
+    // A million-entry pair-count table is sized in microseconds: entries past the 64th are not read.
+    const small = Array.from({ length: 64 }, (_, i) => [i, 1] as const);
+    const large = Array.from({ length: 36 }, (_, i) => [64 + i, 'x'.repeat(10_000)] as const);
+    expect(estimateBytes(new Map([...small, ...large]))).toBe(32 + 100 * 16);
   });
 
   it('stops descending past six levels of nesting instead of walking a deep structure', () => {
@@ -74,6 +85,23 @@ describe('estimateBytes', () => {
     expect(estimateBytes(shallow)).toBeGreaterThan(200_000);
     expect(estimateBytes(deep)).toBeLessThan(1000);
     expect(estimateBytes(deep)).toBe(7 * (32 + 2) + 64);
+  });
+
+  it('stops past six levels in arrays and in map keys and values too', () => {
+    const big = 'z'.repeat(100_000);
+    const nest = (wrap: (inner: unknown) => unknown, levels: number) => {
+      let v: unknown = big;
+      for (let i = 0; i < levels; i++) v = wrap(v);
+      return v;
+    };
+    for (const wrap of [(v: unknown) => [v], (v: unknown) => new Map([[1, v]]), (v: unknown) => new Map([[v, 1]])]) {
+      expect(estimateBytes(nest(wrap, 6))).toBeGreaterThan(200_000);
+      expect(estimateBytes(nest(wrap, 8))).toBeLessThan(1000);
+    }
+    // A structure nested far deeper than any result is sized without running out of stack.
+    let chain: unknown = [];
+    for (let i = 0; i < 200_000; i++) chain = [chain];
+    expect(estimateBytes(chain)).toBeLessThan(1000);
   });
 });
 
@@ -99,5 +127,17 @@ describe('the recipe cache', () => {
     for (let i = 20; i < 30; i++) cache.set(`r${i}`, tenMegabytes());
     expect(cache.size).toBeLessThan(30);
     expect(cache.get('r0')).toBeUndefined();
+  });
+
+  it('counts a result’s outputs, details and view alike against its bound', () => {
+    const sixHundredKilobytes = 'v'.repeat(300_000);
+    for (const part of ['outputs', 'details', 'view'] as const) {
+      const cache = createRecipeCache({ maxBytes: 1_000_000 });
+      const result = () => ({ outputs: {}, details: undefined, view: null, ms: 1, ...{ [part]: part === 'outputs' ? { text: sixHundredKilobytes } : sixHundredKilobytes } });
+      cache.set('first', result());
+      cache.set('second', result());
+      // Two results of 600 KB do not fit in 1 MB: the older one goes, whichever part is large.
+      expect({ part, size: cache.size, first: cache.get('first') }).toEqual({ part, size: 1, first: undefined });
+    }
   });
 });
