@@ -73,7 +73,7 @@ describe('estimateBytes', () => {
     // A million-entry pair-count table is sized in microseconds: entries past the 64th are not read.
     const small = Array.from({ length: 64 }, (_, i) => [i, 1] as const);
     const large = Array.from({ length: 36 }, (_, i) => [64 + i, 'x'.repeat(10_000)] as const);
-    expect(estimateBytes(new Map([...small, ...large]))).toBe(32 + 100 * 16);
+    expect(estimateBytes(new Map<number, unknown>([...small, ...large]))).toBe(32 + 100 * 16);
   });
 
   it('stops descending past six levels of nesting instead of walking a deep structure', () => {

@@ -264,7 +264,7 @@ describe('outputs that depend on part of the recipe', () => {
         ['n', 'rc', 'c', 'text'],
       ],
     );
-  const textOf = (report: Awaited<ReturnType<typeof run>>['report'], id: string) => (report.outcomes.get(id) as { outputs: { text: string } }).outputs.text;
+  const textOf = (report: Awaited<ReturnType<typeof run>>['report'], id: string) => (report.outcomes.get(id) as unknown as { outputs: { text: string } }).outputs.text;
 
   it('keys each output on its own, so a node reading one never gets the result of a node reading the other', async () => {
     const { report } = await run(twoPort(1, 0));
