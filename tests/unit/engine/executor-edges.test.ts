@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createRecipeCache } from '@/nodes/engine/cache';
 import { defineNode, type RunContext } from '@/nodes/engine/define-node';
-import { AbortError, execute, isAbortError, type RunEvent } from '@/nodes/engine/executor';
+import { AbortError, execute, isAbortError, yieldToEventLoop, type RunEvent } from '@/nodes/engine/executor';
 import type { Registry } from '@/nodes/engine/validate';
 import { graph, nodeResources, testRegistry } from './fixtures';
 
@@ -165,6 +165,36 @@ describe('cancelling a run', () => {
     const { report } = await run(textThenProbe('stop at turn'), { now: () => time, signal: controller.signal });
     expect(report.cancelled).toBe(true);
     expect(turnsSeen).toEqual([12]);
+  });
+});
+
+describe('the page\'s turn in a browser or a Web Worker, where there is no setImmediate', () => {
+  /** Runs `body` with setImmediate gone, as in Chromium's page and its workers. */
+  async function withoutSetImmediate(body: () => Promise<void>) {
+    const g = globalThis as { setImmediate?: unknown };
+    const saved = g.setImmediate;
+    g.setImmediate = undefined;
+    try {
+      await body();
+    } finally {
+      g.setImmediate = saved;
+    }
+  }
+
+  it('is a message hop that comes back, so a long node still finishes', async () => {
+    await withoutSetImmediate(async () => {
+      await yieldToEventLoop();
+      let time = 0;
+      behaviour = async (ctx) => {
+        for (let i = 0; i < 3; i++) {
+          time += 20;
+          await ctx.checkpoint();
+        }
+      };
+      const { report } = await run(textThenProbe('hops'), { now: () => time });
+      expect(report.cancelled).toBe(false);
+      expect(report.outcomes.get('p')?.status).toBe('done');
+    });
   });
 });
 
