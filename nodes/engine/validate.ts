@@ -70,7 +70,8 @@ export function connectionRefusal(
 
 /**
  * Kahn's algorithm. Returns node ids in an order where every edge goes forward, or the ids
- * left on a cycle. Ties keep document order, so the order is stable across runs.
+ * left on a cycle. Nodes ready at the start keep document order, and nodes released later come
+ * in the order of their wires, so the order is stable across runs.
  */
 export function topologicalOrder(
   nodeIds: readonly string[],
@@ -121,7 +122,8 @@ export function validateGraph(doc: GraphDoc, registry: Registry): GraphIssue[] {
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path.join('.') || '(params)';
-        const label = paramLabel(def.params, String(issue.path[0] ?? field));
+        // No path: the params as a whole are wrong (not an object), so the sentence names them.
+        const label = issue.path.length ? paramLabel(def.params, String(issue.path[0])) : 'The settings';
         issues.push({
           code: 'bad-params',
           nodeId: node.id,
@@ -133,6 +135,9 @@ export function validateGraph(doc: GraphDoc, registry: Registry): GraphIssue[] {
   }
 
   const fed = new Map<string, string>(); // JSON [node, port] -> edge id
+  // Wires that passed every check: a refused wire is reported once and counts as no wire, so it
+  // neither feeds an input nor closes a loop (the executor runs on the same wires).
+  const accepted: GraphEdge[] = [];
   for (const edge of doc.edges) {
     const source = byId.get(edge.source);
     const target = byId.get(edge.target);
@@ -179,6 +184,7 @@ export function validateGraph(doc: GraphDoc, registry: Registry): GraphIssue[] {
       continue;
     }
     fed.set(slot, edge.id);
+    accepted.push(edge);
   }
 
   for (const node of byId.values()) {
@@ -196,7 +202,7 @@ export function validateGraph(doc: GraphDoc, registry: Registry): GraphIssue[] {
     }
   }
 
-  const onCycle = nodesOnCycles([...byId.keys()], doc.edges);
+  const onCycle = nodesOnCycles([...byId.keys()], accepted);
   if (onCycle.length > 0) {
     issues.push({
       code: 'cycle',
