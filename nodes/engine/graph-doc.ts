@@ -117,7 +117,8 @@ function describeJsonValue(value: unknown): string {
   if (typeof value === 'string') return 'a string';
   if (typeof value === 'number') return `the number ${String(value)}`;
   if (typeof value === 'boolean') return `the value ${String(value)}`;
-  return `a ${typeof value}`;
+  if (value === undefined) return 'missing';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /**
@@ -149,9 +150,11 @@ export function loadGraphDoc(raw: unknown): LoadResult {
   }
   let value = raw as Record<string, unknown>;
   const declared = value.schemaVersion;
-  let version = typeof declared === 'number' ? declared : 0;
+  // No schemaVersion is a React Flow export (version 0). Any other non-number ("1") is refused:
+  // read as version 0, a current graph's params would be dropped by the migration.
+  let version = typeof declared === 'number' ? declared : declared === undefined ? 0 : Number.NaN;
   if (!Number.isInteger(version) || version < 0) {
-    return { ok: false, message: `This graph has an invalid schemaVersion (${String(declared)}).` };
+    return { ok: false, message: `This graph has an invalid schemaVersion (${typeof declared === 'string' ? JSON.stringify(declared) : String(declared)}): it must be a whole number.` };
   }
   if (version > CURRENT_SCHEMA_VERSION) {
     return {
