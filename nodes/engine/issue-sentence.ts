@@ -46,7 +46,7 @@ function predicate(issue: z.core.$ZodIssue): string | null {
     case 'too_big': {
       const max = issue.maximum;
       if (issue.origin === 'string') return `must be at most ${count(max)} characters long`;
-      if (issue.origin === 'array' || issue.origin === 'set') return `must have at most ${count(max)} items`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `must have at most ${count(max)} ${Number(max) === 1 ? 'item' : 'items'}`;
       if (issue.inclusive === false) return `must be less than ${count(max)}`;
       return `must be at most ${count(max)}`;
     }
