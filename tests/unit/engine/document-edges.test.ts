@@ -67,6 +67,9 @@ describe('a saved graph and its lesson', () => {
       'This graph cannot be read. Node 0 is not an object: it is a bigint, where a node with an id was expected.',
     );
     expect(message({ schemaVersion: Infinity, nodes: [], edges: [] })).toBe('This graph has an invalid schemaVersion (Infinity): it must be a whole number.');
+    expect(message({ schemaVersion: 'v'.repeat(100_000), nodes: [], edges: [] })).toBe(
+      `This graph has an invalid schemaVersion ("${'v'.repeat(20)}…"): it must be a whole number.`,
+    );
   });
 });
 
