@@ -51,7 +51,8 @@ function predicate(issue: z.core.$ZodIssue): string | null {
       return `must be at most ${count(max)}`;
     }
     case 'invalid_type':
-      return `must be ${kindName(issue.expected)}`;
+      // zod reports an absent field as the wrong type ("expected string, received undefined").
+      return / received undefined$/.test(issue.message) ? 'is missing' : `must be ${kindName(issue.expected)}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => String(v)).join(', ')}`;
     case 'not_multiple_of':

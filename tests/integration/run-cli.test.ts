@@ -94,6 +94,6 @@ describe('scripts/run-graph.ts', () => {
     await writeFile(bad, JSON.stringify({ schemaVersion: 1, nodes: [{ id: 'a', type: 'text' }], edges: [] }));
     const { code, stderr } = await runCli([bad]);
     expect(code).toBe(1);
-    expect(stderr.trim()).toBe(`${bad}: The graph is malformed: node 'a' (text): position must be a set of named values.`);
+    expect(stderr.trim()).toBe(`${bad}: The graph is malformed: node 'a' (text): position is missing.`);
   });
 });

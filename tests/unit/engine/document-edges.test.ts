@@ -53,7 +53,7 @@ describe('a saved graph and its lesson', () => {
       'The graph is malformed: lesson.steps.0.nodeId must not be empty.',
     );
     expect(message({ schemaVersion: 1, nodes: [], edges: [{ id: 'e', type: 'smoothstep', source: 'a', sourcePort: 'text', target: 'b' }] })).toBe(
-      "The graph is malformed: edge 'e': targetPort must be text.",
+      "The graph is malformed: edge 'e': targetPort is missing.",
     );
   });
 
@@ -94,6 +94,12 @@ describe('reading a setting’s label and a schema’s message', () => {
     expect(first(z.string().min(3, 'Pick a name: Invalid ones are refused'), 'a', 'Name')).toBe('Pick a name: Invalid ones are refused.');
     expect(first(z.set(z.string()).min(2), new Set(['a']), 'Specials')).toBe('Specials must have at least 2 items.');
     expect(first(z.set(z.string()).max(1), new Set(['a', 'b']), 'Specials')).toBe('Specials must have at most 1 item.');
+  });
+
+  it('says a setting is missing when it is absent, and names the kind it takes when it is of the wrong kind', () => {
+    const schema = z.object({ seed: z.number() });
+    expect(first(schema, {}, 'Seed')).toBe('Seed is missing.');
+    expect(first(schema, { seed: null }, 'Seed')).toBe('Seed must be a number.');
   });
 
   it('adds the final period after a text with a period inside it', () => {

@@ -109,12 +109,12 @@ describe('the sentence for a graph that cannot be opened', () => {
 
   it('names the entry by its id, else by its place, and the field as written in the document', () => {
     expect(message({ schemaVersion: 1, nodes: [], edges: [{ source: 'a', sourcePort: 'text', target: 'b', targetPort: 'text' }] })).toBe(
-      'The graph is malformed: edge #1: id must be text.',
+      'The graph is malformed: edge #1: id is missing.',
     );
-    expect(message({ schemaVersion: 1, nodes: [{ id: 'a', position: { x: 0, y: 0 } }], edges: [] })).toBe('The graph is malformed: node \'a\': type must be text.');
+    expect(message({ schemaVersion: 1, nodes: [{ id: 'a', position: { x: 0, y: 0 } }], edges: [] })).toBe('The graph is malformed: node \'a\': type is missing.');
     expect(message({ schemaVersion: 1, title: 'x'.repeat(201), nodes: [], edges: [] })).toBe('The graph is malformed: title must be at most 200 characters long.');
     expect(message({ schemaVersion: 1, nodes: [], edges: [], runOn: 'gpu' })).toBe('The graph is malformed: runOn must be one of browser, server.');
-    expect(message({ schemaVersion: 1 })).toBe('The graph is malformed: nodes must be a list.');
+    expect(message({ schemaVersion: 1 })).toBe('The graph is malformed: nodes is missing.');
   });
 
   it('opens a current graph as it is, with a default title, and says when it migrated an export', () => {
