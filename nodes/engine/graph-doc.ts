@@ -154,7 +154,8 @@ export function loadGraphDoc(raw: unknown): LoadResult {
   // read as version 0, a current graph's params would be dropped by the migration.
   let version = typeof declared === 'number' ? declared : declared === undefined ? 0 : Number.NaN;
   if (!Number.isInteger(version) || version < 0) {
-    return { ok: false, message: `This graph has an invalid schemaVersion (${typeof declared === 'string' ? JSON.stringify(declared.length > 20 ? `${declared.slice(0, 20)}…` : declared) : String(declared)}): it must be a whole number.` };
+    const given = typeof declared === 'string' ? JSON.stringify(declared.length > 20 ? `${declared.slice(0, 20)}…` : declared) : String(declared);
+    return { ok: false, message: `This graph has an invalid schemaVersion (${given}): it must be a whole number.` };
   }
   if (version > CURRENT_SCHEMA_VERSION) {
     return {

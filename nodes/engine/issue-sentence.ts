@@ -13,6 +13,8 @@ import type { z } from 'zod';
 const BUILT_IN = /^(Too (small|big)|Invalid|Expected|Unrecognized)/;
 
 const count = (n: number | bigint) => Number(n).toLocaleString('en-US');
+/** "1 item", "3 items". */
+const items = (n: number | bigint) => `${count(n)} ${Number(n) === 1 ? 'item' : 'items'}`;
 
 function kindName(expected: string): string {
   switch (expected) {
@@ -39,14 +41,14 @@ function predicate(issue: z.core.$ZodIssue): string | null {
     case 'too_small': {
       const min = issue.minimum;
       if (issue.origin === 'string') return Number(min) <= 1 ? 'must not be empty' : `must be at least ${count(min)} characters long`;
-      if (issue.origin === 'array' || issue.origin === 'set') return `must have at least ${count(min)} ${Number(min) === 1 ? 'item' : 'items'}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `must have at least ${items(min)}`;
       if (issue.inclusive === false) return `must be more than ${count(min)}`;
       return `must be at least ${count(min)}`;
     }
     case 'too_big': {
       const max = issue.maximum;
       if (issue.origin === 'string') return `must be at most ${count(max)} characters long`;
-      if (issue.origin === 'array' || issue.origin === 'set') return `must have at most ${count(max)} ${Number(max) === 1 ? 'item' : 'items'}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `must have at most ${items(max)}`;
       if (issue.inclusive === false) return `must be less than ${count(max)}`;
       return `must be at most ${count(max)}`;
     }
