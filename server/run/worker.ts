@@ -8,7 +8,9 @@
  *
  * - Concurrency: TOKENLOOM_WORKER_CONCURRENCY runs at once (default: TOKENLOOM_RUN_PROCESSES, so
  *   cores − 1, 1–4), one engine process each (plus one spare loading for the next), and one
- *   more slot for jobs preferred for this worker (affinity, queue/run-queue.ts).
+ *   more slot for jobs preferred for this worker (affinity, queue/run-queue.ts). A slot that
+ *   ends a job fetches the next at once; an idle one is woken by NOTIFY when a run is queued, and
+ *   looks anyway every TOKENLOOM_WORKER_POLL_SECONDS (default 1).
  * - No TOKENLOOM_SECRET: a worker signs no cookies (client ids come inside the web's jobs).
  * - Stopping a run: a web instance's `cancel` (a user, or its time limit) aborts it here; the
  *   engine process is killed if it does not stop within TOKENLOOM_RUN_STOP_GRACE_SECONDS. The
@@ -89,6 +91,17 @@ function readConcurrency(fallback: number): number {
   return value;
 }
 
+/** How often an idle slot looks for a job it was not told of (NOTIFY wakes it at once otherwise). */
+function readPollSeconds(): number {
+  const raw = process.env.TOKENLOOM_WORKER_POLL_SECONDS;
+  if (raw === undefined || raw === '') return 1;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0.5 || value > 3600) {
+    throw new EnvError('Invalid worker setting: TOKENLOOM_WORKER_POLL_SECONDS must be a number of seconds from 0.5 to 3600.');
+  }
+  return value;
+}
+
 async function main() {
   const env = parseServerEnv();
   if (!env.DATABASE_URL) {
@@ -97,6 +110,7 @@ async function main() {
   const url = env.DATABASE_URL;
   const limits = readRunLimits();
   const concurrency = readConcurrency(limits.processes);
+  const pollSeconds = readPollSeconds();
   const workerId = randomUUID();
   const name = `${workerId.slice(0, 8)}`;
 
@@ -162,12 +176,23 @@ async function main() {
     }
   }
 
+  /** The id of the current `work()` call (its slots' workId), so a finished job wakes only those. */
+  let workId: string | undefined;
   const handler = async ([job]: Job<RunJob>[]) => {
-    if (job) await runJob(job);
+    if (!job) return;
+    await runJob(job);
+    // pg-boss waits out its polling interval after a job even when more are queued (it wakes early
+    // only on a NOTIFY, and a burst of runs sends its notifications before the first job ends), so
+    // one slot took one run a second. A slot that just ran a job fetches again at once; an empty
+    // fetch then waits as usual. notify() marks every slot still holding a job: each of them would
+    // fetch after its job anyway, so none is woken for nothing.
+    for (const slot of boss.getWipData()) {
+      if (slot.workId === workId && slot.count > 0) boss.notifyWorker(slot.id);
+    }
   };
-  const loop = { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, heartbeatRefreshSeconds: HEARTBEAT_REFRESH_S };
+  const loop = { batchSize: 1, pollingIntervalSeconds: pollSeconds, notifyPollingIntervalSeconds: pollSeconds, heartbeatRefreshSeconds: HEARTBEAT_REFRESH_S };
   const work = async () => {
-    await boss.work<RunJob>(RUN_QUEUE, { ...loop, localConcurrency: concurrency }, handler);
+    workId = await boss.work<RunJob>(RUN_QUEUE, { ...loop, localConcurrency: concurrency }, handler);
     preferredLoop?.stop();
     preferredLoop = startPreferredLoop(boss, priority, runJob);
   };

@@ -17,9 +17,10 @@ export interface WorkerProcess {
 }
 
 export async function startWorker(env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const settings = { TOKENLOOM_WORKER_CONCURRENCY: '2', TOKENLOOM_TEST_FAULTS: '1', ...env };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/run/worker.ts'], {
     cwd: process.cwd(),
-    env: { ...process.env, TOKENLOOM_WORKER_CONCURRENCY: '2', TOKENLOOM_TEST_FAULTS: '1', ...env },
+    env: { ...process.env, ...settings },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -71,6 +72,6 @@ export async function startWorker(env: Record<string, string> = {}): Promise<Wor
       clearTimeout(timer);
     },
   };
-  await worker.waitFor(/connected to postgres:\/\/.*concurrency 2/);
+  await worker.waitFor(new RegExp(`connected to postgres://.*concurrency ${settings.TOKENLOOM_WORKER_CONCURRENCY}\\b`));
   return worker;
 }
