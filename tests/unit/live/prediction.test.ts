@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadGraphDoc } from '@/nodes/engine/graph-doc';
-import { normalizeAnswer, type Prediction } from '@/nodes/engine/lesson-prediction';
+import { answerLabel, MAX_ANSWER_CHARS, normalizeAnswer, YES_NO_OPTIONS, type Prediction } from '@/nodes/engine/lesson-prediction';
 import { measureAnswer } from '@/nodes/live/prediction';
 import { TEMPLATES } from '@/nodes/templates';
 import { histogramOf } from '@/server/live/live-state';
@@ -23,6 +23,43 @@ describe('prediction answers', () => {
     expect(normalizeAnswer(same, 'no')).toEqual({ ok: true, value: 'no' });
     expect(normalizeAnswer(same, 'No').ok).toBe(false);
     expect(normalizeAnswer(next, 'x'.repeat(101)).ok).toBe(false);
+  });
+
+  it('tells a student in a sentence why an answer was not taken', () => {
+    expect(normalizeAnswer(count, 'four')).toEqual({ ok: false, message: 'This question needs a number as the answer, such as 12.' });
+    expect(normalizeAnswer(next, 'Ġ ▁')).toEqual({ ok: false, message: 'Type the token you expect, such as “the”.' });
+    expect(normalizeAnswer(same, 'maybe')).toEqual({ ok: false, message: 'Pick one of the choices shown.' });
+    expect(normalizeAnswer(next, 'x'.repeat(MAX_ANSWER_CHARS + 1))).toEqual({ ok: false, message: 'An answer is at most 100 characters.' });
+  });
+
+  it('takes answers up to the bounds and no further: 100 characters, a number up to a trillion', () => {
+    expect(normalizeAnswer(count, `7${' '.repeat(MAX_ANSWER_CHARS - 1)}`)).toEqual({ ok: true, value: '7' });
+    expect(normalizeAnswer(count, '1000000000000')).toEqual({ ok: true, value: '1000000000000' });
+    expect(normalizeAnswer(count, '-1_000_000_000_000')).toEqual({ ok: true, value: '-1000000000000' });
+    expect(normalizeAnswer(count, '1000000000001').ok).toBe(false);
+    // A long token is kept to its first 50 characters, so one answer cannot fill the histogram's labels.
+    expect(normalizeAnswer(next, 'a'.repeat(60))).toEqual({ ok: true, value: 'a'.repeat(50) });
+  });
+
+  it('strips every leading space marker of a token but keeps the spaces inside it', () => {
+    expect(normalizeAnswer(next, ' ĠĠ▁You')).toEqual({ ok: true, value: 'you' });
+    expect(normalizeAnswer(next, 'New York')).toEqual({ ok: true, value: 'new york' });
+    expect(normalizeAnswer(next, 'e\u0301')).toEqual({ ok: true, value: 'é' }); // NFC: one character
+  });
+
+  it('shows a choice by its label and any other answer as itself', () => {
+    expect(answerLabel(same, 'yes')).toBe('Yes, the same');
+    expect(answerLabel(same, 'perhaps')).toBe('perhaps');
+    // Options belong to choice questions only: a token question that carries some still shows the token.
+    expect(answerLabel({ ...next, options: [{ label: 'The word the', value: 'the' }] }, 'the')).toBe('the');
+    expect(answerLabel(count, '12')).toBe('12');
+  });
+
+  it('starts a new choice question with Yes and No, the two values a yes/no measure yields', () => {
+    expect(YES_NO_OPTIONS).toEqual([
+      { label: 'Yes', value: 'yes' },
+      { label: 'No', value: 'no' },
+    ]);
   });
 
   it('reads the true answer from the step node’s view, and says when it cannot', () => {
