@@ -7,11 +7,9 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '@/nodes/engine/executor';
 import { RUN_QUEUE } from '@/server/run/queue/run-queue';
 import type { RunManager } from '@/server/run/run-manager';
-import { pipelineDoc } from '../run-http-server';
-import { startWorker, type WorkerProcess } from './workers';
+import { runOnce, startWorker, useOwnDatabase, type WorkerProcess } from './workers';
 
 const REPEATS = 10;
 /**
@@ -20,14 +18,6 @@ const REPEATS = 10;
  * uncached). Without affinity, 8 or more of 10 on one given idle worker happens 5.5 % of the time.
  */
 const AT_LEAST = 8;
-
-async function runOnce(web: RunManager, text: string, client: string): Promise<RunEvent[]> {
-  const events: RunEvent[] = [];
-  for await (const message of web.start({ doc: pipelineDoc(text), client, runId: `${client}-${Date.now()}`, signal: new AbortController().signal })) {
-    if (message.type !== 'run:accepted') events.push(message as RunEvent);
-  }
-  return events;
-}
 
 /** Which of `workers` took runs since `before` (their took() counts then). */
 function takers(workers: WorkerProcess[], before: number[]): number[] {
@@ -40,14 +30,7 @@ describe('a repeat of a graph prefers the worker that ran it (real PostgreSQL, t
 
   beforeAll(async () => {
     expect(process.env.DATABASE_URL, 'run this file with scripts/with-postgres.sh').toMatch(/^postgres/);
-    const url = new URL(process.env.DATABASE_URL!);
-    const admin = new pg.Client({ connectionString: url.toString() });
-    await admin.connect();
-    await admin.query('DROP DATABASE IF EXISTS tokenloom_affinity');
-    await admin.query('CREATE DATABASE tokenloom_affinity');
-    await admin.end();
-    url.pathname = '/tokenloom_affinity';
-    process.env.DATABASE_URL = url.toString();
+    await useOwnDatabase('tokenloom_affinity');
     const { createRunManager } = await import('@/server/run/run-manager'); // reads DATABASE_URL when loaded
     workers = await Promise.all([startWorker(), startWorker()]);
     web = createRunManager();

@@ -7,22 +7,12 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '@/nodes/engine/executor';
 import { RUN_QUEUE } from '@/server/run/queue/run-queue';
 import type { RunManager } from '@/server/run/run-manager';
-import { pipelineDoc } from '../run-http-server';
-import { startWorker, type WorkerProcess } from './workers';
+import { runOnce, startWorker, useOwnDatabase, type WorkerProcess } from './workers';
 
 const RUNS = 6;
 const POLL_SECONDS = 30;
-
-async function runOnce(web: RunManager, text: string, client: string): Promise<RunEvent[]> {
-  const events: RunEvent[] = [];
-  for await (const message of web.start({ doc: pipelineDoc(text), client, runId: `${client}-${Date.now()}`, signal: new AbortController().signal })) {
-    if (message.type !== 'run:accepted') events.push(message as RunEvent);
-  }
-  return events;
-}
 
 describe('a worker with runs waiting takes the next as soon as one ends (real PostgreSQL, one slot)', () => {
   let worker: WorkerProcess;
@@ -30,14 +20,7 @@ describe('a worker with runs waiting takes the next as soon as one ends (real Po
 
   beforeAll(async () => {
     expect(process.env.DATABASE_URL, 'run this file with scripts/with-postgres.sh').toMatch(/^postgres/);
-    const url = new URL(process.env.DATABASE_URL!);
-    const admin = new pg.Client({ connectionString: url.toString() });
-    await admin.connect();
-    await admin.query('DROP DATABASE IF EXISTS tokenloom_backlog');
-    await admin.query('CREATE DATABASE tokenloom_backlog');
-    await admin.end();
-    url.pathname = '/tokenloom_backlog';
-    process.env.DATABASE_URL = url.toString();
+    await useOwnDatabase('tokenloom_backlog');
     const { createRunManager } = await import('@/server/run/run-manager'); // reads DATABASE_URL when loaded
     worker = await startWorker({ TOKENLOOM_WORKER_CONCURRENCY: '1', TOKENLOOM_WORKER_POLL_SECONDS: String(POLL_SECONDS) });
     web = createRunManager();

@@ -6,12 +6,11 @@
  * Both use a database of their own on DATABASE_URL's server, apart from the other queue files.
  */
 import net from 'node:net';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { RunManager } from '@/server/run/run-manager';
 import { pipelineDoc } from '../run-http-server';
-import { startWorker, type WorkerProcess } from './workers';
+import { startWorker, useOwnDatabase, type WorkerProcess } from './workers';
 
 function createRelay(target: { host: string; port: number }) {
   const sockets = new Set<net.Socket>();
@@ -54,14 +53,7 @@ describe('a worker that loses the database (kept away by a relay that cuts it)',
     expect(process.env.DATABASE_URL, 'run this file with scripts/with-postgres.sh').toMatch(/^postgres/);
     // A database of its own on the same server, so the other queue files' runs (on at the same
     // time) are never taken by this file's worker, nor this file's by theirs.
-    const url = new URL(process.env.DATABASE_URL!);
-    const admin = new pg.Client({ connectionString: url.toString() });
-    await admin.connect();
-    await admin.query('DROP DATABASE IF EXISTS tokenloom_db_loss');
-    await admin.query('CREATE DATABASE tokenloom_db_loss');
-    await admin.end();
-    url.pathname = '/tokenloom_db_loss';
-    process.env.DATABASE_URL = url.toString();
+    const url = await useOwnDatabase('tokenloom_db_loss');
     const { createRunManager } = await import('@/server/run/run-manager'); // reads DATABASE_URL when loaded
     relay = createRelay({ host: url.hostname, port: Number(url.port) });
     await relay.open();

@@ -5,6 +5,10 @@
  * and one line per run they take ("took run <job id> (attempt N)"). Not a test file itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
+import type { RunEvent } from '@/nodes/engine/executor';
+import type { RunManager } from '@/server/run/run-manager';
+import { pipelineDoc } from '../run-http-server';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -74,4 +78,30 @@ export async function startWorker(env: Record<string, string> = {}): Promise<Wor
   };
   await worker.waitFor(new RegExp(`connected to postgres://.*concurrency ${settings.TOKENLOOM_WORKER_CONCURRENCY}\\b`));
   return worker;
+}
+
+/**
+ * Give this test file a database of its own on the PostgreSQL at DATABASE_URL (dropped and made
+ * afresh), and point DATABASE_URL at it, so no other queue file's workers take its runs. Import
+ * the run manager after this: it reads DATABASE_URL when loaded. Returns the new URL.
+ */
+export async function useOwnDatabase(name: string): Promise<URL> {
+  const url = new URL(process.env.DATABASE_URL!);
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  url.pathname = `/${name}`;
+  process.env.DATABASE_URL = url.toString();
+  return url;
+}
+
+/** One run of the pipeline on `text` for `client` through a web run manager, to its end. */
+export async function runOnce(web: RunManager, text: string, client: string): Promise<RunEvent[]> {
+  const events: RunEvent[] = [];
+  for await (const message of web.start({ doc: pipelineDoc(text), client, runId: `${client}-${Date.now()}`, signal: new AbortController().signal })) {
+    if (message.type !== 'run:accepted') events.push(message as RunEvent);
+  }
+  return events;
 }
