@@ -13,6 +13,123 @@ const piecesOf = (text: string) => pretokenize(text, 'bytelevel').map(({ text: t
 
 const size = (patch: ViewPatch) => JSON.stringify(patch).length;
 
+describe('equal views', () => {
+  it('compares JSON-like values by content, and anything else by identity', () => {
+    expect(equalValue([1, [2, { a: 'x' }]], [1, [2, { a: 'x' }]])).toBe(true);
+    expect(equalValue([1, 2], [1, 3])).toBe(false);
+    expect(equalValue([1], [1, 2])).toBe(false);
+    expect(equalValue([1], { 0: 1 })).toBe(false);
+    expect(equalValue({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(equalValue({ a: 1, b: 2 }, { a: 1 })).toBe(false);
+    expect(equalValue({ a: undefined }, { b: undefined })).toBe(false);
+    expect(equalValue(Object.assign(Object.create(null) as object, { a: 1 }), { a: 1 })).toBe(true);
+    // A score that is not a number equals itself, and nothing else.
+    expect(equalValue(NaN, NaN)).toBe(true);
+    expect(equalValue(NaN, 0)).toBe(false);
+    expect(equalValue(0, NaN)).toBe(false);
+    expect(equalValue(null, {})).toBe(false);
+    expect(equalValue({}, null)).toBe(false);
+    expect(equalValue(1, '1')).toBe(false);
+    const map = new Map([[1, 2]]);
+    expect(equalValue(map, map)).toBe(true);
+    expect(equalValue(map, new Map([[1, 2]]))).toBe(false);
+    expect(equalValue(new Map([[1, 2]]), new Map())).toBe(false);
+  });
+});
+
+describe('the patch a change makes', () => {
+  it('keeps nothing of an array that shares neither head nor tail, and sends it whole', () => {
+    expect(diffView([1, 2, 3], [4, 5, 6])).toEqual({ op: 'set', value: [4, 5, 6] });
+  });
+
+  it('keeps the head and the tail of an array of plain values, sending only the middle', () => {
+    expect(diffView([1, 2, 3], [1, 9, 3])).toEqual({ op: 'splice', at: 1, insert: [9], keep: { from: 2, count: 1, by: 0 } });
+    expect(diffView([1, 2, 3], [9, 2, 3])).toEqual({ op: 'splice', at: 0, insert: [9], keep: { from: 1, count: 2, by: 0 } });
+  });
+
+  it('keeps the tail of objects whose start or end is not a number as it is, not moved', () => {
+    for (const [start, end] of [
+      ['c', 4],
+      [3, 'd'],
+    ]) {
+      const prev = [{ start: 0, end: 1, v: 1 }, { start, end, v: 2 }];
+      const next = [{ start: 0, end: 1, v: 9 }, prev[1]];
+      expect(diffView(prev, next)).toEqual({ op: 'splice', at: 0, insert: [next[0]], keep: { from: 1, count: 1, by: 0 } });
+    }
+  });
+
+  it('rebuilds a moved span that gained a field from the new one, not from the old', () => {
+    const prev = [
+      { start: 0, end: 1, s: 'a' },
+      { start: 5, end: 6, s: 'b' },
+    ];
+    const next = [
+      { start: 0, end: 2, s: 'A' },
+      { start: 6, end: 7, s: 'b', extra: 1 },
+    ];
+    expect(applyViewPatch(prev, diffView(prev, next))).toEqual(next);
+    const lost = [
+      { start: 0, end: 2, s: 'A' },
+      { start: 6, end: 7 },
+    ];
+    expect(applyViewPatch(prev, diffView(prev, lost))).toEqual(lost);
+  });
+
+  it('removes the last of a run of equal elements, or characters, without keeping one too many', () => {
+    expect(applyViewPatch([1, 1, 1], diffView([1, 1, 1], [1, 1]))).toEqual([1, 1]);
+    const long = 'a'.repeat(301);
+    expect(applyViewPatch(long, diffView(long, 'a'.repeat(300)))).toBe('a'.repeat(300));
+    expect(applyViewPatch('a'.repeat(300), diffView('a'.repeat(300), long))).toBe(long);
+  });
+
+  it('adds elements that are undefined at the end of an array', () => {
+    const applied = applyViewPatch([1], diffView([1], [1, undefined])) as unknown[];
+    expect(applied).toHaveLength(2);
+  });
+
+  it('finds the kept tail of a capped list up to four elements before its old end, and no further', () => {
+    const list = Array.from({ length: 20 }, (_, i) => ({ start: i * 2, end: i * 2 + 1, t: `w${i}` }));
+    // Four pieces added at the front of a list capped at 20: its last four are pushed out.
+    const added = Array.from({ length: 4 }, (_, i) => ({ start: i * 2, end: i * 2 + 1, t: `new${i}` }));
+    const next = [...added, ...list.map((p) => ({ ...p, start: p.start + 8, end: p.end + 8 }))].slice(0, 20);
+    expect(diffView(list, next)).toEqual({ op: 'splice', at: 0, insert: added, keep: { from: 0, count: 16, by: 8 } });
+    // Five pushed out is past the slack: no tail is looked for there.
+    const digits = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    expect(diffView(digits, ['x', 0, 1, 2, 3, 4])).toEqual({ op: 'set', value: ['x', 0, 1, 2, 3, 4] });
+  });
+
+  it('keeps the tail nearest the old end when two candidate tails are as long', () => {
+    expect(diffView([1, 1, 1, 1, 1, 1], [2, 1, 1])).toEqual({ op: 'splice', at: 0, insert: [2], keep: { from: 4, count: 2, by: 0 } });
+  });
+
+  it('sends a changed short string whole, and a string of 256 characters or more as the changed span', () => {
+    expect(diffView('a'.repeat(255), 'b'.repeat(255))).toEqual({ op: 'set', value: 'b'.repeat(255) });
+    expect(diffView('a'.repeat(256), `${'a'.repeat(255)}b`)).toEqual({ op: 'text', at: 255, remove: 1, insert: 'b' });
+    expect(diffView('a'.repeat(255), 'a'.repeat(256))).toEqual({ op: 'set', value: 'a'.repeat(256) });
+    expect(diffView('a'.repeat(256), 'a'.repeat(255))).toEqual({ op: 'set', value: 'a'.repeat(255) });
+    // An equal long string is the page's own.
+    expect(diffView('z'.repeat(300), 'z'.repeat(300))).toEqual({ op: 'same' });
+  });
+
+  it('drops the fields a view lost, sends the fields it gained, and says same for what did not change', () => {
+    expect(diffView({ a: 1, b: 2 }, { a: 1 })).toEqual({ op: 'fields', set: {}, drop: ['b'] });
+    expect(applyViewPatch({ a: 1, b: 2 }, { op: 'fields', set: {}, drop: ['b'] })).toEqual({ a: 1 });
+    expect(diffView({}, { k: undefined })).toEqual({ op: 'fields', set: { k: { op: 'set', value: undefined } } });
+    expect(diffView({ x: NaN }, { x: NaN })).toEqual({ op: 'same' });
+    expect(diffView(NaN, NaN)).toEqual({ op: 'same' });
+  });
+
+  it('sends a view whole when the page held nothing, or a value that is not a plain object', () => {
+    expect(diffView(undefined, { a: 1 })).toEqual({ op: 'set', value: { a: 1 } });
+    expect(diffView(null, { a: 1 })).toEqual({ op: 'set', value: { a: 1 } });
+    expect(diffView([1, null], [2, null])).toEqual({ op: 'splice', at: 0, insert: [2], keep: { from: 1, count: 1, by: 0 } });
+    const counts = new Map([['a', 1]]);
+    const changed = new Map([['a', 2]]);
+    expect(diffView(counts, changed)).toEqual({ op: 'set', value: changed });
+    expect(diffView({ when: new Date(0) }, { when: new Date(1) })).toEqual({ op: 'fields', set: { when: { op: 'set', value: new Date(1) } } });
+  });
+});
+
 describe('view patches', () => {
   it('sends only the changed field of an object and keeps the others as the same objects', () => {
     const rows = [{ rank: 0, merged: 'Ġt' }];
