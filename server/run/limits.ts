@@ -115,6 +115,17 @@ export function formatMegabytes(bytes: number): string {
   return `${Number((bytes / 1_000_000).toPrecision(3))} MB`;
 }
 
+/**
+ * `bytes` (known to exceed `limitBytes`) in megabytes, with one decimal unless that would
+ * round down to the limit itself: formatMegabytesAbove(10_000_300, 2e6) is "10.0", but
+ * formatMegabytesAbove(2_000_300, 2e6) is "2.0003", never "2.0" (which reads as allowed).
+ */
+export function formatMegabytesAbove(bytes: number, limitBytes: number): string {
+  let decimals = 1;
+  while (decimals < 6 && Number((bytes / 1e6).toFixed(decimals)) <= limitBytes / 1e6) decimals += 1;
+  return (bytes / 1e6).toFixed(decimals);
+}
+
 /** "120 s", "0.05 s". */
 export function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toPrecision(3))} s`;

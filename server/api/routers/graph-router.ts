@@ -21,6 +21,7 @@ import { createTRPCRouter, publicProcedure } from '@/server/api/trpc';
 import { saveProcedure } from '@/server/api/save-rate-limit';
 import { hashSecret, randomBase64Url, secretMatches } from '@/server/api/secrets';
 import type { Database } from '@/server/db/client';
+import { formatMegabytesAbove } from '@/server/run/limits';
 import { displayTitle, graphTable, type GraphRow } from '@/server/db/schema';
 
 /** Largest graph accepted, measured as UTF-8 bytes of its JSON. */
@@ -29,17 +30,6 @@ const GRAPH_ID_BYTES = 16;
 const EDIT_SECRET_BYTES = 32;
 /** Ids the browser may list at once: far more than anyone keeps, small enough for a GET URL. */
 const MAX_LISTED_IDS = 100;
-
-/**
- * `bytes` (known to exceed `limitBytes`) in megabytes, with one decimal unless that would
- * round down to the limit itself: formatMegabytesAbove(10_000_300, 2e6) is "10.0", but
- * formatMegabytesAbove(2_000_300, 2e6) is "2.0003", never "2.0" (which reads as allowed).
- */
-export function formatMegabytesAbove(bytes: number, limitBytes: number): string {
-  let decimals = 1;
-  while (decimals < 6 && Number((bytes / 1e6).toFixed(decimals)) <= limitBytes / 1e6) decimals += 1;
-  return (bytes / 1e6).toFixed(decimals);
-}
 
 const graphIdSchema = z
   .string()

@@ -29,7 +29,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { loadGraphDoc, type GraphDoc, type graphDocSchema } from '@/nodes/engine/graph-doc';
 import { createTRPCRouter, publicProcedure } from '@/server/api/trpc';
-import { formatMegabytes, formatSeconds, stringParamBytes } from '@/server/run/limits';
+import { formatMegabytes, formatMegabytesAbove, formatSeconds, stringParamBytes } from '@/server/run/limits';
 import { MAX_PAGE_CHARS } from '@/server/run/paging';
 import { getRunManager, type RunManager } from '@/server/run/run-manager';
 
@@ -49,7 +49,7 @@ function runDocInput(manager: () => RunManager) {
     if (bytes > limit) {
       ctx.addIssue({
         code: 'custom',
-        message: `This graph holds ${formatMegabytes(bytes)} of text in its nodes; the server runs at most ${formatMegabytes(limit)} per graph.`,
+        message: `This graph holds ${formatMegabytesAbove(bytes, limit)} MB of text in its nodes; the server runs at most ${formatMegabytes(limit)} per graph.`,
       });
       return z.NEVER;
     }

@@ -1,100 +1,20 @@
 /**
- * The run manager's own rules, on an engine the test drives: who shares an execution, who may
- * cancel it, when it is stopped, which sentence a stream ends with, and that every slot comes
- * back. The engine here follows RunEngine's contract (run:start, the events it is given, one
- * run:done, a rejection only for its own failure) and waits for the test to say what happens
- * next, so no test races a clock. The real engines behind the same interface (engine
- * processes, the in-process executor, the queue) are exercised through HTTP in
- * tests/integration/run-http.test.ts, run-limits and run-hang.
+ * The run manager's own rules, on an engine the test drives (held-engine.ts): who shares an
+ * execution, who may cancel it, when it is stopped, which sentence a stream ends with, and that
+ * every slot comes back.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import type { RunEvent } from '@/nodes/engine/executor';
 import type { GraphDoc } from '@/nodes/engine/graph-doc';
-import type { EngineRunOptions, RunEngine } from '@/server/run/engine';
+import type { RunEngine } from '@/server/run/engine';
 import { EngineProcessError } from '@/server/run/engine-exit';
 import { readRunLimits } from '@/server/run/limits';
-import type { CacheLookup, LookupAnswer } from '@/server/run/lookup';
 import { createRunManager, type RunAccepted, type RunEventBatch, type RunManager } from '@/server/run/run-manager';
 import { graph } from '../engine/fixtures';
+import { heldEngine, nextCall } from './held-engine';
 
 type Message = RunAccepted | RunEvent | RunEventBatch;
-
-/** Resolves the next time the callbacks in `set` are called. */
-function nextCall(set: Set<() => void>): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const called = () => {
-      set.delete(called);
-      resolve();
-    };
-    set.add(called);
-  });
-}
-
-/** One call of the engine's run(), held until the test ends it. */
-interface HeldRun {
-  doc: GraphDoc;
-  options: EngineRunOptions;
-  emit(event: RunEvent): void;
-  /** Start executing (a process took the run): the wall-time limit counts from here. */
-  start(): void;
-  finish(): void;
-  fail(error: Error): void;
-}
-
-function heldEngine(answer: (request: CacheLookup) => LookupAnswer = () => ({ ok: false, missing: true, message: 'gone' })) {
-  const runs: HeldRun[] = [];
-  const arrivals = new Set<() => void>();
-  let closed = false;
-  const engine: RunEngine = {
-    kind: 'in-process',
-    processes: 0,
-    ready: () => Promise.resolve(),
-    run(doc, options) {
-      return new Promise<void>((resolve, reject) => {
-        let ended = false;
-        const end = (cancelled: boolean) => {
-          if (ended) return;
-          ended = true;
-          options.onEvent({ type: 'run:done', ms: 1, cancelled });
-        };
-        options.signal.addEventListener('abort', () => {
-          end(true);
-          resolve();
-        });
-        runs.push({
-          doc,
-          options,
-          emit: (event) => options.onEvent(event),
-          start: () => {
-            options.onStarted?.();
-            options.onEvent({ type: 'run:start', order: doc.nodes.map((n) => n.id), issues: [] });
-          },
-          finish: () => {
-            end(false);
-            resolve();
-          },
-          fail: (error) => {
-            end(false);
-            reject(error);
-          },
-        });
-        for (const arrived of [...arrivals]) arrived();
-      });
-    },
-    lookup: (request) => Promise.resolve(answer(request)),
-    close: () => {
-      closed = true;
-      return Promise.resolve();
-    },
-  };
-  /** The engine's `n`-th run (from 1), once the manager has handed it over. */
-  async function nth(n: number): Promise<HeldRun> {
-    while (runs.length < n) await nextCall(arrivals);
-    return runs[n - 1]!;
-  }
-  return { engine, runs, nth, isClosed: () => closed };
-}
 
 /** A stream read in the background: its messages so far, and waits for what it will say. */
 function read(manager: RunManager, options: { doc: GraphDoc; client: string; runId: string; signal?: AbortSignal; batch?: boolean }) {

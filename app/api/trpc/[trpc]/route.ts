@@ -14,9 +14,9 @@
 import { TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '@/server/api/root';
-import { formatMegabytesAbove, MAX_GRAPH_BYTES } from '@/server/api/routers/graph-router';
+import { MAX_GRAPH_BYTES } from '@/server/api/routers/graph-router';
 import { createTRPCContext, describeErrorForLog } from '@/server/api/trpc';
-import { formatMegabytes } from '@/server/run/limits';
+import { formatMegabytes, formatMegabytesAbove } from '@/server/run/limits';
 import { getRunManager } from '@/server/run/run-manager';
 
 export const runtime = 'nodejs';
