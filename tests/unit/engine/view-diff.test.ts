@@ -45,6 +45,18 @@ describe('the patch a change makes', () => {
   it('keeps the head and the tail of an array of plain values, sending only the middle', () => {
     expect(diffView([1, 2, 3], [1, 9, 3])).toEqual({ op: 'splice', at: 1, insert: [9], keep: { from: 2, count: 1, by: 0 } });
     expect(diffView([1, 2, 3], [9, 2, 3])).toEqual({ op: 'splice', at: 0, insert: [9], keep: { from: 1, count: 2, by: 0 } });
+    // A shared head alone is kept too.
+    expect(diffView([1, 2, 3], [1, 9])).toEqual({ op: 'splice', at: 1, insert: [9], keep: { from: 3, count: 0, by: 0 } });
+  });
+
+  it('stops a moved tail at an empty entry on either side instead of failing', () => {
+    const span = (start: number) => ({ start, end: start + 1, t: 'w' });
+    const prev = [null, span(5)];
+    const next = [span(0), span(6)];
+    expect(diffView(prev, next)).toEqual({ op: 'splice', at: 0, insert: [span(0)], keep: { from: 1, count: 1, by: 1 } });
+    const prevSpans = [span(0), span(5)];
+    const nextNull = [null, span(6)];
+    expect(diffView(prevSpans, nextNull)).toEqual({ op: 'splice', at: 0, insert: [null], keep: { from: 1, count: 1, by: 1 } });
   });
 
   it('keeps the tail of objects whose start or end is not a number as it is, not moved', () => {
