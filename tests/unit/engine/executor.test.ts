@@ -2,20 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createRecipeCache } from '@/nodes/engine/cache';
 import { execute, type RunEvent } from '@/nodes/engine/executor';
 import { createRunHost, type HostMessage } from '@/nodes/engine/worker-host';
-import { graph, nodeResources, testRegistry } from './fixtures';
+import { graph, nodeResources, testRegistry, textChain } from './fixtures';
 
-const pipeline = (text = 'I love NLP', mode = 'bytelevel') =>
-  graph(
-    [
-      ['t', 'text', { text }],
-      ['c', 'clean', {}],
-      ['p', 'pretokenize', { mode }],
-    ],
-    [
-      ['t', 'c'],
-      ['c', 'p'],
-    ],
-  );
+const pipeline = textChain;
 
 async function runRecording(doc: ReturnType<typeof graph>, cache = createRecipeCache(), signal?: AbortSignal) {
   const events: RunEvent[] = [];

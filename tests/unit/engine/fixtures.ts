@@ -52,6 +52,20 @@ export function graph(nodes: NodeSpec[], edges: EdgeSpec[]): GraphDoc {
 }
 
 /** Shipped files as the server finds them: folders under public/. Nothing remote in tests. */
+/** Text → Clean → Pretokenize, the chain most engine tests run (ids t, c, p). */
+export const textChain = (text = 'I love NLP', mode = 'bytelevel') =>
+  graph(
+    [
+      ['t', 'text', { text }],
+      ['c', 'clean', {}],
+      ['p', 'pretokenize', { mode }],
+    ],
+    [
+      ['t', 'c'],
+      ['c', 'p'],
+    ],
+  );
+
 export const nodeResources: Resources = {
   hubPath: `${resolve('public/hub')}/`,
   modelPath: `${resolve('public/models')}/`,

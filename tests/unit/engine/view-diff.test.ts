@@ -6,7 +6,7 @@ import { pretokenize } from '@/nodes/pretokenize/pretokenize';
 import { createRunHost, type HostMessage } from '@/nodes/engine/worker-host';
 import { createRecipeCache } from '@/nodes/engine/cache';
 import { execute } from '@/nodes/engine/executor';
-import { graph, nodeResources, testRegistry } from './fixtures';
+import { nodeResources, testRegistry, textChain } from './fixtures';
 
 /** Pieces as the Pretokenize view carries them. */
 const piecesOf = (text: string) => pretokenize(text, 'bytelevel').map(({ text: t, start, end, shown }) => ({ text: t, start, end, shown }));
@@ -257,18 +257,7 @@ describe('view patches', () => {
     const messages: HostMessage[] = [];
     const host = createRunHost({ registry: testRegistry, where: 'browser', resources: nodeResources, post: (m) => messages.push(structuredClone(m)) });
     const receiver = createViewReceiver();
-    const doc = (text: string) =>
-      graph(
-        [
-          ['t', 'text', { text }],
-          ['c', 'clean', {}],
-          ['p', 'pretokenize', { mode: 'bytelevel' }],
-        ],
-        [
-          ['t', 'c'],
-          ['c', 'p'],
-        ],
-      );
+    const doc = (text: string) => textChain(text);
     let text = 'Tokenizers cut text into pieces. Odia ଓଡ଼ିଆ and emoji 🙂 too. '.repeat(20);
     for (let runId = 1; runId <= 6; runId++) {
       text = text.slice(0, 300 + runId) + 'ab c'[runId % 4] + text.slice(300 + runId);

@@ -9,42 +9,38 @@ import { defineNode } from '@/nodes/engine/define-node';
 import type { Registry } from '@/nodes/engine/validate';
 import { createRunHost, type HostMessage } from '@/nodes/engine/worker-host';
 import type { WireEvent } from '@/nodes/engine/view-diff';
-import { graph, nodeResources, testRegistry } from './fixtures';
+import { graph, nodeResources, testRegistry, textChain } from './fixtures';
 
-const failing = defineNode({
-  type: 'failing',
-  version: 1,
-  title: 'Failing',
-  question: 'test',
-  summary: 'test',
-  category: 'text',
-  inputs: { text: { kind: 'text', label: 'text' } },
-  outputs: { text: { kind: 'text', label: 'text' } },
-  params: z.object({}),
-  run: () => {
-    throw new Error('This node always fails.');
-  },
-  view: () => null,
+/** A test-only node kind that passes its text on (or fails), with an optional question. */
+const textKind = (type: string, run: (input: { text: string }) => { text: string }, query?: (result: { outputs: { text: string } }, request: unknown) => unknown) =>
+  defineNode({
+    type,
+    version: 1,
+    title: type[0]!.toUpperCase() + type.slice(1),
+    question: 'test',
+    summary: 'test',
+    category: 'text',
+    inputs: { text: { kind: 'text', label: 'text' } },
+    outputs: { text: { kind: 'text', label: 'text' } },
+    params: z.object({}),
+    run,
+    view: () => null,
+    query,
+  });
+
+const failing = textKind('failing', () => {
+  throw new Error('This node always fails.');
 });
 
 /** Answers "length" with its text's length, refuses anything else by throwing. */
-const asked = defineNode({
-  type: 'asked',
-  version: 1,
-  title: 'Asked',
-  question: 'test',
-  summary: 'test',
-  category: 'text',
-  inputs: { text: { kind: 'text', label: 'text' } },
-  outputs: { text: { kind: 'text', label: 'text' } },
-  params: z.object({}),
-  run: ({ text }) => ({ text }),
-  view: () => null,
-  query: ({ outputs }, request: unknown) => {
-    if (request === 'length') return (outputs.text as string).length;
+const asked = textKind(
+  'asked',
+  ({ text }) => ({ text }),
+  ({ outputs }, request) => {
+    if (request === 'length') return outputs.text.length;
     throw new Error('Ask for the length.');
   },
-});
+);
 
 const registry: Registry = { ...testRegistry, failing, asked };
 
@@ -56,18 +52,7 @@ function host() {
   return { runHost, messages, batches, labels: (runId: number) => batches(runId).map((b) => b.map(label)) };
 }
 
-const chain = (text = 'Hello, world!') =>
-  graph(
-    [
-      ['t', 'text', { text }],
-      ['c', 'clean', {}],
-      ['p', 'pretokenize', { mode: 'bytelevel' }],
-    ],
-    [
-      ['t', 'c'],
-      ['c', 'p'],
-    ],
-  );
+const chain = (text = 'Hello, world!') => textChain(text);
 
 describe('worker host', () => {
   it("posts an inspected node's cached result, error or blocked state at once, in a batch of its own", async () => {
