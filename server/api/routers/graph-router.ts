@@ -21,8 +21,8 @@ import { createTRPCRouter, publicProcedure } from '@/server/api/trpc';
 import { saveProcedure } from '@/server/api/save-rate-limit';
 import { hashSecret, randomBase64Url, secretMatches } from '@/server/api/secrets';
 import type { Database } from '@/server/db/client';
-import { formatMegabytesAbove } from '@/server/run/limits';
 import { displayTitle, graphTable, type GraphRow } from '@/server/db/schema';
+import { formatMegabytesAbove } from '@/server/run/limits';
 
 /** Largest graph accepted, measured as UTF-8 bytes of its JSON. */
 export const MAX_GRAPH_BYTES = 2_000_000;
